@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * global.c - the process-global state and its one lock.
+ *
+ * Everything the library keeps per process (cached store directories, the
+ * view table) lives in fm__global, guarded by fm__global.lock.  fork()
+ * takes the lock first (pthread_atfork), so the child never starts with it
+ * held by a thread it does not have.
+ */
+#include "internal.h"
+
+#include <unistd.h>
+
+struct fm__global fm__global = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+};
+
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void before_fork(void)
+{
+	pthread_mutex_lock(&fm__global.lock);
+}
+
+static void after_fork(void)
+{
+	pthread_mutex_unlock(&fm__global.lock);
+}
+
+static void register_atfork(void)
+{
+	pthread_atfork(before_fork, after_fork, after_fork);
+}
+
+void fm__global_lock(void)
+{
+	pthread_once(&atfork_once, register_atfork);
+	pthread_mutex_lock(&fm__global.lock);
+}
+
+void fm__global_unlock(void)
+{
+	pthread_mutex_unlock(&fm__global.lock);
+}
+
+size_t fm__page_size(void)
+{
+	static _Atomic size_t cached;
+	size_t size = atomic_load_explicit(&cached, memory_order_relaxed);
+
+	if (!size) {
+		size = (size_t)sysconf(_SC_PAGESIZE);
+		atomic_store_explicit(&cached, size, memory_order_relaxed);
+	}
+	return size;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * header.c - reading and checking the header that starts every object file.
+ *
+ * A store file may have been written by a crashing process, another version,
+ * or another user on purpose; nothing in it is trusted until every field has
+ * been checked against the file's own fstat.  A header that fails is reported
+ * as FM_ECORRUPT with the reason, and its object is never mapped.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t fm__header_size(size_t name_size, size_t path_size)
+{
+	return (uint32_t)fm__round_up(FM__HEADER_NAME_OFFSET + name_size + path_size,
+				      fm__page_size());
+}
+
+static bool known_type(uint32_t type)
+{
+	return type >= FM__TYPE_SECTION && type <= FM__TYPE_SEMAPHORE;
+}
+
+/* Checks the fixed fields; returns NULL if sound, else why not. */
+static const char *check_fixed(const struct fm__header *h, const struct stat *st)
+{
+	if (memcmp(h->magic, FM__MAGIC, sizeof(h->magic)) != 0)
+		return "bad magic: not a filemap object";
+	if (h->version != FM__FORMAT_VERSION)
+		return "unknown format version";
+	if (!known_type(h->type))
+		return "unknown object type";
+	if (h->header_size % fm__page_size() != 0 || h->header_size > FM__HEADER_MAX)
+		return "bad header size";
+	if (h->name_size > FM__NAME_MAX_BYTES || h->path_size > PATH_MAX ||
+	    h->header_size < fm__header_size(h->name_size, h->path_size))
+		return "bad name or path size";
+	if (h->flags & ~FM__HDR_KNOWN)
+		return "unknown flags";
+	if (h->max_access & ~(FM_READ | FM_WRITE | FM_EXEC))
+		return "bad access bits";
+	if ((uint64_t)st->st_size < h->header_size)
+		return "truncated header";
+	if (h->type == FM__TYPE_SECTION &&
+	    (h->size == 0 || h->size > (uint64_t)INT64_MAX - h->header_size ||
+	     (uint64_t)st->st_size != h->header_size + h->size))
+		return "section size does not match the file";
+	return NULL;
+}
+
+int fm__header_read(int fd, const struct stat *st, struct fm__header *hdr,
+		    char **name_out, const char **why)
+{
+	struct fm__header h;
+	char *name;
+	ssize_t n;
+
+	n = fm__os_pread(fd, &h, sizeof(h), 0);
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n < sizeof(h)) {
+		*why = "truncated header";
+		return FM_ECORRUPT;
+	}
+	*why = check_fixed(&h, st);
+	if (*why)
+		return FM_ECORRUPT;
+	if (name_out) {
+		name = malloc(h.name_size + 1);
+		if (!name)
+			return -ENOMEM;
+		n = fm__os_pread(fd, name, h.name_size, FM__HEADER_NAME_OFFSET);
+		if (n != (ssize_t)h.name_size) {
+			free(name);
+			*why = "truncated name";
+			return n < 0 ? (int)n : FM_ECORRUPT;
+		}
+		name[h.name_size] = '\0';
+		if (memchr(name, '\0', h.name_size)) {
+			free(name);
+			*why = "bad name";
+			return FM_ECORRUPT;
+		}
+		*name_out = name;
+	}
+	*hdr = h;
+	return 0;
+}

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * internal.h - what the core's modules share: names, the store, the object
+ * header, the named-object lifetime, errors.  Nothing here is public; the
+ * tool and the tests reach it by linking the static library.
+ */
+#ifndef FM_INTERNAL_H
+#define FM_INTERNAL_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "filemap.h"
+#include "os/os.h"
+
+#define FM__HIDDEN __attribute__((visibility("hidden")))
+#define FM__PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* ------------------------------------------------------------------------
+ * error.c: failures carry a code and leave a one-line message.
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Records this thread's last-error message, "<call>: <object>: <what>
+ * (<ERRNAME>)" or "<call>: <what> (<ERRNAME>)" when object is NULL, and
+ * returns code, so that a failure reads `return fm__fail(code, ...)`.
+ * A detail (printf format, may be NULL) replaces the code's description.
+ */
+int fm__fail(int code, const char *call, const char *object, const char *detail, ...)
+	FM__PRINTF(4, 5);
+
+/* ------------------------------------------------------------------------
+ * name.c: parsing, validating and encoding object names.
+ * ------------------------------------------------------------------------ */
+
+enum fm__namespace { FM__NS_LOCAL = 0, FM__NS_GLOBAL = 1, FM__NS_COUNT = 2 };
+
+/* Windows' limit on a name after its prefix, in UTF-16 code units. */
+#define FM__NAME_MAX_UNITS 32767
+/* The longest full name in UTF-8: "Global\" + 3 bytes per UTF-16 unit. */
+#define FM__NAME_MAX_BYTES (7 + 3 * FM__NAME_MAX_UNITS)
+
+struct fm__name {
+	enum fm__namespace ns;
+	char *full;              /* canonical: "Local\x" or "Global\x" (malloc'd) */
+	size_t full_len;         /* strlen(full) */
+	char file[NAME_MAX + 1]; /* the file name in the namespace directory */
+};
+
+/*
+ * Validates name and fills out (out->full must be freed with
+ * fm__name_free).  Returns 0, FM_ENAME, -ENAMETOOLONG or -ENOMEM.
+ */
+int fm__name_parse(struct fm__name *out, const char *name);
+void fm__name_free(struct fm__name *n);
+
+/* Strict UTF-8 check; returns the number of UTF-16 code units or -1. */
+long fm__utf8_utf16_units(const char *s, size_t len);
+
+/*
+ * The reverse of the file-name encoding, for the tool: writes the name part
+ * (after the prefix) of a directly encoded file name into out.  Returns
+ * false for a hashed or foreign file name.
+ */
+bool fm__name_decode_file(char *out, size_t out_len, const char *file);
+
+/* Whether a file name in a namespace directory is a hashed long name. */
+bool fm__name_file_is_hashed(const char *file);
+
+/* sha256.c */
+void fm__sha256(const void *data, size_t len, uint8_t digest[32]);
+
+/* ------------------------------------------------------------------------
+ * store.c: the store's directories.
+ * ------------------------------------------------------------------------ */
+
+/*
+ * An open, validated namespace directory.  Shared and reference-counted:
+ * the process keeps the current one cached, and each named object keeps the
+ * one it lives in, so a change of FILEMAP_ROOT never confuses an object's
+ * last-one-out removal.
+ */
+struct fm__dir {
+	_Atomic long refs;
+	int fd;
+	enum fm__namespace ns;
+	char *path; /* for messages */
+};
+
+/* The store root in force: $FILEMAP_ROOT, else /dev/shm/filemap. */
+const char *fm__store_root(void);
+
+/*
+ * A new reference to namespace ns's directory, created and validated as
+ * needed.  Returns 0, FM_ESTORE (unsafe directory, message says why), or
+ * -errno.  call names the public call for messages.
+ */
+int fm__dir_get(struct fm__dir **out, enum fm__namespace ns, const char *call);
+struct fm__dir *fm__dir_ref(struct fm__dir *d);
+void fm__dir_put(struct fm__dir *d);
+
+/*
+ * Validates an open store directory: a real directory owned by uid with
+ * exactly mode, or (root only) world-writable and sticky or owned by the
+ * caller.  Returns NULL when safe, else why not.
+ */
+const char *fm__dir_check(const struct stat *st, uid_t uid, mode_t mode);
+
+/* ------------------------------------------------------------------------
+ * header.c: the object header at the start of every object file.
+ * ------------------------------------------------------------------------ */
+
+enum fm__type {
+	FM__TYPE_SECTION = 1,
+	FM__TYPE_MUTEX = 2,
+	FM__TYPE_EVENT = 3,
+	FM__TYPE_SEMAPHORE = 4,
+};
+
+#define FM__MAGIC "FILEMAP\x1a"
+#define FM__FORMAT_VERSION 1u
+/* The name (then the backing path) starts here; the rest of the page and
+ * any further pages up to header_size belong to the header. */
+#define FM__HEADER_NAME_OFFSET 256u
+/* A header's size never exceeds this: the longest name fits well. */
+#define FM__HEADER_MAX (FM__HEADER_NAME_OFFSET + FM__NAME_MAX_BYTES + PATH_MAX + 65536u)
+
+/* Header flags. */
+#define FM__HDR_RESERVE (1u << 0) /* sparse: FM_SECTION_RESERVE */
+#define FM__HDR_KNOWN   FM__HDR_RESERVE
+
+/*
+ * The fixed part of the header, FM__HEADER_NAME_OFFSET bytes, native byte
+ * order (a store never leaves its machine).  Checked field by field on every
+ * open, against the file's own fstat.
+ */
+struct fm__header {
+	char magic[8];         /* FM__MAGIC */
+	uint32_t version;      /* FM__FORMAT_VERSION */
+	uint32_t type;         /* enum fm__type */
+	uint32_t header_size;  /* bytes before the data; a multiple of the page size */
+	uint32_t flags;        /* FM__HDR_* */
+	uint32_t max_access;   /* FM_READ | FM_WRITE | FM_EXEC the object allows */
+	uint32_t name_size;    /* bytes of the full name at FM__HEADER_NAME_OFFSET */
+	uint64_t size;         /* the exact size the creator asked for */
+	uint32_t creator_uid;
+	uint32_t creator_pid;
+	int64_t created_sec;   /* CLOCK_REALTIME at creation */
+	uint32_t created_nsec;
+	uint32_t path_size;    /* bytes of the backing file's path after the name */
+	uint64_t backing_dev;  /* the backing file's device and inode */
+	uint64_t backing_ino;
+	uint8_t reserved[48];
+	/* Sync objects' shared state: futex words, 64-byte aligned. */
+	_Alignas(64) uint32_t sync[32];
+};
+_Static_assert(sizeof(struct fm__header) == FM__HEADER_NAME_OFFSET, "header layout");
+
+/* The header bytes a name and backing path need, rounded up to pages. */
+uint32_t fm__header_size(size_t name_size, size_t path_size);
+
+/*
+ * Reads and validates the header of the object file open at fd, whose fstat
+ * is st.  On success *hdr is filled and, if name_out is not NULL, *name_out
+ * gets the full name (malloc'd, NUL-terminated).  Returns 0, FM_ECORRUPT
+ * with *why saying what failed, or -errno.
+ */
+int fm__header_read(int fd, const struct stat *st, struct fm__header *hdr,
+		    char **name_out, const char **why);
+
+/* ------------------------------------------------------------------------
+ * object.c: the lifetime of named objects (DESIGN.md "Lifetime").
+ * ------------------------------------------------------------------------ */
+
+/*
+ * One handle's hold on an object file.  For a named object, fd carries
+ * LOCK_SH for as long as the handle lives; dir and file say where its name
+ * is, for last-one-out removal.  An unnamed object has dir == NULL.
+ */
+struct fm__object {
+	int fd;
+	struct fm__dir *dir;
+	char *file;     /* the file name in dir (malloc'd), or NULL */
+	char *name;     /* the full name (malloc'd), or NULL */
+	dev_t dev;
+	ino_t ino;
+	struct fm__header hdr;
+};
+
+/* What to build when creating. */
+struct fm__object_spec {
+	uint32_t type;
+	uint32_t max_access;
+	uint32_t flags;     /* FM__HDR_* */
+	uint64_t size;      /* data bytes after the header */
+	mode_t mode;        /* permission bits of a named object */
+	bool reserve;       /* sparse: do not reserve the data's memory */
+};
+
+/*
+ * Creates an object named name (NULL: unnamed), or opens the existing one
+ * of that name with open_flags (O_RDONLY or O_RDWR).  Returns 0 (new) or
+ * FM_EXISTED with *out filled, or a failure code with its message set.
+ */
+int fm__object_create(struct fm__object *out, const struct fm__name *name,
+		      const struct fm__object_spec *spec, int open_flags,
+		      const char *call);
+
+/* Opens an existing named object with open_flags.  expected_type 0: any. */
+int fm__object_open(struct fm__object *out, const struct fm__name *name,
+		    int open_flags, uint32_t expected_type, const char *call);
+
+/* Another handle on the same object: a new description, locked shared. */
+int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_flags,
+		   const char *call);
+
+/* Releases a handle; the last one out of a named object removes its name. */
+void fm__object_release(struct fm__object *o);
+
+/*
+ * If nobody holds the object file open at fd (named file in dir), removes
+ * its name.  Takes LOCK_EX|LOCK_NB on fd, which must be a description of
+ * this process's own that holds no lock.  Returns 1 removed, 0 held (left
+ * alone), or a failure (-EACCES: sticky directory, another user's file).
+ */
+int fm__object_remove_if_unheld(int dirfd, const char *file, int fd);
+
+/* Opens a store file for inspection: no locks, never blocks, no symlinks. */
+int fm__object_open_file(int dirfd, const char *file, int flags);
+
+/* ------------------------------------------------------------------------
+ * section.c / view.c
+ * ------------------------------------------------------------------------ */
+
+struct fm_section {
+	struct fm__object obj; /* the handle's hold on the object file */
+	int map_fd;            /* a separate description, holding no lock, that
+			        * views map from (-1: map from obj.fd, unnamed) */
+	unsigned access;       /* this handle's access: FM_READ|FM_WRITE|FM_EXEC */
+};
+
+/* FM_WRITE implies FM_READ. */
+static inline unsigned fm__access_normalize(unsigned access)
+{
+	return access & FM_WRITE ? access | FM_READ : access;
+}
+
+/* ------------------------------------------------------------------------
+ * Process-global state (global.c): one struct, one lock.
+ * ------------------------------------------------------------------------ */
+
+struct fm__view; /* view.c */
+
+struct fm__global {
+	/* Guards every field below.  Held only for memory work, never across
+	 * a system call that can block.  fork() takes it (pthread_atfork), so a
+	 * child never inherits it held. */
+	pthread_mutex_t lock;
+	struct fm__dir *dirs[FM__NS_COUNT]; /* cached namespace directories */
+	char *dirs_root;                    /* the root they were opened under */
+	void *views;                        /* tsearch tree of struct fm__view */
+	size_t view_count;
+};
+
+extern struct fm__global fm__global;
+void fm__global_lock(void);
+void fm__global_unlock(void);
+
+/* The system page size, cached. */
+size_t fm__page_size(void);
+
+static inline uint64_t fm__round_up(uint64_t v, uint64_t to)
+{
+	return (v + to - 1) / to * to;
+}
+
+#endif /* FM_INTERNAL_H */

@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * object.c - the lifetime of named objects, with no daemon (DESIGN.md).
+ *
+ * Every named object is a file in a namespace directory.  Each handle holds
+ * flock(LOCK_SH) on its own open file description of it, so the kernel
+ * counts the holders: a description lives in its process (and in children
+ * that inherit it across fork) and dies with them, also on SIGKILL.
+ *
+ *  - Create: build the file unnamed (O_TMPFILE), size and reserve it, write
+ *    its header, lock it shared, then link it under its name; linkat never
+ *    replaces, so nobody ever sees a half-made object, and a taken name
+ *    makes us open the existing object instead.
+ *  - Open: open, then try LOCK_EX|LOCK_NB: success means nobody holds the
+ *    object (its holders died), so it is an orphan: remove it and report
+ *    the name absent.  Otherwise lock shared and check st_nlink, since the
+ *    object may have been removed while we waited.
+ *  - Release: close our description, then open the file afresh and try
+ *    LOCK_EX|LOCK_NB.  Success means we were the last one out: remove the
+ *    name.  (Converting our own lock would be wrong: a forked child may
+ *    share our description.)
+ *
+ * Only a remover ever holds LOCK_EX, and only for the moment of removal.
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Bound on the open/create retry loops; each retry means another process
+ * removed or published the name in between, so this is never reached in
+ * practice. */
+#define MAX_ATTEMPTS 1000
+
+int fm__object_open_file(int dirfd, const char *file, int flags)
+{
+	/* O_NONBLOCK: a FIFO planted in a shared directory must not hang us. */
+	return fm__os_openat(dirfd, file, flags | O_NOFOLLOW | O_NONBLOCK, 0);
+}
+
+int fm__object_remove_if_unheld(int dirfd, const char *file, int fd)
+{
+	struct stat st;
+	int r;
+
+	r = fm__os_flock(fd, LOCK_EX | LOCK_NB);
+	if (r == -EWOULDBLOCK)
+		return 0;
+	if (r < 0)
+		return r;
+	/* We hold LOCK_EX, so no other remover can act; a file that still has
+	 * a link is still under this name, since names are never reused
+	 * while linked. */
+	r = fm__os_fstat(fd, &st);
+	if (r < 0)
+		return r;
+	if (st.st_nlink == 0)
+		return 1;
+	r = fm__os_unlinkat(dirfd, file, 0);
+	if (r == -EPERM || r == -EACCES)
+		return -EACCES; /* sticky directory: another user's orphan */
+	return r < 0 && r != -ENOENT ? r : 1;
+}
+
+static void object_init(struct fm__object *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+}
+
+/*
+ * Allocates what a named handle keeps (its file name and full name) before
+ * anything is locked or linked, so that nothing can fail afterwards.
+ */
+static int object_prepare(struct fm__object *out, const struct fm__name *name,
+			  const char *call)
+{
+	object_init(out);
+	out->file = strdup(name->file);
+	out->name = strdup(name->full);
+	if (out->file && out->name)
+		return 0;
+	free(out->file);
+	free(out->name);
+	return fm__fail(-ENOMEM, call, name->full, NULL);
+}
+
+static void object_unprepare(struct fm__object *out)
+{
+	free(out->file);
+	free(out->name);
+	object_init(out);
+}
+
+/* Completes a prepared handle with its locked descriptor. */
+static void object_set(struct fm__object *out, int fd, struct fm__dir *dir,
+		       const struct fm__header *hdr)
+{
+	out->fd = fd;
+	out->dir = fm__dir_ref(dir);
+	out->hdr = *hdr;
+}
+
+/* Reads and checks the header of a locked object file against name. */
+static int check_existing(int fd, const struct stat *st, const struct fm__name *name,
+			  uint32_t expected_type, struct fm__header *hdr, const char *call)
+{
+	const char *why = NULL;
+	char *stored = NULL;
+	int r;
+
+	r = fm__header_read(fd, st, hdr, &stored, &why);
+	if (r == FM_ECORRUPT)
+		return fm__fail(r, call, name->full, "corrupt object in the store: %s", why);
+	if (r < 0)
+		return fm__fail(r, call, name->full, "cannot read the object's header: %s",
+				fm_strerror(r));
+	/* Only a hash collision, or a forged file, gets here with another name. */
+	r = strcmp(stored, name->full) == 0 ? 0 : 1;
+	free(stored);
+	if (r)
+		return fm__fail(FM_ECORRUPT, call, name->full,
+				"the store file for this name holds another name");
+	if (expected_type && hdr->type != expected_type)
+		return fm__fail(FM_ETYPE, call, name->full, NULL);
+	return 0;
+}
+
+/*
+ * One attempt to open the existing object into the prepared handle out: 0
+ * on success; 1 when the caller should look again (the name was removed
+ * meanwhile); -ENOENT when the name is absent (or was an orphan and is now
+ * removed), without a message; other failures with their message set.  When
+ * creating, an orphan of another user that we may not remove is -EACCES;
+ * when opening, it reads as absent.
+ */
+static int open_attempt(struct fm__object *out, const struct fm__name *name,
+			struct fm__dir *dir, int open_flags, uint32_t expected_type,
+			bool creating, const char *call)
+{
+	struct fm__header hdr;
+	struct stat st;
+	int fd, r;
+
+	fd = fm__object_open_file(dir->fd, name->file, open_flags);
+	if (fd == -ENOENT)
+		return -ENOENT;
+	if (fd == -ELOOP)
+		return fm__fail(FM_ECORRUPT, call, name->full, "the store file is a symlink");
+	if (fd == -EACCES)
+		return fm__fail(fd, call, name->full, "permission denied by the object's mode");
+	if (fd < 0)
+		return fm__fail(fd, call, name->full, NULL);
+
+	r = fm__os_fstat(fd, &st);
+	if (r == 0 && !S_ISREG(st.st_mode))
+		r = fm__fail(FM_ECORRUPT, call, name->full, "the store file is not a regular file");
+	else if (r == 0)
+		r = fm__object_remove_if_unheld(dir->fd, name->file, fd);
+	if (r == 1)
+		r = -ENOENT; /* an orphan: its holders died; now it is gone */
+	else if (r == -EACCES && !creating)
+		r = -ENOENT;
+	else if (r == -EACCES)
+		r = fm__fail(r, call, name->full,
+			     "an orphan left by uid %u holds the name; run `filemap gc` as that user or root",
+			     (unsigned)st.st_uid);
+	else if (r == 0 && (r = fm__os_flock(fd, LOCK_SH)) == 0 &&
+		 (r = fm__os_fstat(fd, &st)) == 0) {
+		if (st.st_nlink == 0)
+			r = 1; /* removed while we waited for the lock */
+		else if ((r = check_existing(fd, &st, name, expected_type, &hdr, call)) == 0) {
+			object_set(out, fd, dir, &hdr);
+			return 0;
+		}
+	} else if (r < 0 && r != FM_ECORRUPT) {
+		fm__fail(r, call, name->full, NULL);
+	}
+	fm__os_close(fd);
+	return r;
+}
+
+static int open_existing(struct fm__object *out, const struct fm__name *name,
+			 struct fm__dir *dir, int open_flags, uint32_t expected_type,
+			 bool creating, const char *call)
+{
+	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+		int r = open_attempt(out, name, dir, open_flags, expected_type, creating, call);
+
+		if (r != 1)
+			return r;
+	}
+	return fm__fail(-EAGAIN, call, name->full, "the name kept changing; try again");
+}
+
+int fm__object_open(struct fm__object *out, const struct fm__name *name, int open_flags,
+		    uint32_t expected_type, const char *call)
+{
+	struct fm__dir *dir;
+	int r;
+
+	r = fm__dir_get(&dir, name->ns, call);
+	if (r < 0)
+		return r;
+	r = object_prepare(out, name, call);
+	if (r == 0)
+		r = open_existing(out, name, dir, open_flags, expected_type, false, call);
+	if (r == -ENOENT)
+		fm__fail(r, call, name->full, NULL);
+	if (r < 0)
+		object_unprepare(out);
+	fm__dir_put(dir);
+	return r;
+}
+
+/* Writes the header (and name) of a new object into the unnamed file fd. */
+static int write_header(int fd, const struct fm__name *name, const struct fm__object_spec *spec,
+			struct fm__header *h)
+{
+	size_t name_size = name ? name->full_len : 0;
+	struct timespec now;
+	ssize_t n;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, FM__MAGIC, sizeof(h->magic));
+	h->version = FM__FORMAT_VERSION;
+	h->type = spec->type;
+	h->header_size = fm__header_size(name_size, 0);
+	h->flags = spec->flags;
+	h->max_access = spec->max_access;
+	h->name_size = (uint32_t)name_size;
+	h->size = spec->size;
+	h->creator_uid = (uint32_t)geteuid();
+	h->creator_pid = (uint32_t)getpid();
+	h->created_sec = now.tv_sec;
+	h->created_nsec = (uint32_t)now.tv_nsec;
+	n = fm__os_pwrite(fd, h, sizeof(*h), 0);
+	if (n >= 0 && name_size)
+		n = fm__os_pwrite(fd, name->full, name_size, FM__HEADER_NAME_OFFSET);
+	return n < 0 ? (int)n : 0;
+}
+
+/* Sizes the new file and, unless reserving, takes its memory now. */
+static int allocate(int fd, uint64_t total, bool reserve)
+{
+	int r;
+
+	if (reserve)
+		return fm__os_ftruncate(fd, total);
+	r = fm__os_fallocate(fd, total);
+	/* A store on a file system without fallocate still works, unreserved. */
+	if (r == -EOPNOTSUPP)
+		r = fm__os_ftruncate(fd, total);
+	return r;
+}
+
+/* Builds the new object's file, unnamed, in dir.  Returns its fd. */
+static int build(struct fm__dir *dir, const struct fm__name *name,
+		 const struct fm__object_spec *spec, struct fm__header *hdr, const char *call)
+{
+	const char *label = name ? name->full : "(unnamed)";
+	int fd, r;
+
+	fd = fm__os_openat(dir->fd, ".", O_TMPFILE | O_RDWR, 0600);
+	if (fd < 0)
+		return fm__fail(fd, call, label, "cannot make a file in %s: %s", dir->path,
+				fm_strerror(fd));
+	r = allocate(fd, fm__header_size(name ? name->full_len : 0, 0) + spec->size, spec->reserve);
+	if (r == -ENOSPC || r == -ENOMEM || r == -EFBIG)
+		r = fm__fail(r == -EFBIG ? r : -ENOSPC, call, label,
+			     "the store %s cannot hold %llu bytes", dir->path,
+			     (unsigned long long)spec->size);
+	if (r == 0)
+		r = write_header(fd, name, spec, hdr);
+	if (r == 0)
+		r = fm__os_fchmod(fd, spec->mode);
+	if (r == 0 && name)
+		r = fm__os_flock(fd, LOCK_SH);
+	if (r < 0) {
+		fm__os_close(fd);
+		if (r != -ENOSPC && r != -EFBIG)
+			fm__fail(r, call, label, NULL);
+		return r;
+	}
+	return fd;
+}
+
+/*
+ * Gives the built file fd its name, or opens what already has that name,
+ * into the prepared handle out.  Consumes fd.
+ */
+static int publish(struct fm__object *out, int fd, struct fm__dir *dir,
+		   const struct fm__name *name, const struct fm__header *hdr, int open_flags,
+		   uint32_t expected_type, const char *call)
+{
+	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+		int r = fm__os_linkat_fd(fd, dir->fd, name->file);
+
+		if (r == 0) {
+			object_set(out, fd, dir, hdr);
+			return 0;
+		}
+		if (r != -EEXIST) {
+			fm__os_close(fd);
+			return fm__fail(r, call, name->full, "cannot publish the name in %s: %s",
+					dir->path, fm_strerror(r));
+		}
+		r = open_existing(out, name, dir, open_flags, expected_type, true, call);
+		if (r != -ENOENT) {
+			fm__os_close(fd);
+			return r == 0 ? FM_EXISTED : r;
+		}
+		/* The name was an orphan, or vanished: try to take it again. */
+	}
+	fm__os_close(fd);
+	return fm__fail(-EAGAIN, call, name->full, "the name kept changing; try again");
+}
+
+/* Creates a named object into the prepared handle out. */
+static int create_named(struct fm__object *out, struct fm__dir *dir, const struct fm__name *name,
+			const struct fm__object_spec *spec, int open_flags, const char *call)
+{
+	struct fm__header hdr;
+	int fd, r;
+
+	fd = build(dir, name, spec, &hdr, call);
+	if (fd >= 0)
+		return publish(out, fd, dir, name, &hdr, open_flags, spec->type, call);
+	if (fd != -ENOSPC)
+		return fd;
+	/* No room for a new object; but if the name exists, the caller gets
+	 * that one, and needs no room. */
+	r = open_existing(out, name, dir, open_flags, spec->type, true, call);
+	if (r == -ENOENT)
+		return fm__fail(-ENOSPC, call, name->full, "the store %s cannot hold %llu bytes",
+				dir->path, (unsigned long long)spec->size);
+	return r == 0 ? FM_EXISTED : r;
+}
+
+int fm__object_create(struct fm__object *out, const struct fm__name *name,
+		      const struct fm__object_spec *spec, int open_flags, const char *call)
+{
+	struct fm__header hdr;
+	struct fm__dir *dir;
+	int r;
+
+	r = fm__dir_get(&dir, name ? name->ns : FM__NS_LOCAL, call);
+	if (r < 0)
+		return r;
+	if (name) {
+		r = object_prepare(out, name, call);
+		if (r == 0)
+			r = create_named(out, dir, name, spec, open_flags, call);
+		if (r < 0)
+			object_unprepare(out);
+	} else {
+		object_init(out);
+		r = build(dir, NULL, spec, &hdr, call);
+		if (r >= 0) {
+			out->fd = r;
+			out->hdr = hdr;
+			r = 0;
+		}
+	}
+	fm__dir_put(dir);
+	return r;
+}
+
+int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_flags,
+		   const char *call)
+{
+	const char *label = o->name ? o->name : "(unnamed)";
+	int fd, r;
+
+	fd = fm__os_reopen(o->fd, open_flags);
+	if (fd < 0)
+		return fm__fail(fd, call, label, NULL);
+	r = o->dir ? fm__os_flock(fd, LOCK_SH) : 0;
+	object_init(out);
+	if (r == 0 && o->dir) {
+		out->file = strdup(o->file);
+		out->name = strdup(o->name);
+		if (!out->file || !out->name)
+			r = -ENOMEM;
+	}
+	if (r < 0) {
+		free(out->file);
+		free(out->name);
+		fm__os_close(fd);
+		return fm__fail(r, call, label, NULL);
+	}
+	out->fd = fd;
+	out->dir = o->dir ? fm__dir_ref(o->dir) : NULL;
+	out->hdr = o->hdr;
+	return 0;
+}
+
+void fm__object_release(struct fm__object *o)
+{
+	int fd;
+
+	if (o->fd >= 0)
+		fm__os_close(o->fd);
+	o->fd = -1;
+	if (o->dir && o->file) {
+		/* Last one out: a fresh description, never our own lock. */
+		fd = fm__object_open_file(o->dir->fd, o->file, O_RDONLY);
+		if (fd >= 0) {
+			fm__object_remove_if_unheld(o->dir->fd, o->file, fd);
+			fm__os_close(fd);
+		}
+	}
+	fm__dir_put(o->dir);
+	free(o->file);
+	free(o->name);
+	o->dir = NULL;
+	o->file = NULL;
+	o->name = NULL;
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * linux.c - the platform contract of os.h, on Linux.
+ *
+ * Each wrapper returns its result or -errno.  Those that can be interrupted
+ * without having done anything (close excepted: Linux closes the descriptor
+ * even when close reports EINTR) are retried on EINTR.  All of them first ask
+ * the fault injector whether this call is the one a test wants to fail.
+ */
+#define _GNU_SOURCE
+#include "os.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Calls left before the injected failure; 0 means disarmed. */
+static _Atomic long fail_countdown;
+static _Atomic int fail_errno;
+
+void fm__os_fail_nth(long nth, int err)
+{
+	atomic_store(&fail_errno, err);
+	atomic_store(&fail_countdown, nth);
+}
+
+long fm__os_fail_remaining(void)
+{
+	return atomic_exchange(&fail_countdown, 0);
+}
+
+/* Returns -err when this call is the injected failure, else 0. */
+static int injected(void)
+{
+	if (atomic_load_explicit(&fail_countdown, memory_order_relaxed) == 0)
+		return 0;
+	if (atomic_fetch_sub(&fail_countdown, 1) == 1)
+		return -atomic_load(&fail_errno);
+	return 0;
+}
+
+#define INJECT()                     \
+	do {                         \
+		int fault_ = injected(); \
+		if (fault_)          \
+			return fault_; \
+	} while (0)
+
+/* Runs a call that returns -1 and sets errno on failure, retrying EINTR. */
+#define RETRY(expr)                                    \
+	do {                                           \
+		long r_;                               \
+		INJECT();                              \
+		do                                     \
+			r_ = (long)(expr);             \
+		while (r_ < 0 && errno == EINTR);      \
+		return r_ < 0 ? -errno : r_;           \
+	} while (0)
+
+int fm__os_openat(int dirfd, const char *path, int flags, mode_t mode)
+{
+	RETRY(openat(dirfd, path, flags | O_CLOEXEC, mode));
+}
+
+int fm__os_close(int fd)
+{
+	INJECT();
+	/* No retry: on Linux the descriptor is gone even after EINTR. */
+	return close(fd) < 0 && errno != EINTR ? -errno : 0;
+}
+
+int fm__os_fstat(int fd, struct stat *st)
+{
+	RETRY(fstat(fd, st));
+}
+
+int fm__os_fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	RETRY(fstatat(dirfd, path, st, flags));
+}
+
+int fm__os_flock(int fd, int op)
+{
+	RETRY(flock(fd, op));
+}
+
+int fm__os_ftruncate(int fd, uint64_t size)
+{
+	RETRY(ftruncate(fd, (off_t)size));
+}
+
+int fm__os_fallocate(int fd, uint64_t size)
+{
+	RETRY(fallocate(fd, 0, 0, (off_t)size));
+}
+
+ssize_t fm__os_pread(int fd, void *buf, size_t len, uint64_t offset)
+{
+	RETRY(pread(fd, buf, len, (off_t)offset));
+}
+
+ssize_t fm__os_pwrite(int fd, const void *buf, size_t len, uint64_t offset)
+{
+	RETRY(pwrite(fd, buf, len, (off_t)offset));
+}
+
+int fm__os_fchmod(int fd, mode_t mode)
+{
+	RETRY(fchmod(fd, mode));
+}
+
+int fm__os_fchown(int fd, uid_t uid, gid_t gid)
+{
+	RETRY(fchown(fd, uid, gid));
+}
+
+int fm__os_mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	RETRY(mkdirat(dirfd, path, mode));
+}
+
+/* /proc/self/fd/N names the open file itself, even once it is unlinked. */
+static void proc_fd_path(char *buf, size_t len, int fd)
+{
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+/*
+ * Gives the unnamed (O_TMPFILE) file open at fd the name dirfd/name.
+ * Fails with -EEXIST when the name is taken: linkat never replaces.
+ */
+int fm__os_linkat_fd(int fd, int dirfd, const char *name)
+{
+	char path[64];
+
+	proc_fd_path(path, sizeof(path), fd);
+	RETRY(linkat(AT_FDCWD, path, dirfd, name, AT_SYMLINK_FOLLOW));
+}
+
+/*
+ * Opens the file open at fd again, as a new open file description (with
+ * its own flock state), even if the file has no name any more.
+ */
+int fm__os_reopen(int fd, int flags)
+{
+	char path[64];
+
+	proc_fd_path(path, sizeof(path), fd);
+	RETRY(open(path, flags | O_CLOEXEC));
+}
+
+int fm__os_unlinkat(int dirfd, const char *path, int flags)
+{
+	RETRY(unlinkat(dirfd, path, flags));
+}
+
+int fm__os_mmap(void **out, void *addr, size_t len, int prot, int flags, int fd,
+		uint64_t offset)
+{
+	void *p;
+
+	INJECT();
+	p = mmap(addr, len, prot, flags, fd, (off_t)offset);
+	if (p == MAP_FAILED)
+		return -errno;
+	*out = p;
+	return 0;
+}
+
+int fm__os_munmap(void *addr, size_t len)
+{
+	INJECT();
+	return munmap(addr, len) < 0 ? -errno : 0;
+}
+
+int fm__os_msync(void *addr, size_t len, int flags)
+{
+	RETRY(msync(addr, len, flags));
+}

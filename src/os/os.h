@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * os.h - the platform contract: every system call the core makes.
+ *
+ * The core never calls the kernel directly.  It calls these wrappers, which
+ * return the result or -errno (never leaving errno as the answer), retry
+ * EINTR where a retry is right, and pass through one table, fm__os, so that
+ * tests can make the Nth call fail (fm__os_fail_nth) and prove that every
+ * failure path cleans up.  A port to another kernel replaces linux.c.
+ */
+#ifndef FM_OS_H
+#define FM_OS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+int fm__os_openat(int dirfd, const char *path, int flags, mode_t mode);
+int fm__os_close(int fd);
+int fm__os_fstat(int fd, struct stat *st);
+int fm__os_fstatat(int dirfd, const char *path, struct stat *st, int flags);
+int fm__os_flock(int fd, int op);
+int fm__os_ftruncate(int fd, uint64_t size);
+int fm__os_fallocate(int fd, uint64_t size);
+ssize_t fm__os_pread(int fd, void *buf, size_t len, uint64_t offset);
+ssize_t fm__os_pwrite(int fd, const void *buf, size_t len, uint64_t offset);
+int fm__os_fchmod(int fd, mode_t mode);
+int fm__os_fchown(int fd, uid_t uid, gid_t gid);
+int fm__os_mkdirat(int dirfd, const char *path, mode_t mode);
+int fm__os_linkat_fd(int fd, int dirfd, const char *name);
+int fm__os_reopen(int fd, int flags);
+int fm__os_unlinkat(int dirfd, const char *path, int flags);
+int fm__os_mmap(void **out, void *addr, size_t len, int prot, int flags, int fd,
+		uint64_t offset);
+int fm__os_munmap(void *addr, size_t len);
+int fm__os_msync(void *addr, size_t len, int flags);
+
+/*
+ * Fault injection for tests: the nth wrapper call from now on (1 = the next
+ * one) fails with -err instead of reaching the kernel; 0 disarms.  Counting
+ * is process-wide.  Returns how many calls were left when it was disarmed
+ * (so a test knows whether its fault fired).
+ */
+void fm__os_fail_nth(long nth, int err);
+long fm__os_fail_remaining(void);
+
+#endif /* FM_OS_H */

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * section.c - sections: create, open, dup, close, size.
+ *
+ * A section handle is a hold on the object file (object.c) plus a second,
+ * unlocked description of the same file that views are mapped from: a
+ * mapping keeps its description alive, and were it the locked one, a view
+ * would keep the name alive after the last handle, which Windows does not.
+ * The handle's access decides the descriptors' open modes, so the kernel,
+ * not this library, refuses a writable view of a read-only handle.
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ACCESS_BITS (FM_READ | FM_WRITE | FM_EXEC)
+#define MODE_BITS   0777u
+
+static int open_flags(unsigned access)
+{
+	return access & FM_WRITE ? O_RDWR : O_RDONLY;
+}
+
+/* Copies the fields of the caller's opts that fit into o (defaults first). */
+static int read_opts(struct fm_section_opts *o, const struct fm_section_opts *opts)
+{
+	static const struct fm_section_opts defaults = FM_SECTION_OPTS_INIT;
+
+	*o = defaults;
+	if (!opts)
+		return 0;
+	if (opts->size < sizeof(opts->size))
+		return -EINVAL;
+	memcpy(o, opts, opts->size < sizeof(*o) ? opts->size : sizeof(*o));
+	o->size = sizeof(*o);
+	return 0;
+}
+
+/* Checks create's options; on success fills spec.  Returns 0 or a failure
+ * with its message set. */
+static int check_create(struct fm__object_spec *spec, const struct fm_section_opts *opts,
+			uint64_t size, const char *label, const char *call)
+{
+	struct fm_section_opts o;
+	unsigned access;
+	mode_t mode;
+
+	if (size == 0)
+		return fm__fail(-EINVAL, call, label, "size 0: a section needs at least one byte");
+	if (size > (uint64_t)INT64_MAX - FM__HEADER_MAX)
+		return fm__fail(-EFBIG, call, label, "size %llu is too large",
+				(unsigned long long)size);
+	if (read_opts(&o, opts) < 0)
+		return fm__fail(-EINVAL, call, label, "opts->size is %u; use FM_SECTION_OPTS_INIT",
+				opts->size);
+	if (o.access == 0 || (o.access & ~ACCESS_BITS))
+		return fm__fail(-EINVAL, call, label,
+				"access %#x: use FM_READ, FM_WRITE, FM_EXEC (FM_COPY is for views)",
+				o.access);
+	if (o.flags & ~FM_SECTION_RESERVE)
+		return fm__fail(-EINVAL, call, label, "unknown flags %#x", o.flags);
+	if (o.fd >= 0)
+		return fm__fail(-ENOTSUP, call, label, "file-backed sections are not supported yet");
+	if (o.fd != -1)
+		return fm__fail(-EINVAL, call, label, "fd %d: use -1 for memory from the store",
+				o.fd);
+	mode = o.mode ? o.mode : 0600;
+	if (mode & ~MODE_BITS)
+		return fm__fail(-EINVAL, call, label, "mode %#o: only permission bits (0777)",
+				(unsigned)mode);
+	if (!(mode & 0400))
+		return fm__fail(-EINVAL, call, label, "mode %#o: the owner must be able to read",
+				(unsigned)mode);
+	access = fm__access_normalize(o.access);
+	if (!(access & FM_WRITE))
+		mode &= ~0222u; /* the kernel, too, refuses writers */
+	*spec = (struct fm__object_spec){
+		.type = FM__TYPE_SECTION,
+		.max_access = access,
+		.flags = o.flags & FM_SECTION_RESERVE ? FM__HDR_RESERVE : 0,
+		.size = size,
+		.mode = mode,
+		.reserve = o.flags & FM_SECTION_RESERVE,
+	};
+	return 0;
+}
+
+/* Finishes a handle whose object is held: checks access, opens map_fd. */
+static int section_finish(fm_section *s, unsigned access, const char *call)
+{
+	const char *label = s->obj.name ? s->obj.name : "(unnamed)";
+
+	if (access & ~s->obj.hdr.max_access)
+		return fm__fail(-EACCES, call, label,
+				"access %#x exceeds the section's maximum access %#x", access,
+				s->obj.hdr.max_access);
+	s->access = access;
+	s->map_fd = -1;
+	/* An unnamed section's descriptor holds no lock; if it is open for
+	 * writing, as the creator's is, views may map from it directly. */
+	if (!s->obj.dir && (access & FM_WRITE))
+		return 0;
+	s->map_fd = fm__os_reopen(s->obj.fd, open_flags(access));
+	if (s->map_fd < 0)
+		return fm__fail(s->map_fd, call, label, NULL);
+	return 0;
+}
+
+FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
+			     const struct fm_section_opts *opts)
+{
+	static const char call[] = "fm_section_create";
+	const char *label = name ? name : "(unnamed)";
+	struct fm__name parsed = { 0 };
+	struct fm__object_spec spec;
+	fm_section *s;
+	int r, result;
+
+	if (!out)
+		return fm__fail(-EINVAL, call, label, "out is NULL");
+	if (name && (r = fm__name_parse(&parsed, name)) < 0)
+		return fm__fail(r, call, label, NULL);
+	r = check_create(&spec, opts, size, label, call);
+	s = r < 0 ? NULL : calloc(1, sizeof(*s));
+	if (r == 0 && !s)
+		r = fm__fail(-ENOMEM, call, label, NULL);
+	if (r < 0) {
+		fm__name_free(&parsed);
+		return r;
+	}
+	result = fm__object_create(&s->obj, name ? &parsed : NULL, &spec,
+				   open_flags(spec.max_access), call);
+	fm__name_free(&parsed);
+	r = result < 0 ? result : section_finish(s, spec.max_access, call);
+	if (r < 0) {
+		if (result >= 0)
+			fm__object_release(&s->obj);
+		free(s);
+		return r;
+	}
+	*out = s;
+	return result;
+}
+
+FM_API int fm_section_open(fm_section **out, const char *name, unsigned access)
+{
+	static const char call[] = "fm_section_open";
+	struct fm__name parsed;
+	fm_section *s;
+	int r;
+
+	if (!out)
+		return fm__fail(-EINVAL, call, name, "out is NULL");
+	if (!name)
+		return fm__fail(-EINVAL, call, NULL, "name is NULL: only named sections can be opened");
+	r = fm__name_parse(&parsed, name);
+	if (r < 0)
+		return fm__fail(r, call, name, NULL);
+	if (access == 0 || (access & ~ACCESS_BITS)) {
+		fm__name_free(&parsed);
+		return fm__fail(-EINVAL, call, name, "access %#x: use FM_READ, FM_WRITE, FM_EXEC",
+				access);
+	}
+	access = fm__access_normalize(access);
+	s = calloc(1, sizeof(*s));
+	r = s ? fm__object_open(&s->obj, &parsed, open_flags(access), FM__TYPE_SECTION, call)
+	      : fm__fail(-ENOMEM, call, name, NULL);
+	fm__name_free(&parsed);
+	if (r == 0 && (r = section_finish(s, access, call)) < 0)
+		fm__object_release(&s->obj);
+	if (r < 0) {
+		free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
+FM_API int fm_section_dup(fm_section **out, fm_section *s, unsigned access)
+{
+	static const char call[] = "fm_section_dup";
+	fm_section *d;
+	int r;
+
+	if (!out || !s)
+		return fm__fail(-EINVAL, call, NULL, "%s is NULL", out ? "s" : "out");
+	if (access & ~ACCESS_BITS)
+		return fm__fail(-EINVAL, call, s->obj.name, "unknown access bits %#x", access);
+	access = access ? fm__access_normalize(access) : s->access;
+	if (access & ~s->access)
+		return fm__fail(-EACCES, call, s->obj.name,
+				"access %#x is wider than the handle's %#x", access, s->access);
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return fm__fail(-ENOMEM, call, s->obj.name, NULL);
+	r = fm__object_dup(&d->obj, &s->obj, open_flags(access), call);
+	if (r == 0 && (r = section_finish(d, access, call)) < 0)
+		fm__object_release(&d->obj);
+	if (r < 0) {
+		free(d);
+		return r;
+	}
+	*out = d;
+	return 0;
+}
+
+FM_API void fm_section_close(fm_section *s)
+{
+	if (!s)
+		return;
+	if (s->map_fd >= 0)
+		fm__os_close(s->map_fd);
+	fm__object_release(&s->obj);
+	free(s);
+}
+
+FM_API uint64_t fm_section_size(const fm_section *s)
+{
+	return s ? s->obj.hdr.size : 0;
+}

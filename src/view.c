@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * view.c - views: mapping sections into the process, and the view table.
+ *
+ * The table maps each view's address range to what fm_view_query() reports,
+ * so that unmap, flush and query accept any address inside a view.  It is a
+ * balanced tree (tsearch) under the global lock, ordered by address range:
+ * views never overlap, so "overlaps" is a consistent "equal".  The lock is
+ * held only for tree operations; mmap and munmap run outside it, and a view
+ * leaves the table before its range is unmapped, so the kernel can never
+ * hand the range to a new view while the old entry is still there.
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <search.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define VIEW_ACCESS_BITS (FM_READ | FM_WRITE | FM_EXEC | FM_COPY)
+
+struct fm__view {
+	uintptr_t base;        /* page-aligned */
+	size_t map_len;        /* bytes mapped: length rounded up to pages */
+	size_t length;         /* exact */
+	uint64_t offset;       /* in the section */
+	uint64_t section_size;
+	unsigned access;       /* as reported */
+};
+
+static int compare(const void *pa, const void *pb)
+{
+	const struct fm__view *a = pa, *b = pb;
+
+	if (a->base + a->map_len <= b->base)
+		return -1;
+	if (b->base + b->map_len <= a->base)
+		return 1;
+	return 0;
+}
+
+/* The view containing addr (global lock held), or NULL. */
+static struct fm__view *find_locked(const void *addr)
+{
+	struct fm__view probe = { .base = (uintptr_t)addr, .map_len = 1 };
+	void *node = tfind(&probe, &fm__global.views, compare);
+
+	return node ? *(struct fm__view **)node : NULL;
+}
+
+/* Adds v to the table.  An entry still covering its range belongs to a view
+ * someone unmapped behind our back (munmap); it is dropped. */
+static int insert(struct fm__view *v)
+{
+	struct fm__view *stale = NULL;
+	void *node;
+	int r = 0;
+
+	fm__global_lock();
+	node = tsearch(v, &fm__global.views, compare);
+	while (node && *(struct fm__view **)node != v) {
+		stale = *(struct fm__view **)node;
+		tdelete(stale, &fm__global.views, compare);
+		fm__global.view_count--;
+		free(stale);
+		node = tsearch(v, &fm__global.views, compare);
+	}
+	if (node)
+		fm__global.view_count++;
+	else
+		r = -ENOMEM;
+	fm__global_unlock();
+	return r;
+}
+
+/* Checks a view request; returns the mmap protection, or a failure. */
+static int check_view(fm_section *s, uint64_t offset, size_t *length, unsigned access,
+		      const char *call)
+{
+	const char *label = s->obj.name ? s->obj.name : "(unnamed)";
+	uint64_t size = s->obj.hdr.size;
+	unsigned needed;
+	int prot = PROT_NONE;
+
+	if (access & ~VIEW_ACCESS_BITS)
+		return fm__fail(-EINVAL, call, label, "unknown access bits %#x", access);
+	if ((access & FM_COPY) && (access & FM_WRITE))
+		return fm__fail(-EINVAL, call, label,
+				"FM_COPY | FM_WRITE: a view is either shared-writable or copy-on-write");
+	if (offset % fm__page_size())
+		return fm__fail(-EINVAL, call, label,
+				"offset %llu is not a multiple of the page size %zu",
+				(unsigned long long)offset, fm__page_size());
+	if (offset >= size)
+		return fm__fail(-ERANGE, call, label, "offset %llu is at or past the end (%llu bytes)",
+				(unsigned long long)offset, (unsigned long long)size);
+	if (*length == 0)
+		*length = (size_t)(size - offset);
+	else if (*length > size - offset)
+		return fm__fail(-ERANGE, call, label,
+				"offset %llu + length %zu is past the end (%llu bytes)",
+				(unsigned long long)offset, *length, (unsigned long long)size);
+	needed = fm__access_normalize(access & ~FM_COPY) | (access & FM_COPY ? FM_READ : 0);
+	if (needed & ~s->access)
+		return fm__fail(-EACCES, call, label, "view access %#x exceeds the handle's %#x",
+				access, s->access);
+	if (needed & FM_READ)
+		prot |= PROT_READ;
+	if (access & (FM_WRITE | FM_COPY))
+		prot |= PROT_WRITE;
+	if (access & FM_EXEC)
+		prot |= PROT_EXEC;
+	return prot;
+}
+
+static unsigned reported_access(unsigned access)
+{
+	if (access & FM_COPY)
+		return (access & FM_EXEC) | FM_READ | FM_COPY;
+	return fm__access_normalize(access);
+}
+
+FM_API int fm_view_map(void **out, fm_section *s, uint64_t offset, size_t length,
+		       unsigned access)
+{
+	static const char call[] = "fm_view_map";
+	struct fm__view *v;
+	void *base;
+	int prot, fd, r;
+
+	if (!out || !s)
+		return fm__fail(-EINVAL, call, NULL, "%s is NULL", out ? "s" : "out");
+	prot = check_view(s, offset, &length, access, call);
+	if (prot < 0)
+		return prot;
+	v = malloc(sizeof(*v));
+	if (!v)
+		return fm__fail(-ENOMEM, call, s->obj.name, NULL);
+	v->map_len = fm__round_up(length, fm__page_size());
+	fd = s->map_fd >= 0 ? s->map_fd : s->obj.fd;
+	r = fm__os_mmap(&base, NULL, v->map_len, prot,
+			access & FM_COPY ? MAP_PRIVATE : MAP_SHARED, fd,
+			s->obj.hdr.header_size + offset);
+	if (r < 0) {
+		free(v);
+		if (r == -EPERM)
+			return fm__fail(-EACCES, call, s->obj.name,
+					"the store does not allow executable mappings (noexec)");
+		return fm__fail(r, call, s->obj.name, NULL);
+	}
+	v->base = (uintptr_t)base;
+	v->length = length;
+	v->offset = offset;
+	v->section_size = s->obj.hdr.size;
+	v->access = reported_access(access);
+	r = insert(v);
+	if (r < 0) {
+		fm__os_munmap(base, v->map_len);
+		free(v);
+		return fm__fail(r, call, s->obj.name, NULL);
+	}
+	*out = base;
+	return 0;
+}
+
+FM_API int fm_view_unmap(void *addr)
+{
+	struct fm__view *v;
+	int r;
+
+	fm__global_lock();
+	v = find_locked(addr);
+	if (v) {
+		tdelete(v, &fm__global.views, compare);
+		fm__global.view_count--;
+	}
+	fm__global_unlock();
+	if (!v)
+		return fm__fail(-EFAULT, "fm_view_unmap", NULL, "%p is not inside a view", addr);
+	r = fm__os_munmap((void *)v->base, v->map_len);
+	free(v);
+	return r < 0 ? fm__fail(r, "fm_view_unmap", NULL, NULL) : 0;
+}
+
+/* A copy of the view containing addr, taken under the lock. */
+static int lookup(struct fm__view *out, const void *addr, const char *call)
+{
+	struct fm__view *v;
+
+	fm__global_lock();
+	v = find_locked(addr);
+	if (v)
+		*out = *v;
+	fm__global_unlock();
+	if (!v)
+		return fm__fail(-EFAULT, call, NULL, "%p is not inside a view", addr);
+	return 0;
+}
+
+FM_API int fm_view_flush(void *addr, size_t length)
+{
+	static const char call[] = "fm_view_flush";
+	uintptr_t start, end;
+	struct fm__view v;
+	int r;
+
+	r = lookup(&v, addr, call);
+	if (r < 0)
+		return r;
+	if (length > v.base + v.map_len - (uintptr_t)addr)
+		return fm__fail(-ERANGE, call, NULL, "%p + %zu leaves the view", addr, length);
+	start = (uintptr_t)addr & ~(uintptr_t)(fm__page_size() - 1);
+	end = length ? (uintptr_t)addr + length : v.base + v.map_len;
+	r = fm__os_msync((void *)start, end - start, MS_SYNC);
+	return r < 0 ? fm__fail(r == -ENOMEM ? -EFAULT : r, call, NULL, NULL) : 0;
+}
+
+FM_API int fm_view_query(struct fm_view_info *out, const void *addr)
+{
+	static const char call[] = "fm_view_query";
+	struct fm_view_info info;
+	struct fm__view v;
+	int r;
+
+	if (!out)
+		return fm__fail(-EINVAL, call, NULL, "out is NULL");
+	if (out->size < sizeof(out->size))
+		return fm__fail(-EINVAL, call, NULL,
+				"out->size is %u; use FM_VIEW_INFO_INIT", out->size);
+	r = lookup(&v, addr, call);
+	if (r < 0)
+		return r;
+	info = (struct fm_view_info){
+		.size = out->size,
+		.base = (void *)v.base,
+		.length = v.length,
+		.offset = v.offset,
+		.access = v.access,
+		.section_size = v.section_size,
+	};
+	memcpy(out, &info, out->size < sizeof(info) ? out->size : sizeof(info));
+	return 0;
+}
+
+FM_API size_t fm_page_size(void)
+{
+	return fm__page_size();
+}
