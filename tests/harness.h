@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * harness.h - the test harness every tests/test-<module>.c uses.
+ *
+ * A test binary lists its cases and helpers and calls test_main().  Each
+ * case runs in its own forked child, with its own private FILEMAP_ROOT (a
+ * fresh directory under /dev/shm, reachable by other users so uid tests
+ * work) and a timeout.  When the child is done the harness checks that the
+ * case left its store empty (nothing leaked) and removes it.
+ *
+ * Multi-process cases re-run the same binary as a helper:
+ *   pid_t pid = test_spawn("holder", &out_fd, "Local\\x", NULL);
+ * runs helper "holder" with those arguments in a new process (exec of
+ * /proc/self/exe), its stdout a pipe the case reads with test_read_line().
+ *
+ * Assertions print both sides and end the case; run one case with
+ *   test-foo CASE_NAME
+ * The binary ends with the line "N passed, N failed, N skipped".
+ */
+#ifndef FM_TEST_HARNESS_H
+#define FM_TEST_HARNESS_H
+
+#include <filemap.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+struct test_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+struct test_helper {
+	const char *name;
+	int (*fn)(int argc, char **argv); /* returns the helper's exit code */
+};
+
+#define TEST_CASE(fn) { #fn, fn }
+#define TEST_HELPER(fn) { #fn, fn }
+#define TEST_COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+int test_main(int argc, char **argv, const struct test_case *cases, size_t ncases,
+	      const struct test_helper *helpers, size_t nhelpers);
+
+/* Ends the current case as failed (in its child), printing the reason. */
+_Noreturn void test_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Ends the current case as skipped, visibly, with the reason. */
+_Noreturn void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define FAIL(...) test_fail(__FILE__, __LINE__, __VA_ARGS__)
+#define SKIP(...) test_skip(__VA_ARGS__)
+
+#define CHECK(cond)                                        \
+	do {                                               \
+		if (!(cond))                               \
+			FAIL("CHECK(%s) failed", #cond);   \
+	} while (0)
+
+#define CHECK_INT_EQ(a, b)                                                              \
+	do {                                                                            \
+		long long a_ = (long long)(a), b_ = (long long)(b);                     \
+		if (a_ != b_)                                                           \
+			FAIL("%s == %s: %lld != %lld", #a, #b, a_, b_);                 \
+	} while (0)
+
+#define CHECK_STR_EQ(a, b)                                                              \
+	do {                                                                            \
+		const char *a_ = (a), *b_ = (b);                                        \
+		if (!a_ || !b_ || strcmp(a_, b_) != 0)                                  \
+			FAIL("%s == %s: \"%s\" != \"%s\"", #a, #b, a_ ? a_ : "(null)",  \
+			     b_ ? b_ : "(null)");                                       \
+	} while (0)
+
+/* A filemap result: compares codes and prints both names and the message. */
+#define CHECK_RC(expr, expected)                                                         \
+	do {                                                                             \
+		int r_ = (expr), e_ = (expected);                                        \
+		if (r_ != e_)                                                            \
+			FAIL("%s: got %s (%d), expected %s (%d); last message: %s", #expr, \
+			     fm_errname(r_), r_, fm_errname(e_), e_, fm_last_error_message()); \
+	} while (0)
+
+#define CHECK_OK(expr) CHECK_RC(expr, 0)
+
+/* The case's private store root, and the directory holding it. */
+const char *test_root(void);
+
+/* Starts helper name with the given arguments (NULL-terminated); if out_fd
+ * is not NULL, *out_fd reads the helper's stdout.  Returns its pid. */
+pid_t test_spawn(const char *name, int *out_fd, ...);
+/* Waits for pid; returns its exit code, or 128 + signal. */
+int test_wait(pid_t pid);
+/* Reads one line (without the newline) from fd into buf; false at EOF. */
+bool test_read_line(int fd, char *buf, size_t len);
+/* Reads a line and checks it equals expected. */
+void test_expect_line(int fd, const char *expected);
+
+/* In a helper: writes a line to stdout and flushes it. */
+void test_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Number of entries in the store (every namespace directory). */
+int test_store_count(void);
+
+/* Runs fn in a forked child and returns its exit code (128 + signal). */
+int test_in_child(int (*fn)(void *), void *arg);
+
+#endif /* FM_TEST_HARNESS_H */
