@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: MIT
+# The two commands a newcomer needs: `make demo` and `make test`.
+# Everything else is CMake (see CMakePresets.json); this file only drives it.
+
+PRESET ?= dev
+BUILD  := build/$(PRESET)
+
+.PHONY: all build demo test test-asan install clean
+
+all: build
+
+build:
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) --parallel
+
+# The classic two-process scenario: the first process creates
+# Local\MyFileMappingObject and writes a message; a second, separate program
+# opens it by name, without knowing the size, and prints it.
+demo: build
+	@echo
+	$(BUILD)/examples/first_process $(BUILD)/examples/second_process
+
+# Every test (ctest), ending with ctest's summary line.
+test: build
+	ctest --preset $(PRESET)
+
+# The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan:
+	$(MAKE) test PRESET=asan
+
+install: build
+	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
+
+clean:
+	rm -rf build
