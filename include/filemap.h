@@ -84,6 +84,7 @@ extern "C" {
 	X(ENOMEM, -ENOMEM, 8, "out of memory or address space") \
 	X(ERANGE, -ERANGE, 5, "offset or length past the end of the section or view") \
 	X(EFAULT, -EFAULT, 487, "the address is not inside a view made by this library") \
+	X(EEXIST, -EEXIST, 487, "the address range is already in use") \
 	X(EFBIG, -EFBIG, 8, "size too large") \
 	X(ENOTSUP, -ENOTSUP, 50, "not supported") \
 	X(ESTALE, -ESTALE, 1006, "the backing file was removed or replaced") \
@@ -235,6 +236,38 @@ FM_API void fm_section_close(fm_section *s);
  */
 FM_API uint64_t fm_section_size(const fm_section *s);
 
+/*
+ * fm_section_name: the section's full name as stored ("Local\\x" for "x"),
+ * or NULL for an unnamed section or NULL s.  Valid while s is open.
+ */
+FM_API const char *fm_section_name(const fm_section *s);
+
+/*
+ * fm_section_access: the handle's access (FM_READ, FM_WRITE, FM_EXEC
+ * combined; FM_WRITE always with FM_READ).  0 for NULL.
+ */
+FM_API unsigned fm_section_access(const fm_section *s);
+
+/*
+ * fm_section_fd: the descriptor that holds the handle (and, for a named
+ * section, its share of the name).  It stays owned by s: do not close it.
+ * It is O_CLOEXEC; a program that wants a child to inherit the handle
+ * across exec clears FD_CLOEXEC and passes the number, and the child calls
+ * fm_section_adopt().  Returns the descriptor, or -EINVAL for NULL.
+ */
+FM_API int fm_section_fd(const fm_section *s);
+
+/*
+ * fm_section_adopt: make a handle of a descriptor that holds a section,
+ * typically one inherited across exec from fm_section_fd() of a parent.  On
+ * success the handle owns fd (fm_section_close closes it); on failure the
+ * caller still does.  access 0 means what fd's open mode allows; more than
+ * that, or than the section's maximum, is -EACCES.  Returns 0, -EINVAL,
+ * -EBADF (fd is not open, or not a filemap object), FM_ETYPE (another type
+ * of object), FM_ECORRUPT, -EACCES.
+ */
+FM_API int fm_section_adopt(fm_section **out, int fd, unsigned access);
+
 /* ------------------------------------------------------------------------
  * Views
  * ------------------------------------------------------------------------ */
@@ -263,6 +296,15 @@ FM_API uint64_t fm_section_size(const fm_section *s);
  */
 FM_API int fm_view_map(void **out, fm_section *s, uint64_t offset, size_t length,
 		       unsigned access);
+
+/*
+ * fm_view_map_at: like fm_view_map(), at the page-aligned address addr
+ * (NULL: anywhere), never replacing what is mapped there: a range that is
+ * already in use, in whole or part, is -EEXIST.  A misaligned addr is
+ * -EINVAL.
+ */
+FM_API int fm_view_map_at(void **out, fm_section *s, uint64_t offset, size_t length,
+			  unsigned access, void *addr);
 
 /*
  * fm_view_unmap: unmap the whole view containing addr (any address inside

@@ -219,6 +219,13 @@ int fm__object_open(struct fm__object *out, const struct fm__name *name,
 int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_flags,
 		   const char *call);
 
+/*
+ * Makes a handle of the object file open at fd (say, inherited across
+ * exec), taking ownership of fd on success.  A descriptor that is not a
+ * filemap object is -EBADF.
+ */
+int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, const char *call);
+
 /* Releases a handle; the last one out of a named object removes its name. */
 void fm__object_release(struct fm__object *o);
 

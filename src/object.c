@@ -401,6 +401,74 @@ int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_
 	return 0;
 }
 
+/* Where a named object's file should be: its namespace directory, and
+ * whether the name there still refers to the file open at fd. */
+static int locate(struct fm__object *out, const struct stat *st, const char *name,
+		  const char *call)
+{
+	struct fm__name parsed;
+	struct stat at;
+	int r;
+
+	r = fm__name_parse(&parsed, name);
+	if (r < 0)
+		return fm__fail(FM_ECORRUPT, call, name, "the object's header holds a bad name");
+	r = object_prepare(out, &parsed, call);
+	if (r == 0)
+		r = fm__dir_get(&out->dir, parsed.ns, call);
+	fm__name_free(&parsed);
+	if (r < 0) {
+		object_unprepare(out);
+		return r;
+	}
+	/* Removed or replaced meanwhile (rm, another FILEMAP_ROOT): the handle
+	 * still works, but has no name to remove when it goes. */
+	if (fm__os_fstatat(out->dir->fd, out->file, &at, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    at.st_dev != st->st_dev || at.st_ino != st->st_ino) {
+		fm__dir_put(out->dir);
+		out->dir = NULL;
+	}
+	return 0;
+}
+
+int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, const char *call)
+{
+	struct fm__header hdr;
+	const char *why = NULL;
+	char *name = NULL;
+	struct stat st;
+	int r;
+
+	r = fm__os_fstat(fd, &st);
+	if (r < 0)
+		return fm__fail(r, call, NULL, "descriptor %d: %s", fd, fm_strerror(r));
+	if (!S_ISREG(st.st_mode))
+		return fm__fail(-EBADF, call, NULL, "descriptor %d is not a filemap object", fd);
+	r = fm__header_read(fd, &st, &hdr, &name, &why);
+	if (r == FM_ECORRUPT && strcmp(why, "bad magic: not a filemap object") == 0)
+		return fm__fail(-EBADF, call, NULL, "descriptor %d is not a filemap object", fd);
+	if (r < 0)
+		return fm__fail(r, call, NULL, "descriptor %d: %s", fd,
+				r == FM_ECORRUPT ? why : fm_strerror(r));
+	if (expected_type && hdr.type != expected_type)
+		r = fm__fail(FM_ETYPE, call, name, NULL);
+	else if (hdr.name_size == 0)
+		object_init(out);
+	else if ((r = locate(out, &st, name, call)) == 0 && out->dir &&
+		 (r = fm__os_flock(fd, LOCK_SH)) < 0) {
+		/* An inherited hold is already LOCK_SH; this only makes sure. */
+		fm__dir_put(out->dir);
+		object_unprepare(out);
+		r = fm__fail(r, call, name, NULL);
+	}
+	free(name);
+	if (r < 0)
+		return r;
+	out->fd = fd;
+	out->hdr = hdr;
+	return 0;
+}
+
 void fm__object_release(struct fm__object *o)
 {
 	int fd;

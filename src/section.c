@@ -207,6 +207,56 @@ FM_API int fm_section_dup(fm_section **out, fm_section *s, unsigned access)
 	return 0;
 }
 
+FM_API int fm_section_adopt(fm_section **out, int fd, unsigned access)
+{
+	static const char call[] = "fm_section_adopt";
+	fm_section *s;
+	int r, fl;
+
+	if (!out)
+		return fm__fail(-EINVAL, call, NULL, "out is NULL");
+	if (access & ~ACCESS_BITS)
+		return fm__fail(-EINVAL, call, NULL, "unknown access bits %#x", access);
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return fm__fail(-EBADF, call, NULL, "descriptor %d is not open", fd);
+	/* The descriptor's open mode is what the kernel will allow. */
+	if (!access)
+		access = (fl & O_ACCMODE) == O_RDWR ? FM_READ | FM_WRITE : FM_READ;
+	access = fm__access_normalize(access);
+	if ((access & FM_WRITE) && (fl & O_ACCMODE) != O_RDWR)
+		return fm__fail(-EACCES, call, NULL, "descriptor %d is not open for writing", fd);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return fm__fail(-ENOMEM, call, NULL, NULL);
+	r = fm__object_adopt(&s->obj, fd, FM__TYPE_SECTION, call);
+	if (r == 0 && (r = section_finish(s, access, call)) < 0) {
+		s->obj.fd = -1; /* not ours after all: the caller keeps fd */
+		fm__object_release(&s->obj);
+	}
+	if (r < 0) {
+		free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
+FM_API int fm_section_fd(const fm_section *s)
+{
+	return s ? s->obj.fd : fm__fail(-EINVAL, "fm_section_fd", NULL, "s is NULL");
+}
+
+FM_API const char *fm_section_name(const fm_section *s)
+{
+	return s ? s->obj.name : NULL;
+}
+
+FM_API unsigned fm_section_access(const fm_section *s)
+{
+	return s ? s->access : 0;
+}
+
 FM_API void fm_section_close(fm_section *s)
 {
 	if (!s)

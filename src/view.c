@@ -121,33 +121,51 @@ static unsigned reported_access(unsigned access)
 	return fm__access_normalize(access);
 }
 
-FM_API int fm_view_map(void **out, fm_section *s, uint64_t offset, size_t length,
-		       unsigned access)
+/* Maps the checked view at addr (NULL: anywhere), never over a mapping. */
+static int map_at(void **base, fm_section *s, uint64_t offset, size_t map_len, int prot,
+		  unsigned access, void *addr, const char *call)
 {
-	static const char call[] = "fm_view_map";
+	int flags = (access & FM_COPY ? MAP_PRIVATE : MAP_SHARED) | (addr ? MAP_FIXED_NOREPLACE : 0);
+	int fd = s->map_fd >= 0 ? s->map_fd : s->obj.fd;
+	int r;
+
+	r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->obj.hdr.header_size + offset);
+	if (r == 0 && addr && *base != addr) {
+		/* A kernel older than 4.17 takes MAP_FIXED_NOREPLACE as a hint. */
+		fm__os_munmap(*base, map_len);
+		r = -EEXIST;
+	}
+	if (r == -EEXIST)
+		return fm__fail(r, call, s->obj.name, "%p: the range is already in use", addr);
+	if (r == -EPERM)
+		return fm__fail(-EACCES, call, s->obj.name,
+				"the store does not allow executable mappings (noexec)");
+	return r < 0 ? fm__fail(r, call, s->obj.name, NULL) : 0;
+}
+
+static int view_map(void **out, fm_section *s, uint64_t offset, size_t length,
+		    unsigned access, void *addr, const char *call)
+{
 	struct fm__view *v;
 	void *base;
-	int prot, fd, r;
+	int prot, r;
 
 	if (!out || !s)
 		return fm__fail(-EINVAL, call, NULL, "%s is NULL", out ? "s" : "out");
 	prot = check_view(s, offset, &length, access, call);
 	if (prot < 0)
 		return prot;
+	if ((uintptr_t)addr % fm__page_size())
+		return fm__fail(-EINVAL, call, s->obj.name,
+				"address %p is not a multiple of the page size", addr);
 	v = malloc(sizeof(*v));
 	if (!v)
 		return fm__fail(-ENOMEM, call, s->obj.name, NULL);
 	v->map_len = fm__round_up(length, fm__page_size());
-	fd = s->map_fd >= 0 ? s->map_fd : s->obj.fd;
-	r = fm__os_mmap(&base, NULL, v->map_len, prot,
-			access & FM_COPY ? MAP_PRIVATE : MAP_SHARED, fd,
-			s->obj.hdr.header_size + offset);
+	r = map_at(&base, s, offset, v->map_len, prot, access, addr, call);
 	if (r < 0) {
 		free(v);
-		if (r == -EPERM)
-			return fm__fail(-EACCES, call, s->obj.name,
-					"the store does not allow executable mappings (noexec)");
-		return fm__fail(r, call, s->obj.name, NULL);
+		return r;
 	}
 	v->base = (uintptr_t)base;
 	v->length = length;
@@ -162,6 +180,18 @@ FM_API int fm_view_map(void **out, fm_section *s, uint64_t offset, size_t length
 	}
 	*out = base;
 	return 0;
+}
+
+FM_API int fm_view_map(void **out, fm_section *s, uint64_t offset, size_t length,
+		       unsigned access)
+{
+	return view_map(out, s, offset, length, access, NULL, "fm_view_map");
+}
+
+FM_API int fm_view_map_at(void **out, fm_section *s, uint64_t offset, size_t length,
+			  unsigned access, void *addr)
+{
+	return view_map(out, s, offset, length, access, addr, "fm_view_map_at");
 }
 
 FM_API int fm_view_unmap(void *addr)
