@@ -1,0 +1,652 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-lifetime.c - how long a name lives, with real processes and real
+ * signals: exactly as long as some process holds a handle, whether that
+ * handle is closed, its process exits or is killed with SIGKILL, inherited
+ * across fork or duplicated.  Views outlive handles but not the name; a
+ * create of a taken name answers FM_EXISTED with the existing size and
+ * memory; sixteen racing creators agree on one object.
+ *
+ * The other processes are helpers that re-run this binary.  An "agent"
+ * obeys one-line commands read from a pipe the case writes (create, open,
+ * map, read, write, close, exit) and answers each with one line on its
+ * stdout, so a case steps several processes in a known order: every
+ * answer is a synchronisation point, and nothing ever sleeps.
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SCENARIO "Local\\MyFileMappingObject"
+#define MESSAGE  "Message from first process"
+#define NAME     "Local\\lifetime"
+#define RACERS   16
+#define HOLDERS  8
+
+/* ------------------------------------------------------------------------
+ * Pipes that helpers inherit
+ * ------------------------------------------------------------------------ */
+
+struct gate {
+	int rd, wr;
+};
+
+/* A pipe whose read end survives exec (for a helper) and whose write end
+ * does not (it stays the case's), so that closing the write end is an EOF
+ * the helper sees at once. */
+static void gate_open(struct gate *g)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0 || fcntl(fds[0], F_SETFD, 0) < 0)
+		FAIL("pipe2: %s", strerror(errno));
+	g->rd = fds[0];
+	g->wr = fds[1];
+}
+
+/* Blocks until the other end of fd is closed. */
+static void wait_eof(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(fd, &c, 1);
+	while (n > 0 || (n < 0 && errno == EINTR));
+}
+
+/* ------------------------------------------------------------------------
+ * The agent: a helper process driven one command at a time
+ * ------------------------------------------------------------------------ */
+
+struct agent {
+	pid_t pid;
+	int out; /* the agent's answers */
+	int cmd; /* our commands */
+};
+
+static void agent_start(struct agent *a)
+{
+	struct gate g;
+	char arg[16];
+
+	/* A dead agent must fail the case with a message, not kill it. */
+	signal(SIGPIPE, SIG_IGN);
+	gate_open(&g);
+	snprintf(arg, sizeof(arg), "%d", g.rd);
+	a->pid = test_spawn("agent", &a->out, arg, NULL);
+	close(g.rd);
+	a->cmd = g.wr;
+}
+
+static void agent_send(struct agent *a, const char *line)
+{
+	size_t len = strlen(line);
+
+	if (write(a->cmd, line, len) != (ssize_t)len || write(a->cmd, "\n", 1) != 1)
+		FAIL("agent %d: cannot send \"%s\": %s", (int)a->pid, line, strerror(errno));
+}
+
+/* Sends one command and returns the agent's one-line answer. */
+static const char *agent_ask(struct agent *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static const char *agent_ask(struct agent *a, const char *fmt, ...)
+{
+	static char reply[4096];
+	char line[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	agent_send(a, line);
+	if (!test_read_line(a->out, reply, sizeof(reply)))
+		FAIL("agent %d ended without answering \"%s\"", (int)a->pid, line);
+	return reply;
+}
+
+/* Waits for the agent to end and checks how it ended (exit code, or 128 +
+ * signal). */
+static void agent_reap(struct agent *a, int expected)
+{
+	CHECK_INT_EQ(test_wait(a->pid), expected);
+	close(a->out);
+	close(a->cmd);
+}
+
+/* End of input: the agent closes its handle, if any, and exits 0. */
+static void agent_stop(struct agent *a)
+{
+	close(a->cmd);
+	a->cmd = -1;
+	agent_reap(a, 0);
+}
+
+/* What an agent holds: at most one handle and one view. */
+struct agent_state {
+	fm_section *s;
+	char *view;
+};
+
+/* "create NAME SIZE" or "open NAME": answers "ERRNAME SIZE". */
+static void agent_section(struct agent_state *st, char *arg, bool create)
+{
+	char *size = strchr(arg, ' ');
+	int r;
+
+	if (size)
+		*size++ = '\0';
+	if (create)
+		r = fm_section_create(&st->s, arg, strtoull(size ? size : "0", NULL, 10), NULL);
+	else
+		r = fm_section_open(&st->s, arg, FM_READ | FM_WRITE);
+	test_say("%s %" PRIu64, fm_errname(r), r < 0 ? 0 : fm_section_size(st->s));
+}
+
+/* Runs one command line, answering it on stdout. */
+static void agent_do(struct agent_state *st, char *line)
+{
+	char *arg = strchr(line, ' ');
+	char *text;
+
+	if (arg)
+		*arg++ = '\0';
+	if (strcmp(line, "create") == 0 || strcmp(line, "open") == 0) {
+		agent_section(st, arg ? arg : "", line[0] == 'c');
+	} else if (strcmp(line, "map") == 0) {
+		test_say("%s", fm_errname(fm_view_map((void **)&st->view, st->s, 0, 0, FM_WRITE)));
+	} else if (strcmp(line, "write") == 0 && arg) {
+		/* "write OFFSET TEXT": the text and its NUL. */
+		unsigned long off = strtoul(arg, &text, 10);
+
+		strcpy(st->view + off, *text ? text + 1 : text);
+		test_say("ok");
+	} else if (strcmp(line, "read") == 0 && arg) {
+		test_say("%s", st->view + strtoul(arg, NULL, 10));
+	} else if (strcmp(line, "close") == 0) {
+		fm_section_close(st->s);
+		st->s = NULL;
+		test_say("ok");
+	} else if (strcmp(line, "exit") == 0) {
+		exit(0); /* a holder that exits without closing */
+	} else {
+		test_say("unknown command \"%s\"", line);
+	}
+}
+
+static int agent_main(int argc, char **argv)
+{
+	struct agent_state st = { NULL, NULL };
+	char line[4096];
+	int cmd;
+
+	if (argc < 1)
+		return 2;
+	cmd = atoi(argv[0]);
+	while (test_read_line(cmd, line, sizeof(line)))
+		agent_do(&st, line);
+	fm_section_close(st.s);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Small checks the cases share
+ * ------------------------------------------------------------------------ */
+
+static void *map_whole(fm_section *s, unsigned access)
+{
+	void *view;
+
+	CHECK_OK(fm_view_map(&view, s, 0, 0, access));
+	return view;
+}
+
+static void expect_gone(const char *name)
+{
+	fm_section *s;
+
+	CHECK_RC(fm_section_open(&s, name, FM_READ), -ENOENT);
+}
+
+static void expect_alive(const char *name)
+{
+	fm_section *s;
+
+	CHECK_OK(fm_section_open(&s, name, FM_READ));
+	fm_section_close(s);
+}
+
+/* Creates name, which must be new, and checks its memory is all zero. */
+static fm_section *create_fresh(const char *name, uint64_t size, char **view)
+{
+	fm_section *s;
+
+	CHECK_OK(fm_section_create(&s, name, size, NULL));
+	CHECK_INT_EQ(fm_section_size(s), size);
+	*view = map_whole(s, FM_WRITE);
+	for (uint64_t i = 0; i < size; i++)
+		if ((*view)[i] != 0)
+			FAIL("%s: byte %" PRIu64 " of a new section is %d, not 0", name, i,
+			     (*view)[i]);
+	return s;
+}
+
+/* ------------------------------------------------------------------------
+ * Cases
+ * ------------------------------------------------------------------------ */
+
+/* The classic demo: the second process knows only the name. */
+static void two_process_scenario(void)
+{
+	struct fm_view_info info = FM_VIEW_INFO_INIT;
+	struct agent first;
+	fm_section *s;
+	char *view;
+
+	agent_start(&first);
+	CHECK_STR_EQ(agent_ask(&first, "create %s 256", SCENARIO), "SUCCESS 256");
+	CHECK_STR_EQ(agent_ask(&first, "map"), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&first, "write 0 %s", MESSAGE), "ok");
+
+	CHECK_OK(fm_section_open(&s, SCENARIO, FM_READ));
+	CHECK_INT_EQ(fm_section_size(s), 256);
+	view = map_whole(s, FM_READ);
+	CHECK_STR_EQ(view, MESSAGE);
+	CHECK_OK(fm_view_query(&info, view));
+	CHECK_INT_EQ(info.length, 256);
+	CHECK_INT_EQ(info.section_size, 256);
+	fm_section_close(s);
+
+	agent_stop(&first);
+	expect_gone(SCENARIO);
+	CHECK_STR_EQ(view, MESSAGE); /* the view outlives the name */
+	CHECK_OK(fm_view_unmap(view));
+}
+
+static void create_existing_same_process(void)
+{
+	fm_section *a, *b;
+	char *va, *vb;
+
+	CHECK_OK(fm_section_create(&a, NAME, 256, NULL));
+	CHECK_RC(fm_section_create(&b, NAME, 8192, NULL), FM_EXISTED);
+	CHECK_INT_EQ(fm_section_size(b), 256);
+	va = map_whole(a, FM_WRITE);
+	vb = map_whole(b, FM_WRITE);
+	strcpy(va, "through a");
+	CHECK_STR_EQ(vb, "through a");
+	strcpy(vb + 100, "through b");
+	CHECK_STR_EQ(va + 100, "through b");
+	fm_section_close(a);
+	expect_alive(NAME);
+	fm_section_close(b);
+	expect_gone(NAME);
+	CHECK_OK(fm_view_unmap(va));
+	CHECK_OK(fm_view_unmap(vb));
+}
+
+static void create_existing_across_processes(void)
+{
+	struct agent other, third;
+	fm_section *s;
+	char *view;
+
+	agent_start(&other);
+	CHECK_STR_EQ(agent_ask(&other, "create %s 256", NAME), "SUCCESS 256");
+	CHECK_STR_EQ(agent_ask(&other, "map"), "SUCCESS");
+	CHECK_RC(fm_section_create(&s, NAME, 100000, NULL), FM_EXISTED);
+	CHECK_INT_EQ(fm_section_size(s), 256);
+	agent_start(&third);
+	CHECK_STR_EQ(agent_ask(&third, "create %s 1", NAME), "FM_EXISTED 256");
+
+	view = map_whole(s, FM_WRITE);
+	strcpy(view, "from the case");
+	CHECK_STR_EQ(agent_ask(&other, "read 0"), "from the case");
+	CHECK_STR_EQ(agent_ask(&other, "write 128 from the agent"), "ok");
+	CHECK_STR_EQ(view + 128, "from the agent");
+
+	agent_stop(&third);
+	agent_stop(&other);
+	fm_section_close(s);
+	expect_gone(NAME);
+	CHECK_OK(fm_view_unmap(view));
+}
+
+/*
+ * The name goes with the last handle, closed in another process; this
+ * process's view keeps working; a new create of the name is a new object.
+ */
+static void gone_after_last_close_elsewhere(void)
+{
+	struct agent holder;
+	fm_section *s, *fresh;
+	char *old, *view;
+
+	agent_start(&holder);
+	CHECK_STR_EQ(agent_ask(&holder, "create %s 4096", NAME), "SUCCESS 4096");
+	CHECK_STR_EQ(agent_ask(&holder, "map"), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&holder, "write 0 old data"), "ok");
+	CHECK_OK(fm_section_open(&s, NAME, FM_READ | FM_WRITE));
+	old = map_whole(s, FM_WRITE);
+	fm_section_close(s);
+	expect_alive(NAME);
+
+	CHECK_STR_EQ(agent_ask(&holder, "close"), "ok");
+	expect_gone(NAME);
+	CHECK_INT_EQ(test_store_count(), 0);
+	CHECK_STR_EQ(old, "old data");
+	strcpy(old + 64, "still writable");
+	CHECK_STR_EQ(old + 64, "still writable");
+	CHECK_STR_EQ(agent_ask(&holder, "read 64"), "still writable");
+
+	fresh = create_fresh(NAME, 4096, &view);
+	CHECK_STR_EQ(old, "old data");
+	strcpy(view, "new data");
+	CHECK_STR_EQ(old, "old data");
+	fm_section_close(fresh);
+	agent_stop(&holder);
+	CHECK_OK(fm_view_unmap(old));
+	CHECK_OK(fm_view_unmap(view));
+}
+
+/* An orphan a dead holder left is in the store until an open removes it,
+ * and a create after that is fresh. */
+static void expect_orphan_removed(const char *name)
+{
+	fm_section *s;
+	char *view;
+
+	CHECK_INT_EQ(test_store_count(), 1);
+	expect_gone(name);
+	CHECK_INT_EQ(test_store_count(), 0);
+	s = create_fresh(name, 4096, &view);
+	fm_section_close(s);
+	CHECK_OK(fm_view_unmap(view));
+}
+
+/* An agent that created NAME and wrote into it: the holder that dies. */
+static void start_holder(struct agent *holder)
+{
+	agent_start(holder);
+	CHECK_STR_EQ(agent_ask(holder, "create %s 4096", NAME), "SUCCESS 4096");
+	CHECK_STR_EQ(agent_ask(holder, "map"), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(holder, "write 0 left behind"), "ok");
+}
+
+static void killed_holder_leaves_no_name(void)
+{
+	struct agent holder;
+
+	start_holder(&holder);
+	CHECK(kill(holder.pid, SIGKILL) == 0);
+	agent_reap(&holder, 128 + SIGKILL);
+	expect_orphan_removed(NAME);
+}
+
+static void exited_holder_leaves_no_name(void)
+{
+	struct agent holder;
+
+	start_holder(&holder);
+	agent_send(&holder, "exit");
+	agent_reap(&holder, 0);
+	expect_orphan_removed(NAME);
+}
+
+/* A child forked (no exec) shares the parent's handle, and holds the name
+ * by itself once the parent has closed it. */
+static void fork_child_keeps_name(void)
+{
+	struct gate g;
+	fm_section *s;
+	pid_t pid;
+
+	CHECK_OK(fm_section_create(&s, NAME, 64, NULL));
+	gate_open(&g);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		FAIL("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(g.wr);
+		wait_eof(g.rd);
+		_exit(0); /* without closing: the handle dies with us */
+	}
+	close(g.rd);
+	fm_section_close(s);
+	expect_alive(NAME);
+	close(g.wr);
+	CHECK_INT_EQ(test_wait(pid), 0);
+	expect_gone(NAME);
+	CHECK_INT_EQ(test_store_count(), 0);
+}
+
+static int close_inherited(void *s)
+{
+	fm_section_close(s);
+	return 0;
+}
+
+/* A child that closes its inherited copy does not take the name from the
+ * parent, which still holds it. */
+static void fork_child_close_keeps_parent(void)
+{
+	fm_section *s;
+
+	CHECK_OK(fm_section_create(&s, NAME, 64, NULL));
+	CHECK_INT_EQ(test_in_child(close_inherited, s), 0);
+	expect_alive(NAME);
+	fm_section_close(s);
+	expect_gone(NAME);
+}
+
+static void dup_keeps_name(void)
+{
+	fm_section *s, *d;
+
+	CHECK_OK(fm_section_create(&s, NAME, 64, NULL));
+	CHECK_OK(fm_section_dup(&d, s, 0));
+	fm_section_close(s);
+	expect_alive(NAME);
+	CHECK_INT_EQ(fm_section_size(d), 64);
+	fm_section_close(d);
+	expect_gone(NAME);
+}
+
+static void dup_read_only_cannot_write(void)
+{
+	fm_section *s, *d, *w;
+	void *view;
+
+	CHECK_OK(fm_section_create(&s, NAME, 64, NULL));
+	CHECK_OK(fm_section_dup(&d, s, FM_READ));
+	fm_section_close(s);
+	CHECK_RC(fm_view_map(&view, d, 0, 0, FM_WRITE), -EACCES);
+	CHECK_RC(fm_section_dup(&w, d, FM_WRITE), -EACCES);
+	view = map_whole(d, FM_READ);
+	CHECK_OK(fm_view_unmap(view));
+	fm_section_close(d);
+	expect_gone(NAME);
+}
+
+/* A racer: waits at the start gate, creates asking for its own size, marks
+ * its slot, reports, and holds the name until the release gate opens. */
+static int racer_main(int argc, char **argv)
+{
+	int start, release, index, r;
+	uint32_t *slots;
+	fm_section *s;
+
+	if (argc < 3)
+		return 2;
+	start = atoi(argv[0]);
+	release = atoi(argv[1]);
+	index = atoi(argv[2]);
+	test_say("waiting");
+	wait_eof(start);
+	r = fm_section_create(&s, NAME, 1000 + (uint64_t)index, NULL);
+	if (r < 0 || fm_view_map((void **)&slots, s, 0, 0, FM_WRITE) < 0) {
+		test_say("%s 0 %s", fm_errname(r), fm_last_error_message());
+		return 1;
+	}
+	slots[index] = (uint32_t)index + 1;
+	test_say("%s %" PRIu64, fm_errname(r), fm_section_size(s));
+	wait_eof(release);
+	fm_section_close(s);
+	return 0;
+}
+
+/* Reads every racer's answer; returns the winner's index. */
+static int race_results(const int out[RACERS])
+{
+	int winner = -1, existed = 0;
+	char line[256], result[64];
+	unsigned long long size[RACERS];
+
+	for (int i = 0; i < RACERS; i++) {
+		if (!test_read_line(out[i], line, sizeof(line)) ||
+		    sscanf(line, "%63s %llu", result, &size[i]) != 2)
+			FAIL("racer %d answered \"%s\"", i, line);
+		if (strcmp(result, "SUCCESS") == 0) {
+			CHECK_INT_EQ(winner, -1);
+			winner = i;
+		} else if (strcmp(result, "FM_EXISTED") == 0) {
+			existed++;
+		} else {
+			FAIL("racer %d: %s", i, line);
+		}
+	}
+	CHECK(winner >= 0);
+	CHECK_INT_EQ(existed, RACERS - 1);
+	for (int i = 0; i < RACERS; i++)
+		CHECK_INT_EQ(size[i], 1000 + winner); /* the winner's size, for all */
+	return winner;
+}
+
+static void race_to_create(void)
+{
+	struct gate start, release;
+	char start_arg[16], release_arg[16], index[16];
+	int out[RACERS], winner;
+	pid_t pid[RACERS];
+	fm_section *s;
+	uint32_t *slots;
+
+	gate_open(&start);
+	gate_open(&release);
+	snprintf(start_arg, sizeof(start_arg), "%d", start.rd);
+	snprintf(release_arg, sizeof(release_arg), "%d", release.rd);
+	for (int i = 0; i < RACERS; i++) {
+		snprintf(index, sizeof(index), "%d", i);
+		pid[i] = test_spawn("racer", &out[i], start_arg, release_arg, index, NULL);
+	}
+	close(start.rd);
+	close(release.rd);
+	for (int i = 0; i < RACERS; i++)
+		test_expect_line(out[i], "waiting");
+	close(start.wr); /* all of them go at once */
+	winner = race_results(out);
+
+	CHECK_OK(fm_section_open(&s, NAME, FM_READ));
+	CHECK_INT_EQ(fm_section_size(s), 1000 + winner);
+	slots = map_whole(s, FM_READ);
+	for (int i = 0; i < RACERS; i++)
+		CHECK_INT_EQ(slots[i], i + 1);
+	fm_section_close(s);
+	CHECK_OK(fm_view_unmap(slots));
+
+	close(release.wr);
+	for (int i = 0; i < RACERS; i++) {
+		CHECK_INT_EQ(test_wait(pid[i]), 0);
+		close(out[i]);
+	}
+	expect_gone(NAME);
+}
+
+/* Two views in this process (one at an offset) and one in another process
+ * all see each other's writes. */
+static void coherent_views_two_processes(void)
+{
+	size_t page = fm_page_size();
+	struct agent other;
+	fm_section *s;
+	char *whole, *second, opened[64];
+
+	CHECK_OK(fm_section_create(&s, NAME, 3 * page, NULL));
+	agent_start(&other);
+	snprintf(opened, sizeof(opened), "SUCCESS %zu", 3 * page);
+	CHECK_STR_EQ(agent_ask(&other, "open %s", NAME), opened);
+	CHECK_STR_EQ(agent_ask(&other, "map"), "SUCCESS");
+	whole = map_whole(s, FM_WRITE);
+	CHECK_OK(fm_view_map((void **)&second, s, page, page, FM_WRITE));
+
+	strcpy(second + 10, "written at page 1 + 10");
+	CHECK_STR_EQ(whole + page + 10, "written at page 1 + 10");
+	CHECK_STR_EQ(agent_ask(&other, "read %zu", page + 10), "written at page 1 + 10");
+	CHECK_STR_EQ(agent_ask(&other, "write %zu from the agent", page + 100), "ok");
+	CHECK_STR_EQ(second + 100, "from the agent");
+	CHECK_STR_EQ(agent_ask(&other, "write %zu last page", 2 * page), "ok");
+	CHECK_STR_EQ(whole + 2 * page, "last page");
+	strcpy(whole, "first page");
+	CHECK_STR_EQ(agent_ask(&other, "read 0"), "first page");
+
+	agent_stop(&other);
+	fm_section_close(s);
+	expect_gone(NAME);
+	CHECK_OK(fm_view_unmap(whole));
+	CHECK_OK(fm_view_unmap(second));
+}
+
+/* The name survives until the last of HOLDERS processes closes, whatever
+ * the order (the creator goes first). */
+static void many_holders_last_one_out(void)
+{
+	struct agent a[HOLDERS];
+
+	for (int i = 0; i < HOLDERS; i++) {
+		agent_start(&a[i]);
+		CHECK_STR_EQ(agent_ask(&a[i], "%s %s 4096", i ? "open" : "create", NAME),
+			     "SUCCESS 4096");
+	}
+	for (int i = 0; i < HOLDERS; i++) {
+		CHECK_STR_EQ(agent_ask(&a[i], "close"), "ok");
+		if (i < HOLDERS - 1)
+			expect_alive(NAME);
+	}
+	expect_gone(NAME);
+	CHECK_INT_EQ(test_store_count(), 0);
+	for (int i = 0; i < HOLDERS; i++)
+		agent_stop(&a[i]);
+}
+
+static const struct test_case cases[] = {
+	TEST_CASE(two_process_scenario),
+	TEST_CASE(create_existing_same_process),
+	TEST_CASE(create_existing_across_processes),
+	TEST_CASE(gone_after_last_close_elsewhere),
+	TEST_CASE(killed_holder_leaves_no_name),
+	TEST_CASE(exited_holder_leaves_no_name),
+	TEST_CASE(fork_child_keeps_name),
+	TEST_CASE(fork_child_close_keeps_parent),
+	TEST_CASE(dup_keeps_name),
+	TEST_CASE(dup_read_only_cannot_write),
+	TEST_CASE(race_to_create),
+	TEST_CASE(coherent_views_two_processes),
+	TEST_CASE(many_holders_last_one_out),
+};
+
+static const struct test_helper helpers[] = {
+	{ "agent", agent_main },
+	{ "racer", racer_main },
+};
+
+int main(int argc, char **argv)
+{
+	return test_main(argc, argv, cases, TEST_COUNT(cases), helpers, TEST_COUNT(helpers));
+}
