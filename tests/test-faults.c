@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-faults.c - fault injection: every system call a public call makes
+ * fails in turn.  For N = 1, 2, 3, ... the Nth wrapper call of os.h fails
+ * (fm__os_fail_nth) during one public call; whatever the call returns, it
+ * must not crash, a failure must be a negative code with this call's
+ * message, and once everything is closed the store must be empty and no
+ * descriptor left open.  The loop ends at the first N the call no longer
+ * reaches.  The release path (fm_section_close) may leave an orphan when
+ * its last-one-out removal is the call that fails; the next open of the
+ * name must then remove it.
+ *
+ * KNOWN LIBRARY BUG: fault_create_cold_store, fault_create_existing,
+ * fault_close and fault_other_errors fail at the first N that lands on a
+ * close: fm__os_close (src/os/linux.c:71) returns the injected error
+ * without closing, so the descriptor (and any lock on it) stays, which a
+ * real close never does on Linux.  fault_no_space fails on a second bug:
+ * an unnamed create whose header write or fchmod fails with ENOSPC returns
+ * -ENOSPC with no message of its own (src/object.c:287).
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include "internal.h"
+
+#include <dirent.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define NAME "Local\\f"
+#define SIZE (3 * 4096 + 17)
+/* Far more system calls than any one public call makes. */
+#define MAX_N 1000
+
+/* Open descriptors of this process (opendir's own counts every time). */
+static int fd_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	CHECK(d != NULL);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* Leaves a message no call under test writes, so that a failure that
+ * forgets its own message is caught. */
+static void stale_message(void)
+{
+	CHECK_RC(fm_view_query(NULL, NULL), -EINVAL);
+}
+
+static void arm(long n, int err)
+{
+	stale_message();
+	fm__os_fail_nth(n, err);
+}
+
+/* Disarms; whether the injected failure happened. */
+static bool disarm(void)
+{
+	return fm__os_fail_remaining() == 0;
+}
+
+/* A result under injection: success, or a known failure with its message. */
+static void check_result(const char *file, int line, int r, const char *call)
+{
+	const char *m = fm_last_error_message();
+	size_t n = strlen(call);
+
+	if (r >= 0)
+		return;
+	if (strcmp(fm_errname(r), "UNKNOWN") == 0)
+		test_fail(file, line, "%s returned the unknown code %d", call, r);
+	if (strncmp(m, call, n) != 0 || m[n] != ':')
+		test_fail(file, line, "%s failed with %s but left the message \"%s\"", call,
+			  fm_errname(r), m);
+}
+
+#define CHECK_RESULT(r, call) check_result(__FILE__, __LINE__, r, call)
+
+static fm_section *create_plain(const char *name)
+{
+	fm_section *s;
+
+	CHECK_RC(fm_section_create(&s, name, SIZE, NULL), 0);
+	return s;
+}
+
+/* Removes the (empty) store directories, so the next call makes them. */
+static void remove_store_dirs(void)
+{
+	char path[800];
+
+	snprintf(path, sizeof(path), "%s/local-%u", test_root(), (unsigned)geteuid());
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/global", test_root());
+	rmdir(path);
+	rmdir(test_root());
+}
+
+/* One step: injects a failure at the nth call; returns whether it fired. */
+typedef bool step_fn(long n, int err);
+
+/* Runs step for n = 1, 2, ... until its fault no longer fires, checking
+ * the store and the descriptors after each. */
+static void for_each_fault(step_fn *step, int err)
+{
+	long n;
+	int fds;
+
+	/* The namespace directories stay cached (a descriptor each) from here. */
+	fm_section_close(create_plain("Local\\warm"));
+	fm_section_close(create_plain("Global\\warm"));
+	fds = fd_count();
+	for (n = 1; n < MAX_N; n++) {
+		bool fired = step(n, err);
+
+		if (test_store_count() != 0)
+			FAIL("fault at call %ld left %d object(s) in the store", n,
+			     test_store_count());
+		if (fd_count() != fds)
+			FAIL("fault at call %ld: %d descriptors open, %d before", n, fd_count(), fds);
+		if (!fired)
+			break;
+	}
+	CHECK(n > 1 && n < MAX_N);
+}
+
+/*
+ * Creates name (NULL: unnamed) with the nth call failing.  A success must be
+ * `expected` and a working section, which is then closed.  Returns whether
+ * the fault fired; *result gets the result.
+ */
+static bool create_under_fault(long n, int err, const char *name, int expected, int *result)
+{
+	fm_section *s;
+	bool fired;
+	void *v;
+	int r;
+
+	arm(n, err);
+	r = fm_section_create(&s, name, SIZE, NULL);
+	fired = disarm();
+	CHECK_RESULT(r, "fm_section_create");
+	if (r >= 0) {
+		CHECK_RC(r, expected);
+		CHECK_INT_EQ(fm_section_size(s), SIZE);
+		CHECK_OK(fm_view_map(&v, s, 0, 0, FM_WRITE));
+		CHECK_OK(fm_view_unmap(v));
+		fm_section_close(s);
+	}
+	*result = r;
+	return fired;
+}
+
+static bool step_create(long n, int err)
+{
+	int r;
+
+	return create_under_fault(n, err, NAME, 0, &r);
+}
+
+/* The same with no store directory yet: their creation fails in turn. */
+static bool step_create_cold(long n, int err)
+{
+	remove_store_dirs();
+	return step_create(n, err);
+}
+
+static bool step_create_global(long n, int err)
+{
+	int r;
+
+	return create_under_fault(n, err, "Global\\f", 0, &r);
+}
+
+static bool step_create_unnamed(long n, int err)
+{
+	int r;
+
+	return create_under_fault(n, err, NULL, 0, &r);
+}
+
+/* Creating a name that exists: the answer is that object, or a failure. */
+static bool step_create_existing(long n, int err)
+{
+	fm_section *held = create_plain(NAME);
+	bool fired;
+	int r;
+
+	fired = create_under_fault(n, err, NAME, FM_EXISTED, &r);
+	fm_section_close(held);
+	return fired;
+}
+
+static bool step_open(long n, int err)
+{
+	fm_section *held = create_plain(NAME), *s;
+	bool fired;
+	int r;
+
+	arm(n, err);
+	r = fm_section_open(&s, NAME, FM_READ | FM_WRITE);
+	fired = disarm();
+	CHECK_RESULT(r, "fm_section_open");
+	if (r >= 0) {
+		CHECK_INT_EQ(fm_section_size(s), SIZE);
+		fm_section_close(s);
+	}
+	fm_section_close(held);
+	return fired;
+}
+
+static bool step_dup(long n, int err)
+{
+	fm_section *held = create_plain(NAME), *s;
+	bool fired;
+	int r;
+
+	arm(n, err);
+	r = fm_section_dup(&s, held, FM_READ);
+	fired = disarm();
+	CHECK_RESULT(r, "fm_section_dup");
+	if (r >= 0)
+		fm_section_close(s);
+	fm_section_close(held);
+	return fired;
+}
+
+static bool step_map(long n, int err)
+{
+	fm_section *held = create_plain(NAME);
+	char *v;
+	bool fired;
+	int r;
+
+	arm(n, err);
+	r = fm_view_map((void **)&v, held, 0, 0, FM_WRITE);
+	fired = disarm();
+	CHECK_RESULT(r, "fm_view_map");
+	if (r >= 0) {
+		v[SIZE - 1] = 1;
+		CHECK_OK(fm_view_unmap(v));
+	}
+	fm_section_close(held);
+	return fired;
+}
+
+/* An unmap that fails may leave the pages mapped; they are unmapped here
+ * directly, so the next step starts from a clean address space. */
+static bool step_unmap(long n, int err)
+{
+	struct fm_view_info info = FM_VIEW_INFO_INIT;
+	fm_section *held = create_plain(NAME);
+	bool fired;
+	void *v;
+	int r;
+
+	CHECK_OK(fm_view_map(&v, held, 0, 0, FM_READ));
+	arm(n, err);
+	r = fm_view_unmap(v);
+	fired = disarm();
+	CHECK_RESULT(r, "fm_view_unmap");
+	if (r < 0 && fm_view_query(&info, v) == 0)
+		CHECK_OK(fm_view_unmap(v));
+	else if (r < 0)
+		munmap(v, fm__round_up(SIZE, fm_page_size()));
+	fm_section_close(held);
+	return fired;
+}
+
+/*
+ * The release path.  A failure in the last-one-out removal may leave the
+ * object behind as an orphan (nobody holds it); then the next open of the
+ * name must remove it and report it absent.
+ */
+static bool step_close(long n, int err)
+{
+	fm_section *s = create_plain(NAME), *o;
+	void *v;
+	bool fired;
+
+	CHECK_OK(fm_view_map(&v, s, 0, 0, FM_READ));
+	arm(n, err);
+	fm_section_close(s);
+	fired = disarm();
+	if (test_store_count() != 0) {
+		CHECK_RC(fm_section_open(&o, NAME, FM_READ), -ENOENT);
+		CHECK_INT_EQ(test_store_count(), 0);
+	}
+	CHECK_OK(fm_view_unmap(v));
+	return fired;
+}
+
+static void fault_create(void)
+{
+	for_each_fault(step_create, EIO);
+}
+
+static void fault_create_cold_store(void)
+{
+	for_each_fault(step_create_cold, EIO);
+}
+
+static void fault_create_global(void)
+{
+	for_each_fault(step_create_global, EIO);
+}
+
+static void fault_create_unnamed(void)
+{
+	for_each_fault(step_create_unnamed, EIO);
+}
+
+static void fault_create_existing(void)
+{
+	for_each_fault(step_create_existing, EIO);
+}
+
+static void fault_open(void)
+{
+	for_each_fault(step_open, EIO);
+}
+
+static void fault_dup(void)
+{
+	for_each_fault(step_dup, EIO);
+}
+
+static void fault_map(void)
+{
+	for_each_fault(step_map, EIO);
+}
+
+static void fault_unmap(void)
+{
+	for_each_fault(step_unmap, EIO);
+}
+
+static void fault_close(void)
+{
+	for_each_fault(step_close, EIO);
+}
+
+/* Other errors take the same paths; ENOMEM and EMFILE are the likely ones. */
+static void fault_other_errors(void)
+{
+	for_each_fault(step_create, ENOMEM);
+	for_each_fault(step_open, EMFILE);
+	for_each_fault(step_create_existing, EINTR);
+}
+
+/* ENOSPC where fallocate reserves the memory: create reports -ENOSPC, with
+ * a message saying the store cannot hold it. */
+static bool saw_no_space;
+
+static bool step_no_space(long n, int err)
+{
+	bool fired;
+	int r;
+
+	fired = create_under_fault(n, ENOSPC, NAME, 0, &r);
+	if (r == -ENOSPC && strstr(fm_last_error_message(), "cannot hold"))
+		saw_no_space = true;
+	return fired;
+}
+
+static void fault_no_space(void)
+{
+	for_each_fault(step_no_space, ENOSPC);
+	CHECK(saw_no_space);
+	/* The same for an unnamed section, and where the name exists (the
+	 * creator then gets that object and needs no room). */
+	for_each_fault(step_create_unnamed, ENOSPC);
+	for_each_fault(step_create_existing, ENOSPC);
+}
+
+static const struct test_case cases[] = {
+	TEST_CASE(fault_create),
+	TEST_CASE(fault_create_cold_store),
+	TEST_CASE(fault_create_global),
+	TEST_CASE(fault_create_unnamed),
+	TEST_CASE(fault_create_existing),
+	TEST_CASE(fault_open),
+	TEST_CASE(fault_dup),
+	TEST_CASE(fault_map),
+	TEST_CASE(fault_unmap),
+	TEST_CASE(fault_close),
+	TEST_CASE(fault_other_errors),
+	TEST_CASE(fault_no_space),
+};
+
+int main(int argc, char **argv)
+{
+	return test_main(argc, argv, cases, TEST_COUNT(cases), NULL, 0);
+}
