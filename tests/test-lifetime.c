@@ -214,6 +214,13 @@ static void expect_gone(const char *name)
 	CHECK_RC(fm_section_open(&s, name, FM_READ), -ENOENT);
 }
 
+/* The last close removed the name itself; no open had to. */
+static void expect_removed(const char *name)
+{
+	CHECK_INT_EQ(test_store_count(), 0);
+	expect_gone(name);
+}
+
 static void expect_alive(const char *name)
 {
 	fm_section *s;
@@ -264,7 +271,7 @@ static void two_process_scenario(void)
 	fm_section_close(s);
 
 	agent_stop(&first);
-	expect_gone(SCENARIO);
+	expect_removed(SCENARIO);
 	CHECK_STR_EQ(view, MESSAGE); /* the view outlives the name */
 	CHECK_OK(fm_view_unmap(view));
 }
@@ -286,7 +293,7 @@ static void create_existing_same_process(void)
 	fm_section_close(a);
 	expect_alive(NAME);
 	fm_section_close(b);
-	expect_gone(NAME);
+	expect_removed(NAME);
 	CHECK_OK(fm_view_unmap(va));
 	CHECK_OK(fm_view_unmap(vb));
 }
@@ -314,7 +321,7 @@ static void create_existing_across_processes(void)
 	agent_stop(&third);
 	agent_stop(&other);
 	fm_section_close(s);
-	expect_gone(NAME);
+	expect_removed(NAME);
 	CHECK_OK(fm_view_unmap(view));
 }
 
@@ -338,7 +345,7 @@ static void gone_after_last_close_elsewhere(void)
 	expect_alive(NAME);
 
 	CHECK_STR_EQ(agent_ask(&holder, "close"), "ok");
-	expect_gone(NAME);
+	expect_removed(NAME);
 	CHECK_INT_EQ(test_store_count(), 0);
 	CHECK_STR_EQ(old, "old data");
 	strcpy(old + 64, "still writable");
@@ -423,8 +430,7 @@ static void fork_child_keeps_name(void)
 	expect_alive(NAME);
 	close(g.wr);
 	CHECK_INT_EQ(test_wait(pid), 0);
-	expect_gone(NAME);
-	CHECK_INT_EQ(test_store_count(), 0);
+	expect_orphan_removed(NAME);
 }
 
 static int close_inherited(void *s)
@@ -443,7 +449,7 @@ static void fork_child_close_keeps_parent(void)
 	CHECK_INT_EQ(test_in_child(close_inherited, s), 0);
 	expect_alive(NAME);
 	fm_section_close(s);
-	expect_gone(NAME);
+	expect_removed(NAME);
 }
 
 static void dup_keeps_name(void)
@@ -456,7 +462,7 @@ static void dup_keeps_name(void)
 	expect_alive(NAME);
 	CHECK_INT_EQ(fm_section_size(d), 64);
 	fm_section_close(d);
-	expect_gone(NAME);
+	expect_removed(NAME);
 }
 
 static void dup_read_only_cannot_write(void)
@@ -472,7 +478,7 @@ static void dup_read_only_cannot_write(void)
 	view = map_whole(d, FM_READ);
 	CHECK_OK(fm_view_unmap(view));
 	fm_section_close(d);
-	expect_gone(NAME);
+	expect_removed(NAME);
 }
 
 /* A racer: waits at the start gate, creates asking for its own size, marks
@@ -566,7 +572,7 @@ static void race_to_create(void)
 		CHECK_INT_EQ(test_wait(pid[i]), 0);
 		close(out[i]);
 	}
-	expect_gone(NAME);
+	expect_removed(NAME);
 }
 
 /* Two views in this process (one at an offset) and one in another process
@@ -598,7 +604,7 @@ static void coherent_views_two_processes(void)
 
 	agent_stop(&other);
 	fm_section_close(s);
-	expect_gone(NAME);
+	expect_removed(NAME);
 	CHECK_OK(fm_view_unmap(whole));
 	CHECK_OK(fm_view_unmap(second));
 }
@@ -619,8 +625,7 @@ static void many_holders_last_one_out(void)
 		if (i < HOLDERS - 1)
 			expect_alive(NAME);
 	}
-	expect_gone(NAME);
-	CHECK_INT_EQ(test_store_count(), 0);
+	expect_removed(NAME);
 	for (int i = 0; i < HOLDERS; i++)
 		agent_stop(&a[i]);
 }
