@@ -319,7 +319,7 @@ static void threads_first_use(void)
 
 	umask(022);
 	snprintf(path, sizeof(path), "%s/global", test_root());
-	for (int round = 0; round < 50; round++) {
+	for (int round = 0; round < 200; round++) {
 		/* Empty now; removed, the next call makes it anew. */
 		rmdir(path);
 		run_threads(first_use_worker, ts);
