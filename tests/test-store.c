@@ -648,7 +648,8 @@ static void expect_corrupt(const char *path)
 	CHECK_INT_EQ(after.st_size, before.st_size);
 }
 
-/* A file that is no regular file is refused, held or not, and left. */
+/* A file that is not a regular file can be no object: it is refused and
+ * left where it is, without anyone holding it (`filemap rm` removes it). */
 static void check_not_regular(void (*plant)(const char *))
 {
 	const char *path;
