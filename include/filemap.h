@@ -101,14 +101,16 @@ extern "C" {
 
 /*
  * fm_strerror: a constant English description of a result code (0, a
- * positive FM_* news code, -errno or FM_E*).  Never NULL; an unknown code
- * gives a generic description.  Thread-safe.
+ * positive FM_* news code, -errno or FM_E*).  Never NULL.  A -errno value
+ * not in FM_ERRORS gets the C library's description; any other unknown
+ * code a generic one.  Thread-safe.
  */
 FM_API const char *fm_strerror(int code);
 
 /*
  * fm_errname: the symbolic name of a result code: "ENOENT", "FM_ETYPE",
- * "FM_EXISTED", "SUCCESS".  Never NULL; an unknown code gives "UNKNOWN".
+ * "FM_EXISTED", "SUCCESS".  Never NULL.  A -errno value not in FM_ERRORS
+ * gets the C library's name ("EINTR"); any other unknown code "UNKNOWN".
  */
 FM_API const char *fm_errname(int code);
 
@@ -138,9 +140,10 @@ FM_API const char *fm_last_error_message(void);
 typedef struct fm_section fm_section;
 
 /*
- * Options for fm_section_create().  Always start from FM_SECTION_OPTS_INIT:
- * the library reads only the first `size` bytes, so programs built against an
- * older or newer filemap.h keep working.
+ * Options for fm_section_create().  Always start from FM_SECTION_OPTS_INIT
+ * (a zeroed struct would ask for fd 0 as the backing file): the library
+ * reads only the whole fields within the first `size` bytes, so programs
+ * built against an older or newer filemap.h keep working.
  *
  *   size    sizeof(struct fm_section_opts).
  *   access  the section's maximum access: a combination of FM_READ, FM_WRITE
@@ -153,8 +156,10 @@ typedef struct fm_section fm_section;
  *   fd      -1: the memory comes from the store.  A descriptor backs the
  *           section by that file (not supported yet: -ENOTSUP).
  *   mode    permission bits (at most 0777) of a new named object, applied
- *           exactly: the umask does not apply.  0 means 0600.  The write
- *           bits are dropped for a section without FM_WRITE.
+ *           exactly: the umask does not apply.  0 means 0600.  The owner
+ *           must be able to read (0400), and to write (0200) a section with
+ *           FM_WRITE.  The write bits are dropped for a section without
+ *           FM_WRITE, so the kernel refuses writers too.
  */
 struct fm_section_opts {
 	uint32_t size;
@@ -184,13 +189,18 @@ struct fm_section_opts {
  * FM_SECTION_RESERVE) reserved; FM_EXISTED when the name was taken: *out is
  * then a handle to the existing section, whose size, access and mode are
  * unchanged (size and opts of this call are checked but otherwise ignored).
- * Failures: -EINVAL (NULL out, size 0, unknown access or flag bits, mode
- * over 0777, opts->size too small), FM_ENAME, -ENAMETOOLONG, -EFBIG,
+ * Failures: -EINVAL (NULL out, size 0, access 0 or unknown access or flag
+ * bits, fd below -1, mode over 0777 or without the owner's bits above,
+ * opts->size under 4), FM_ENAME, -ENAMETOOLONG, -EFBIG,
  * -ENOSPC (the store cannot hold the reservation), FM_ETYPE (the name
  * belongs to another type of object), -EACCES (the existing object's mode
  * or maximum access refuses what opts->access asks for, or a Global\ name is
  * blocked by another user's orphan until `filemap gc` runs as that user or
- * root), FM_ECORRUPT, FM_ESTORE, -ENOTSUP (opts->fd >= 0), -EMFILE.
+ * root), FM_ECORRUPT, FM_ESTORE (an unsafe store directory; a store that
+ * cannot be made at all gives its -errno, e.g. -ENOENT for a missing parent
+ * of FILEMAP_ROOT, and the message says so), -ENOTSUP (opts->fd >= 0),
+ * -EMFILE, -ENFILE, -ENOMEM, -EAGAIN (the name was removed and re-created
+ * under us a thousand times in a row).
  *
  * The handle holds the name: the name lives while any process holds a
  * handle to the section, and is gone when the last one is closed or its
@@ -211,7 +221,8 @@ FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
  * -ENAMETOOLONG, -ENOENT (no such name, or only an orphan its holders left
  * when they died), FM_ETYPE, -EACCES (the object's mode, or access over the
  * section's maximum), FM_ECORRUPT (the store object fails validation; it is
- * left alone while some process holds it), FM_ESTORE, -EMFILE.
+ * left alone while some process holds it), FM_ESTORE, -EMFILE, -ENFILE,
+ * -ENOMEM, -EAGAIN.
  */
 FM_API int fm_section_open(fm_section **out, const char *name, unsigned access);
 
@@ -323,7 +334,7 @@ FM_API int fm_view_flush(void *addr, size_t length);
 
 /*
  * What fm_view_query() reports.  The caller sets size = sizeof(struct
- * fm_view_info); the library fills only the fields that fit.
+ * fm_view_info); the library fills only the whole fields that fit.
  */
 struct fm_view_info {
 	uint32_t size;         /* sizeof(struct fm_view_info), set by the caller */

@@ -54,3 +54,12 @@ size_t fm__page_size(void)
 	}
 	return size;
 }
+
+size_t fm__struct_fit(uint32_t size, const size_t *field_ends, size_t count)
+{
+	size_t fit = 0;
+
+	for (size_t i = 0; i < count && field_ends[i] <= size; i++)
+		fit = field_ends[i];
+	return fit;
+}

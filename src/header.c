@@ -23,11 +23,19 @@ static bool known_type(uint32_t type)
 	return type >= FM__TYPE_SECTION && type <= FM__TYPE_SEMAPHORE;
 }
 
+static const char not_ours[] = "bad magic: not a filemap object";
+static const char truncated[] = "truncated header";
+
+bool fm__header_is_ours(const char *why)
+{
+	return why != not_ours && why != truncated;
+}
+
 /* Checks the fixed fields; returns NULL if sound, else why not. */
 static const char *check_fixed(const struct fm__header *h, const struct stat *st)
 {
 	if (memcmp(h->magic, FM__MAGIC, sizeof(h->magic)) != 0)
-		return "bad magic: not a filemap object";
+		return not_ours;
 	if (h->version != FM__FORMAT_VERSION)
 		return "unknown format version";
 	if (!known_type(h->type))
@@ -42,7 +50,7 @@ static const char *check_fixed(const struct fm__header *h, const struct stat *st
 	if (h->max_access & ~(FM_READ | FM_WRITE | FM_EXEC))
 		return "bad access bits";
 	if ((uint64_t)st->st_size < h->header_size)
-		return "truncated header";
+		return truncated;
 	if (h->type == FM__TYPE_SECTION &&
 	    (h->size == 0 || h->size > (uint64_t)INT64_MAX - h->header_size ||
 	     (uint64_t)st->st_size != h->header_size + h->size))
@@ -61,7 +69,7 @@ int fm__header_read(int fd, const struct stat *st, struct fm__header *hdr,
 	if (n < 0)
 		return (int)n;
 	if ((size_t)n < sizeof(h)) {
-		*why = "truncated header";
+		*why = truncated;
 		return FM_ECORRUPT;
 	}
 	*why = check_fixed(&h, st);

@@ -173,6 +173,14 @@ uint32_t fm__header_size(size_t name_size, size_t path_size);
 int fm__header_read(int fd, const struct stat *st, struct fm__header *hdr,
 		    char **name_out, const char **why);
 
+/* Whether a header_read failure (its *why) still looked like a filemap
+ * object: false for a bad magic or a file too short to tell. */
+bool fm__header_is_ours(const char *why);
+
+/* How many bytes of a caller's versioned struct of `size` bytes the library
+ * may use: only whole fields, of those listed by their end offsets. */
+size_t fm__struct_fit(uint32_t size, const size_t *field_ends, size_t count);
+
 /* ------------------------------------------------------------------------
  * object.c: the lifetime of named objects (DESIGN.md "Lifetime").
  * ------------------------------------------------------------------------ */
@@ -249,7 +257,16 @@ struct fm_section {
 	int map_fd;            /* a separate description, holding no lock, that
 			        * views map from (-1: map from obj.fd, unnamed) */
 	unsigned access;       /* this handle's access: FM_READ|FM_WRITE|FM_EXEC */
+	_Atomic int ro_fd;     /* a read-only description for the read-only views
+			        * of a writable handle, opened on first use; -1 */
 };
+
+/*
+ * The descriptor a view with view_access maps from.  A view without
+ * FM_WRITE always maps from a read-only description, so that mprotect()
+ * cannot make it writable later.  Returns it, or a failure with its message.
+ */
+int fm__section_view_fd(fm_section *s, unsigned view_access, const char *call);
 
 /* FM_WRITE implies FM_READ. */
 static inline unsigned fm__access_normalize(unsigned access)
@@ -270,6 +287,7 @@ struct fm__global {
 	pthread_mutex_t lock;
 	struct fm__dir *dirs[FM__NS_COUNT]; /* cached namespace directories */
 	char *dirs_root;                    /* the root they were opened under */
+	uid_t dirs_uid;                     /* and the effective uid (Local\ differs) */
 	void *views;                        /* tsearch tree of struct fm__view */
 	size_t view_count;
 };

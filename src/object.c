@@ -152,6 +152,8 @@ static int open_attempt(struct fm__object *out, const struct fm__name *name,
 		return -ENOENT;
 	if (fd == -ELOOP)
 		return fm__fail(FM_ECORRUPT, call, name->full, "the store file is a symlink");
+	if (fd == -EISDIR || fd == -ENXIO || fd == -ENODEV)
+		return fm__fail(FM_ECORRUPT, call, name->full, "the store file is not a regular file");
 	if (fd == -EACCES)
 		return fm__fail(fd, call, name->full, "permission denied by the object's mode");
 	if (fd < 0)
@@ -240,9 +242,10 @@ static int write_header(int fd, const struct fm__name *name, const struct fm__ob
 	h->creator_pid = (uint32_t)getpid();
 	h->created_sec = now.tv_sec;
 	h->created_nsec = (uint32_t)now.tv_nsec;
-	n = fm__os_pwrite(fd, h, sizeof(*h), 0);
-	if (n >= 0 && name_size)
-		n = fm__os_pwrite(fd, name->full, name_size, FM__HEADER_NAME_OFFSET);
+	/* The name follows the fixed part directly (FM__HEADER_NAME_OFFSET). */
+	n = fm__os_pwrite2(fd, h, sizeof(*h), name ? name->full : NULL, name_size, 0);
+	if (n >= 0 && (size_t)n != sizeof(*h) + name_size)
+		n = -EIO;
 	return n < 0 ? (int)n : 0;
 }
 
@@ -260,7 +263,8 @@ static int allocate(int fd, uint64_t total, bool reserve)
 	return r;
 }
 
-/* Builds the new object's file, unnamed, in dir.  Returns its fd. */
+/* Builds the new object's file, unnamed, in dir.  Returns its fd, or a
+ * failure with its message set. */
 static int build(struct fm__dir *dir, const struct fm__name *name,
 		 const struct fm__object_spec *spec, struct fm__header *hdr, const char *call)
 {
@@ -272,10 +276,12 @@ static int build(struct fm__dir *dir, const struct fm__name *name,
 		return fm__fail(fd, call, label, "cannot make a file in %s: %s", dir->path,
 				fm_strerror(fd));
 	r = allocate(fd, fm__header_size(name ? name->full_len : 0, 0) + spec->size, spec->reserve);
-	if (r == -ENOSPC || r == -ENOMEM || r == -EFBIG)
-		r = fm__fail(r == -EFBIG ? r : -ENOSPC, call, label,
-			     "the store %s cannot hold %llu bytes", dir->path,
-			     (unsigned long long)spec->size);
+	if (r == -ENOSPC || r == -ENOMEM || r == -EFBIG) {
+		fm__os_close(fd);
+		return fm__fail(r == -EFBIG ? r : -ENOSPC, call, label,
+				"the store %s cannot hold %llu bytes", dir->path,
+				(unsigned long long)spec->size);
+	}
 	if (r == 0)
 		r = write_header(fd, name, spec, hdr);
 	if (r == 0)
@@ -284,9 +290,8 @@ static int build(struct fm__dir *dir, const struct fm__name *name,
 		r = fm__os_flock(fd, LOCK_SH);
 	if (r < 0) {
 		fm__os_close(fd);
-		if (r != -ENOSPC && r != -EFBIG)
-			fm__fail(r, call, label, NULL);
-		return r;
+		return fm__fail(r, call, label, "cannot build the object in %s: %s", dir->path,
+				fm_strerror(r));
 	}
 	return fd;
 }
@@ -445,7 +450,7 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, con
 	if (!S_ISREG(st.st_mode))
 		return fm__fail(-EBADF, call, NULL, "descriptor %d is not a filemap object", fd);
 	r = fm__header_read(fd, &st, &hdr, &name, &why);
-	if (r == FM_ECORRUPT && strcmp(why, "bad magic: not a filemap object") == 0)
+	if (r == FM_ECORRUPT && !fm__header_is_ours(why))
 		return fm__fail(-EBADF, call, NULL, "descriptor %d is not a filemap object", fd);
 	if (r < 0)
 		return fm__fail(r, call, NULL, "descriptor %d: %s", fd,

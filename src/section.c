@@ -13,6 +13,7 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,12 +30,19 @@ static int read_opts(struct fm_section_opts *o, const struct fm_section_opts *op
 {
 	static const struct fm_section_opts defaults = FM_SECTION_OPTS_INIT;
 
+	static const size_t field_ends[] = {
+		offsetof(struct fm_section_opts, access), offsetof(struct fm_section_opts, flags),
+		offsetof(struct fm_section_opts, fd), offsetof(struct fm_section_opts, mode),
+		sizeof(struct fm_section_opts),
+	};
+
 	*o = defaults;
 	if (!opts)
 		return 0;
 	if (opts->size < sizeof(opts->size))
 		return -EINVAL;
-	memcpy(o, opts, opts->size < sizeof(*o) ? opts->size : sizeof(*o));
+	/* Whole fields only: a field the caller's struct cuts keeps its default. */
+	memcpy(o, opts, fm__struct_fit(opts->size, field_ends, sizeof(field_ends) / sizeof(field_ends[0])));
 	o->size = sizeof(*o);
 	return 0;
 }
@@ -71,10 +79,12 @@ static int check_create(struct fm__object_spec *spec, const struct fm_section_op
 	if (mode & ~MODE_BITS)
 		return fm__fail(-EINVAL, call, label, "mode %#o: only permission bits (0777)",
 				(unsigned)mode);
-	if (!(mode & 0400))
-		return fm__fail(-EINVAL, call, label, "mode %#o: the owner must be able to read",
-				(unsigned)mode);
 	access = fm__access_normalize(o.access);
+	/* The creator's own handle reopens the file with the section's access. */
+	if (!(mode & 0400) || ((access & FM_WRITE) && !(mode & 0200)))
+		return fm__fail(-EINVAL, call, label,
+				"mode %#o: the owner must be able to read%s", (unsigned)mode,
+				access & FM_WRITE ? " and write a writable section" : "");
 	if (!(access & FM_WRITE))
 		mode &= ~0222u; /* the kernel, too, refuses writers */
 	*spec = (struct fm__object_spec){
@@ -99,6 +109,7 @@ static int section_finish(fm_section *s, unsigned access, const char *call)
 				s->obj.hdr.max_access);
 	s->access = access;
 	s->map_fd = -1;
+	atomic_init(&s->ro_fd, -1);
 	/* An unnamed section's descriptor holds no lock; if it is open for
 	 * writing, as the creator's is, views may map from it directly. */
 	if (!s->obj.dir && (access & FM_WRITE))
@@ -207,6 +218,26 @@ FM_API int fm_section_dup(fm_section **out, fm_section *s, unsigned access)
 	return 0;
 }
 
+int fm__section_view_fd(fm_section *s, unsigned view_access, const char *call)
+{
+	int fd = s->map_fd >= 0 ? s->map_fd : s->obj.fd, expected = -1;
+
+	if ((view_access & FM_WRITE) || !(s->access & FM_WRITE))
+		return fd; /* the handle's own descriptors have the right mode */
+	fd = atomic_load(&s->ro_fd);
+	if (fd >= 0)
+		return fd;
+	fd = fm__os_reopen(s->obj.fd, O_RDONLY);
+	if (fd < 0)
+		return fm__fail(fd, call, s->obj.name, NULL);
+	/* Two threads may race to open it; the loser closes its own. */
+	if (!atomic_compare_exchange_strong(&s->ro_fd, &expected, fd)) {
+		fm__os_close(fd);
+		fd = expected;
+	}
+	return fd;
+}
+
 FM_API int fm_section_adopt(fm_section **out, int fd, unsigned access)
 {
 	static const char call[] = "fm_section_adopt";
@@ -263,6 +294,8 @@ FM_API void fm_section_close(fm_section *s)
 		return;
 	if (s->map_fd >= 0)
 		fm__os_close(s->map_fd);
+	if (atomic_load(&s->ro_fd) >= 0)
+		fm__os_close(atomic_load(&s->ro_fd));
 	fm__object_release(&s->obj);
 	free(s);
 }

@@ -51,61 +51,121 @@ const char *fm__dir_check(const struct stat *st, uid_t uid, mode_t mode)
 }
 
 /*
- * Opens directory path under dirfd, creating it with mode first if it does
- * not exist, and checks it.  A directory this call created gets its mode
- * set exactly (mkdir applies the umask).  Returns the descriptor, FM_ESTORE,
- * or -errno; *why says what was wrong.
+ * Creates directory name under dirfd with exactly mode.  mkdir applies the
+ * umask, and fixing the mode afterwards would let another process see the
+ * directory with the wrong one, so it is made under a temporary name, given
+ * its mode, and renamed into place (never replacing).  Returns 0, or -EEXIST
+ * when the name appeared meanwhile, or -errno.
  */
-static int open_store_dir(int dirfd, const char *path, mode_t mode, const char **why)
+static int make_dir(int dirfd, const char *name, mode_t mode)
 {
-	uid_t uid = geteuid();
-	bool created;
+	static _Atomic unsigned counter;
+	char tmp[64];
+	int fd, r;
+
+	for (;;) {
+		snprintf(tmp, sizeof(tmp), ".fm-mkdir-%d-%u", (int)getpid(),
+			 atomic_fetch_add(&counter, 1));
+		r = fm__os_mkdirat(dirfd, tmp, 0700);
+		if (r != -EEXIST)
+			break;
+	}
+	if (r < 0)
+		return r;
+	fd = fm__os_openat(dirfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	r = fd < 0 ? fd : fm__os_fchmod(fd, mode);
+	if (fd >= 0)
+		fm__os_close(fd);
+	if (r == 0)
+		r = fm__os_rename_noreplace(dirfd, tmp, name);
+	if (r < 0)
+		fm__os_unlinkat(dirfd, tmp, AT_REMOVEDIR);
+	return r;
+}
+
+/*
+ * Opens directory name under dirfd, creating it with mode if it does not
+ * exist, and checks it (mode 0: the root's rules).  Returns the descriptor,
+ * FM_ESTORE, or -errno; *why says what was wrong.
+ */
+static int open_store_dir(int dirfd, const char *name, mode_t mode, const char **why)
+{
+	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 	struct stat st;
 	int fd, r;
 
-	r = fm__os_mkdirat(dirfd, path, mode ? mode : WORLD_STICKY);
-	created = r == 0;
-	if (r < 0 && r != -EEXIST) {
-		*why = "cannot be created";
-		return r;
+	fd = fm__os_openat(dirfd, name, flags, 0);
+	if (fd == -ENOENT) {
+		r = make_dir(dirfd, name, mode ? mode : WORLD_STICKY);
+		if (r < 0 && r != -EEXIST) {
+			*why = "cannot be created";
+			return r;
+		}
+		fd = fm__os_openat(dirfd, name, flags, 0);
 	}
-	fd = fm__os_openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
-	if (fd < 0) {
-		*why = fd == -ELOOP || fd == -ENOTDIR ? "is a symlink or not a directory"
-						       : "cannot be opened";
-		return fd == -ELOOP || fd == -ENOTDIR ? FM_ESTORE : fd;
-	}
-	r = fm__os_fstat(fd, &st);
-	if (r == 0 && created && st.st_uid == uid)
-		r = fm__os_fchmod(fd, mode ? mode : WORLD_STICKY);
-	if (r == 0 && created)
-		r = fm__os_fstat(fd, &st);
-	if (r < 0) {
-		*why = "cannot be inspected";
-		fm__os_close(fd);
-		return r;
-	}
-	*why = fm__dir_check(&st, uid, mode);
-	if (*why) {
-		fm__os_close(fd);
+	if (fd == -ELOOP || fd == -ENOTDIR) {
+		*why = "is a symlink or not a directory";
 		return FM_ESTORE;
 	}
+	if (fd < 0) {
+		*why = "cannot be opened";
+		return fd;
+	}
+	r = fm__os_fstat(fd, &st);
+	*why = r < 0 ? "cannot be inspected" : fm__dir_check(&st, geteuid(), mode);
+	if (*why) {
+		fm__os_close(fd);
+		return r < 0 ? r : FM_ESTORE;
+	}
 	return fd;
+}
+
+/* Opens the directory that holds the root (the root path given, up to its
+ * last component, may involve symlinks; the root itself may not). */
+static int open_root_parent(const char *root, char *base, size_t base_len)
+{
+	char parent[PATH_MAX];
+	size_t len = strlen(root);
+	const char *slash;
+
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	if (len >= sizeof(parent))
+		return -ENAMETOOLONG;
+	memcpy(parent, root, len);
+	parent[len] = '\0';
+	slash = strrchr(parent, '/');
+	if (snprintf(base, base_len, "%s", slash ? slash + 1 : parent) >= (int)base_len ||
+	    !*base)
+		return -EINVAL;
+	if (!slash)
+		strcpy(parent, ".");
+	else if (slash == parent)
+		strcpy(parent, "/");
+	else
+		parent[slash - parent] = '\0';
+	/* O_PATH: searching it is all we do, and may be all we are allowed. */
+	return fm__os_openat(AT_FDCWD, parent, O_PATH | O_DIRECTORY, 0);
 }
 
 /* Opens the root and namespace ns's directory under it. */
 static int open_namespace(const char *root, enum fm__namespace ns, char **path_out,
 			  const char *call)
 {
-	char sub[32], *path;
+	char sub[32], base[NAME_MAX + 1], *path;
 	const char *why = NULL;
-	int rootfd, fd;
+	int parentfd, rootfd, fd;
 
 	if (ns == FM__NS_GLOBAL)
 		snprintf(sub, sizeof(sub), "global");
 	else
 		snprintf(sub, sizeof(sub), "local-%u", (unsigned)geteuid());
-	rootfd = open_store_dir(AT_FDCWD, root, 0, &why);
+	parentfd = open_root_parent(root, base, sizeof(base));
+	if (parentfd < 0)
+		return fm__fail(parentfd, call, NULL, "store root %s: its directory cannot be opened: %s",
+				root, fm_strerror(parentfd));
+	rootfd = open_store_dir(parentfd, base, 0, &why);
+	fm__os_close(parentfd);
 	if (rootfd < 0)
 		return fm__fail(rootfd, call, NULL, "store root %s %s", root, why);
 	fd = open_store_dir(rootfd, sub, ns == FM__NS_GLOBAL ? WORLD_STICKY : 0700, &why);
@@ -135,14 +195,21 @@ void fm__dir_put(struct fm__dir *d)
 	free(d);
 }
 
+/* Whether the cache holds directories of root for this effective uid (a
+ * process that changes uid must not keep using the old user's Local\). */
+static bool cache_matches(const char *root)
+{
+	return fm__global.dirs_root && strcmp(fm__global.dirs_root, root) == 0 &&
+	       fm__global.dirs_uid == geteuid();
+}
+
 /* The cached directory for ns under root, with a new reference, or NULL. */
 static struct fm__dir *cache_lookup(const char *root, enum fm__namespace ns)
 {
 	struct fm__dir *d = NULL;
 
 	fm__global_lock();
-	if (fm__global.dirs_root && strcmp(fm__global.dirs_root, root) == 0 &&
-	    fm__global.dirs[ns])
+	if (cache_matches(root) && fm__global.dirs[ns])
 		d = fm__dir_ref(fm__global.dirs[ns]);
 	fm__global_unlock();
 	return d;
@@ -155,7 +222,7 @@ static void cache_store(const char *root, struct fm__dir *d)
 	char *root_copy = strdup(root), *old_root = NULL;
 
 	fm__global_lock();
-	if (!fm__global.dirs_root || strcmp(fm__global.dirs_root, root) != 0) {
+	if (!cache_matches(root)) {
 		if (!root_copy) {
 			fm__global_unlock();
 			return; /* no cache this time; d still works */
@@ -166,6 +233,7 @@ static void cache_store(const char *root, struct fm__dir *d)
 		}
 		old_root = fm__global.dirs_root;
 		fm__global.dirs_root = root_copy;
+		fm__global.dirs_uid = geteuid();
 		root_copy = NULL;
 	}
 	drop[FM__NS_COUNT] = fm__global.dirs[d->ns];

@@ -14,6 +14,7 @@
 #include "internal.h"
 
 #include <search.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -126,9 +127,11 @@ static int map_at(void **base, fm_section *s, uint64_t offset, size_t map_len, i
 		  unsigned access, void *addr, const char *call)
 {
 	int flags = (access & FM_COPY ? MAP_PRIVATE : MAP_SHARED) | (addr ? MAP_FIXED_NOREPLACE : 0);
-	int fd = s->map_fd >= 0 ? s->map_fd : s->obj.fd;
+	int fd = fm__section_view_fd(s, access, call);
 	int r;
 
+	if (fd < 0)
+		return fd;
 	r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->obj.hdr.header_size + offset);
 	if (r == 0 && addr && *base != addr) {
 		/* A kernel older than 4.17 takes MAP_FIXED_NOREPLACE as a hint. */
@@ -246,6 +249,16 @@ FM_API int fm_view_flush(void *addr, size_t length)
 	return r < 0 ? fm__fail(r == -ENOMEM ? -EFAULT : r, call, NULL, NULL) : 0;
 }
 
+/* Where each field of struct fm_view_info ends: only whole fields are written. */
+static const size_t info_field_ends[] = {
+	offsetof(struct fm_view_info, size) + sizeof(uint32_t),
+	offsetof(struct fm_view_info, base) + sizeof(void *),
+	offsetof(struct fm_view_info, length) + sizeof(size_t),
+	offsetof(struct fm_view_info, offset) + sizeof(uint64_t),
+	offsetof(struct fm_view_info, access) + sizeof(unsigned),
+	sizeof(struct fm_view_info),
+};
+
 FM_API int fm_view_query(struct fm_view_info *out, const void *addr)
 {
 	static const char call[] = "fm_view_query";
@@ -269,7 +282,8 @@ FM_API int fm_view_query(struct fm_view_info *out, const void *addr)
 		.access = v.access,
 		.section_size = v.section_size,
 	};
-	memcpy(out, &info, out->size < sizeof(info) ? out->size : sizeof(info));
+	memcpy(out, &info, fm__struct_fit(out->size, info_field_ends,
+					 sizeof(info_field_ends) / sizeof(info_field_ends[0])));
 	return 0;
 }
 

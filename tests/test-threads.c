@@ -304,13 +304,8 @@ static void *first_use_worker(void *arg)
 
 /*
  * The store's Global\ directory is made by whichever thread comes first;
- * the others must accept it, not find it half-made.
- *
- * KNOWN LIBRARY BUG: this case fails.  open_store_dir (src/store.c:66-88)
- * makes the directory with mkdirat, whose mode the umask reduces (01755),
- * and sets 01777 with fchmod only afterwards; a thread or process whose
- * mkdirat finds it existing in between checks the mode and refuses the
- * store with FM_ESTORE ("does not have mode 1777").
+ * the others must accept it, not find it half-made (with the mode the
+ * umask left it before its real mode is set).
  */
 static void threads_first_use(void)
 {

@@ -150,16 +150,13 @@ static void check_read_only(char *v)
 	CHECK_INT_EQ(v[0], 0);
 	errno = 0;
 	if (mprotect(v, pg, PROT_READ | PROT_WRITE) == 0)
-		FAIL("KNOWN LIBRARY BUG (src/view.c:129): mprotect made a read-only view writable");
+		FAIL("mprotect made a read-only view writable");
 	CHECK_INT_EQ(errno, EACCES);
 }
 
 /*
- * KNOWN LIBRARY BUG: this case fails.  view.c (map_at, line 129) maps every
- * view of a handle from the handle's one descriptor (s->map_fd, or obj.fd
- * when unnamed), which is O_RDWR for a writable handle, so mprotect
- * (PROT_WRITE) succeeds on its FM_READ views; filemap.h and API.md promise
- * the kernel refuses.  A read-only view needs a read-only descriptor.
+ * A read-only view of a writable handle: its descriptor is read-only too
+ * (the handle's own is O_RDWR), so the kernel refuses mprotect(PROT_WRITE).
  */
 static void read_view_of_writable_handle(void)
 {
@@ -169,8 +166,7 @@ static void read_view_of_writable_handle(void)
 	fm_section_close(s);
 }
 
-/* The same, for an unnamed section (its views map from its own O_RDWR
- * fd): fails with the same KNOWN LIBRARY BUG. */
+/* The same, for an unnamed section, whose own descriptor is O_RDWR. */
 static void read_view_of_unnamed(void)
 {
 	fm_section *s = create(NULL, pg);

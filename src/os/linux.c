@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* Calls left before the injected failure; 0 means disarmed. */
@@ -68,9 +69,13 @@ int fm__os_openat(int dirfd, const char *path, int flags, mode_t mode)
 
 int fm__os_close(int fd)
 {
-	INJECT();
-	/* No retry: on Linux the descriptor is gone even after EINTR. */
-	return close(fd) < 0 && errno != EINTR ? -errno : 0;
+	int fault = injected();
+
+	/* No retry: on Linux the descriptor is gone even after EINTR (or any
+	 * other error), so an injected failure must close it too. */
+	if (close(fd) < 0 && errno != EINTR && !fault)
+		return -errno;
+	return fault;
 }
 
 int fm__os_fstat(int fd, struct stat *st)
@@ -106,6 +111,14 @@ ssize_t fm__os_pread(int fd, void *buf, size_t len, uint64_t offset)
 ssize_t fm__os_pwrite(int fd, const void *buf, size_t len, uint64_t offset)
 {
 	RETRY(pwrite(fd, buf, len, (off_t)offset));
+}
+
+ssize_t fm__os_pwrite2(int fd, const void *a, size_t alen, const void *b, size_t blen,
+		       uint64_t offset)
+{
+	struct iovec iov[2] = { { (void *)a, alen }, { (void *)b, blen } };
+
+	RETRY(pwritev(fd, iov, blen ? 2 : 1, (off_t)offset));
 }
 
 int fm__os_fchmod(int fd, mode_t mode)
@@ -156,6 +169,11 @@ int fm__os_reopen(int fd, int flags)
 int fm__os_unlinkat(int dirfd, const char *path, int flags)
 {
 	RETRY(unlinkat(dirfd, path, flags));
+}
+
+int fm__os_rename_noreplace(int dirfd, const char *from, const char *to)
+{
+	RETRY(renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE));
 }
 
 int fm__os_mmap(void **out, void *addr, size_t len, int prot, int flags, int fd,
