@@ -65,6 +65,31 @@ void test_say(const char *fmt, ...)
 	fflush(stdout);
 }
 
+void test_check_message(const char *file, int line, const char *call, const char *object)
+{
+	const char *m = fm_last_error_message();
+	size_t n = strlen(call);
+
+	if (strncmp(m, call, n) != 0 || m[n] != ':' || (object && !strstr(m, object)))
+		test_fail(file, line, "message \"%s\" should name %s and %s", m, call,
+			  object ? object : "no object");
+}
+
+void *test_map_whole(fm_section *s, unsigned access)
+{
+	void *view;
+
+	CHECK_OK(fm_view_map(&view, s, 0, 0, access));
+	return view;
+}
+
+void test_expect_gone(const char *name)
+{
+	fm_section *s;
+
+	CHECK_RC(fm_section_open(&s, name, FM_READ), -ENOENT);
+}
+
 pid_t test_spawn(const char *name, int *out_fd, ...)
 {
 	const char *args[64] = { "/proc/self/exe", "--helper", name };

@@ -88,6 +88,21 @@ _Noreturn void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 
 
 #define CHECK_OK(expr) CHECK_RC(expr, 0)
 
+/* After a failure: the message starts with the call and names the object. */
+void test_check_message(const char *file, int line, const char *call, const char *object);
+
+/* A failure with its exact code and a message naming call and object. */
+#define CHECK_FAIL(expr, code, call, object)                          \
+	do {                                                          \
+		CHECK_RC(expr, code);                                 \
+		test_check_message(__FILE__, __LINE__, call, object); \
+	} while (0)
+
+/* Maps all of s with access (the case fails if it cannot). */
+void *test_map_whole(fm_section *s, unsigned access);
+/* Checks that name is absent: fm_section_open gives -ENOENT. */
+void test_expect_gone(const char *name);
+
 /* The case's private store root, and the directory holding it. */
 const char *test_root(void);
 

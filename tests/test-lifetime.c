@@ -199,26 +199,11 @@ static int agent_main(int argc, char **argv)
  * Small checks the cases share
  * ------------------------------------------------------------------------ */
 
-static void *map_whole(fm_section *s, unsigned access)
-{
-	void *view;
-
-	CHECK_OK(fm_view_map(&view, s, 0, 0, access));
-	return view;
-}
-
-static void expect_gone(const char *name)
-{
-	fm_section *s;
-
-	CHECK_RC(fm_section_open(&s, name, FM_READ), -ENOENT);
-}
-
 /* The last close removed the name itself; no open had to. */
 static void expect_removed(const char *name)
 {
 	CHECK_INT_EQ(test_store_count(), 0);
-	expect_gone(name);
+	test_expect_gone(name);
 }
 
 static void expect_alive(const char *name)
@@ -236,7 +221,7 @@ static fm_section *create_fresh(const char *name, uint64_t size, char **view)
 
 	CHECK_OK(fm_section_create(&s, name, size, NULL));
 	CHECK_INT_EQ(fm_section_size(s), size);
-	*view = map_whole(s, FM_WRITE);
+	*view = test_map_whole(s, FM_WRITE);
 	for (uint64_t i = 0; i < size; i++)
 		if ((*view)[i] != 0)
 			FAIL("%s: byte %" PRIu64 " of a new section is %d, not 0", name, i,
@@ -263,7 +248,7 @@ static void two_process_scenario(void)
 
 	CHECK_OK(fm_section_open(&s, SCENARIO, FM_READ));
 	CHECK_INT_EQ(fm_section_size(s), 256);
-	view = map_whole(s, FM_READ);
+	view = test_map_whole(s, FM_READ);
 	CHECK_STR_EQ(view, MESSAGE);
 	CHECK_OK(fm_view_query(&info, view));
 	CHECK_INT_EQ(info.length, 256);
@@ -284,8 +269,8 @@ static void create_existing_same_process(void)
 	CHECK_OK(fm_section_create(&a, NAME, 256, NULL));
 	CHECK_RC(fm_section_create(&b, NAME, 8192, NULL), FM_EXISTED);
 	CHECK_INT_EQ(fm_section_size(b), 256);
-	va = map_whole(a, FM_WRITE);
-	vb = map_whole(b, FM_WRITE);
+	va = test_map_whole(a, FM_WRITE);
+	vb = test_map_whole(b, FM_WRITE);
 	strcpy(va, "through a");
 	CHECK_STR_EQ(vb, "through a");
 	strcpy(vb + 100, "through b");
@@ -312,7 +297,7 @@ static void create_existing_across_processes(void)
 	agent_start(&third);
 	CHECK_STR_EQ(agent_ask(&third, "create %s 1", NAME), "FM_EXISTED 256");
 
-	view = map_whole(s, FM_WRITE);
+	view = test_map_whole(s, FM_WRITE);
 	strcpy(view, "from the case");
 	CHECK_STR_EQ(agent_ask(&other, "read 0"), "from the case");
 	CHECK_STR_EQ(agent_ask(&other, "write 128 from the agent"), "ok");
@@ -340,7 +325,7 @@ static void gone_after_last_close_elsewhere(void)
 	CHECK_STR_EQ(agent_ask(&holder, "map"), "SUCCESS");
 	CHECK_STR_EQ(agent_ask(&holder, "write 0 old data"), "ok");
 	CHECK_OK(fm_section_open(&s, NAME, FM_READ | FM_WRITE));
-	old = map_whole(s, FM_WRITE);
+	old = test_map_whole(s, FM_WRITE);
 	fm_section_close(s);
 	expect_alive(NAME);
 
@@ -370,7 +355,7 @@ static void expect_orphan_removed(const char *name)
 	char *view;
 
 	CHECK_INT_EQ(test_store_count(), 1);
-	expect_gone(name);
+	test_expect_gone(name);
 	CHECK_INT_EQ(test_store_count(), 0);
 	s = create_fresh(name, 4096, &view);
 	fm_section_close(s);
@@ -475,7 +460,7 @@ static void dup_read_only_cannot_write(void)
 	fm_section_close(s);
 	CHECK_RC(fm_view_map(&view, d, 0, 0, FM_WRITE), -EACCES);
 	CHECK_RC(fm_section_dup(&w, d, FM_WRITE), -EACCES);
-	view = map_whole(d, FM_READ);
+	view = test_map_whole(d, FM_READ);
 	CHECK_OK(fm_view_unmap(view));
 	fm_section_close(d);
 	expect_removed(NAME);
@@ -561,7 +546,7 @@ static void race_to_create(void)
 
 	CHECK_OK(fm_section_open(&s, NAME, FM_READ));
 	CHECK_INT_EQ(fm_section_size(s), 1000 + winner);
-	slots = map_whole(s, FM_READ);
+	slots = test_map_whole(s, FM_READ);
 	for (int i = 0; i < RACERS; i++)
 		CHECK_INT_EQ(slots[i], i + 1);
 	fm_section_close(s);
@@ -589,7 +574,7 @@ static void coherent_views_two_processes(void)
 	snprintf(opened, sizeof(opened), "SUCCESS %zu", 3 * page);
 	CHECK_STR_EQ(agent_ask(&other, "open %s", NAME), opened);
 	CHECK_STR_EQ(agent_ask(&other, "map"), "SUCCESS");
-	whole = map_whole(s, FM_WRITE);
+	whole = test_map_whole(s, FM_WRITE);
 	CHECK_OK(fm_view_map((void **)&second, s, page, page, FM_WRITE));
 
 	strcpy(second + 10, "written at page 1 + 10");

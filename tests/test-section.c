@@ -16,24 +16,6 @@
 
 #define TIB (UINT64_C(1) << 40)
 
-/* After a failure, the message starts with the call and names the object. */
-static void check_message(const char *file, int line, const char *call, const char *object)
-{
-	const char *m = fm_last_error_message();
-	size_t n = strlen(call);
-
-	if (strncmp(m, call, n) != 0 || m[n] != ':' || (object && !strstr(m, object)))
-		test_fail(file, line, "message \"%s\" should name %s and %s", m, call,
-			  object ? object : "no object");
-}
-
-/* A failure with its exact code and a message naming call and object. */
-#define CHECK_FAIL(expr, code, call, object)                        \
-	do {                                                        \
-		CHECK_RC(expr, code);                               \
-		check_message(__FILE__, __LINE__, call, object);    \
-	} while (0)
-
 /* The store file of a Local\ name (its plain file name), fstat'ed. */
 static struct stat local_stat(const char *file)
 {

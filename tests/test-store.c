@@ -133,21 +133,6 @@ static fm_section *create_mode(const char *name, unsigned access, uint32_t mode)
 	return s;
 }
 
-static void *map_whole(fm_section *s, unsigned access)
-{
-	void *view;
-
-	CHECK_OK(fm_view_map(&view, s, 0, 0, access));
-	return view;
-}
-
-static void expect_gone(const char *name)
-{
-	fm_section *s;
-
-	CHECK_RC(fm_section_open(&s, name, FM_READ), -ENOENT);
-}
-
 /* Creates name, which must be new, and checks it is all zero. */
 static void expect_fresh(const char *name)
 {
@@ -155,7 +140,7 @@ static void expect_fresh(const char *name)
 	char *view;
 
 	CHECK_OK(fm_section_create(&s, name, 4096, NULL));
-	view = map_whole(s, FM_READ);
+	view = test_map_whole(s, FM_READ);
 	for (int i = 0; i < 4096; i++)
 		CHECK_INT_EQ(view[i], 0);
 	CHECK_OK(fm_view_unmap(view));
@@ -201,7 +186,7 @@ static int job_global_write(void)
 	char *view;
 
 	CHECK_OK(fm_section_open(&s, "Global\\shared", FM_READ | FM_WRITE));
-	view = map_whole(s, FM_WRITE);
+	view = test_map_whole(s, FM_WRITE);
 	strcpy(view, "written by uid 65534");
 	fm_section_close(s);
 	CHECK_OK(fm_view_unmap(view));
@@ -217,7 +202,7 @@ static int job_local_own(void)
 
 	CHECK_RC(fm_section_open(&s, "Local\\x", FM_READ), -ENOENT);
 	CHECK_OK(fm_section_create(&s, "Local\\x", 4096, NULL));
-	view = map_whole(s, FM_WRITE);
+	view = test_map_whole(s, FM_WRITE);
 	CHECK_INT_EQ(view[0], 0);
 	strcpy(view, "65534's");
 	CHECK(stat(at_root("local-%d/x", NOBODY), &st) == 0);
@@ -303,7 +288,7 @@ static void global_default_mode_denies_others(void)
 	CHECK_INT_EQ(mode_of(at_root("global/private")), 0600);
 	nobody_fork("global_denied");
 	fm_section_close(s);
-	expect_gone("Global\\private");
+	test_expect_gone("Global\\private");
 }
 
 static void global_mode_0666_shared(void)
@@ -314,11 +299,11 @@ static void global_mode_0666_shared(void)
 	need_root("to switch to uid 65534 and chown");
 	s = create_mode("Global\\shared", FM_READ | FM_WRITE, 0666);
 	CHECK_INT_EQ(mode_of(at_root("global/shared")), 0666);
-	view = map_whole(s, FM_READ);
+	view = test_map_whole(s, FM_READ);
 	nobody_fork("global_write");
 	CHECK_STR_EQ(view, "written by uid 65534");
 	fm_section_close(s);
-	expect_gone("Global\\shared");
+	test_expect_gone("Global\\shared");
 	CHECK_OK(fm_view_unmap(view));
 }
 
@@ -330,7 +315,7 @@ static void check_local_private(void (*start)(const char *))
 
 	need_root("to switch to uid 65534 and chown");
 	CHECK_OK(fm_section_create(&s, "Local\\x", 4096, NULL));
-	view = map_whole(s, FM_WRITE);
+	view = test_map_whole(s, FM_WRITE);
 	strcpy(view, "root's");
 	start("local_own");
 	CHECK_STR_EQ(view, "root's");
@@ -369,14 +354,14 @@ static void read_only_section(void)
 	CHECK_INT_EQ(mode_of(local_file("ro")), 0444);
 	CHECK_RC(fm_view_map(&view, s, 0, 0, FM_WRITE), -EACCES);
 	CHECK_RC(fm_section_open(&w, "Local\\ro", FM_WRITE), -EACCES);
-	view = map_whole(s, FM_READ);
+	view = test_map_whole(s, FM_READ);
 	CHECK_OK(fm_view_unmap(view));
 	fm_section_close(s);
 
 	s = create_mode("Local\\ro", FM_READ, 0);
 	CHECK_INT_EQ(mode_of(local_file("ro")), 0400);
 	fm_section_close(s);
-	expect_gone("Local\\ro");
+	test_expect_gone("Local\\ro");
 }
 
 static void modes_ignore_umask(void)
@@ -416,7 +401,7 @@ static void global_orphan_of_nobody(void)
 	CHECK_INT_EQ(test_wait(pid), 128 + SIGKILL);
 	close(out);
 	CHECK_INT_EQ(test_store_count(), 1);
-	expect_gone("Global\\orphan"); /* root may remove it */
+	test_expect_gone("Global\\orphan"); /* root may remove it */
 	CHECK_INT_EQ(test_store_count(), 0);
 }
 
@@ -435,7 +420,7 @@ static void global_orphan_of_root(void)
 	CHECK_INT_EQ(test_store_count(), 1);
 	nobody_fork("root_orphan");
 	CHECK_INT_EQ(test_store_count(), 1);
-	expect_gone("Global\\orphan");
+	test_expect_gone("Global\\orphan");
 	CHECK_INT_EQ(test_store_count(), 0);
 }
 
@@ -450,7 +435,7 @@ static int last_out_then_create(int ready, int go)
 	CHECK(read(go, &(char){ 0 }, 1) == 0);
 	fm_section_close(s);
 	/* The name is gone for every opener... */
-	expect_gone("Global\\handover");
+	test_expect_gone("Global\\handover");
 	/* ...but root's file stays in the sticky directory, so this user's
 	 * create is refused, naming the owner, as API.md says. */
 	CHECK_RC(fm_section_create(&s, "Global\\handover", 4096, NULL), -EACCES);
@@ -787,7 +772,7 @@ static void check_flaw(enum flaw flaw)
 	expect_corrupt(path);
 	close(hold);
 	CHECK_INT_EQ(test_store_count(), 1);
-	expect_gone("Local\\x");
+	test_expect_gone("Local\\x");
 	CHECK_INT_EQ(test_store_count(), 0);
 
 	plant_object(path, flaw);
@@ -810,7 +795,7 @@ static void object_planted_sound(void)
 	CHECK_INT_EQ(fm_section_size(s), 4096);
 	fm_section_close(s);
 	close(hold);
-	expect_gone("Local\\x");
+	test_expect_gone("Local\\x");
 }
 
 static void object_garbage(void)
@@ -846,7 +831,7 @@ static void object_other_name(void)
 static int touch_all(void *s)
 {
 	size_t size = fm_section_size(s);
-	char *view = map_whole(s, FM_WRITE);
+	char *view = test_map_whole(s, FM_WRITE);
 
 	/* The kernel's SIGBUS, not a sanitizer's report of it. */
 	signal(SIGBUS, SIG_DFL);
@@ -1027,7 +1012,7 @@ static void names_longest(void)
 	int out;
 
 	CHECK_OK(fm_section_create(&s, name, 4096, NULL));
-	view = map_whole(s, FM_WRITE);
+	view = test_map_whole(s, FM_WRITE);
 	strcpy(view, "under the longest name");
 	pid = test_spawn("open_read", &out, name, NULL);
 	test_expect_line(out, "under the longest name");

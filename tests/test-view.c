@@ -18,23 +18,6 @@
 
 static size_t pg;
 
-/* After a failure, the message starts with the call and names the object. */
-static void check_message(const char *file, int line, const char *call, const char *object)
-{
-	const char *m = fm_last_error_message();
-	size_t n = strlen(call);
-
-	if (strncmp(m, call, n) != 0 || m[n] != ':' || (object && !strstr(m, object)))
-		test_fail(file, line, "message \"%s\" should name %s and %s", m, call,
-			  object ? object : "no object");
-}
-
-#define CHECK_FAIL(expr, code, call, object)                        \
-	do {                                                        \
-		CHECK_RC(expr, code);                               \
-		check_message(__FILE__, __LINE__, call, object);    \
-	} while (0)
-
 /* A child killed by a memory fault (SIGSEGV, or SIGBUS on some kernels). */
 #define CHECK_FAULTED(status) \
 	CHECK((status) == 128 + SIGSEGV || (status) == 128 + SIGBUS)
