@@ -5,7 +5,7 @@
 PRESET ?= dev
 BUILD  := build/$(PRESET)
 
-.PHONY: all build demo test test-asan install clean
+.PHONY: all build demo test test-asan test-tsan install clean
 
 all: build
 
@@ -27,6 +27,10 @@ test: build
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan:
 	$(MAKE) test PRESET=asan
+
+# The threaded tests under ThreadSanitizer.
+test-tsan:
+	$(MAKE) test PRESET=tsan
 
 install: build
 	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
