@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - the filemap tool: finds the verb in its table and runs it.
+ *
+ * Each verb is a function in its own cmd_<verb>.c with a help text here,
+ * whose first line is its synopsis; `filemap --help` lists the synopses and
+ * `filemap VERB --help` prints the whole text.  filemap.1 is the manual.
+ */
+#include "tool.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct verb {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct verb verbs[] = {
+	{ "ls", cmd_ls,
+	  "ls [--json]\n"
+	  "  Lists the objects in the store: your Local\\ objects (root: every user's)\n"
+	  "  and the Global\\ ones, with namespace, type, exact size, mode, owner,\n"
+	  "  state (held, orphan, corrupt) and the pids of the holders.\n"
+	  "  --json  one JSON array, printed object by object\n" },
+	{ "stat", cmd_stat,
+	  "stat NAME\n"
+	  "  Shows everything about one object: type, size, access, mode, owner,\n"
+	  "  holders, creator and time, or why it is corrupt.\n" },
+	{ "create", cmd_create,
+	  "create NAME SIZE [--mode M] [--hold]\n"
+	  "  Creates a section of SIZE bytes (or finds the existing one).  A name lives\n"
+	  "  only while some process holds it: without --hold it vanishes again as\n"
+	  "  soon as this command exits.\n"
+	  "  --mode M  octal permission bits of a new object (default 0600)\n"
+	  "  --hold    keep holding it until SIGINT or SIGTERM\n" },
+	{ "cat", cmd_cat,
+	  "cat NAME [--offset N] [--length N] [--hex]\n"
+	  "  Writes the section's bytes to standard output.\n"
+	  "  --offset N  start N bytes in (any offset; default 0)\n"
+	  "  --length N  write N bytes (default: to the end)\n"
+	  "  --hex       a canonical hex+ASCII dump, like hexdump -C\n" },
+	{ "write", cmd_write,
+	  "write NAME [--offset N] < DATA\n"
+	  "  Copies standard input into the section at offset N (any offset; default\n"
+	  "  0).  Data that does not fit is refused and nothing is written.\n" },
+	{ "rm", cmd_rm,
+	  "rm NAME\n"
+	  "  Removes the name now, even while processes hold it (they keep their\n"
+	  "  memory); also removes a corrupt object.\n" },
+	{ "gc", cmd_gc,
+	  "gc\n"
+	  "  Removes orphans, objects no process holds (left by holders that died),\n"
+	  "  corrupt ones included, and prints each.\n" },
+};
+
+#define VERB_COUNT (sizeof(verbs) / sizeof(verbs[0]))
+
+static void usage(FILE *f)
+{
+	fputs("usage: filemap VERB [ARGS]\n\nverbs:\n", f);
+	for (size_t i = 0; i < VERB_COUNT; i++) {
+		const char *nl = strchr(verbs[i].help, '\n');
+
+		fprintf(f, "  filemap %.*s\n", (int)(nl - verbs[i].help), verbs[i].help);
+	}
+	fputs("\nSizes and offsets take K, M, G, T suffixes (powers of 1024).  NAME is\n"
+	      "Local\\NAME, Global\\NAME or NAME (Local\\).  The store is $FILEMAP_ROOT,\n"
+	      "else /dev/shm/filemap.  `filemap VERB --help` says more; see filemap(1).\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	const struct verb *v = NULL;
+	int r;
+
+	if (argc < 2) {
+		usage(stderr);
+		return TOOL_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return TOOL_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("filemap %s\n", FM_VERSION_STRING);
+		return TOOL_OK;
+	}
+	for (size_t i = 0; i < VERB_COUNT; i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			v = &verbs[i];
+	if (!v) {
+		tool_error("unknown verb \"%s\"; see `filemap --help`", argv[1]);
+		return TOOL_USAGE;
+	}
+	tool_verb = v->name;
+	r = v->fn(argc - 1, argv + 1);
+	if (r == TOOL_HELP) {
+		printf("usage: filemap %s", v->help);
+		r = TOOL_OK;
+	}
+	/* Output that could not be written (a full disk) is a failure. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		tool_error("cannot write the output");
+		return TOOL_FAILED;
+	}
+	return r;
+}
