@@ -174,13 +174,12 @@ static int hex_value(char c)
 		return c - '0';
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
 	return -1;
 }
 
 bool fm__name_decode_file(char *out, size_t out_len, const char *file)
 {
+	char again[NAME_MAX + 1];
 	size_t o = 0;
 
 	if (file[0] == '.' || file[0] == '\0')
@@ -201,5 +200,10 @@ bool fm__name_decode_file(char *out, size_t out_len, const char *file)
 		out[o++] = c;
 	}
 	out[o] = '\0';
-	return true;
+	/* Only what the encoder itself writes for a valid name decodes: "a%2fb"
+	 * or "%41" would name a file that no name leads to. */
+	if (memchr(out, '\0', o) || strchr(out, '\\') || fm__utf8_utf16_units(out, o) < 0)
+		return false;
+	encode_file(again, out, o);
+	return strcmp(again, file) == 0;
 }

@@ -408,8 +408,16 @@ static void decode_internal(void)
 	CHECK(!fm__name_decode_file(out, sizeof(out), "a%"));
 	CHECK(!fm__name_decode_file(out, sizeof(out), "a%4"));
 	CHECK(!fm__name_decode_file(out, sizeof(out), "a%G0"));
-	CHECK(fm__name_decode_file(out, sizeof(out), "a%2e"));
-	CHECK_STR_EQ(out, "a.");
+	/* Spellings the encoder never writes name no object: lower-case hex,
+	 * needless escapes, NUL, backslash, invalid UTF-8. */
+	CHECK(!fm__name_decode_file(out, sizeof(out), "a%2e"));
+	CHECK(!fm__name_decode_file(out, sizeof(out), "a%2fb"));
+	CHECK(!fm__name_decode_file(out, sizeof(out), "%41"));
+	CHECK(!fm__name_decode_file(out, sizeof(out), "a%00b"));
+	CHECK(!fm__name_decode_file(out, sizeof(out), "a%5Cb"));
+	CHECK(!fm__name_decode_file(out, sizeof(out), "a%FF"));
+	CHECK(fm__name_decode_file(out, sizeof(out), "%2Ea%2Fb%25"));
+	CHECK_STR_EQ(out, ".a/b%");
 	/* Too small a buffer is refused, not overrun. */
 	CHECK(!fm__name_decode_file(out, 3, "abc"));
 	CHECK(fm__name_decode_file(out, 4, "abc"));
