@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * winbase.h - the calls libfilemap-win32 implements, with Windows'
+ * signatures.  <windows.h> includes it; including it alone works too.
+ *
+ * What each call does, and which last error it sets, follows Windows (the
+ * project's WIN32-BEHAVIOUR.md is the reference): a successful call leaves
+ * the last error alone, except where Windows sets it (CreateFileMapping and
+ * CreateFile set 0 or ERROR_ALREADY_EXISTS).  A HANDLE is a file descriptor
+ * in disguise, so an inheritable handle keeps its value across exec.
+ */
+#ifndef FILEMAP_WIN32_WINBASE_H
+#define FILEMAP_WIN32_WINBASE_H
+
+#include "windows.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Errors: the calling thread's last error. */
+FM_W32_API DWORD WINAPI GetLastError(void);
+FM_W32_API void WINAPI SetLastError(DWORD dwErrCode);
+
+/* Sections (file mappings).  hFile INVALID_HANDLE_VALUE: paging-file
+ * backed; a real file is not supported yet (ERROR_NOT_SUPPORTED). */
+FM_W32_API HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes,
+					    DWORD flProtect, DWORD dwMaximumSizeHigh,
+					    DWORD dwMaximumSizeLow, LPCSTR lpName);
+FM_W32_API HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes,
+					    DWORD flProtect, DWORD dwMaximumSizeHigh,
+					    DWORD dwMaximumSizeLow, LPCWSTR lpName)
+	FM_W32_WIDE(CreateFileMappingW);
+FM_W32_API HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+					  LPCSTR lpName);
+FM_W32_API HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+					  LPCWSTR lpName) FM_W32_WIDE(OpenFileMappingW);
+
+/* Views.  Offsets are multiples of 65536 (dwAllocationGranularity), and so
+ * is every view's base address. */
+FM_W32_API LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+				       DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+				       SIZE_T dwNumberOfBytesToMap);
+FM_W32_API LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+					 DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+					 SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress);
+FM_W32_API BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
+FM_W32_API BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
+FM_W32_API SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
+				      SIZE_T dwLength);
+FM_W32_API void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+FM_W32_API void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+
+/* Handles and processes. */
+#define HANDLE_FLAG_INHERIT            0x00000001
+#define HANDLE_FLAG_PROTECT_FROM_CLOSE 0x00000002
+FM_W32_API BOOL WINAPI CloseHandle(HANDLE hObject);
+FM_W32_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+				       HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
+				       DWORD dwDesiredAccess, BOOL bInheritHandle,
+				       DWORD dwOptions);
+FM_W32_API BOOL WINAPI GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags);
+FM_W32_API BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags);
+FM_W32_API HANDLE WINAPI GetCurrentProcess(void);
+FM_W32_API DWORD WINAPI GetCurrentProcessId(void);
+FM_W32_API DWORD WINAPI GetCurrentThreadId(void);
+
+/* Files. */
+FM_W32_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
+				     DWORD dwShareMode, LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+				     DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes,
+				     HANDLE hTemplateFile);
+FM_W32_API HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess,
+				     DWORD dwShareMode, LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+				     DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes,
+				     HANDLE hTemplateFile) FM_W32_WIDE(CreateFileW);
+FM_W32_API BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+				LPDWORD lpNumberOfBytesRead, LPOVERLAPPED lpOverlapped);
+FM_W32_API BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+				 LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped);
+FM_W32_API DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
+				       PLONG lpDistanceToMoveHigh, DWORD dwMoveMethod);
+FM_W32_API BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove,
+					PLARGE_INTEGER lpNewFilePointer, DWORD dwMoveMethod);
+FM_W32_API BOOL WINAPI SetEndOfFile(HANDLE hFile);
+FM_W32_API DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
+FM_W32_API BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize);
+FM_W32_API BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
+FM_W32_API BOOL WINAPI DeleteFileW(LPCWSTR lpFileName) FM_W32_WIDE(DeleteFileW);
+FM_W32_API BOOL WINAPI FlushFileBuffers(HANDLE hFile);
+
+/* Time. */
+FM_W32_API DWORD WINAPI GetTickCount(void);
+FM_W32_API ULONGLONG WINAPI GetTickCount64(void);
+FM_W32_API void WINAPI Sleep(DWORD dwMilliseconds);
+FM_W32_API BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount);
+FM_W32_API BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *lpFrequency);
+
+/* Security descriptors: only what named objects need.  No descriptor gives
+ * a new object owner-only access; a present NULL DACL gives every user read
+ * and write (mode 0666); any other DACL is kept owner-only. */
+FM_W32_API BOOL WINAPI InitializeSecurityDescriptor(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+						    DWORD dwRevision);
+FM_W32_API BOOL WINAPI SetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+						 BOOL bDaclPresent, PACL pDacl,
+						 BOOL bDaclDefaulted);
+
+/* The A or W form, following UNICODE, as in Windows' headers. */
+#ifdef UNICODE
+#define CreateFileMapping CreateFileMappingW
+#define OpenFileMapping   OpenFileMappingW
+#define CreateFile        CreateFileW
+#define DeleteFile        DeleteFileW
+#else
+#define CreateFileMapping CreateFileMappingA
+#define OpenFileMapping   OpenFileMappingA
+#define CreateFile        CreateFileA
+#define DeleteFile        DeleteFileA
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FILEMAP_WIN32_WINBASE_H */

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mapping.c - CreateFileMapping and OpenFileMapping, A and W.
+ *
+ * A section handle carries two accesses: the SECTION_* rights Windows would
+ * grant it (kept in the handle table, checked by MapViewOfFile, so that a
+ * FILE_MAP_WRITE handle cannot give a read view, as in Windows), and the
+ * native handle's access, which the kernel enforces.  Names reach the
+ * native API as UTF-8; the few names Windows' object manager refuses before
+ * any lookup (an empty last component, a leading backslash) are answered
+ * here with Windows' codes.
+ */
+#include "w32.h"
+
+#include <stdlib.h>
+
+#define PROTECT_MASK 0xFFu
+#define SEC_FLAGS_OK (SEC_COMMIT | SEC_RESERVE)
+#define MODE_OWNER   0600u
+#define MODE_EVERYONE 0666u
+
+/* What a page protection means for a new section. */
+struct protect_info {
+	unsigned max;  /* the section's native maximum access */
+	DWORD rights;  /* the SECTION_* rights of the creator's handle */
+};
+
+static DWORD decode_protect(struct protect_info *out, DWORD protect)
+{
+	const DWORD base = STANDARD_RIGHTS_REQUIRED | SECTION_QUERY | SECTION_MAP_READ;
+	DWORD flags = protect & ~PROTECT_MASK;
+
+	switch (protect & PROTECT_MASK) {
+	case PAGE_READONLY:
+	case PAGE_WRITECOPY:
+		*out = (struct protect_info){ FM_READ, base };
+		break;
+	case PAGE_READWRITE:
+		*out = (struct protect_info){ FM_READ | FM_WRITE, base | SECTION_MAP_WRITE };
+		break;
+	case PAGE_EXECUTE_READ:
+	case PAGE_EXECUTE_WRITECOPY:
+		*out = (struct protect_info){ FM_READ | FM_EXEC, base | SECTION_MAP_EXECUTE };
+		break;
+	case PAGE_EXECUTE_READWRITE:
+		*out = (struct protect_info){ FM_READ | FM_WRITE | FM_EXEC, SECTION_ALL_ACCESS };
+		break;
+	default:
+		return ERROR_INVALID_PARAMETER;
+	}
+	if (flags & SEC_IMAGE)
+		return ERROR_BAD_EXE_FORMAT; /* no image in the paging file */
+	if ((flags & ~SEC_FLAGS_OK) || (flags & SEC_FLAGS_OK) == SEC_FLAGS_OK)
+		return ERROR_INVALID_PARAMETER;
+	return 0;
+}
+
+unsigned w32_native_access(DWORD rights)
+{
+	unsigned native = FM_READ; /* every native handle holds at least read */
+
+	if (rights & SECTION_MAP_WRITE)
+		native |= FM_WRITE;
+	if (rights & (SECTION_MAP_EXECUTE | SECTION_MAP_EXECUTE_EXPLICIT))
+		native |= FM_EXEC;
+	return native;
+}
+
+int w32_section_open(fm_section **out, const char *name, unsigned native)
+{
+	/* Execute is the right a section most often lacks, so it goes first. */
+	const unsigned fallbacks[] = { native & ~FM_EXEC, native & ~FM_WRITE, FM_READ };
+	int r = fm_section_open(out, name, native);
+	size_t i;
+
+	for (i = 0; r == -EACCES && i < sizeof(fallbacks) / sizeof(*fallbacks); i++)
+		if (fallbacks[i] != native)
+			r = fm_section_open(out, name, fallbacks[i]);
+	return r;
+}
+
+/* Windows' answer for a name its object manager refuses before looking it
+ * up, or 0.  The native API checks the rest. */
+static DWORD name_error(const char *name)
+{
+	const char *rest = name;
+
+	if (name[0] == '\\')
+		return ERROR_BAD_PATHNAME;
+	if (strncmp(name, "Local\\", 6) == 0)
+		rest = name + 6;
+	else if (strncmp(name, "Global\\", 7) == 0)
+		rest = name + 7;
+	if (rest != name && (rest[0] == '\0' || rest[0] == '\\'))
+		return ERROR_INVALID_NAME;
+	return 0;
+}
+
+/* The permission bits a new named object gets: owner-only, unless the
+ * descriptor has a present NULL DACL, Windows' idiom for "everyone". */
+static uint32_t mode_of(const SECURITY_ATTRIBUTES *sa)
+{
+	const SECURITY_DESCRIPTOR *sd = sa ? sa->lpSecurityDescriptor : NULL;
+
+	if (sd && (sd->Control & SE_DACL_PRESENT) && !sd->Dacl)
+		return MODE_EVERYONE;
+	return MODE_OWNER;
+}
+
+/* The backing of a new section: -1 for the paging file, else the file's
+ * descriptor; 0 on success or a Windows error. */
+static DWORD backing_of(int *fd, HANDLE file, uint64_t size)
+{
+	struct w32_object obj;
+
+	*fd = -1;
+	/* Windows, too, reads NULL as "no file". */
+	if (file == INVALID_HANDLE_VALUE || file == NULL)
+		return size == 0 ? ERROR_INVALID_PARAMETER : 0;
+	if (!w32_handle_get(&obj, file) || obj.kind != W32_FILE)
+		return ERROR_INVALID_HANDLE;
+	*fd = obj.fd;
+	return 0;
+}
+
+/* Creates or opens the section; returns the native result. */
+static int create_section(fm_section **out, const char *name, uint64_t size,
+			  const struct fm_section_opts *opts)
+{
+	int r = fm_section_create(out, name, size, opts);
+
+	/* An existing section with less access than this call's protection:
+	 * Windows hands it over and refuses only views it does not allow. */
+	if (r == -EACCES && name && w32_section_open(out, name, opts->access) == 0)
+		r = FM_EXISTED;
+	return r;
+}
+
+HANDLE w32_create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES sa, DWORD protect,
+			  DWORD size_high, DWORD size_low, const char *name)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	uint64_t size = (uint64_t)size_high << 32 | size_low;
+	struct protect_info info = { 0, 0 };
+	struct w32_object obj;
+	fm_section *s;
+	DWORD error;
+	HANDLE h;
+	int r;
+
+	error = decode_protect(&info, protect);
+	if (!error)
+		error = backing_of(&opts.fd, file, size);
+	if (name && name[0] == '\0')
+		name = NULL; /* Windows makes an unnamed section of "" */
+	if (!error && name)
+		error = name_error(name);
+	if (error)
+		return w32_fail_null(error);
+	opts.access = info.max;
+	opts.flags = protect & SEC_RESERVE ? FM_SECTION_RESERVE : 0;
+	opts.mode = mode_of(sa);
+	r = create_section(&s, name, size, &opts);
+	if (r < 0)
+		return w32_fail_null(w32_error_of(r));
+	obj = (struct w32_object){ .kind = W32_SECTION, .access = info.rights, .section = s,
+				   .fd = -1 };
+	h = w32_handle_add(&obj, sa && sa->bInheritHandle);
+	if (!h) {
+		fm_section_close(s);
+		return NULL;
+	}
+	SetLastError(r == FM_EXISTED ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+	return h;
+}
+
+HANDLE w32_open_mapping(DWORD access, BOOL inherit, const char *name)
+{
+	struct w32_object obj = { .kind = W32_SECTION, .fd = -1 };
+	DWORD error;
+	HANDLE h;
+	int r;
+
+	if (!name)
+		return w32_fail_null(ERROR_INVALID_PARAMETER);
+	/* "" names the directory of named objects: not a section. */
+	error = name[0] == '\0' ? ERROR_INVALID_HANDLE : name_error(name);
+	if (error)
+		return w32_fail_null(error);
+	/* A copy-on-write view needs only read access to the section. */
+	obj.access = access == FILE_MAP_COPY ? SECTION_MAP_READ : access;
+	r = w32_section_open(&obj.section, name, w32_native_access(obj.access));
+	if (r < 0)
+		return w32_fail_null(w32_error_of(r));
+	h = w32_handle_add(&obj, inherit);
+	if (!h)
+		fm_section_close(obj.section);
+	return h;
+}
+
+/* ---- the A and W entry points ---- */
+
+/* An A name travels through a MAX_PATH buffer of UTF-16 in Windows. */
+static bool ansi_name_fits(const char *name)
+{
+	return !name || w32_utf16_length(name) <= MAX_PATH;
+}
+
+FM_W32_API HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes,
+					    DWORD flProtect, DWORD dwMaximumSizeHigh,
+					    DWORD dwMaximumSizeLow, LPCSTR lpName)
+{
+	if (!ansi_name_fits(lpName))
+		return w32_fail_null(ERROR_FILENAME_EXCED_RANGE);
+	return w32_create_mapping(hFile, lpAttributes, flProtect, dwMaximumSizeHigh,
+				  dwMaximumSizeLow, lpName);
+}
+
+FM_W32_API HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+					  LPCSTR lpName)
+{
+	if (!ansi_name_fits(lpName))
+		return w32_fail_null(ERROR_FILENAME_EXCED_RANGE);
+	return w32_open_mapping(dwDesiredAccess, bInheritHandle, lpName);
+}
+
+static HANDLE create_wide(HANDLE file, LPSECURITY_ATTRIBUTES sa, DWORD protect, DWORD high,
+			  DWORD low, const void *name, size_t width)
+{
+	char *utf8;
+	HANDLE h;
+	int r = w32_utf8_from_wide(&utf8, name, width);
+
+	if (r < 0)
+		return w32_fail_null(w32_error_of(r));
+	h = w32_create_mapping(file, sa, protect, high, low, utf8);
+	free(utf8);
+	return h;
+}
+
+static HANDLE open_wide(DWORD access, BOOL inherit, const void *name, size_t width)
+{
+	char *utf8;
+	HANDLE h;
+	int r = w32_utf8_from_wide(&utf8, name, width);
+
+	if (r < 0)
+		return w32_fail_null(w32_error_of(r));
+	h = w32_open_mapping(access, inherit, utf8);
+	free(utf8);
+	return h;
+}
+
+FM_W32_API HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes,
+					    DWORD flProtect, DWORD dwMaximumSizeHigh,
+					    DWORD dwMaximumSizeLow, LPCWSTR lpName)
+{
+	return create_wide(hFile, lpAttributes, flProtect, dwMaximumSizeHigh, dwMaximumSizeLow,
+			   lpName, sizeof(*lpName));
+}
+
+FM_W32_API HANDLE WINAPI CreateFileMappingW_w16(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
+						DWORD flProtect, DWORD high, DWORD low,
+						const uint16_t *lpName)
+{
+	return create_wide(hFile, sa, flProtect, high, low, lpName, sizeof(*lpName));
+}
+
+FM_W32_API HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+					  LPCWSTR lpName)
+{
+	return open_wide(dwDesiredAccess, bInheritHandle, lpName, sizeof(*lpName));
+}
+
+FM_W32_API HANDLE WINAPI OpenFileMappingW_w16(DWORD dwDesiredAccess, BOOL bInheritHandle,
+					      const uint16_t *lpName)
+{
+	return open_wide(dwDesiredAccess, bInheritHandle, lpName, sizeof(*lpName));
+}

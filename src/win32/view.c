@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * view.c - MapViewOfFile(Ex), UnmapViewOfFile, FlushViewOfFile.
+ *
+ * Windows places views on its 64 KiB allocation granularity and measures a
+ * paging-file section in whole pages; the native API works in pages and
+ * exact sizes.  This file does the Windows arithmetic (offset alignment,
+ * page-rounded bounds, 64 KiB-aligned bases) and leaves the mapping itself,
+ * and the kernel-enforced access, to fm_view_map_at().
+ */
+#define _GNU_SOURCE
+#include "w32.h"
+
+#include <sys/mman.h>
+
+/* Tries to place a view at a free 64 KiB boundary before giving up: another
+ * thread may take the range between the probe and the mapping. */
+#define PLACE_TRIES 8
+
+/* What a view request asks for: the native view access, and the SECTION_*
+ * rights the handle needs for it. */
+struct view_request {
+	unsigned native;
+	DWORD needs;
+};
+
+/* FILE_MAP_WRITE wins over READ, READ over COPY: copy-on-write only alone. */
+static struct view_request decode_access(DWORD access)
+{
+	struct view_request req = { 0, SECTION_MAP_READ };
+
+	if (access & FILE_MAP_WRITE)
+		req = (struct view_request){ FM_WRITE, SECTION_MAP_WRITE };
+	else if (access & FILE_MAP_READ)
+		req.native = FM_READ;
+	else if (access & FILE_MAP_COPY)
+		req.native = FM_COPY;
+	if (access & FILE_MAP_EXECUTE)
+		req.native |= FM_EXEC;
+	return req;
+}
+
+/* Whether a handle with these rights may map the request. */
+static bool allowed(DWORD rights, const struct view_request *req)
+{
+	if (req->needs & ~rights)
+		return false;
+	return !(req->native & FM_EXEC) ||
+	       (rights & (SECTION_MAP_EXECUTE | SECTION_MAP_EXECUTE_EXPLICIT));
+}
+
+static uint64_t round_up(uint64_t n, uint64_t to)
+{
+	return (n + to - 1) / to * to;
+}
+
+/* Maps the view at a 64 KiB boundary: reserves room for the view and one
+ * granule more, keeps the aligned part, and maps there. */
+static int place_view(void **out, fm_section *s, uint64_t offset, size_t length,
+		      unsigned access, size_t span)
+{
+	uintptr_t at;
+	void *probe;
+	int r = -ENOMEM, i;
+
+	for (i = 0; i < PLACE_TRIES; i++) {
+		probe = mmap(NULL, span + W32_GRANULARITY, PROT_NONE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (probe == MAP_FAILED)
+			return -ENOMEM;
+		munmap(probe, span + W32_GRANULARITY);
+		at = round_up((uintptr_t)probe, W32_GRANULARITY);
+		r = fm_view_map_at(out, s, offset, length, access, (void *)at);
+		if (r != -EEXIST)
+			return r;
+	}
+	return r;
+}
+
+/* Checks offset and size against the section, Windows' way; fills the
+ * native length and the span the view takes.  0 or a Windows error. */
+static DWORD check_range(size_t *length, size_t *span, fm_section *s, uint64_t offset,
+			 SIZE_T bytes)
+{
+	uint64_t size = fm_section_size(s);
+	uint64_t limit = round_up(size, fm_page_size());
+
+	if (offset % W32_GRANULARITY)
+		return ERROR_MAPPED_ALIGNMENT;
+	if (offset >= limit)
+		return ERROR_INVALID_PARAMETER;
+	if (bytes > limit - offset)
+		return ERROR_ACCESS_DENIED;
+	/* A paging-file section is whole pages in Windows: a view may reach
+	 * into the last page's tail, which the native view maps anyway. */
+	*length = bytes == 0 ? 0 : (size_t)(bytes < size - offset ? bytes : size - offset);
+	*span = (size_t)round_up(bytes ? bytes : limit - offset, fm_page_size());
+	return 0;
+}
+
+static DWORD native_view_error(int r)
+{
+	if (r == -EEXIST || r == -EFAULT)
+		return ERROR_INVALID_ADDRESS;
+	return w32_error_of(r);
+}
+
+FM_W32_API LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+					 DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+					 SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress)
+{
+	uint64_t offset = (uint64_t)dwFileOffsetHigh << 32 | dwFileOffsetLow;
+	struct view_request req = decode_access(dwDesiredAccess);
+	struct w32_object obj;
+	size_t length, span;
+	void *view;
+	DWORD error;
+	int r;
+
+	if (!w32_handle_get(&obj, hFileMappingObject) || obj.kind != W32_SECTION)
+		return w32_fail_null(ERROR_INVALID_HANDLE);
+	if (!allowed(obj.access, &req))
+		return w32_fail_null(ERROR_ACCESS_DENIED);
+	error = check_range(&length, &span, obj.section, offset, dwNumberOfBytesToMap);
+	if (!error && (uintptr_t)lpBaseAddress % W32_GRANULARITY)
+		error = ERROR_MAPPED_ALIGNMENT;
+	if (error)
+		return w32_fail_null(error);
+	if (lpBaseAddress)
+		r = fm_view_map_at(&view, obj.section, offset, length, req.native, lpBaseAddress);
+	else
+		r = place_view(&view, obj.section, offset, length, req.native, span);
+	return r < 0 ? w32_fail_null(native_view_error(r)) : view;
+}
+
+FM_W32_API LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+				       DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+				       SIZE_T dwNumberOfBytesToMap)
+{
+	return MapViewOfFileEx(hFileMappingObject, dwDesiredAccess, dwFileOffsetHigh,
+			       dwFileOffsetLow, dwNumberOfBytesToMap, NULL);
+}
+
+FM_W32_API BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
+{
+	int r = fm_view_unmap((void *)lpBaseAddress);
+
+	return r < 0 ? w32_fail(native_view_error(r)) : TRUE;
+}
+
+FM_W32_API BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush)
+{
+	struct fm_view_info info = FM_VIEW_INFO_INIT;
+	uintptr_t addr = (uintptr_t)lpBaseAddress, end;
+	int r;
+
+	/* Windows flushes any mapped memory without complaint, and calls
+	 * an unmapped address an invalid parameter. */
+	if (fm_view_query(&info, lpBaseAddress) < 0)
+		return w32_address_mapped(lpBaseAddress) ? TRUE : w32_fail(ERROR_INVALID_PARAMETER);
+	end = (uintptr_t)info.base + round_up(info.length, fm_page_size());
+	if (dwNumberOfBytesToFlush > end - addr)
+		return w32_fail(ERROR_INVALID_PARAMETER);
+	r = fm_view_flush((void *)lpBaseAddress, dwNumberOfBytesToFlush);
+	return r < 0 ? w32_fail_native(r) : TRUE;
+}

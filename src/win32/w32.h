@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * w32.h - what the files of libfilemap-win32 share: the handle table, the
+ * error mapping, the string conversions, and the entry points for programs
+ * built with a 2-byte wchar_t (-fshort-wchar).
+ *
+ * The layer is built on the public native API only (<filemap.h>), never on
+ * the core's internals: it translates types, handles and error codes, and
+ * keeps the few facts Windows has and the native API does not (a handle's
+ * Win32 access bits, a view's 64 KiB placement).
+ */
+#ifndef FM_WIN32_W32_H
+#define FM_WIN32_W32_H
+
+#include <windows.h>
+#include <filemap.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Windows' allocation granularity: view offsets and bases are multiples. */
+#define W32_GRANULARITY 65536u
+/* The highest user address 64-bit Windows reports. */
+#define W32_MAX_ADDRESS ((uintptr_t)0x7FFFFFFEFFFFull)
+
+#define ERROR_BAD_PATHNAME    161L
+#define ERROR_BAD_EXE_FORMAT  193L
+#define ERROR_UNKNOWN_REVISION 1305L
+#define ERROR_NOACCESS        998L
+
+/* Hidden helpers shared across the layer's files. */
+#define W32_INTERNAL __attribute__((visibility("hidden")))
+
+/* ---- errors (error.c) ---- */
+
+/* The Windows error code for a native result: the one table, generated
+ * from FM_ERRORS.  Codes the table lacks give ERROR_GEN_FAILURE. */
+W32_INTERNAL DWORD w32_error_of(int code);
+/* Whether FM_ERRORS lists code (for the completeness test). */
+W32_INTERNAL bool w32_error_known(int code);
+/* The Windows error code for an errno from a file call. */
+W32_INTERNAL DWORD w32_file_error(int errnum);
+/* Set the last error and return FALSE / NULL, for one-line failures. */
+W32_INTERNAL BOOL w32_fail(DWORD error);
+W32_INTERNAL void *w32_fail_null(DWORD error);
+W32_INTERNAL BOOL w32_fail_native(int code);
+
+/* ---- handles (handle.c) ---- */
+
+enum w32_kind { W32_NONE = 0, W32_SECTION, W32_FILE };
+
+/* What the table keeps for a handle.  For a section, access holds the
+ * SECTION_* rights Windows would grant the handle; the native handle's own
+ * access is what the kernel enforces.  For a file, access holds GENERIC_*
+ * bits reduced to GENERIC_READ / GENERIC_WRITE. */
+struct w32_object {
+	enum w32_kind kind;
+	DWORD access;
+	fm_section *section;  /* W32_SECTION */
+	int fd;               /* W32_FILE: the descriptor itself */
+	bool delete_on_close; /* W32_FILE with FILE_FLAG_DELETE_ON_CLOSE */
+};
+
+/* Enters obj under its descriptor (a section's fm_section_fd) and returns
+ * the handle; inherit clears FD_CLOEXEC so the handle survives exec.  On
+ * failure the caller still owns obj's resources and the last error is set. */
+W32_INTERNAL HANDLE w32_handle_add(const struct w32_object *obj, bool inherit);
+/* Copies the handle's entry into *out; an unknown descriptor inherited
+ * across exec is adopted first.  false (last error 6) for a bad handle. */
+W32_INTERNAL bool w32_handle_get(struct w32_object *out, HANDLE h);
+/* Removes the entry and returns it in *out; false for a bad handle. */
+W32_INTERNAL bool w32_handle_take(struct w32_object *out, HANDLE h);
+/* Whether addr lies in memory the process has mapped (query.c). */
+W32_INTERNAL bool w32_address_mapped(const void *addr);
+/* Releases what a taken entry holds. */
+W32_INTERNAL void w32_object_release(struct w32_object *obj);
+/* The descriptor of a handle value, or -1 when it cannot be one. */
+W32_INTERNAL int w32_handle_fd(HANDLE h);
+
+/* ---- strings (text.c) ---- */
+
+/* UTF-8 copies of wide strings, malloc'ed into *out (NULL for NULL).
+ * Returns 0, FM_ENAME for a lone surrogate or a value past U+10FFFF, or
+ * -ENOMEM. */
+W32_INTERNAL int w32_utf8_from_utf32(char **out, const uint32_t *s);
+W32_INTERNAL int w32_utf8_from_utf16(char **out, const uint16_t *s);
+/* The same for a string of width bytes a unit (2 or 4). */
+W32_INTERNAL int w32_utf8_from_wide(char **out, const void *s, size_t width);
+/* How many UTF-16 units s (UTF-8, not necessarily valid) takes. */
+W32_INTERNAL size_t w32_utf16_length(const char *s);
+
+/* ---- sections (mapping.c) and files (file.c), by UTF-8 name ---- */
+
+W32_INTERNAL HANDLE w32_create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES sa, DWORD protect,
+				       DWORD size_high, DWORD size_low, const char *name);
+W32_INTERNAL HANDLE w32_open_mapping(DWORD access, BOOL inherit, const char *name);
+W32_INTERNAL HANDLE w32_create_file(const char *path, DWORD access, DWORD share,
+				    LPSECURITY_ATTRIBUTES sa, DWORD disposition, DWORD flags);
+W32_INTERNAL BOOL w32_delete_file(const char *path);
+/* Opens the named section with the native access, or with less (first
+ * without execute, then without write) when the section allows no more:
+ * Windows grants the handle and refuses only the view. */
+W32_INTERNAL int w32_section_open(fm_section **out, const char *name, unsigned native);
+/* The native access a section handle with these SECTION_* rights needs. */
+W32_INTERNAL unsigned w32_native_access(DWORD rights);
+
+/* ---- entry points for 2-byte wchar_t programs (the header binds them) ---- */
+
+FM_W32_API HANDLE WINAPI CreateFileMappingW_w16(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
+						DWORD flProtect, DWORD high, DWORD low,
+						const uint16_t *lpName);
+FM_W32_API HANDLE WINAPI OpenFileMappingW_w16(DWORD dwDesiredAccess, BOOL bInheritHandle,
+					      const uint16_t *lpName);
+FM_W32_API HANDLE WINAPI CreateFileW_w16(const uint16_t *lpFileName, DWORD access, DWORD share,
+					 LPSECURITY_ATTRIBUTES sa, DWORD disposition,
+					 DWORD flags, HANDLE hTemplateFile);
+FM_W32_API BOOL WINAPI DeleteFileW_w16(const uint16_t *lpFileName);
+
+#endif /* FM_WIN32_W32_H */
