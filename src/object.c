@@ -132,18 +132,63 @@ static int check_existing(int fd, const struct stat *st, const struct fm__name *
 }
 
 /*
+ * The orphan test of an open: 0 when somebody holds the object; -ENOENT when
+ * nobody did, and it is removed now (its holders died), or when it is
+ * another user's orphan we may not remove, which reads as absent to an open
+ * but blocks a create (-EACCES, naming the owner).  Other failures have
+ * their message set.
+ */
+static int check_orphan(struct fm__dir *dir, const struct fm__name *name, int fd,
+			const struct stat *st, bool creating, const char *call)
+{
+	int r = fm__object_remove_if_unheld(dir->fd, name->file, fd);
+
+	if (r == 0)
+		return 0;
+	if (r == 1 || (r == -EACCES && !creating))
+		return -ENOENT;
+	if (r == -EACCES)
+		return fm__fail(r, call, name->full,
+				"an orphan left by uid %u holds the name; run `filemap gc` as that user or root",
+				(unsigned)st->st_uid);
+	return fm__fail(r, call, name->full, NULL);
+}
+
+/*
+ * Takes the shared lock that makes us a holder, then checks the object:
+ * 0 with out filled (fd is now out's), 1 when it was removed while we
+ * waited for the lock, or a failure with its message set.
+ */
+static int hold_existing(struct fm__object *out, int fd, struct fm__dir *dir,
+			 const struct fm__name *name, uint32_t expected_type, const char *call)
+{
+	struct fm__header hdr;
+	struct stat st;
+	int r;
+
+	r = fm__os_flock(fd, LOCK_SH);
+	if (r == 0)
+		r = fm__os_fstat(fd, &st);
+	if (r < 0)
+		return fm__fail(r, call, name->full, NULL);
+	if (st.st_nlink == 0)
+		return 1;
+	r = check_existing(fd, &st, name, expected_type, &hdr, call);
+	if (r == 0)
+		object_set(out, fd, dir, &hdr);
+	return r;
+}
+
+/*
  * One attempt to open the existing object into the prepared handle out: 0
  * on success; 1 when the caller should look again (the name was removed
- * meanwhile); -ENOENT when the name is absent (or was an orphan and is now
- * removed), without a message; other failures with their message set.  When
- * creating, an orphan of another user that we may not remove is -EACCES;
- * when opening, it reads as absent.
+ * meanwhile); -ENOENT, without a message, when the name is absent (or was
+ * an orphan: see check_orphan); other failures with their message set.
  */
 static int open_attempt(struct fm__object *out, const struct fm__name *name,
 			struct fm__dir *dir, int open_flags, uint32_t expected_type,
 			bool creating, const char *call)
 {
-	struct fm__header hdr;
 	struct stat st;
 	int fd, r;
 
@@ -160,30 +205,16 @@ static int open_attempt(struct fm__object *out, const struct fm__name *name,
 		return fm__fail(fd, call, name->full, NULL);
 
 	r = fm__os_fstat(fd, &st);
-	if (r == 0 && !S_ISREG(st.st_mode))
+	if (r < 0)
+		r = fm__fail(r, call, name->full, NULL);
+	else if (!S_ISREG(st.st_mode))
 		r = fm__fail(FM_ECORRUPT, call, name->full, "the store file is not a regular file");
-	else if (r == 0)
-		r = fm__object_remove_if_unheld(dir->fd, name->file, fd);
-	if (r == 1)
-		r = -ENOENT; /* an orphan: its holders died; now it is gone */
-	else if (r == -EACCES && !creating)
-		r = -ENOENT;
-	else if (r == -EACCES)
-		r = fm__fail(r, call, name->full,
-			     "an orphan left by uid %u holds the name; run `filemap gc` as that user or root",
-			     (unsigned)st.st_uid);
-	else if (r == 0 && (r = fm__os_flock(fd, LOCK_SH)) == 0 &&
-		 (r = fm__os_fstat(fd, &st)) == 0) {
-		if (st.st_nlink == 0)
-			r = 1; /* removed while we waited for the lock */
-		else if ((r = check_existing(fd, &st, name, expected_type, &hdr, call)) == 0) {
-			object_set(out, fd, dir, &hdr);
-			return 0;
-		}
-	} else if (r < 0 && r != FM_ECORRUPT) {
-		fm__fail(r, call, name->full, NULL);
-	}
-	fm__os_close(fd);
+	else
+		r = check_orphan(dir, name, fd, &st, creating, call);
+	if (r == 0)
+		r = hold_existing(out, fd, dir, name, expected_type, call);
+	if (r != 0)
+		fm__os_close(fd);
 	return r;
 }
 
