@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check.c - the output and process helpers of the Win32 test programs
+ * (see check.h).  The process half has a Windows and a POSIX branch; all
+ * the rest of the tests is the same code on both.
+ */
+#ifndef _WIN32
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+extern char **environ;
+#endif
+
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void vsay(const char *name, const char *suffix, const char *fmt, va_list ap)
+{
+	printf("%s: ", name);
+	vprintf(fmt, ap);
+	printf("%s\n", suffix);
+	fflush(stdout);
+}
+
+void say(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(name, "", fmt, ap);
+	va_end(ap);
+}
+
+void say_windows(const char *name, const char *windows, const char *fmt, ...)
+{
+	char suffix[128];
+	va_list ap;
+
+	snprintf(suffix, sizeof(suffix), " [windows: %s]", windows);
+	va_start(ap, fmt);
+	vsay(name, suffix, fmt, ap);
+	va_end(ap);
+}
+
+void say_bool(const char *name, int value)
+{
+	say(name, "%s", value ? "yes" : "no");
+}
+
+void say_error(const char *name)
+{
+	say(name, "%lu", (unsigned long)GetLastError());
+}
+
+void say_result(const char *name, int ok)
+{
+	char buf[256];
+	unsigned long error = (unsigned long)GetLastError();
+
+	snprintf(buf, sizeof(buf), "%s.ok", name);
+	say_bool(buf, ok);
+	snprintf(buf, sizeof(buf), "%s.error", name);
+	say(buf, "%lu", error);
+}
+
+MEMORY_BASIC_INFORMATION query_memory(const void *p)
+{
+	MEMORY_BASIC_INFORMATION m;
+
+	memset(&m, 0, sizeof(m));
+	VirtualQuery(p, &m, sizeof(m));
+	return m;
+}
+
+unsigned long query_region(const void *p)
+{
+	return (unsigned long)query_memory(p).RegionSize;
+}
+
+int wait_flag(volatile LONG *flag)
+{
+	int i;
+
+	for (i = 0; i < 2000 && !*flag; i++)
+		Sleep(5);
+	return *flag != 0;
+}
+
+#ifdef _WIN32
+
+struct child {
+	PROCESS_INFORMATION pi;
+};
+
+child *start_child(const char *program, const char *mode, const char *arg)
+{
+	STARTUPINFOA si;
+	char line[1024];
+	child *c = calloc(1, sizeof(*c));
+
+	memset(&si, 0, sizeof(si));
+	si.cb = sizeof(si);
+
+	snprintf(line, sizeof(line), "\"%s\" %s %s", program, mode, arg ? arg : "-");
+	/* Handles marked inheritable go to the child, as the tests want. */
+	if (!c || !CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &c->pi)) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int wait_child(child *c)
+{
+	DWORD code = 255;
+
+	WaitForSingleObject(c->pi.hProcess, INFINITE);
+	GetExitCodeProcess(c->pi.hProcess, &code);
+	CloseHandle(c->pi.hProcess);
+	CloseHandle(c->pi.hThread);
+	free(c);
+	return (int)code;
+}
+
+void kill_child(child *c)
+{
+	TerminateProcess(c->pi.hProcess, 137);
+}
+
+#else
+
+struct child {
+	pid_t pid;
+};
+
+child *start_child(const char *program, const char *mode, const char *arg)
+{
+	char *argv[] = { (char *)program, (char *)mode, (char *)(arg ? arg : "-"), NULL };
+	child *c = calloc(1, sizeof(*c));
+
+	/* Descriptors without FD_CLOEXEC, the inheritable handles, go along. */
+	if (!c || posix_spawn(&c->pid, "/proc/self/exe", NULL, NULL, argv, environ) != 0) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int wait_child(child *c)
+{
+	int status = 0;
+
+	while (waitpid(c->pid, &status, 0) < 0)
+		if (errno != EINTR)
+			break;
+	free(c);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void kill_child(child *c)
+{
+	kill(c->pid, SIGKILL);
+}
+
+#endif

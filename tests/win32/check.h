@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check.h - what the Win32 test programs share: printing one line per
+ * check, and starting a second process of the same program.
+ *
+ * The programs are plain Win32 C, built twice: natively against
+ * libfilemap-win32, and with mingw-w64 to run under Wine, the reference.
+ * Each check prints "name: value"; compare.py lines the two outputs up,
+ * check by check.  A check where Windows and Wine 8.0 are known to differ
+ * prints "name: value [windows: V]": the native build must answer V.
+ * Values never show addresses, handles or ids, only facts about them.
+ *
+ * Starting a process is the one thing the layer does not offer, so it is
+ * done here: CreateProcess on Windows, posix_spawn natively.
+ */
+#ifndef FM_W32_TEST_CHECK_H
+#define FM_W32_TEST_CHECK_H
+
+#ifndef _WIN32
+#include <sys/types.h>
+#endif
+#include <windows.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+
+/* One check: "name: value". */
+void say(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One check where Wine 8.0 is known to differ: the native value must be
+ * `windows`, Windows' answer. */
+void say_windows(const char *name, const char *windows, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "name: yes/no". */
+void say_bool(const char *name, int value);
+/* "name: N" for the thread's last error. */
+void say_error(const char *name);
+/* "name.ok: yes/no" and "name.error: N" for a call that returned ok. */
+void say_result(const char *name, int ok);
+
+/* VirtualQuery's answer for p (zeroed if it fails), and its RegionSize. */
+MEMORY_BASIC_INFORMATION query_memory(const void *p);
+unsigned long query_region(const void *p);
+
+/* A started process of this same program, running `mode` with one
+ * argument, and the means to wait for it or kill it. */
+typedef struct child child;
+child *start_child(const char *program, const char *mode, const char *arg);
+int wait_child(child *c);           /* its exit code */
+void kill_child(child *c);          /* like SIGKILL / TerminateProcess */
+
+/* Polls *flag until it is nonzero, up to ~10 s; 1 if it became so. */
+int wait_flag(volatile LONG *flag);
+
+#endif /* FM_W32_TEST_CHECK_H */
