@@ -229,7 +229,8 @@ static int widen_section(fm_section **out, fm_section *src, unsigned native)
 	return fm_section_dup(out, src, native & have);
 }
 
-static bool dup_object(struct w32_object *out, const struct w32_object *src, DWORD access)
+static bool dup_object(struct w32_object *out, const struct w32_object *src, DWORD access,
+		       bool same_access)
 {
 	unsigned native, have;
 	int r, fd;
@@ -242,8 +243,8 @@ static bool dup_object(struct w32_object *out, const struct w32_object *src, DWO
 		out->fd = fd;
 		return true;
 	}
-	native = w32_native_access(access);
 	have = fm_section_access(src->section);
+	native = same_access ? have : w32_native_access(access);
 	r = native & ~have ? widen_section(&out->section, src->section, native)
 			   : fm_section_dup(&out->section, src->section, native);
 	return r < 0 ? w32_fail_native(r) : true;
@@ -271,7 +272,8 @@ FM_W32_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
 		return FALSE;
 	if (dwOptions & DUPLICATE_SAME_ACCESS)
 		dwDesiredAccess = src.access;
-	ok = !lpTargetHandle || dup_object(&dup, &src, dwDesiredAccess);
+	ok = !lpTargetHandle || dup_object(&dup, &src, dwDesiredAccess,
+					   dwOptions & DUPLICATE_SAME_ACCESS);
 	if (ok && lpTargetHandle) {
 		h = w32_handle_add(&dup, bInheritHandle);
 		if (!h)

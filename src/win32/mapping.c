@@ -61,7 +61,10 @@ unsigned w32_native_access(DWORD rights)
 
 	if (rights & SECTION_MAP_WRITE)
 		native |= FM_WRITE;
-	if (rights & (SECTION_MAP_EXECUTE | SECTION_MAP_EXECUTE_EXPLICIT))
+	/* Only an explicit FILE_MAP_EXECUTE asks the kernel for execute: the
+	 * SECTION_MAP_EXECUTE inside FILE_MAP_ALL_ACCESS would make every
+	 * open of a non-executable section fail once before it succeeds. */
+	if (rights & SECTION_MAP_EXECUTE_EXPLICIT)
 		native |= FM_EXEC;
 	return native;
 }
@@ -69,7 +72,7 @@ unsigned w32_native_access(DWORD rights)
 int w32_section_open(fm_section **out, const char *name, unsigned native)
 {
 	/* Execute is the right a section most often lacks, so it goes first. */
-	const unsigned fallbacks[] = { native & ~FM_EXEC, native & ~FM_WRITE, FM_READ };
+	const unsigned fallbacks[] = { native & ~FM_EXEC, native & ~FM_WRITE & ~FM_EXEC };
 	int r = fm_section_open(out, name, native);
 	size_t i;
 

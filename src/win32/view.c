@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include "w32.h"
 
+#include <stdatomic.h>
 #include <sys/mman.h>
 
 /* Tries to place a view at a free 64 KiB boundary before giving up: another
@@ -54,23 +55,47 @@ static uint64_t round_up(uint64_t n, uint64_t to)
 	return (n + to - 1) / to * to;
 }
 
-/* Maps the view at a 64 KiB boundary: reserves room for the view and one
- * granule more, keeps the aligned part, and maps there. */
+/* Where the last view went: the next one most likely fits there (its
+ * predecessor was unmapped) or just below it, where the kernel, too, would
+ * put it.  A guess costs one mmap that fails fast; the probe below, two
+ * more calls. */
+static _Atomic uintptr_t last_base;
+
+static int map_at(void **out, fm_section *s, uint64_t offset, size_t length, unsigned access,
+		  uintptr_t at)
+{
+	int r = fm_view_map_at(out, s, offset, length, access, (void *)at);
+
+	if (r == 0)
+		atomic_store(&last_base, at);
+	return r;
+}
+
+/* Maps the view at a 64 KiB boundary: first where the last view went or
+ * just below; else reserves room for the view and one granule more, and
+ * maps at the aligned address inside. */
 static int place_view(void **out, fm_section *s, uint64_t offset, size_t length,
 		      unsigned access, size_t span)
 {
-	uintptr_t at;
+	uintptr_t last = atomic_load(&last_base), below, at;
+	size_t granules = (size_t)round_up(span, W32_GRANULARITY);
 	void *probe;
 	int r = -ENOMEM, i;
 
+	below = last - granules;
+	if (last && (r = map_at(out, s, offset, length, access, last)) != -EEXIST)
+		return r;
+	if (last > granules + W32_GRANULARITY &&
+	    (r = map_at(out, s, offset, length, access, below)) != -EEXIST)
+		return r;
 	for (i = 0; i < PLACE_TRIES; i++) {
 		probe = mmap(NULL, span + W32_GRANULARITY, PROT_NONE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (probe == MAP_FAILED)
 			return -ENOMEM;
 		munmap(probe, span + W32_GRANULARITY);
-		at = round_up((uintptr_t)probe, W32_GRANULARITY);
-		r = fm_view_map_at(out, s, offset, length, access, (void *)at);
+		at = (uintptr_t)round_up((uintptr_t)probe, W32_GRANULARITY);
+		r = map_at(out, s, offset, length, access, at);
 		if (r != -EEXIST)
 			return r;
 	}
