@@ -31,9 +31,20 @@ static struct {
 	size_t count;
 } table = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-/* Windows programs hold many handles; each of ours is a descriptor, so the
- * soft limit goes up to the hard one as soon as the library is loaded. */
-__attribute__((constructor)) static void raise_descriptor_limit(void)
+static void lock_table(void)
+{
+	pthread_mutex_lock(&table.lock);
+}
+
+static void unlock_table(void)
+{
+	pthread_mutex_unlock(&table.lock);
+}
+
+/* At load: Windows programs hold many handles, and each of ours is a
+ * descriptor, so the soft limit goes up to the hard one; and a fork while
+ * another thread holds the table's lock must not leave the child's locked. */
+__attribute__((constructor)) static void start_up(void)
 {
 	struct rlimit rl;
 
@@ -41,6 +52,7 @@ __attribute__((constructor)) static void raise_descriptor_limit(void)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	pthread_atfork(lock_table, unlock_table, unlock_table);
 }
 
 static HANDLE handle_of(int fd)

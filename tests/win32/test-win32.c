@@ -15,6 +15,7 @@
 #include "w32.h"
 
 #include <fcntl.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -24,6 +25,27 @@
 static HANDLE create(const char *name, DWORD protect, DWORD size)
 {
 	return CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, protect, 0, size, name);
+}
+
+static void types_have_windows_sizes(void)
+{
+	CHECK_INT_EQ(sizeof(BOOL), 4);
+	CHECK_INT_EQ(sizeof(DWORD), 4);
+	CHECK_INT_EQ(sizeof(LONG), 4);
+	CHECK_INT_EQ(sizeof(ULONG), 4);
+	CHECK_INT_EQ(sizeof(WORD), 2);
+	CHECK_INT_EQ(sizeof(HANDLE), sizeof(void *));
+	CHECK_INT_EQ(sizeof(LARGE_INTEGER), 8);
+	CHECK_INT_EQ(sizeof(WCHAR), sizeof(wchar_t));
+	/* The 64-bit Windows layouts (mingw-w64's headers agree). */
+	CHECK_INT_EQ(sizeof(MEMORY_BASIC_INFORMATION), 48);
+	CHECK_INT_EQ(offsetof(MEMORY_BASIC_INFORMATION, RegionSize), 24);
+	CHECK_INT_EQ(offsetof(MEMORY_BASIC_INFORMATION, Type), 40);
+	CHECK_INT_EQ(sizeof(SYSTEM_INFO), 48);
+	CHECK_INT_EQ(offsetof(SYSTEM_INFO, dwAllocationGranularity), 40);
+	CHECK_INT_EQ(sizeof(SECURITY_ATTRIBUTES), 24);
+	CHECK_INT_EQ(sizeof(SECURITY_DESCRIPTOR), 40);
+	CHECK_INT_EQ(sizeof(OVERLAPPED), 32);
 }
 
 static void every_native_code_maps(void)
@@ -304,6 +326,7 @@ static void query_other_memory(void)
 }
 
 static const struct test_case cases[] = {
+	TEST_CASE(types_have_windows_sizes),
 	TEST_CASE(every_native_code_maps),
 	TEST_CASE(utf16_conversions),
 	TEST_CASE(utf32_conversions),
