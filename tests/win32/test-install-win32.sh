@@ -21,10 +21,10 @@ libdir=$(dirname "$(find "$work/prefix" -name libfilemap-win32.so -print -quit)"
 inc=$work/prefix/include/filemap/win32
 for f in "$libdir/libfilemap-win32.so" "$libdir/libfilemap-win32.a" \
 	 "$libdir/pkgconfig/filemap-win32.pc" "$inc/windows.h" "$inc/Windows.h" \
-	 "$inc/tchar.h" "$inc/winbase.h"; do
+	 "$inc/tchar.h" "$inc/winbase.h" "$work/prefix/share/man/man7/filemap-win32.7"; do
 	[ -e "$f" ] || { echo "not installed: ${f#$work/prefix/}"; exit 1; }
 done
-echo "installed: libfilemap-win32 (shared, static), include/filemap/win32, filemap-win32.pc"
+echo "installed: libfilemap-win32 (shared, static), include/filemap/win32, filemap-win32.pc, filemap-win32.7"
 
 if ! command -v pkg-config >/dev/null; then
 	echo "pkg-config: SKIPPED (pkg-config is not installed)"
