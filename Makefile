@@ -15,10 +15,13 @@ build:
 
 # The classic two-process scenario: the first process creates
 # Local\MyFileMappingObject and writes a message; a second, separate program
-# opens it by name, without knowing the size, and prints it.
+# opens it by name, without knowing the size, and prints it.  Then the same
+# with the Win32 sample, compiled unchanged against filemap's <windows.h>.
 demo: build
 	@echo
 	$(BUILD)/examples/first_process $(BUILD)/examples/second_process
+	@echo
+	$(BUILD)/examples/win32/first_process $(BUILD)/examples/win32/second_process
 
 # Every test (ctest), ending with ctest's summary line.
 test: build

@@ -56,14 +56,15 @@ static int check_create(struct fm__object_spec *spec, const struct fm_section_op
 	unsigned access;
 	mode_t mode;
 
-	if (size == 0)
+	/* opts first: with a file, size 0 means the file's size. */
+	if (read_opts(&o, opts) < 0)
+		return fm__fail(-EINVAL, call, label, "opts->size is %u; use FM_SECTION_OPTS_INIT",
+				opts->size);
+	if (size == 0 && o.fd == -1)
 		return fm__fail(-EINVAL, call, label, "size 0: a section needs at least one byte");
 	if (size > (uint64_t)INT64_MAX - FM__HEADER_MAX)
 		return fm__fail(-EFBIG, call, label, "size %llu is too large",
 				(unsigned long long)size);
-	if (read_opts(&o, opts) < 0)
-		return fm__fail(-EINVAL, call, label, "opts->size is %u; use FM_SECTION_OPTS_INIT",
-				opts->size);
 	if (o.access == 0 || (o.access & ~ACCESS_BITS))
 		return fm__fail(-EINVAL, call, label,
 				"access %#x: use FM_READ, FM_WRITE, FM_EXEC (FM_COPY is for views)",

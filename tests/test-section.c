@@ -149,6 +149,8 @@ static void opts_fd(void)
 
 	opts.fd = 0;
 	CHECK_FAIL(fm_section_create(&s, "fd", 10, &opts), -ENOTSUP, "fm_section_create", "fd");
+	/* With a file, size 0 means the file's size: not the size-0 error. */
+	CHECK_FAIL(fm_section_create(&s, "fd", 0, &opts), -ENOTSUP, "fm_section_create", "fd");
 	opts.fd = -2;
 	CHECK_FAIL(fm_section_create(&s, "fd", 10, &opts), -EINVAL, "fm_section_create", "fd");
 	CHECK_INT_EQ(test_store_count(), 0);
