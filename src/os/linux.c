@@ -108,11 +108,6 @@ ssize_t fm__os_pread(int fd, void *buf, size_t len, uint64_t offset)
 	RETRY(pread(fd, buf, len, (off_t)offset));
 }
 
-ssize_t fm__os_pwrite(int fd, const void *buf, size_t len, uint64_t offset)
-{
-	RETRY(pwrite(fd, buf, len, (off_t)offset));
-}
-
 ssize_t fm__os_pwrite2(int fd, const void *a, size_t alen, const void *b, size_t blen,
 		       uint64_t offset)
 {
@@ -124,11 +119,6 @@ ssize_t fm__os_pwrite2(int fd, const void *a, size_t alen, const void *b, size_t
 int fm__os_fchmod(int fd, mode_t mode)
 {
 	RETRY(fchmod(fd, mode));
-}
-
-int fm__os_fchown(int fd, uid_t uid, gid_t gid)
-{
-	RETRY(fchown(fd, uid, gid));
 }
 
 int fm__os_mkdirat(int dirfd, const char *path, mode_t mode)

@@ -24,12 +24,10 @@ int fm__os_flock(int fd, int op);
 int fm__os_ftruncate(int fd, uint64_t size);
 int fm__os_fallocate(int fd, uint64_t size);
 ssize_t fm__os_pread(int fd, void *buf, size_t len, uint64_t offset);
-ssize_t fm__os_pwrite(int fd, const void *buf, size_t len, uint64_t offset);
 /* Writes a then b, contiguously from offset, in one call. */
 ssize_t fm__os_pwrite2(int fd, const void *a, size_t alen, const void *b, size_t blen,
 		       uint64_t offset);
 int fm__os_fchmod(int fd, mode_t mode);
-int fm__os_fchown(int fd, uid_t uid, gid_t gid);
 int fm__os_mkdirat(int dirfd, const char *path, mode_t mode);
 int fm__os_linkat_fd(int fd, int dirfd, const char *name);
 int fm__os_reopen(int fd, int flags);

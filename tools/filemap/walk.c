@@ -268,22 +268,18 @@ static bool belongs_here(const char *name, const struct tool_entry *e)
 }
 
 /*
- * The name a directly encoded file name stands for, or NULL.  Only a name
- * that encodes back to the same file counts: fm__name_decode_file also
- * decodes foreign spellings ("%2f", "%00"), which no name is stored under.
+ * The name a directly encoded file name stands for, or NULL (a hashed or
+ * foreign file name: fm__name_decode_file accepts only what the encoder
+ * writes).
  */
 static char *decode_name(const struct tool_entry *e)
 {
 	char rest[NAME_MAX + 1], *name;
 
-	if (!fm__name_decode_file(rest, sizeof(rest), e->file))
+	if (!fm__name_decode_file(rest, sizeof(rest), e->file) ||
+	    asprintf(&name, "%s%s", ns_prefix[e->ns], rest) < 0)
 		return NULL;
-	if (asprintf(&name, "%s%s", ns_prefix[e->ns], rest) < 0)
-		return NULL;
-	if (belongs_here(name, e))
-		return name;
-	free(name);
-	return NULL;
+	return name;
 }
 
 /* Reads and judges the header of the open file o->fd. */
