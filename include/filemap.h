@@ -89,7 +89,8 @@ extern "C" {
 	X(ENOTSUP, -ENOTSUP, 50, "not supported") \
 	X(ESTALE, -ESTALE, 1006, "the backing file was removed or replaced") \
 	X(EBADF, -EBADF, 6, "bad file descriptor") \
-	X(EPERM, -EPERM, 5, "operation not permitted") \
+	X(EPERM, -EPERM, 288, "operation not permitted: the calling thread does not own the mutex") \
+	X(EOVERFLOW, -EOVERFLOW, 298, "the release would take the semaphore past its maximum count") \
 	X(EBUSY, -EBUSY, 170, "the object is busy") \
 	X(EAGAIN, -EAGAIN, 170, "resource temporarily unavailable; try again") \
 	X(ETIMEDOUT, -ETIMEDOUT, 1460, "the wait timed out") \
@@ -97,7 +98,8 @@ extern "C" {
 	X(ENFILE, -ENFILE, 4, "too many open files in the system") \
 	X(EROFS, -EROFS, 19, "read-only file system") \
 	X(EDQUOT, -EDQUOT, 1295, "disk quota exceeded") \
-	X(EIO, -EIO, 1117, "input/output error")
+	X(EIO, -EIO, 1117, "input/output error") \
+	X(ENOSYS, -ENOSYS, 50, "the kernel lacks a needed call (futex_waitv needs Linux 5.16)")
 
 /*
  * fm_strerror: a constant English description of a result code (0, a
@@ -358,6 +360,220 @@ FM_API int fm_view_query(struct fm_view_info *out, const void *addr);
  * fm_page_size: the granularity of view offsets, the system's page size.
  */
 FM_API size_t fm_page_size(void);
+
+/* ------------------------------------------------------------------------
+ * Sync objects: mutexes, events and semaphores
+ *
+ * They share the sections' namespace (a name held by a section cannot be a
+ * mutex: FM_ETYPE) and their lifetime: the name lives while a handle does.
+ * Their state lives in shared memory and is operated on with futexes, so an
+ * uncontended call makes no system call.  One handle type serves all three
+ * kinds, so that a wait can name objects of any kind at once; a call made on
+ * the wrong kind fails with FM_ETYPE.
+ *
+ * Timeouts are relative, in nanoseconds: 0 polls, FM_INFINITE never gives
+ * up.  Waits measure them on CLOCK_MONOTONIC and are not cut short by
+ * signals.  A wait returns 0, FM_ABANDONED (a mutex whose owner died while
+ * holding it: the caller owns it now, and should check what it protects),
+ * -ETIMEDOUT, or a failure.
+ * ------------------------------------------------------------------------ */
+
+typedef struct fm_sync fm_sync;
+typedef fm_sync fm_mutex;
+typedef fm_sync fm_event;
+typedef fm_sync fm_semaphore;
+
+#define FM_INFINITE UINT64_MAX
+
+/* Object types, as fm_sync_type() and fm_sync_query() report them. */
+#define FM_TYPE_SECTION   1
+#define FM_TYPE_MUTEX     2
+#define FM_TYPE_EVENT     3
+#define FM_TYPE_SEMAPHORE 4
+
+/* The most objects one wait may name (Windows' MAXIMUM_WAIT_OBJECTS). */
+#define FM_WAIT_MAX 64
+
+/*
+ * Options for the sync objects' create calls; start from FM_SYNC_OPTS_INIT.
+ *
+ *   size  sizeof(struct fm_sync_opts).
+ *   mode  permission bits (at most 0777) of a new named object, applied
+ *         exactly; 0 means 0600.  Every user of a sync object needs read and
+ *         write permission (waiting changes its state), so the owner's must
+ *         be there (0600), and a Global\ object meant for other users needs
+ *         theirs (e.g. 0666).
+ */
+struct fm_sync_opts {
+	uint32_t size;
+	uint32_t mode;
+};
+#define FM_SYNC_OPTS_INIT { sizeof(struct fm_sync_opts), 0 }
+
+/*
+ * fm_mutex_create: create a mutex, or get the existing one of that name.
+ * name as for fm_section_create() (NULL: unnamed).  initial_owner non-zero:
+ * the calling thread owns the new mutex once (ignored when the name
+ * existed, as Windows ignores it).  Returns 0, FM_EXISTED, or -EINVAL,
+ * FM_ENAME, -ENAMETOOLONG, FM_ETYPE, -EACCES, FM_ECORRUPT, FM_ESTORE,
+ * -ENOSPC, -EMFILE, -ENOMEM.
+ */
+FM_API int fm_mutex_create(fm_mutex **out, const char *name, int initial_owner,
+			   const struct fm_sync_opts *opts);
+
+/* fm_mutex_open: open an existing named mutex.  Returns 0, or the errors of
+ * fm_section_open() (-ENOENT, FM_ETYPE, -EACCES, ...). */
+FM_API int fm_mutex_open(fm_mutex **out, const char *name);
+
+/*
+ * fm_mutex_lock: acquire the mutex for the calling thread, waiting up to
+ * timeout_ns.  Ownership is per thread and recursive: a thread that owns it
+ * gets it again at once, and must unlock it as many times.  Returns 0,
+ * FM_ABANDONED (its owner, a thread or a whole process, died holding it;
+ * the caller owns it now, once), -ETIMEDOUT, -EAGAIN (the recursion count
+ * would overflow), FM_ETYPE (not a mutex), -EINVAL (NULL), FM_ECORRUPT.
+ */
+FM_API int fm_mutex_lock(fm_mutex *m, uint64_t timeout_ns);
+
+/* fm_mutex_trylock: fm_mutex_lock() that never waits: -EBUSY instead of
+ * -ETIMEDOUT when another thread owns it. */
+FM_API int fm_mutex_trylock(fm_mutex *m);
+
+/*
+ * fm_mutex_unlock: release one level of the calling thread's ownership.
+ * Returns 0, -EPERM (the calling thread does not own it: Windows'
+ * ERROR_NOT_OWNER), FM_ETYPE, -EINVAL.
+ */
+FM_API int fm_mutex_unlock(fm_mutex *m);
+
+/* fm_mutex_close: fm_sync_close(). */
+FM_API void fm_mutex_close(fm_mutex *m);
+
+/* Flags of fm_event_create(). */
+#define FM_EVENT_MANUAL_RESET (1u << 0) /* stays signalled until reset */
+#define FM_EVENT_SIGNALED     (1u << 1) /* starts signalled */
+
+/*
+ * fm_event_create: create an event, or get the existing one of that name
+ * (whose kind and state are unchanged; flags are then ignored).  An
+ * auto-reset event (the default) releases exactly one waiter per set and
+ * is reset by that release; a manual-reset one releases every waiter until
+ * it is reset.  Returns as fm_mutex_create(); -EINVAL for unknown flags.
+ */
+FM_API int fm_event_create(fm_event **out, const char *name, unsigned flags,
+			   const struct fm_sync_opts *opts);
+FM_API int fm_event_open(fm_event **out, const char *name);
+
+/*
+ * fm_event_set: signal the event.  Auto-reset: if threads wait, exactly one
+ * is released and the event stays unsignalled; else it stays signalled
+ * until one wait takes it (setting it twice is setting it once).
+ * Manual-reset: every waiter is released, and later waits return at once,
+ * until fm_event_reset().  fm_event_reset: unsignal it.  fm_event_pulse:
+ * release the threads waiting now (all of them for a manual-reset event,
+ * one for an auto-reset one, none if none wait) and leave it unsignalled.
+ * Each returns 0, FM_ETYPE (not an event), -EINVAL (NULL), FM_ECORRUPT.
+ */
+FM_API int fm_event_set(fm_event *e);
+FM_API int fm_event_reset(fm_event *e);
+FM_API int fm_event_pulse(fm_event *e);
+
+/* fm_event_wait: wait until the event is signalled; an auto-reset event is
+ * reset by the wait that takes it.  Returns 0, -ETIMEDOUT, or a failure. */
+FM_API int fm_event_wait(fm_event *e, uint64_t timeout_ns);
+FM_API void fm_event_close(fm_event *e);
+
+/*
+ * fm_semaphore_create: create a semaphore with a count of initial and the
+ * given maximum (1 to INT32_MAX, Windows' limit; initial at most maximum),
+ * or get the existing one of that name (counts then ignored).  Returns as
+ * fm_mutex_create(); -EINVAL for a bad count.
+ */
+FM_API int fm_semaphore_create(fm_semaphore **out, const char *name, uint32_t initial,
+			       uint32_t maximum, const struct fm_sync_opts *opts);
+FM_API int fm_semaphore_open(fm_semaphore **out, const char *name);
+
+/*
+ * fm_semaphore_release: add count (at least 1) to the semaphore's count,
+ * releasing as many waiters.  previous (may be NULL) receives the count
+ * before the release.  Past the maximum it fails with -EOVERFLOW (Windows'
+ * ERROR_TOO_MANY_POSTS) and changes nothing.  Returns 0, -EOVERFLOW,
+ * -EINVAL (count 0, NULL), FM_ETYPE, FM_ECORRUPT.
+ */
+FM_API int fm_semaphore_release(fm_semaphore *s, uint32_t count, uint32_t *previous);
+
+/* fm_semaphore_wait: wait until the count is above zero, and decrement it.
+ * Returns 0, -ETIMEDOUT, or a failure. */
+FM_API int fm_semaphore_wait(fm_semaphore *s, uint64_t timeout_ns);
+FM_API void fm_semaphore_close(fm_semaphore *s);
+
+/*
+ * fm_sync_wait: wait on one object of any kind (Windows'
+ * WaitForSingleObject): lock a mutex, take an event, decrement a semaphore.
+ */
+FM_API int fm_sync_wait(fm_sync *o, uint64_t timeout_ns);
+
+/*
+ * fm_wait_any: wait until at least one of objects[0..count) is signalled,
+ * then take the one with the lowest index, and only that one; *index (may
+ * be NULL) receives its index.  fm_wait_all: wait until all of them are
+ * signalled at once, then take them all; it takes nothing while it cannot
+ * take everything (an object may look taken for an instant while it tries,
+ * and is then given back).  *index receives the index of an abandoned mutex
+ * when the result is FM_ABANDONED, else 0.
+ *
+ * count is 1 to FM_WAIT_MAX.  wait-any may name an object twice; wait-all
+ * may not (-EINVAL), also through two handles of one object.  Both return
+ * 0, FM_ABANDONED, -ETIMEDOUT, or -EINVAL (NULL objects or element, count
+ * 0 or over FM_WAIT_MAX), FM_ETYPE (an element is not a sync object),
+ * FM_ECORRUPT, -ENOSYS (a kernel before 5.16, for more than one object).
+ */
+FM_API int fm_wait_any(fm_sync *const objects[], size_t count, uint64_t timeout_ns,
+		       size_t *index);
+FM_API int fm_wait_all(fm_sync *const objects[], size_t count, uint64_t timeout_ns,
+		       size_t *index);
+
+/* What fm_sync_query() reports; the caller sets size, as for fm_view_info. */
+struct fm_sync_info {
+	uint32_t size;      /* sizeof(struct fm_sync_info), set by the caller */
+	int type;           /* FM_TYPE_MUTEX, FM_TYPE_EVENT, FM_TYPE_SEMAPHORE */
+	int signaled;       /* a wait would succeed now: the mutex is free, the
+			     * event set, the semaphore's count above zero */
+	int manual_reset;   /* an event: manual-reset */
+	uint32_t count;     /* a semaphore: its count and maximum */
+	uint32_t maximum;
+	int32_t owner_pid;  /* a mutex: its owner's process and thread, or 0 */
+	int32_t owner_tid;
+	uint32_t recursion; /* a mutex: how many times its owner holds it */
+	int abandoned;      /* a mutex: its owner died; the next taker is told */
+};
+#define FM_SYNC_INFO_INIT { sizeof(struct fm_sync_info), 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+
+/* fm_sync_query: a snapshot of the object's state (it may change at once).
+ * Returns 0, -EINVAL (NULL, size too small), FM_ECORRUPT. */
+FM_API int fm_sync_query(struct fm_sync_info *out, const fm_sync *o);
+
+/* fm_sync_type: FM_TYPE_MUTEX, FM_TYPE_EVENT or FM_TYPE_SEMAPHORE; -EINVAL
+ * for NULL or a pointer that is not an open sync object. */
+FM_API int fm_sync_type(const fm_sync *o);
+
+/* fm_sync_name: the full name ("Local\\x"), or NULL when unnamed or NULL. */
+FM_API const char *fm_sync_name(const fm_sync *o);
+
+/* fm_sync_fd, fm_sync_adopt: as fm_section_fd() and fm_section_adopt(), for
+ * a sync object of any kind (fm_sync_type() tells which one was adopted). */
+FM_API int fm_sync_fd(const fm_sync *o);
+FM_API int fm_sync_adopt(fm_sync **out, int fd);
+
+/* fm_sync_dup: a second, independent handle to the same object. */
+FM_API int fm_sync_dup(fm_sync **out, fm_sync *o);
+
+/*
+ * fm_sync_close: release a handle; the last one out removes the name.  A
+ * mutex the calling process's threads own stays owned (Windows does the
+ * same): it is abandoned when the owner thread exits.  NULL is ignored.
+ */
+FM_API void fm_sync_close(fm_sync *o);
 
 #ifdef __cplusplus
 }

@@ -32,7 +32,8 @@ table() {
 		win[487] = "ERROR_INVALID_ADDRESS";  win[1006] = "ERROR_FILE_INVALID"
 		win[1117] = "ERROR_IO_DEVICE";       win[1295] = "ERROR_DISK_QUOTA_EXCEEDED"
 		win[1392] = "ERROR_FILE_CORRUPT";    win[1455] = "ERROR_COMMITMENT_LIMIT"
-		win[1460] = "ERROR_TIMEOUT"
+		win[1460] = "ERROR_TIMEOUT";        win[288] = "ERROR_NOT_OWNER"
+		win[298] = "ERROR_TOO_MANY_POSTS"
 	}
 	# The values of the FM_* constants the table refers to.
 	/^#define FM_[A-Z_]+[ \t]+\(?-?[0-9]+\)?/ {

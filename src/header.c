@@ -55,6 +55,10 @@ static const char *check_fixed(const struct fm__header *h, const struct stat *st
 	    (h->size == 0 || h->size > (uint64_t)INT64_MAX - h->header_size ||
 	     (uint64_t)st->st_size != h->header_size + h->size))
 		return "section size does not match the file";
+	/* A sync object is its header: its state is in the sync words. */
+	if (h->type != FM__TYPE_SECTION &&
+	    (h->size != 0 || h->flags != 0 || (uint64_t)st->st_size != h->header_size))
+		return "sync object size does not match the file";
 	return NULL;
 }
 

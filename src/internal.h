@@ -208,6 +208,10 @@ struct fm__object_spec {
 	uint64_t size;      /* data bytes after the header */
 	mode_t mode;        /* permission bits of a named object */
 	bool reserve;       /* sparse: do not reserve the data's memory */
+	/* Runs on the new file (fd, open read-write, with its header) before
+	 * anyone else can see it; NULL for none.  Returns 0 or -errno. */
+	int (*init)(int fd, void *arg);
+	void *init_arg;
 };
 
 /*

@@ -317,6 +317,8 @@ static int build(struct fm__dir *dir, const struct fm__name *name,
 		r = write_header(fd, name, spec, hdr);
 	if (r == 0)
 		r = fm__os_fchmod(fd, spec->mode);
+	if (r == 0 && spec->init)
+		r = spec->init(fd, spec->init_arg);
 	if (r == 0 && name)
 		r = fm__os_flock(fd, LOCK_SH);
 	if (r < 0) {

@@ -40,6 +40,26 @@ int fm__os_munmap(void *addr, size_t len);
 int fm__os_msync(void *addr, size_t len, int flags);
 
 /*
+ * Futexes on shared memory (never FUTEX_PRIVATE_FLAG: the words live in
+ * files mapped by several processes).  Deadlines are absolute
+ * CLOCK_MONOTONIC times, NULL for none.  They are not fault-injected: they
+ * allocate nothing and a wait's failure paths are its timeouts.
+ *
+ * fm__os_futex_wait: sleeps while *word == expected; 0 when woken (or
+ * spuriously), -EAGAIN when *word differed, -ETIMEDOUT; EINTR is retried.
+ * fm__os_futex_wake: wakes up to n sleepers; returns how many it woke.
+ * fm__os_futex_waitv: sleeps while every words[i] == expected[i] (Linux
+ * 5.16+); returns the index of the word that woke it, -EAGAIN, -ETIMEDOUT,
+ * or -ENOSYS on an older kernel.
+ */
+struct timespec;
+int fm__os_futex_wait(const _Atomic uint32_t *word, uint32_t expected,
+		      const struct timespec *deadline);
+int fm__os_futex_wake(const _Atomic uint32_t *word, int n);
+int fm__os_futex_waitv(const _Atomic uint32_t *const words[], const uint32_t expected[],
+		       size_t count, const struct timespec *deadline);
+
+/*
  * Fault injection for tests: the nth wrapper call from now on (1 = the next
  * one) fails with -err instead of reaching the kernel; 0 disarms.  Counting
  * is process-wide.  Returns how many calls were left when it was disarmed
