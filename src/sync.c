@@ -96,7 +96,10 @@ static void unmap_page(void *page, uint32_t type)
 	fm__os_munmap(page, fm__page_size());
 }
 
-/* Completes a handle whose object is held: maps and checks its state. */
+/*
+ * Completes a handle whose object is held: maps (unless create mapped it
+ * already) and checks its state.  On failure the caller unmaps o->page.
+ */
 static int sync_finish(fm_sync *o, const char *call)
 {
 	const struct fm__sync_kind *kind = fm__sync_kind_of(o->obj.hdr.type);
@@ -114,14 +117,25 @@ static int sync_finish(fm_sync *o, const char *call)
 	o->ino = st.st_ino;
 	o->state = state_of(o->page);
 	why = kind->check(o->state);
-	if (why) {
-		unmap_page(o->page, o->type);
-		o->page = NULL;
+	if (why)
 		return fm__fail(FM_ECORRUPT, call, fm__sync_label(o), "corrupt %s state: %s",
 				kind->noun, why);
-	}
 	atomic_store(&o->magic, FM__SYNC_MAGIC);
 	return 0;
+}
+
+/* Undoes a handle that sync_finish() could not complete. */
+static void sync_discard(fm_sync *o, void (*undo)(struct fm__sync_state *st))
+{
+	if (o->page) {
+		/* A new mutex its creator owns must leave glibc's robust list
+		 * before its page goes. */
+		if (undo)
+			undo(state_of(o->page));
+		unmap_page(o->page, o->obj.hdr.type);
+	}
+	fm__object_release(&o->obj);
+	free(o);
 }
 
 /* What the object layer's init hook needs. */
@@ -215,12 +229,14 @@ int fm__sync_create(fm_sync **out, const char *name, uint32_t type, fm__sync_ini
 		fm__os_munmap(ctx.page, fm__page_size());
 		ctx.page = NULL;
 	}
-	s->page = ctx.page;
-	r = result < 0 ? result : sync_finish(s, call);
-	if (r < 0) {
-		if (result >= 0)
-			fm__object_release(&s->obj);
+	if (result < 0) {
 		free(s);
+		return result;
+	}
+	s->page = ctx.page;
+	r = sync_finish(s, call);
+	if (r < 0) {
+		sync_discard(s, undo);
 		return r;
 	}
 	*out = s;
@@ -244,10 +260,13 @@ int fm__sync_open(fm_sync **out, const char *name, uint32_t type, const char *ca
 	r = s ? fm__object_open(&s->obj, &parsed, O_RDWR, type, call)
 	      : fm__fail(-ENOMEM, call, name, NULL);
 	fm__name_free(&parsed);
-	if (r == 0 && (r = sync_finish(s, call)) < 0)
-		fm__object_release(&s->obj);
 	if (r < 0) {
 		free(s);
+		return r;
+	}
+	r = sync_finish(s, call);
+	if (r < 0) {
+		sync_discard(s, NULL);
 		return r;
 	}
 	*out = s;
@@ -269,10 +288,13 @@ FM_API int fm_sync_dup(fm_sync **out, fm_sync *o)
 	if (!d)
 		return fm__fail(-ENOMEM, call, fm__sync_label(o), NULL);
 	r = fm__object_dup(&d->obj, &o->obj, O_RDWR, call);
-	if (r == 0 && (r = sync_finish(d, call)) < 0)
-		fm__object_release(&d->obj);
 	if (r < 0) {
 		free(d);
+		return r;
+	}
+	r = sync_finish(d, call);
+	if (r < 0) {
+		sync_discard(d, NULL);
 		return r;
 	}
 	*out = d;
@@ -297,16 +319,17 @@ FM_API int fm_sync_adopt(fm_sync **out, int fd)
 	if (!s)
 		return fm__fail(-ENOMEM, call, NULL, NULL);
 	r = fm__object_adopt(&s->obj, fd, 0, call);
-	if (r == 0 && !fm__sync_kind_of(s->obj.hdr.type))
-		r = fm__fail(FM_ETYPE, call, s->obj.name, "a section, not a sync object");
-	else if (r == 0)
-		r = sync_finish(s, call);
-	if (r < 0 && s->obj.fd >= 0) {
-		s->obj.fd = -1; /* not ours after all: the caller keeps fd */
-		fm__object_release(&s->obj);
-	}
 	if (r < 0) {
 		free(s);
+		return r;
+	}
+	if (!fm__sync_kind_of(s->obj.hdr.type))
+		r = fm__fail(FM_ETYPE, call, s->obj.name, "a section, not a sync object");
+	else
+		r = sync_finish(s, call);
+	if (r < 0) {
+		s->obj.fd = -1; /* not ours after all: the caller keeps fd */
+		sync_discard(s, NULL);
 		return r;
 	}
 	*out = s;
