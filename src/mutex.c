@@ -96,9 +96,20 @@ static int take_result(struct fm__sync_state *st, int r)
 
 static int mutex_take(fm_sync *o, struct fm__waiter *w, bool all)
 {
-	(void)w;
+	int r = take_result(o->state, pthread_mutex_trylock(&o->state->mutex));
+
 	(void)all;
-	return take_result(o->state, pthread_mutex_trylock(&o->state->mutex));
+	/*
+	 * An unlock that finds FUTEX_WAITERS swaps the word to 0 and wakes one
+	 * sleeper, so the bit is gone although other sleepers may remain.
+	 * glibc's own waiters therefore take the mutex with the bit set, so
+	 * that their unlock wakes the next one; a wait that has armed (it may
+	 * have been that one sleeper) must do the same, or the others sleep
+	 * on with nobody to wake them.  It costs at most one needless wake.
+	 */
+	if (w && w->armed && (r == FM__TAKEN || r == FM__TAKEN_ABANDONED))
+		atomic_fetch_or(mutex_word(o), FUTEX_WAITERS);
+	return r;
 }
 
 static void mutex_untake(fm_sync *o, int taken)
@@ -138,9 +149,19 @@ static bool mutex_observe(fm_sync *o, struct fm__waiter *w, bool all)
 
 static void mutex_pass_on(fm_sync *o)
 {
-	/* The unlock woke one waiter, us; if it is free, wake the next. */
-	if ((atomic_load(mutex_word(o)) & FUTEX_TID_MASK) == 0)
-		fm__os_futex_wake(mutex_word(o), 1);
+	_Atomic uint32_t *word = mutex_word(o);
+	uint32_t v = atomic_load(word);
+
+	/*
+	 * The unlock woke one waiter, us, and cleared FUTEX_WAITERS.  If the
+	 * mutex is free, wake the next sleeper; if another thread took it
+	 * meanwhile without the bit, set it, so that its unlock wakes one.
+	 */
+	while ((v & FUTEX_TID_MASK) != 0 && !(v & FUTEX_WAITERS))
+		if (atomic_compare_exchange_weak(word, &v, v | FUTEX_WAITERS))
+			return;
+	if ((v & FUTEX_TID_MASK) == 0)
+		fm__os_futex_wake(word, 1);
 }
 
 static void mutex_describe(const struct fm__sync_state *st, struct fm_sync_info *info)
