@@ -1,0 +1,883 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-sync.c - mutexes, events, semaphores and the waits over them, with
+ * real threads, real processes and real signals: ownership, recursion and
+ * abandonment (an owner that exits, is killed, or is a thread that ends),
+ * auto- and manual-reset events and their pulses, semaphore counts, wait-any
+ * and wait-all, the shared namespace, damaged state in the store, fault
+ * injection, and stress that would catch a lost wake.
+ *
+ * Other processes are "agents" that re-run this binary and obey one-line
+ * commands read from a pipe, answering each with one line (the result's
+ * fm_errname), as in test-lifetime.c.  A case that needs a waiter to be
+ * asleep before it acts does not sleep for a while and hope: it watches the
+ * waiter's thread in /proc until the thread sleeps in a futex call (and,
+ * for events and semaphores, the object counts it as a waiter).  Timeouts
+ * appear only as "does not return before", never "returns within".
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include "sync.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <grp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+
+#define MS         1000000ull /* nanoseconds */
+#define LONG_WAIT  (20000 * MS) /* a wait that fails the case, not hangs it */
+#define NOBODY     65534
+
+/* ------------------------------------------------------------------------
+ * Watching a waiter go to sleep
+ * ------------------------------------------------------------------------ */
+
+/* Whether thread tid of process pid sleeps in a futex call now. */
+static bool asleep_in_futex(pid_t pid, pid_t tid)
+{
+	char path[128], buf[1024], *p;
+	long nr = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!p || !(p = strrchr(buf, ')')) || p[1] != ' ' || p[2] != 'S')
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return true; /* not allowed to look closer: sleeping will do */
+	if (fscanf(f, "%ld", &nr) != 1)
+		nr = -1;
+	fclose(f);
+	return nr == SYS_futex || nr == SYS_futex_waitv;
+}
+
+static void pause_ms(int ms)
+{
+	struct timespec t = { 0, ms * 1000000L };
+
+	nanosleep(&t, NULL);
+}
+
+/* Waits (up to 20 s, then fails) until tid of pid sleeps in a futex call
+ * and hint() says the object counts enough waiters. */
+static void wait_asleep(pid_t pid, pid_t tid, bool (*hint)(void *), void *arg)
+{
+	for (int i = 0; i < 20000; i++) {
+		if (asleep_in_futex(pid, tid) && (!hint || hint(arg)))
+			return;
+		pause_ms(1);
+	}
+	FAIL("thread %d of process %d never went to sleep in a wait", (int)tid, (int)pid);
+}
+
+/* For hint(): the object counts at least want armed waiters. */
+struct armed {
+	fm_sync *o;
+	uint32_t want;
+};
+
+static bool enough_armed(void *arg)
+{
+	struct armed *a = arg;
+
+	return atomic_load(&a->o->state->waiters) >= a->want;
+}
+
+/* For hint(): somebody sleeps on the mutex (FUTEX_WAITERS). */
+static bool mutex_contended(void *arg)
+{
+	fm_sync *m = arg;
+
+	return atomic_load((_Atomic uint32_t *)&m->state->mutex.__data.__lock) & 0x80000000u;
+}
+
+/* ------------------------------------------------------------------------
+ * Agents: helper processes driven one command at a time
+ * ------------------------------------------------------------------------ */
+
+struct agent {
+	pid_t pid;
+	int out; /* the agent's answers */
+	int cmd; /* our commands */
+};
+
+static void agent_start(struct agent *a)
+{
+	int fds[2];
+	char arg[16];
+
+	signal(SIGPIPE, SIG_IGN);
+	/* The read end survives exec, the write end stays ours. */
+	if (pipe2(fds, O_CLOEXEC) < 0 || fcntl(fds[0], F_SETFD, 0) < 0)
+		FAIL("pipe2: %s", strerror(errno));
+	snprintf(arg, sizeof(arg), "%d", fds[0]);
+	a->pid = test_spawn("agent", &a->out, arg, NULL);
+	close(fds[0]);
+	a->cmd = fds[1];
+}
+
+static void agent_send(struct agent *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void agent_send(struct agent *a, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	line[n++] = '\n';
+	if (write(a->cmd, line, (size_t)n) != n)
+		FAIL("agent %d: cannot send \"%s\": %s", (int)a->pid, line, strerror(errno));
+}
+
+/* Reads the agent's next answer. */
+static const char *agent_answer(struct agent *a)
+{
+	static char reply[512];
+
+	if (!test_read_line(a->out, reply, sizeof(reply)))
+		FAIL("agent %d ended without answering", (int)a->pid);
+	return reply;
+}
+
+#define agent_ask(a, ...) (agent_send(a, __VA_ARGS__), agent_answer(a))
+
+/* The agent's main thread id (it has only that one). */
+static pid_t agent_tid(struct agent *a)
+{
+	return a->pid;
+}
+
+/* Ends the agent (it closes its handle and exits 0) and reaps it. */
+static void agent_stop(struct agent *a)
+{
+	close(a->cmd);
+	CHECK_INT_EQ(test_wait(a->pid), 0);
+	close(a->out);
+}
+
+static void agent_reap(struct agent *a, int expected)
+{
+	CHECK_INT_EQ(test_wait(a->pid), expected);
+	close(a->out);
+	close(a->cmd);
+}
+
+/* Which of n agents answers first (waiting up to 20 s); its line in line. */
+static int first_answer(struct agent *a, const bool *pending, int n, char *line, size_t len)
+{
+	struct pollfd p[16];
+	int map[16], k = 0;
+
+	for (int i = 0; i < n; i++)
+		if (pending[i]) {
+			p[k] = (struct pollfd){ .fd = a[i].out, .events = POLLIN };
+			map[k++] = i;
+		}
+	if (poll(p, (nfds_t)k, 20000) <= 0)
+		FAIL("none of %d agents answered", k);
+	for (int j = 0; j < k; j++)
+		if (p[j].revents) {
+			if (!test_read_line(a[map[j]].out, line, len))
+				FAIL("agent %d ended without answering", (int)a[map[j]].pid);
+			return map[j];
+		}
+	FAIL("poll said ready, nobody was");
+}
+
+/* The agent's one object and what it runs. */
+static fm_sync *agent_obj;
+
+static uint64_t timeout_arg(const char *arg)
+{
+	long ms = arg ? atol(arg) : 0;
+
+	return ms < 0 ? FM_INFINITE : (uint64_t)ms * MS;
+}
+
+static int agent_open(const char *what, char *arg)
+{
+	char *name = arg ? strtok(arg, " ") : NULL, *extra = strtok(NULL, " ");
+
+	if (strcmp(what, "create_mutex") == 0)
+		return fm_mutex_create(&agent_obj, name, extra ? atoi(extra) : 0, NULL);
+	if (strcmp(what, "open_mutex") == 0)
+		return fm_mutex_open(&agent_obj, name);
+	if (strcmp(what, "open_event") == 0)
+		return fm_event_open(&agent_obj, name);
+	if (strcmp(what, "open_semaphore") == 0)
+		return fm_semaphore_open(&agent_obj, name);
+	return -ENOSYS;
+}
+
+static void agent_do(char *line)
+{
+	char *arg = strchr(line, ' ');
+	uint32_t prev = 0;
+	int r;
+
+	if (arg)
+		*arg++ = '\0';
+	if (strncmp(line, "create_", 7) == 0 || strncmp(line, "open_", 5) == 0)
+		r = agent_open(line, arg);
+	else if (strcmp(line, "lock") == 0)
+		r = fm_mutex_lock(agent_obj, timeout_arg(arg));
+	else if (strcmp(line, "trylock") == 0)
+		r = fm_mutex_trylock(agent_obj);
+	else if (strcmp(line, "unlock") == 0)
+		r = fm_mutex_unlock(agent_obj);
+	else if (strcmp(line, "wait") == 0)
+		r = fm_sync_wait(agent_obj, timeout_arg(arg));
+	else if (strcmp(line, "set") == 0)
+		r = fm_event_set(agent_obj);
+	else if (strcmp(line, "release") == 0) {
+		r = fm_semaphore_release(agent_obj, (uint32_t)atoi(arg ? arg : "1"), &prev);
+		test_say("%s %u", fm_errname(r), prev);
+		return;
+	} else if (strcmp(line, "close") == 0) {
+		fm_sync_close(agent_obj);
+		agent_obj = NULL;
+		r = 0;
+	} else if (strcmp(line, "exit") == 0) {
+		_exit(0); /* without closing or unlocking anything */
+	} else {
+		test_say("unknown command \"%s\"", line);
+		return;
+	}
+	test_say("%s", fm_errname(r));
+}
+
+static int agent_main(int argc, char **argv)
+{
+	char line[512];
+	int cmd;
+
+	if (argc < 1)
+		return 2;
+	cmd = atoi(argv[0]);
+	while (test_read_line(cmd, line, sizeof(line)))
+		agent_do(line);
+	fm_sync_close(agent_obj);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Threads of this process that wait
+ * ------------------------------------------------------------------------ */
+
+struct waiter {
+	pthread_t thread;
+	fm_sync *objects[FM_WAIT_MAX];
+	size_t count;    /* 0: fm_sync_wait(objects[0]); else fm_wait_any */
+	bool unlock;     /* a mutex: unlock it after taking it */
+	uint64_t timeout;
+	_Atomic pid_t tid;
+	int result;
+	size_t index;
+	int unlocked;
+};
+
+static void *waiter_main(void *arg)
+{
+	struct waiter *w = arg;
+
+	atomic_store(&w->tid, gettid());
+	if (w->count)
+		w->result = fm_wait_any(w->objects, w->count, w->timeout, &w->index);
+	else
+		w->result = fm_sync_wait(w->objects[0], w->timeout);
+	if (w->unlock && w->result >= 0)
+		w->unlocked = fm_mutex_unlock(w->objects[w->index]);
+	return NULL;
+}
+
+static void waiter_start(struct waiter *w, fm_sync *o, uint64_t timeout)
+{
+	memset(w, 0, sizeof(*w));
+	w->objects[0] = o;
+	w->timeout = timeout;
+	CHECK_INT_EQ(pthread_create(&w->thread, NULL, waiter_main, w), 0);
+}
+
+static pid_t waiter_tid(struct waiter *w)
+{
+	pid_t tid;
+
+	while ((tid = atomic_load(&w->tid)) == 0)
+		pause_ms(1);
+	return tid;
+}
+
+/* Starts n waiters on an event or semaphore and waits until all sleep. */
+__attribute__((unused)) static void waiters_asleep(struct waiter *w, int n, fm_sync *o, uint64_t timeout)
+{
+	struct armed a = { o, 0 };
+
+	for (int i = 0; i < n; i++) {
+		waiter_start(&w[i], o, timeout);
+		a.want = (uint32_t)i + 1;
+		wait_asleep(getpid(), waiter_tid(&w[i]), enough_armed, &a);
+	}
+}
+
+static int waiter_join(struct waiter *w)
+{
+	CHECK_INT_EQ(pthread_join(w->thread, NULL), 0);
+	return w->result;
+}
+
+/* Runs fn on a new thread and returns its result (fn's int). */
+struct call {
+	int (*fn)(void *);
+	void *arg;
+	int result;
+};
+
+static void *call_main(void *arg)
+{
+	struct call *c = arg;
+
+	c->result = c->fn(c->arg);
+	return NULL;
+}
+
+static int on_thread(int (*fn)(void *), void *arg)
+{
+	struct call c = { fn, arg, 0 };
+	pthread_t t;
+
+	CHECK_INT_EQ(pthread_create(&t, NULL, call_main, &c), 0);
+	CHECK_INT_EQ(pthread_join(t, NULL), 0);
+	return c.result;
+}
+
+/* ------------------------------------------------------------------------
+ * Small helpers
+ * ------------------------------------------------------------------------ */
+
+static struct fm_sync_info query(fm_sync *o)
+{
+	struct fm_sync_info info = FM_SYNC_INFO_INIT;
+
+	CHECK_OK(fm_sync_query(&info, o));
+	return info;
+}
+
+static void expect_free(fm_sync *m)
+{
+	struct fm_sync_info info = query(m);
+
+	CHECK_INT_EQ(info.signaled, 1);
+	CHECK_INT_EQ(info.owner_tid, 0);
+	CHECK_INT_EQ(info.recursion, 0);
+}
+
+static void expect_owned_by_me(fm_sync *m, uint32_t recursion)
+{
+	struct fm_sync_info info = query(m);
+
+	CHECK_INT_EQ(info.signaled, 0);
+	CHECK_INT_EQ(info.owner_tid, gettid());
+	CHECK_INT_EQ(info.owner_pid, getpid());
+	CHECK_INT_EQ(info.recursion, recursion);
+}
+
+__attribute__((unused)) static int signaled(fm_sync *o)
+{
+	return query(o).signaled;
+}
+
+static uint32_t sem_count(fm_sync *s)
+{
+	return query(s).count;
+}
+
+/* The path of a Local\ object's store file. */
+static const char *store_file(const char *ns_dir, const char *file)
+{
+	static char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s/%s", test_root(), ns_dir, file);
+	return path;
+}
+
+__attribute__((unused)) static const char *local_file(const char *file)
+{
+	char dir[32];
+
+	snprintf(dir, sizeof(dir), "local-%u", (unsigned)geteuid());
+	return store_file(dir, file);
+}
+
+/* ------------------------------------------------------------------------
+ * Mutex
+ * ------------------------------------------------------------------------ */
+
+#define MUTEX "Local\\mutex"
+
+/* Creating an existing mutex ignores initial_owner: the creator's
+ * ownership is unchanged, and nobody else is made an owner. */
+static void mutex_create_existing(void)
+{
+	fm_mutex *m, *again, *free_m, *free_again;
+	struct agent other;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 1, NULL));
+	expect_owned_by_me(m, 1);
+	CHECK_STR_EQ(fm_sync_name(m), MUTEX);
+	CHECK_INT_EQ(fm_sync_type(m), FM_TYPE_MUTEX);
+	CHECK_RC(fm_mutex_create(&again, MUTEX, 1, NULL), FM_EXISTED);
+	expect_owned_by_me(m, 1); /* not 2: the second initial_owner is ignored */
+
+	agent_start(&other);
+	CHECK_STR_EQ(agent_ask(&other, "create_mutex %s 1", MUTEX), "FM_EXISTED");
+	CHECK_STR_EQ(agent_ask(&other, "trylock"), "EBUSY");
+	CHECK_STR_EQ(agent_ask(&other, "unlock"), "EPERM");
+	expect_owned_by_me(m, 1);
+	CHECK_OK(fm_mutex_unlock(again));
+	expect_free(m);
+	CHECK_RC(fm_mutex_unlock(m), -EPERM);
+	CHECK_STR_EQ(agent_ask(&other, "trylock"), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&other, "unlock"), "SUCCESS");
+	agent_stop(&other);
+
+	/* Created free, then "created" owned: still free. */
+	CHECK_OK(fm_mutex_create(&free_m, "Local\\free", 0, NULL));
+	expect_free(free_m);
+	CHECK_RC(fm_mutex_create(&free_again, "Local\\free", 1, NULL), FM_EXISTED);
+	expect_free(free_m);
+	fm_mutex_close(free_again);
+	fm_mutex_close(free_m);
+	fm_mutex_close(again);
+	fm_mutex_close(m);
+}
+
+/* Another process holds it: a timed lock gives up, trylock is busy, and an
+ * unlock from here is not the owner's. */
+static void mutex_timeout_across_processes(void)
+{
+	struct agent owner;
+	struct timespec t0, t1;
+	fm_mutex *m;
+
+	agent_start(&owner);
+	CHECK_STR_EQ(agent_ask(&owner, "create_mutex %s 0", MUTEX), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&owner, "lock -1"), "SUCCESS");
+	CHECK_OK(fm_mutex_open(&m, MUTEX));
+	CHECK_INT_EQ(query(m).owner_pid, owner.pid);
+	CHECK_INT_EQ(query(m).owner_tid, agent_tid(&owner));
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK_RC(fm_mutex_lock(m, 100 * MS), -ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* It did not give up before its time. */
+	CHECK((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec) >= 100000000ll);
+	CHECK_RC(fm_mutex_lock(m, 0), -ETIMEDOUT);
+	CHECK_RC(fm_mutex_trylock(m), -EBUSY);
+	CHECK_RC(fm_sync_wait(m, 0), -ETIMEDOUT);
+	CHECK_FAIL(fm_mutex_unlock(m), -EPERM, "fm_mutex_unlock", MUTEX);
+
+	CHECK_STR_EQ(agent_ask(&owner, "unlock"), "SUCCESS");
+	CHECK_OK(fm_mutex_lock(m, 100 * MS));
+	CHECK_STR_EQ(agent_ask(&owner, "trylock"), "EBUSY");
+	CHECK_STR_EQ(agent_ask(&owner, "lock 50"), "ETIMEDOUT");
+	CHECK_STR_EQ(agent_ask(&owner, "unlock"), "EPERM");
+	CHECK_OK(fm_mutex_unlock(m));
+	agent_stop(&owner);
+	fm_mutex_close(m);
+}
+
+static void mutex_recursion(void)
+{
+	fm_mutex *m;
+
+	CHECK_OK(fm_mutex_create(&m, NULL, 0, NULL));
+	CHECK(fm_sync_name(m) == NULL);
+	for (uint32_t i = 1; i <= 5; i++) {
+		CHECK_OK(i % 2 ? fm_mutex_lock(m, FM_INFINITE) : fm_mutex_trylock(m));
+		expect_owned_by_me(m, i);
+	}
+	for (uint32_t i = 5; i >= 1; i--) {
+		expect_owned_by_me(m, i);
+		CHECK_OK(fm_mutex_unlock(m));
+	}
+	expect_free(m);
+	CHECK_FAIL(fm_mutex_unlock(m), -EPERM, "fm_mutex_unlock", "(unnamed)");
+	/* The store holds nothing for an unnamed mutex. */
+	CHECK_INT_EQ(test_store_count(), 0);
+	fm_mutex_close(m);
+}
+
+static int unlock_other_thread(void *m)
+{
+	return fm_mutex_unlock(m);
+}
+
+static int lock_other_thread(void *m)
+{
+	return fm_mutex_trylock(m);
+}
+
+/* Ownership is the thread's, not the handle's nor the process's. */
+static void mutex_ownership_per_thread(void)
+{
+	fm_mutex *m, *dup, *opened;
+	struct agent other;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	CHECK_OK(fm_sync_dup(&dup, m));
+	CHECK_OK(fm_mutex_open(&opened, MUTEX));
+	CHECK_INT_EQ(fm_sync_type(dup), FM_TYPE_MUTEX);
+	CHECK_STR_EQ(fm_sync_name(dup), MUTEX);
+
+	CHECK_OK(fm_mutex_lock(m, FM_INFINITE));
+	CHECK_RC(on_thread(unlock_other_thread, m), -EPERM);
+	CHECK_RC(on_thread(unlock_other_thread, dup), -EPERM);
+	CHECK_RC(on_thread(lock_other_thread, dup), -EBUSY);
+	agent_start(&other);
+	CHECK_STR_EQ(agent_ask(&other, "open_mutex %s", MUTEX), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&other, "unlock"), "EPERM");
+	CHECK_STR_EQ(agent_ask(&other, "trylock"), "EBUSY");
+	expect_owned_by_me(m, 1);
+
+	/* Any handle of the same object, in the owner thread, works. */
+	CHECK_OK(fm_mutex_lock(dup, 0));
+	CHECK_OK(fm_mutex_trylock(opened));
+	expect_owned_by_me(opened, 3);
+	CHECK_OK(fm_mutex_unlock(dup));
+	CHECK_OK(fm_mutex_unlock(opened));
+	CHECK_OK(fm_mutex_unlock(dup));
+	expect_free(m);
+	CHECK_RC(fm_mutex_unlock(m), -EPERM);
+	CHECK_STR_EQ(agent_ask(&other, "trylock"), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&other, "unlock"), "SUCCESS");
+	agent_stop(&other);
+	fm_mutex_close(opened);
+	fm_mutex_close(dup);
+	fm_mutex_close(m);
+}
+
+/* The owner process exits without unlocking: the next lock is told. */
+static void mutex_abandoned_by_exit(void)
+{
+	struct agent owner;
+	struct fm_sync_info info;
+	fm_mutex *m;
+
+	agent_start(&owner);
+	CHECK_STR_EQ(agent_ask(&owner, "create_mutex %s 1", MUTEX), "SUCCESS");
+	CHECK_OK(fm_mutex_open(&m, MUTEX));
+	CHECK_INT_EQ(query(m).owner_pid, owner.pid);
+	agent_send(&owner, "exit");
+	agent_reap(&owner, 0);
+
+	info = query(m);
+	CHECK_INT_EQ(info.abandoned, 1);
+	CHECK_INT_EQ(info.signaled, 1);
+	CHECK_RC(fm_mutex_lock(m, LONG_WAIT), FM_ABANDONED);
+	expect_owned_by_me(m, 1);
+	CHECK_INT_EQ(query(m).abandoned, 0);
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_OK(fm_mutex_lock(m, LONG_WAIT));
+	CHECK_OK(fm_mutex_unlock(m));
+	/* trylock and fm_sync_wait report it too. */
+	agent_start(&owner);
+	CHECK_STR_EQ(agent_ask(&owner, "open_mutex %s", MUTEX), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&owner, "lock 0"), "SUCCESS");
+	agent_send(&owner, "exit");
+	agent_reap(&owner, 0);
+	CHECK_RC(fm_mutex_trylock(m), FM_ABANDONED);
+	CHECK_OK(fm_mutex_unlock(m));
+	fm_mutex_close(m);
+}
+
+/*
+ * The owner is killed while three other processes wait: exactly one of them
+ * gets FM_ABANDONED, and the others then get the mutex, one at a time, as
+ * each unlocks.
+ */
+static void mutex_abandoned_by_kill_with_waiters(void)
+{
+	struct agent owner, w[3];
+	bool pending[3] = { true, true, true };
+	char line[256];
+	fm_mutex *m;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	agent_start(&owner);
+	CHECK_STR_EQ(agent_ask(&owner, "open_mutex %s", MUTEX), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&owner, "lock -1"), "SUCCESS");
+	for (int i = 0; i < 3; i++) {
+		agent_start(&w[i]);
+		CHECK_STR_EQ(agent_ask(&w[i], "open_mutex %s", MUTEX), "SUCCESS");
+		agent_send(&w[i], "lock -1");
+		wait_asleep(w[i].pid, agent_tid(&w[i]), mutex_contended, m);
+	}
+	CHECK(kill(owner.pid, SIGKILL) == 0);
+	agent_reap(&owner, 128 + SIGKILL);
+
+	for (int turn = 0; turn < 3; turn++) {
+		int i = first_answer(w, pending, 3, line, sizeof(line));
+
+		CHECK_STR_EQ(line, turn == 0 ? "FM_ABANDONED" : "SUCCESS");
+		pending[i] = false;
+		CHECK_INT_EQ(query(m).owner_pid, w[i].pid);
+		CHECK_INT_EQ(query(m).abandoned, 0);
+		CHECK_STR_EQ(agent_ask(&w[i], "unlock"), "SUCCESS");
+	}
+	expect_free(m);
+	for (int i = 0; i < 3; i++)
+		agent_stop(&w[i]);
+	fm_mutex_close(m);
+}
+
+static int lock_and_end(void *m)
+{
+	return fm_mutex_lock(m, 0); /* the thread ends owning it */
+}
+
+static int lock_twice_and_end(void *m)
+{
+	int r = fm_mutex_lock(m, 0);
+
+	return r ? r : fm_mutex_lock(m, 0);
+}
+
+/* A thread that ends holding the mutex abandons it, however often it
+ * holds it; the process itself lives on. */
+static void mutex_abandoned_by_thread(void)
+{
+	fm_mutex *m;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	CHECK_OK(on_thread(lock_and_end, m));
+	CHECK_INT_EQ(query(m).abandoned, 1);
+	CHECK_RC(fm_mutex_lock(m, LONG_WAIT), FM_ABANDONED);
+	expect_owned_by_me(m, 1);
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_OK(on_thread(lock_twice_and_end, m));
+	CHECK_RC(fm_sync_wait(m, LONG_WAIT), FM_ABANDONED);
+	expect_owned_by_me(m, 1); /* the dead thread's recursion is not ours */
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_RC(fm_mutex_unlock(m), -EPERM);
+	CHECK_OK(fm_mutex_trylock(m));
+	CHECK_OK(fm_mutex_unlock(m));
+	fm_mutex_close(m);
+}
+
+/* Wait-any and wait-all say which object was abandoned. */
+static void mutex_abandoned_in_waits(void)
+{
+	struct agent owner;
+	fm_sync *objs[3];
+	fm_event *e;
+	fm_semaphore *s;
+	fm_mutex *m;
+	size_t index = 99;
+
+	CHECK_OK(fm_event_create(&e, NULL, 0, NULL));
+	CHECK_OK(fm_semaphore_create(&s, NULL, 1, 1, NULL));
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	agent_start(&owner);
+	CHECK_STR_EQ(agent_ask(&owner, "open_mutex %s", MUTEX), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&owner, "lock 0"), "SUCCESS");
+	agent_send(&owner, "exit");
+	agent_reap(&owner, 0);
+
+	objs[0] = e;
+	objs[1] = m;
+	CHECK_RC(fm_wait_any(objs, 2, LONG_WAIT, &index), FM_ABANDONED);
+	CHECK_INT_EQ(index, 1);
+	expect_owned_by_me(m, 1);
+	CHECK_OK(fm_mutex_unlock(m));
+
+	/* Again, abandoned by a thread, through wait-all. */
+	CHECK_OK(on_thread(lock_and_end, m));
+	objs[0] = s;
+	objs[1] = m;
+	objs[2] = e;
+	index = 99;
+	CHECK_RC(fm_wait_all(objs, 2, LONG_WAIT, &index), FM_ABANDONED);
+	CHECK_INT_EQ(index, 1);
+	CHECK_INT_EQ(sem_count(s), 0);
+	expect_owned_by_me(m, 1);
+	CHECK_OK(fm_mutex_unlock(m));
+
+	/* A wait-all that cannot finish gives the abandoned mutex back, and
+	 * the news stays with it for the next taker. */
+	CHECK_OK(on_thread(lock_and_end, m));
+	CHECK_RC(fm_wait_all(objs, 3, 0, &index), -ETIMEDOUT);
+	expect_free(m);
+	CHECK_INT_EQ(query(m).abandoned, 1);
+	CHECK_INT_EQ(sem_count(s), 0);
+	CHECK_OK(fm_semaphore_release(s, 1, NULL));
+	CHECK_RC(fm_wait_all(objs, 3, 10 * MS, &index), -ETIMEDOUT);
+	CHECK_INT_EQ(sem_count(s), 1);
+	CHECK_INT_EQ(query(m).abandoned, 1);
+	CHECK_RC(fm_mutex_lock(m, 0), FM_ABANDONED);
+	CHECK_OK(fm_mutex_unlock(m));
+	fm_mutex_close(m);
+	fm_semaphore_close(s);
+	fm_event_close(e);
+}
+
+/* Closing a handle while owning the mutex keeps it owned; the owner
+ * thread's end then abandons it. */
+struct close_owned {
+	fm_mutex *m;
+	int rd, wr; /* the thread says "locked" on wr, waits for EOF on rd */
+};
+
+static int lock_close_and_wait(void *arg)
+{
+	struct close_owned *c = arg;
+	fm_mutex *h;
+	char ch;
+	int r;
+
+	r = fm_sync_dup(&h, c->m);
+	if (r == 0)
+		r = fm_mutex_lock(h, 0);
+	fm_mutex_close(h);
+	if (write(c->wr, "x", 1) != 1)
+		return -EIO;
+	while (read(c->rd, &ch, 1) > 0)
+		;
+	return r; /* and the thread ends, owning it */
+}
+
+static void mutex_close_while_owned(void)
+{
+	struct close_owned c;
+	struct agent other;
+	int go[2], done[2];
+	pthread_t t;
+	struct call call;
+	char ch;
+
+	CHECK_OK(fm_mutex_create(&c.m, MUTEX, 0, NULL));
+	CHECK_INT_EQ(pipe2(go, O_CLOEXEC), 0);
+	CHECK_INT_EQ(pipe2(done, O_CLOEXEC), 0);
+	c.rd = go[0];
+	c.wr = done[1];
+	call = (struct call){ lock_close_and_wait, &c, 0 };
+	CHECK_INT_EQ(pthread_create(&t, NULL, call_main, &call), 0);
+	CHECK_INT_EQ(read(done[0], &ch, 1), 1);
+
+	agent_start(&other);
+	CHECK_STR_EQ(agent_ask(&other, "open_mutex %s", MUTEX), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&other, "trylock"), "EBUSY");
+	CHECK_STR_EQ(agent_ask(&other, "lock 50"), "ETIMEDOUT");
+	CHECK_INT_EQ(query(c.m).signaled, 0);
+	close(go[1]);
+	CHECK_INT_EQ(pthread_join(t, NULL), 0);
+	CHECK_OK(call.result);
+	CHECK_STR_EQ(agent_ask(&other, "lock -1"), "FM_ABANDONED");
+	CHECK_STR_EQ(agent_ask(&other, "unlock"), "SUCCESS");
+	agent_stop(&other);
+	close(go[0]);
+	close(done[0]);
+	close(done[1]);
+	fm_mutex_close(c.m);
+}
+
+/*
+ * Several waiters of the wait path (fm_wait_any) sleep on one mutex; as
+ * each takes it and unlocks it, the next must be woken.  A waiter that
+ * takes the mutex after sleeping must leave FUTEX_WAITERS set, as glibc's
+ * own waiters do, or the unlock that follows wakes nobody.
+ */
+static void mutex_waiters_each_woken(int kind)
+{
+	struct waiter w[3];
+	fm_event *never;
+	fm_mutex *m;
+	int n = 3;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 1, NULL));
+	CHECK_OK(fm_event_create(&never, NULL, 0, NULL));
+	for (int i = 0; i < n; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].objects[0] = m;
+		w[i].objects[1] = never;
+		/* kind 0: one object (futex_wait); 1: two (futex_waitv); 2: the
+		 * last waiter is a plain fm_mutex_lock (glibc's own wait). */
+		w[i].count = kind == 1 ? 2 : kind == 2 && i == n - 1 ? 0 : 1;
+		w[i].unlock = true;
+		w[i].timeout = LONG_WAIT;
+		CHECK_INT_EQ(pthread_create(&w[i].thread, NULL, waiter_main, &w[i]), 0);
+		wait_asleep(getpid(), waiter_tid(&w[i]), mutex_contended, m);
+	}
+	CHECK_OK(fm_mutex_unlock(m));
+	for (int i = 0; i < n; i++) {
+		CHECK_RC(waiter_join(&w[i]), 0);
+		CHECK_INT_EQ(w[i].index, 0);
+		CHECK_OK(w[i].unlocked);
+	}
+	expect_free(m);
+	fm_event_close(never);
+	fm_mutex_close(m);
+}
+
+static void mutex_wait_any_waiters_each_woken(void)
+{
+	mutex_waiters_each_woken(0);
+}
+
+static void mutex_waitv_waiters_each_woken(void)
+{
+	mutex_waiters_each_woken(1);
+}
+
+static void mutex_mixed_waiters_each_woken(void)
+{
+	mutex_waiters_each_woken(2);
+}
+
+/* ------------------------------------------------------------------------
+ * The cases
+ * ------------------------------------------------------------------------ */
+
+static const struct test_case cases[] = {
+	TEST_CASE(mutex_create_existing),
+	TEST_CASE(mutex_timeout_across_processes),
+	TEST_CASE(mutex_recursion),
+	TEST_CASE(mutex_ownership_per_thread),
+	TEST_CASE(mutex_abandoned_by_exit),
+	TEST_CASE(mutex_abandoned_by_kill_with_waiters),
+	TEST_CASE(mutex_abandoned_by_thread),
+	TEST_CASE(mutex_abandoned_in_waits),
+	TEST_CASE(mutex_close_while_owned),
+	TEST_CASE(mutex_wait_any_waiters_each_woken),
+	TEST_CASE(mutex_waitv_waiters_each_woken),
+	TEST_CASE(mutex_mixed_waiters_each_woken),
+};
+
+static const struct test_helper helpers[] = {
+	{ "agent", agent_main },
+};
+
+int main(int argc, char **argv)
+{
+	return test_main(argc, argv, cases, TEST_COUNT(cases), helpers, TEST_COUNT(helpers));
+}
