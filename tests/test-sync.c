@@ -329,7 +329,7 @@ static pid_t waiter_tid(struct waiter *w)
 }
 
 /* Starts n waiters on an event or semaphore and waits until all sleep. */
-__attribute__((unused)) static void waiters_asleep(struct waiter *w, int n, fm_sync *o, uint64_t timeout)
+static void waiters_asleep(struct waiter *w, int n, fm_sync *o, uint64_t timeout)
 {
 	struct armed a = { o, 0 };
 
@@ -402,7 +402,7 @@ static void expect_owned_by_me(fm_sync *m, uint32_t recursion)
 	CHECK_INT_EQ(info.recursion, recursion);
 }
 
-__attribute__((unused)) static int signaled(fm_sync *o)
+static int signaled(fm_sync *o)
 {
 	return query(o).signaled;
 }
@@ -855,6 +855,322 @@ static void mutex_mixed_waiters_each_woken(void)
 }
 
 /* ------------------------------------------------------------------------
+ * Event
+ * ------------------------------------------------------------------------ */
+
+#define EVENT "Local\\event"
+
+static void event_auto_reset(void)
+{
+	fm_event *e, *again;
+	struct fm_sync_info info;
+
+	CHECK_OK(fm_event_create(&e, EVENT, 0, NULL));
+	info = query(e);
+	CHECK_INT_EQ(info.type, FM_TYPE_EVENT);
+	CHECK_INT_EQ(info.manual_reset, 0);
+	CHECK_INT_EQ(info.signaled, 0);
+	CHECK_RC(fm_event_wait(e, 0), -ETIMEDOUT);
+	CHECK_RC(fm_event_wait(e, 10 * MS), -ETIMEDOUT);
+	CHECK_OK(fm_event_set(e));
+	CHECK_INT_EQ(signaled(e), 1);
+	CHECK_OK(fm_event_wait(e, 0)); /* one wait takes it */
+	CHECK_INT_EQ(signaled(e), 0);
+	CHECK_RC(fm_event_wait(e, 0), -ETIMEDOUT);
+	/* Set twice with nobody waiting is set once. */
+	CHECK_OK(fm_event_set(e));
+	CHECK_OK(fm_event_set(e));
+	CHECK_OK(fm_sync_wait(e, 0));
+	CHECK_RC(fm_sync_wait(e, 0), -ETIMEDOUT);
+	/* Reset unsignals; flags of a second create are ignored. */
+	CHECK_OK(fm_event_set(e));
+	CHECK_OK(fm_event_reset(e));
+	CHECK_RC(fm_event_wait(e, 0), -ETIMEDOUT);
+	CHECK_RC(fm_event_create(&again, EVENT, FM_EVENT_MANUAL_RESET | FM_EVENT_SIGNALED, NULL),
+		 FM_EXISTED);
+	info = query(again);
+	CHECK_INT_EQ(info.manual_reset, 0);
+	CHECK_INT_EQ(info.signaled, 0);
+	fm_event_close(again);
+	fm_event_close(e);
+}
+
+static void event_initial_state_and_flags(void)
+{
+	fm_event *e;
+	struct fm_sync_info info;
+
+	CHECK_OK(fm_event_create(&e, NULL, FM_EVENT_SIGNALED, NULL));
+	CHECK_INT_EQ(signaled(e), 1);
+	CHECK_OK(fm_event_wait(e, 0));
+	CHECK_RC(fm_event_wait(e, 0), -ETIMEDOUT);
+	fm_event_close(e);
+	CHECK_OK(fm_event_create(&e, NULL, FM_EVENT_SIGNALED | FM_EVENT_MANUAL_RESET, NULL));
+	info = query(e);
+	CHECK_INT_EQ(info.manual_reset, 1);
+	CHECK_INT_EQ(info.signaled, 1);
+	fm_event_close(e);
+	CHECK_FAIL(fm_event_create(&e, EVENT, 1u << 2, NULL), -EINVAL, "fm_event_create", EVENT);
+	CHECK_RC(fm_event_create(&e, NULL, ~0u, NULL), -EINVAL);
+	CHECK_INT_EQ(test_store_count(), 0);
+}
+
+/*
+ * Eight waiters sleep on an auto-reset event; eight sets back to back
+ * release each exactly once, and leave nothing for a ninth.
+ */
+static void event_auto_eight_threads(void)
+{
+	struct waiter w[8];
+	fm_event *e;
+
+	CHECK_OK(fm_event_create(&e, EVENT, 0, NULL));
+	waiters_asleep(w, 8, e, LONG_WAIT);
+	for (int i = 0; i < 8; i++)
+		CHECK_OK(fm_event_set(e));
+	for (int i = 0; i < 8; i++)
+		CHECK_RC(waiter_join(&w[i]), 0);
+	CHECK_INT_EQ(signaled(e), 0);
+	CHECK_RC(fm_event_wait(e, 0), -ETIMEDOUT);
+	fm_event_close(e);
+}
+
+/* Starts n agents that open name (of kind "event" or "semaphore") and
+ * wait on it; returns once all of them sleep in the wait. */
+static void agents_waiting(struct agent *a, int n, fm_sync *o, const char *kind,
+			   const char *name)
+{
+	struct armed armed = { o, 0 };
+
+	for (int i = 0; i < n; i++) {
+		agent_start(&a[i]);
+		CHECK_STR_EQ(agent_ask(&a[i], "open_%s %s", kind, name), "SUCCESS");
+		agent_send(&a[i], "wait -1");
+		armed.want = (uint32_t)i + 1;
+		wait_asleep(a[i].pid, agent_tid(&a[i]), enough_armed, &armed);
+	}
+}
+
+/* Collects n answers (each must be SUCCESS) from the agents still pending. */
+static void agents_released(struct agent *a, bool *pending, int total, int n)
+{
+	char line[256];
+
+	for (int k = 0; k < n; k++) {
+		int i = first_answer(a, pending, total, line, sizeof(line));
+
+		CHECK_STR_EQ(line, "SUCCESS");
+		pending[i] = false;
+	}
+}
+
+static void event_auto_eight_processes(void)
+{
+	struct agent a[8];
+	bool pending[8];
+	fm_event *e;
+
+	CHECK_OK(fm_event_create(&e, EVENT, 0, NULL));
+	agents_waiting(a, 8, e, "event", EVENT);
+	for (int i = 0; i < 8; i++) {
+		CHECK_OK(fm_event_set(e));
+		pending[i] = true;
+	}
+	agents_released(a, pending, 8, 8);
+	CHECK_INT_EQ(signaled(e), 0);
+	CHECK_RC(fm_event_wait(e, 0), -ETIMEDOUT);
+	for (int i = 0; i < 8; i++)
+		agent_stop(&a[i]);
+	fm_event_close(e);
+}
+
+static void event_manual_reset(void)
+{
+	struct waiter w[4];
+	fm_event *e;
+	struct agent other;
+
+	CHECK_OK(fm_event_create(&e, EVENT, FM_EVENT_MANUAL_RESET, NULL));
+	CHECK_RC(fm_event_wait(e, 0), -ETIMEDOUT);
+	waiters_asleep(w, 4, e, LONG_WAIT);
+	agent_start(&other);
+	CHECK_STR_EQ(agent_ask(&other, "open_event %s", EVENT), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&other, "set"), "SUCCESS");
+	for (int i = 0; i < 4; i++)
+		CHECK_RC(waiter_join(&w[i]), 0);
+	/* It stays signalled, for every later wait, until reset. */
+	for (int i = 0; i < 3; i++)
+		CHECK_OK(fm_event_wait(e, 0));
+	CHECK_STR_EQ(agent_ask(&other, "wait 0"), "SUCCESS");
+	CHECK_INT_EQ(signaled(e), 1);
+	CHECK_OK(fm_event_reset(e));
+	CHECK_RC(fm_event_wait(e, 0), -ETIMEDOUT);
+	CHECK_STR_EQ(agent_ask(&other, "wait 0"), "ETIMEDOUT");
+	agent_stop(&other);
+	fm_event_close(e);
+}
+
+/* A manual pulse releases every current waiter and leaves it unsignalled. */
+static void event_pulse_manual(void)
+{
+	struct waiter w[3];
+	fm_event *e;
+
+	CHECK_OK(fm_event_create(&e, NULL, FM_EVENT_MANUAL_RESET, NULL));
+	CHECK_OK(fm_event_pulse(e)); /* nobody waits: nothing happens */
+	CHECK_RC(fm_event_wait(e, 0), -ETIMEDOUT);
+	waiters_asleep(w, 3, e, LONG_WAIT);
+	CHECK_OK(fm_event_pulse(e));
+	for (int i = 0; i < 3; i++)
+		CHECK_RC(waiter_join(&w[i]), 0);
+	CHECK_INT_EQ(signaled(e), 0);
+	CHECK_RC(fm_event_wait(e, 0), -ETIMEDOUT);
+	/* A pulse of a set manual event resets it. */
+	CHECK_OK(fm_event_set(e));
+	CHECK_OK(fm_event_pulse(e));
+	CHECK_INT_EQ(signaled(e), 0);
+	fm_event_close(e);
+}
+
+/*
+ * An auto pulse releases one waiter of two, and leaves the event
+ * unsignalled; the other is released by the next set, which it consumes.
+ * Had the pulse released both, that set would be left signalled.
+ */
+static void event_pulse_auto(void)
+{
+	struct waiter w[2];
+	fm_event *e;
+	int done;
+
+	CHECK_OK(fm_event_create(&e, NULL, 0, NULL));
+	CHECK_OK(fm_event_pulse(e)); /* no waiter: stays unsignalled */
+	CHECK_INT_EQ(signaled(e), 0);
+	CHECK_OK(fm_event_set(e));
+	CHECK_OK(fm_event_pulse(e)); /* signalled, no waiter: reset */
+	CHECK_INT_EQ(signaled(e), 0);
+	CHECK_RC(fm_event_wait(e, 0), -ETIMEDOUT);
+
+	waiters_asleep(w, 2, e, LONG_WAIT);
+	CHECK_OK(fm_event_pulse(e));
+	/* Exactly one returns: whichever it is, join it first. */
+	for (done = -1; done < 0; pause_ms(1))
+		for (int i = 0; i < 2 && done < 0; i++)
+			if (pthread_tryjoin_np(w[i].thread, NULL) == 0)
+				done = i;
+	CHECK_OK(w[done].result);
+	CHECK_INT_EQ(signaled(e), 0);
+	CHECK_RC(fm_event_wait(e, 0), -ETIMEDOUT);
+	CHECK_OK(fm_event_set(e));
+	CHECK_RC(waiter_join(&w[1 - done]), 0);
+	CHECK_INT_EQ(signaled(e), 0);
+	fm_event_close(e);
+}
+
+static int wait_forever(void *e)
+{
+	return fm_event_wait(e, FM_INFINITE);
+}
+
+/* FM_INFINITE waits until the set, in another thread. */
+static void event_wait_infinite(void)
+{
+	struct waiter w;
+	fm_event *e;
+
+	CHECK_OK(fm_event_create(&e, NULL, 0, NULL));
+	waiters_asleep(&w, 1, e, FM_INFINITE);
+	CHECK_OK(fm_event_set(e));
+	CHECK_RC(waiter_join(&w), 0);
+	CHECK_OK(fm_event_set(e));
+	CHECK_OK(on_thread(wait_forever, e)); /* already set: returns at once */
+	CHECK_INT_EQ(signaled(e), 0);
+	fm_event_close(e);
+}
+
+/* ------------------------------------------------------------------------
+ * Semaphore
+ * ------------------------------------------------------------------------ */
+
+#define SEM "Local\\semaphore"
+
+static void semaphore_counts(void)
+{
+	fm_semaphore *s, *again;
+	struct fm_sync_info info;
+	uint32_t prev = 99;
+
+	CHECK_FAIL(fm_semaphore_create(&s, SEM, 3, 2, NULL), -EINVAL, "fm_semaphore_create", SEM);
+	CHECK_RC(fm_semaphore_create(&s, SEM, 0, 0, NULL), -EINVAL);
+	CHECK_RC(fm_semaphore_create(&s, SEM, 0, (uint32_t)INT32_MAX + 1, NULL), -EINVAL);
+	CHECK_RC(fm_semaphore_create(&s, SEM, UINT32_MAX, UINT32_MAX, NULL), -EINVAL);
+	CHECK_INT_EQ(test_store_count(), 0);
+	CHECK_OK(fm_semaphore_create(&s, NULL, INT32_MAX, INT32_MAX, NULL));
+	CHECK_RC(fm_semaphore_release(s, 1, &prev), -EOVERFLOW);
+	CHECK_INT_EQ(prev, 99); /* written only on success */
+	fm_semaphore_close(s);
+
+	CHECK_OK(fm_semaphore_create(&s, SEM, 1, 3, NULL));
+	info = query(s);
+	CHECK_INT_EQ(info.type, FM_TYPE_SEMAPHORE);
+	CHECK_INT_EQ(info.count, 1);
+	CHECK_INT_EQ(info.maximum, 3);
+	CHECK_INT_EQ(info.signaled, 1);
+	CHECK_RC(fm_semaphore_create(&again, SEM, 0, 9, NULL), FM_EXISTED);
+	CHECK_INT_EQ(query(again).maximum, 3);
+	CHECK_INT_EQ(query(again).count, 1);
+
+	CHECK_OK(fm_semaphore_release(s, 1, &prev));
+	CHECK_INT_EQ(prev, 1);
+	CHECK_OK(fm_semaphore_release(again, 1, NULL));
+	CHECK_INT_EQ(sem_count(s), 3);
+	CHECK_FAIL(fm_semaphore_release(s, 1, &prev), -EOVERFLOW, "fm_semaphore_release", SEM);
+	CHECK_INT_EQ(sem_count(s), 3);
+	CHECK_OK(fm_semaphore_wait(s, 0));
+	CHECK_RC(fm_semaphore_release(s, 2, &prev), -EOVERFLOW);
+	CHECK_RC(fm_semaphore_release(s, UINT32_MAX, &prev), -EOVERFLOW);
+	CHECK_INT_EQ(sem_count(s), 2);
+	CHECK_FAIL(fm_semaphore_release(s, 0, &prev), -EINVAL, "fm_semaphore_release", SEM);
+	CHECK_INT_EQ(sem_count(s), 2);
+	CHECK_OK(fm_semaphore_wait(s, 0));
+	CHECK_OK(fm_sync_wait(again, 10 * MS));
+	CHECK_INT_EQ(sem_count(s), 0);
+	CHECK_INT_EQ(query(s).signaled, 0);
+	CHECK_RC(fm_semaphore_wait(s, 0), -ETIMEDOUT);
+	CHECK_RC(fm_semaphore_wait(s, 10 * MS), -ETIMEDOUT);
+	CHECK_OK(fm_semaphore_release(s, 3, &prev));
+	CHECK_INT_EQ(prev, 0);
+	fm_semaphore_close(again);
+	fm_semaphore_close(s);
+}
+
+/* A release of n wakes n waiters in other processes, no more. */
+static void semaphore_release_wakes_processes(void)
+{
+	struct agent a[3], releaser;
+	bool pending[3] = { true, true, true };
+	fm_semaphore *s;
+
+	CHECK_OK(fm_semaphore_create(&s, SEM, 0, 5, NULL));
+	agents_waiting(a, 3, s, "semaphore", SEM);
+	agent_start(&releaser);
+	CHECK_STR_EQ(agent_ask(&releaser, "open_semaphore %s", SEM), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&releaser, "release 2"), "SUCCESS 0");
+	agents_released(a, pending, 3, 2);
+	CHECK_INT_EQ(sem_count(s), 0); /* the third still waits: nothing left */
+	CHECK_OK(fm_semaphore_release(s, 1, NULL));
+	agents_released(a, pending, 3, 1);
+	CHECK_INT_EQ(sem_count(s), 0);
+	CHECK_STR_EQ(agent_ask(&releaser, "release 5"), "SUCCESS 0");
+	CHECK_STR_EQ(agent_ask(&releaser, "release 1"), "EOVERFLOW 0");
+	CHECK_INT_EQ(sem_count(s), 5);
+	for (int i = 0; i < 3; i++)
+		agent_stop(&a[i]);
+	agent_stop(&releaser);
+	fm_semaphore_close(s);
+}
+
+/* ------------------------------------------------------------------------
  * The cases
  * ------------------------------------------------------------------------ */
 
@@ -871,6 +1187,16 @@ static const struct test_case cases[] = {
 	TEST_CASE(mutex_wait_any_waiters_each_woken),
 	TEST_CASE(mutex_waitv_waiters_each_woken),
 	TEST_CASE(mutex_mixed_waiters_each_woken),
+	TEST_CASE(event_auto_reset),
+	TEST_CASE(event_initial_state_and_flags),
+	TEST_CASE(event_auto_eight_threads),
+	TEST_CASE(event_auto_eight_processes),
+	TEST_CASE(event_manual_reset),
+	TEST_CASE(event_pulse_manual),
+	TEST_CASE(event_pulse_auto),
+	TEST_CASE(event_wait_infinite),
+	TEST_CASE(semaphore_counts),
+	TEST_CASE(semaphore_release_wakes_processes),
 };
 
 static const struct test_helper helpers[] = {
