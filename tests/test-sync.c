@@ -230,6 +230,18 @@ static int agent_open(const char *what, char *arg)
 	return -ENOSYS;
 }
 
+/* "PID TID": sets the event once that thread sleeps, waiting on it. */
+static int set_when_asleep(char *arg)
+{
+	struct armed armed = { agent_obj, 1 };
+	char *tid = arg ? strchr(arg, ' ') : NULL;
+
+	if (!tid)
+		return -EINVAL;
+	wait_asleep(atoi(arg), atoi(tid + 1), enough_armed, &armed);
+	return fm_event_set(agent_obj);
+}
+
 static void agent_do(char *line)
 {
 	char *arg = strchr(line, ' ');
@@ -250,6 +262,8 @@ static void agent_do(char *line)
 		r = fm_sync_wait(agent_obj, timeout_arg(arg));
 	else if (strcmp(line, "set") == 0)
 		r = fm_event_set(agent_obj);
+	else if (strcmp(line, "set_when_asleep") == 0)
+		r = set_when_asleep(arg);
 	else if (strcmp(line, "release") == 0) {
 		r = fm_semaphore_release(agent_obj, (uint32_t)atoi(arg ? arg : "1"), &prev);
 		test_say("%s %u", fm_errname(r), prev);
@@ -1171,6 +1185,214 @@ static void semaphore_release_wakes_processes(void)
 }
 
 /* ------------------------------------------------------------------------
+ * Waits over several objects
+ * ------------------------------------------------------------------------ */
+
+/* Wait-any takes the lowest signalled object, and only that one. */
+static void wait_any_lowest_index(void)
+{
+	fm_event *never, *e;
+	fm_semaphore *s;
+	fm_mutex *m;
+	fm_sync *objs[4];
+	size_t index = 99;
+
+	CHECK_OK(fm_event_create(&never, NULL, 0, NULL));
+	CHECK_OK(fm_semaphore_create(&s, NULL, 2, 2, NULL));
+	CHECK_OK(fm_event_create(&e, NULL, FM_EVENT_SIGNALED, NULL));
+	CHECK_OK(fm_mutex_create(&m, NULL, 0, NULL));
+	objs[0] = never;
+	objs[1] = s;
+	objs[2] = e;
+	objs[3] = m;
+	for (int round = 0; round < 2; round++) {
+		CHECK_OK(fm_wait_any(objs, 4, 0, &index));
+		CHECK_INT_EQ(index, 1);
+		CHECK_INT_EQ(sem_count(s), 1 - round);
+		CHECK_INT_EQ(signaled(e), 1);
+		expect_free(m);
+	}
+	CHECK_OK(fm_wait_any(objs, 4, LONG_WAIT, &index));
+	CHECK_INT_EQ(index, 2);
+	CHECK_INT_EQ(signaled(e), 0);
+	expect_free(m);
+	CHECK_OK(fm_wait_any(objs, 4, FM_INFINITE, &index));
+	CHECK_INT_EQ(index, 3);
+	expect_owned_by_me(m, 1);
+	/* Owned by us: recursion, so the mutex is still available to us. */
+	CHECK_OK(fm_wait_any(objs, 4, 0, NULL));
+	expect_owned_by_me(m, 2);
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_RC(fm_wait_any(objs, 1, 0, &index), -ETIMEDOUT);
+	CHECK_RC(fm_wait_any(objs, 3, 10 * MS, &index), -ETIMEDOUT);
+	/* Duplicates are fine for wait-any. */
+	objs[1] = m;
+	objs[2] = m;
+	CHECK_OK(fm_wait_any(objs, 3, 0, &index));
+	CHECK_INT_EQ(index, 1);
+	CHECK_OK(fm_mutex_unlock(m));
+	fm_mutex_close(m);
+	fm_event_close(e);
+	fm_semaphore_close(s);
+	fm_event_close(never);
+}
+
+/* Wait-all that cannot take everything takes nothing, also on timeout;
+ * when it can, it takes all: the mutex owned, the count decremented, the
+ * auto event reset. */
+static void wait_all_all_or_nothing(void)
+{
+	fm_event *e, *gate;
+	fm_semaphore *s;
+	fm_mutex *m;
+	fm_sync *objs[4];
+	size_t index = 99;
+
+	CHECK_OK(fm_mutex_create(&m, NULL, 0, NULL));
+	CHECK_OK(fm_semaphore_create(&s, NULL, 1, 3, NULL));
+	CHECK_OK(fm_event_create(&e, NULL, FM_EVENT_SIGNALED, NULL));
+	CHECK_OK(fm_event_create(&gate, NULL, FM_EVENT_MANUAL_RESET, NULL));
+	objs[0] = m;
+	objs[1] = s;
+	objs[2] = e;
+	objs[3] = gate;
+	CHECK_RC(fm_wait_all(objs, 4, 0, &index), -ETIMEDOUT);
+	CHECK_RC(fm_wait_all(objs, 4, 20 * MS, &index), -ETIMEDOUT);
+	expect_free(m);
+	CHECK_INT_EQ(sem_count(s), 1);
+	CHECK_INT_EQ(signaled(e), 1);
+
+	CHECK_OK(fm_wait_all(objs, 3, 0, &index));
+	CHECK_INT_EQ(index, 0);
+	expect_owned_by_me(m, 1);
+	CHECK_INT_EQ(sem_count(s), 0);
+	CHECK_INT_EQ(signaled(e), 0);
+	CHECK_OK(fm_mutex_unlock(m));
+
+	/* A manual event is left set by a wait-all. */
+	CHECK_OK(fm_event_set(e));
+	CHECK_OK(fm_semaphore_release(s, 1, NULL));
+	CHECK_OK(fm_event_set(gate));
+	CHECK_OK(fm_wait_all(objs, 4, FM_INFINITE, NULL));
+	CHECK_INT_EQ(signaled(gate), 1);
+	CHECK_INT_EQ(signaled(e), 0);
+	CHECK_OK(fm_mutex_unlock(m));
+	fm_event_close(gate);
+	fm_event_close(e);
+	fm_semaphore_close(s);
+	fm_mutex_close(m);
+}
+
+static void wait_all_refuses_duplicates(void)
+{
+	fm_event *e, *dup, *named, *opened, *other;
+	fm_sync *objs[3];
+	size_t index = 99;
+
+	CHECK_OK(fm_event_create(&e, NULL, FM_EVENT_MANUAL_RESET | FM_EVENT_SIGNALED, NULL));
+	CHECK_OK(fm_sync_dup(&dup, e));
+	CHECK_OK(fm_event_create(&other, NULL, FM_EVENT_MANUAL_RESET | FM_EVENT_SIGNALED, NULL));
+	objs[0] = e;
+	objs[1] = other;
+	objs[2] = e;
+	CHECK_FAIL(fm_wait_all(objs, 3, 0, &index), -EINVAL, "fm_wait_all", NULL);
+	objs[2] = dup;
+	CHECK_RC(fm_wait_all(objs, 3, 0, &index), -EINVAL);
+	CHECK_OK(fm_wait_all(objs, 2, 0, &index));
+	CHECK_OK(fm_wait_any(objs, 3, 0, &index));
+	CHECK_INT_EQ(index, 0);
+
+	CHECK_OK(fm_event_create(&named, EVENT, 0, NULL));
+	CHECK_OK(fm_event_open(&opened, EVENT));
+	objs[0] = named;
+	objs[1] = opened;
+	CHECK_RC(fm_wait_all(objs, 2, 0, &index), -EINVAL);
+	CHECK_OK(fm_event_set(opened));
+	CHECK_OK(fm_wait_any(objs, 2, 0, &index));
+	CHECK_INT_EQ(index, 0);
+	fm_event_close(opened);
+	fm_event_close(named);
+	fm_event_close(other);
+	fm_event_close(dup);
+	fm_event_close(e);
+}
+
+static void wait_bad_arguments(void)
+{
+	fm_sync *objs[FM_WAIT_MAX + 1];
+	fm_section *section;
+	fm_event *e;
+	size_t index = 99;
+
+	CHECK_OK(fm_event_create(&e, NULL, FM_EVENT_SIGNALED | FM_EVENT_MANUAL_RESET, NULL));
+	for (int i = 0; i <= FM_WAIT_MAX; i++)
+		objs[i] = e;
+	CHECK_OK(fm_wait_any(objs, FM_WAIT_MAX, 0, &index));
+	index = 99;
+	CHECK_FAIL(fm_wait_any(objs, 0, 0, &index), -EINVAL, "fm_wait_any", NULL);
+	CHECK_FAIL(fm_wait_any(objs, FM_WAIT_MAX + 1, 0, &index), -EINVAL, "fm_wait_any", NULL);
+	CHECK_FAIL(fm_wait_all(objs, 0, 0, &index), -EINVAL, "fm_wait_all", NULL);
+	CHECK_RC(fm_wait_all(objs, FM_WAIT_MAX + 1, 0, &index), -EINVAL);
+	CHECK_RC(fm_wait_any(NULL, 1, 0, &index), -EINVAL);
+	CHECK_RC(fm_wait_all(NULL, 1, 0, &index), -EINVAL);
+	objs[1] = NULL;
+	CHECK_RC(fm_wait_any(objs, 2, 0, &index), -EINVAL);
+	CHECK_RC(fm_wait_all(objs, 2, 0, &index), -EINVAL);
+	CHECK_INT_EQ(index, 99); /* written only on success */
+
+	/* A section is not a sync object; its first word is a descriptor,
+	 * never the sync magic. */
+	CHECK_OK(fm_section_create(&section, NULL, 64, NULL));
+	objs[1] = (fm_sync *)section;
+	CHECK_FAIL(fm_wait_any(objs, 2, 0, &index), FM_ETYPE, "fm_wait_any", NULL);
+	CHECK_RC(fm_wait_all(objs, 2, 0, &index), FM_ETYPE);
+	CHECK_RC(fm_sync_wait((fm_sync *)section, 0), FM_ETYPE);
+	CHECK_RC(fm_event_set((fm_sync *)section), FM_ETYPE);
+	CHECK_RC(fm_sync_type((fm_sync *)section), -EINVAL);
+	CHECK(fm_sync_name((fm_sync *)section) == NULL);
+	fm_sync_close((fm_sync *)section); /* ignored */
+	CHECK_INT_EQ(fm_section_size(section), 64);
+	fm_section_close(section);
+	fm_event_close(e);
+}
+
+/* The main process waits on 64 events; a helper sets the last one once it
+ * sees the main thread asleep. */
+static void wait_any_64_across_processes(void)
+{
+	fm_sync *objs[FM_WAIT_MAX];
+	struct agent setter;
+	char name[64];
+	size_t index = 99;
+
+	for (int i = 0; i < FM_WAIT_MAX; i++) {
+		snprintf(name, sizeof(name), "Local\\ev%d", i);
+		CHECK_OK(fm_event_create(&objs[i], name, 0, NULL));
+	}
+	agent_start(&setter);
+	CHECK_STR_EQ(agent_ask(&setter, "open_event %s", name), "SUCCESS");
+	agent_send(&setter, "set_when_asleep %d %d", (int)getpid(), (int)gettid());
+	CHECK_OK(fm_wait_any(objs, FM_WAIT_MAX, LONG_WAIT, &index));
+	CHECK_INT_EQ(index, FM_WAIT_MAX - 1);
+	CHECK_STR_EQ(agent_answer(&setter), "SUCCESS");
+	for (int i = 0; i < FM_WAIT_MAX; i++)
+		CHECK_INT_EQ(signaled(objs[i]), 0);
+
+	/* And wait-all, which the helper completes. */
+	for (int i = 0; i < FM_WAIT_MAX - 1; i++)
+		CHECK_OK(fm_event_set(objs[i]));
+	agent_send(&setter, "set_when_asleep %d %d", (int)getpid(), (int)gettid());
+	CHECK_OK(fm_wait_all(objs, FM_WAIT_MAX, LONG_WAIT, &index));
+	CHECK_STR_EQ(agent_answer(&setter), "SUCCESS");
+	for (int i = 0; i < FM_WAIT_MAX; i++)
+		CHECK_INT_EQ(signaled(objs[i]), 0);
+	agent_stop(&setter);
+	for (int i = 0; i < FM_WAIT_MAX; i++)
+		fm_event_close(objs[i]);
+}
+
+/* ------------------------------------------------------------------------
  * The cases
  * ------------------------------------------------------------------------ */
 
@@ -1197,6 +1419,11 @@ static const struct test_case cases[] = {
 	TEST_CASE(event_wait_infinite),
 	TEST_CASE(semaphore_counts),
 	TEST_CASE(semaphore_release_wakes_processes),
+	TEST_CASE(wait_any_lowest_index),
+	TEST_CASE(wait_all_all_or_nothing),
+	TEST_CASE(wait_all_refuses_duplicates),
+	TEST_CASE(wait_bad_arguments),
+	TEST_CASE(wait_any_64_across_processes),
 };
 
 static const struct test_helper helpers[] = {
