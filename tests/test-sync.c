@@ -435,7 +435,7 @@ static const char *store_file(const char *ns_dir, const char *file)
 	return path;
 }
 
-__attribute__((unused)) static const char *local_file(const char *file)
+static const char *local_file(const char *file)
 {
 	char dir[32];
 
@@ -1393,6 +1393,365 @@ static void wait_any_64_across_processes(void)
 }
 
 /* ------------------------------------------------------------------------
+ * The namespace, handles, descriptors, modes
+ * ------------------------------------------------------------------------ */
+
+enum { K_SECTION, K_MUTEX, K_EVENT, K_SEMAPHORE, KINDS };
+static const char *const kind_name[KINDS] = { "section", "mutex", "event", "semaphore" };
+
+/* Creates (or opens) name as kind k; closes what it got. */
+static int make_kind(int k, const char *name, bool create)
+{
+	fm_section *section = NULL;
+	fm_sync *o = NULL;
+	int r;
+
+	switch (k) {
+	case K_SECTION:
+		r = create ? fm_section_create(&section, name, 64, NULL)
+			   : fm_section_open(&section, name, FM_READ);
+		break;
+	case K_MUTEX:
+		r = create ? fm_mutex_create(&o, name, 0, NULL) : fm_mutex_open(&o, name);
+		break;
+	case K_EVENT:
+		r = create ? fm_event_create(&o, name, 0, NULL) : fm_event_open(&o, name);
+		break;
+	default:
+		r = create ? fm_semaphore_create(&o, name, 0, 1, NULL) : fm_semaphore_open(&o, name);
+		break;
+	}
+	if (r >= 0) {
+		fm_section_close(section);
+		fm_sync_close(o);
+	}
+	return r;
+}
+
+/* Every kind against every other: FM_ETYPE for create and open. */
+static void namespace_types(void)
+{
+	fm_section *section;
+	fm_sync *held[KINDS];
+	char name[64];
+
+	CHECK_OK(fm_section_create(&section, "Local\\section", 64, NULL));
+	CHECK_OK(fm_mutex_create(&held[K_MUTEX], "Local\\mutex", 0, NULL));
+	CHECK_OK(fm_event_create(&held[K_EVENT], "Local\\event", 0, NULL));
+	CHECK_OK(fm_semaphore_create(&held[K_SEMAPHORE], "Local\\semaphore", 0, 1, NULL));
+	for (int have = 0; have < KINDS; have++)
+		for (int want = 0; want < KINDS; want++) {
+			snprintf(name, sizeof(name), "Local\\%s", kind_name[have]);
+			if (want == have) {
+				CHECK_RC(make_kind(want, name, true), FM_EXISTED);
+				CHECK_OK(make_kind(want, name, false));
+				continue;
+			}
+			if (make_kind(want, name, true) != FM_ETYPE ||
+			    make_kind(want, name, false) != FM_ETYPE)
+				FAIL("a %s named %s: %s create/open gave %s, %s", kind_name[have],
+				     name, kind_name[want], fm_errname(make_kind(want, name, true)),
+				     fm_errname(make_kind(want, name, false)));
+			CHECK(strstr(fm_last_error_message(), name) != NULL);
+		}
+	/* The wrong kind's calls on a handle. */
+	CHECK_FAIL(fm_event_set(held[K_MUTEX]), FM_ETYPE, "fm_event_set", "Local\\mutex");
+	CHECK_RC(fm_event_reset(held[K_SEMAPHORE]), FM_ETYPE);
+	CHECK_RC(fm_event_pulse(held[K_MUTEX]), FM_ETYPE);
+	CHECK_RC(fm_event_wait(held[K_SEMAPHORE], 0), FM_ETYPE);
+	CHECK_FAIL(fm_mutex_lock(held[K_EVENT], 0), FM_ETYPE, "fm_mutex_lock", "Local\\event");
+	CHECK_RC(fm_mutex_trylock(held[K_SEMAPHORE]), FM_ETYPE);
+	CHECK_RC(fm_mutex_unlock(held[K_EVENT]), FM_ETYPE);
+	CHECK_RC(fm_semaphore_release(held[K_MUTEX], 1, NULL), FM_ETYPE);
+	CHECK_RC(fm_semaphore_wait(held[K_EVENT], 0), FM_ETYPE);
+	for (int k = K_MUTEX; k < KINDS; k++)
+		fm_sync_close(held[k]);
+	fm_section_close(section);
+	CHECK_INT_EQ(test_store_count(), 0);
+}
+
+/* Names go with their last handle: closed, or its process killed. */
+static void namespace_lifetime(void)
+{
+	struct agent holder;
+	fm_sync *o, *d;
+
+	CHECK_FAIL(fm_mutex_open(&o, "Local\\missing"), -ENOENT, "fm_mutex_open", "Local\\missing");
+	CHECK_RC(fm_event_open(&o, "missing"), -ENOENT);
+	CHECK_RC(fm_semaphore_open(&o, "Global\\missing"), -ENOENT);
+
+	CHECK_OK(fm_semaphore_create(&o, SEM, 1, 1, NULL));
+	CHECK_OK(fm_sync_dup(&d, o));
+	fm_semaphore_close(o);
+	CHECK_INT_EQ(test_store_count(), 1);
+	CHECK_OK(fm_semaphore_wait(d, 0)); /* the same object */
+	fm_sync_close(d);
+	CHECK_INT_EQ(test_store_count(), 0);
+	CHECK_RC(fm_semaphore_open(&o, SEM), -ENOENT);
+
+	agent_start(&holder);
+	CHECK_STR_EQ(agent_ask(&holder, "create_mutex %s 1", MUTEX), "SUCCESS");
+	CHECK_OK(fm_mutex_open(&o, MUTEX));
+	fm_mutex_close(o);
+	CHECK(kill(holder.pid, SIGKILL) == 0);
+	agent_reap(&holder, 128 + SIGKILL);
+	CHECK_RC(fm_mutex_open(&o, MUTEX), -ENOENT);
+	CHECK_INT_EQ(test_store_count(), 0);
+	/* A new one is fresh: not owned, not abandoned. */
+	CHECK_OK(fm_mutex_create(&o, MUTEX, 0, NULL));
+	expect_free(o);
+	CHECK_INT_EQ(query(o).abandoned, 0);
+	fm_mutex_close(o);
+}
+
+/* Unnamed objects work, are never in the store, and dup shares them. */
+static void namespace_unnamed(void)
+{
+	fm_sync *m, *e, *s, *d;
+
+	CHECK_OK(fm_mutex_create(&m, NULL, 1, NULL));
+	CHECK_OK(fm_event_create(&e, NULL, 0, NULL));
+	CHECK_OK(fm_semaphore_create(&s, NULL, 0, 2, NULL));
+	CHECK_INT_EQ(test_store_count(), 0);
+	CHECK(fm_sync_name(m) == NULL && fm_sync_name(e) == NULL && fm_sync_name(s) == NULL);
+	expect_owned_by_me(m, 1);
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_OK(fm_sync_dup(&d, e));
+	CHECK_INT_EQ(fm_sync_type(d), FM_TYPE_EVENT);
+	CHECK_OK(fm_event_set(d));
+	fm_sync_close(d);
+	CHECK_OK(fm_event_wait(e, 0));
+	CHECK_OK(fm_sync_dup(&d, s));
+	CHECK_OK(fm_semaphore_release(d, 2, NULL));
+	CHECK_INT_EQ(sem_count(s), 2);
+	CHECK(fm_sync_fd(s) >= 0 && fm_sync_fd(d) >= 0 && fm_sync_fd(s) != fm_sync_fd(d));
+	fm_sync_close(d);
+	fm_sync_close(s);
+	fm_sync_close(e);
+	fm_sync_close(m);
+}
+
+/* Helper: adopts the descriptor argv[0], says what it got, and works it. */
+static int adopter(int argc, char **argv)
+{
+	fm_sync *o;
+	int r;
+
+	if (argc < 1)
+		return 2;
+	r = fm_sync_adopt(&o, atoi(argv[0]));
+	if (r < 0) {
+		test_say("adopt failed: %s", fm_last_error_message());
+		return 1;
+	}
+	test_say("type %d name %s", fm_sync_type(o), fm_sync_name(o) ? fm_sync_name(o) : "-");
+	if (fm_sync_type(o) == FM_TYPE_EVENT)
+		r = fm_event_set(o);
+	else if (fm_sync_type(o) == FM_TYPE_SEMAPHORE)
+		r = fm_semaphore_release(o, 2, NULL);
+	else
+		r = fm_mutex_lock(o, 0); /* and exit owning it */
+	test_say("%s", fm_errname(r));
+	fm_sync_close(o);
+	return 0;
+}
+
+/* Passes o's descriptor to an adopter across exec; returns its pid. */
+static pid_t pass_to_adopter(fm_sync *o, const char *expected)
+{
+	char arg[16], line[256];
+	int fd = fm_sync_fd(o), out;
+	pid_t pid;
+
+	CHECK(fd >= 0);
+	CHECK_INT_EQ(fcntl(fd, F_SETFD, 0), 0);
+	snprintf(arg, sizeof(arg), "%d", fd);
+	pid = test_spawn("adopter", &out, arg, NULL);
+	CHECK_INT_EQ(fcntl(fd, F_SETFD, FD_CLOEXEC), 0);
+	CHECK(test_read_line(out, line, sizeof(line)));
+	CHECK_STR_EQ(line, expected);
+	test_expect_line(out, "SUCCESS");
+	CHECK_INT_EQ(test_wait(pid), 0);
+	close(out);
+	return pid;
+}
+
+static void adopt_across_exec(void)
+{
+	fm_sync *e, *s, *m, *a;
+	fm_section *section;
+	char expected[64];
+	int fds[2], fd;
+
+	CHECK_OK(fm_event_create(&e, EVENT, 0, NULL));
+	snprintf(expected, sizeof(expected), "type %d name %s", FM_TYPE_EVENT, EVENT);
+	pass_to_adopter(e, expected);
+	CHECK_OK(fm_event_wait(e, 0));
+	CHECK_OK(fm_semaphore_create(&s, NULL, 0, 5, NULL));
+	snprintf(expected, sizeof(expected), "type %d name -", FM_TYPE_SEMAPHORE);
+	pass_to_adopter(s, expected);
+	CHECK_INT_EQ(sem_count(s), 2);
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	snprintf(expected, sizeof(expected), "type %d name %s", FM_TYPE_MUTEX, MUTEX);
+	pass_to_adopter(m, expected);
+	CHECK_RC(fm_mutex_lock(m, LONG_WAIT), FM_ABANDONED);
+	CHECK_OK(fm_mutex_unlock(m));
+
+	/* Adopting here, in-process, is another handle of the same object. */
+	fd = fcntl(fm_sync_fd(e), F_DUPFD_CLOEXEC, 0);
+	CHECK_OK(fm_sync_adopt(&a, fd));
+	CHECK_INT_EQ(fm_sync_type(a), FM_TYPE_EVENT);
+	CHECK_STR_EQ(fm_sync_name(a), EVENT);
+	CHECK_OK(fm_event_set(a));
+	fm_sync_close(a);
+	CHECK_OK(fm_event_wait(e, 0));
+
+	/* What adopt refuses; the caller keeps its descriptor. */
+	CHECK_RC(fm_sync_adopt(NULL, fm_sync_fd(e)), -EINVAL);
+	CHECK_OK(fm_section_create(&section, "Local\\section", 64, NULL));
+	CHECK_FAIL(fm_sync_adopt(&a, fm_section_fd(section)), FM_ETYPE, "fm_sync_adopt", NULL);
+	CHECK(fcntl(fm_section_fd(section), F_GETFD) >= 0);
+	fm_section_close(section);
+	CHECK_INT_EQ(pipe(fds), 0);
+	CHECK_RC(fm_sync_adopt(&a, fds[0]), -EACCES); /* read-only */
+	CHECK_RC(fm_sync_adopt(&a, fds[1]), -EACCES); /* write-only */
+	close(fds[0]);
+	close(fds[1]);
+	CHECK_RC(fm_sync_adopt(&a, fds[0]), -EBADF);
+	fd = open(local_file("event"), O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	CHECK_RC(fm_sync_adopt(&a, fd), -EACCES);
+	close(fd);
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	CHECK_RC(fm_sync_adopt(&a, fd), -EBADF);
+	close(fd);
+	fm_sync_close(m);
+	fm_sync_close(s);
+	fm_sync_close(e);
+}
+
+static void query_and_null_arguments(void)
+{
+	struct fm_sync_info info = FM_SYNC_INFO_INIT;
+	fm_sync *m, *o = NULL;
+	uint32_t prev;
+
+	CHECK_OK(fm_mutex_create(&m, NULL, 1, NULL));
+	CHECK_OK(fm_mutex_lock(m, 0));
+	CHECK_OK(fm_sync_query(&info, m));
+	CHECK_INT_EQ(info.size, sizeof(info));
+	CHECK_INT_EQ(info.type, FM_TYPE_MUTEX);
+	CHECK_INT_EQ(info.signaled, 0);
+	CHECK_INT_EQ(info.owner_pid, getpid());
+	CHECK_INT_EQ(info.owner_tid, gettid());
+	CHECK_INT_EQ(info.recursion, 2);
+	CHECK_INT_EQ(info.abandoned, 0);
+	/* An older caller's shorter struct: only what fits is written. */
+	memset(&info, 0x55, sizeof(info));
+	info.size = offsetof(struct fm_sync_info, type) + sizeof(int);
+	CHECK_OK(fm_sync_query(&info, m));
+	CHECK_INT_EQ(info.type, FM_TYPE_MUTEX);
+	CHECK_INT_EQ(info.signaled, 0x55555555);
+	info.size = 3;
+	CHECK_FAIL(fm_sync_query(&info, m), -EINVAL, "fm_sync_query", NULL);
+	CHECK_RC(fm_sync_query(NULL, m), -EINVAL);
+	info.size = sizeof(info);
+	CHECK_RC(fm_sync_query(&info, NULL), -EINVAL);
+
+	CHECK_RC(fm_mutex_create(NULL, NULL, 0, NULL), -EINVAL);
+	CHECK_RC(fm_event_create(NULL, "x", 0, NULL), -EINVAL);
+	CHECK_RC(fm_semaphore_create(NULL, NULL, 0, 1, NULL), -EINVAL);
+	CHECK_FAIL(fm_mutex_open(&o, NULL), -EINVAL, "fm_mutex_open", NULL);
+	CHECK_RC(fm_event_open(&o, NULL), -EINVAL);
+	CHECK_RC(fm_semaphore_open(&o, NULL), -EINVAL);
+	CHECK_RC(fm_mutex_open(NULL, "x"), -EINVAL);
+	CHECK_RC(fm_mutex_lock(NULL, 0), -EINVAL);
+	CHECK_RC(fm_mutex_trylock(NULL), -EINVAL);
+	CHECK_RC(fm_mutex_unlock(NULL), -EINVAL);
+	CHECK_RC(fm_event_set(NULL), -EINVAL);
+	CHECK_RC(fm_event_reset(NULL), -EINVAL);
+	CHECK_RC(fm_event_pulse(NULL), -EINVAL);
+	CHECK_RC(fm_event_wait(NULL, 0), -EINVAL);
+	CHECK_RC(fm_semaphore_release(NULL, 1, &prev), -EINVAL);
+	CHECK_RC(fm_semaphore_wait(NULL, 0), -EINVAL);
+	CHECK_RC(fm_sync_wait(NULL, 0), -EINVAL);
+	CHECK_RC(fm_sync_type(NULL), -EINVAL);
+	CHECK(fm_sync_name(NULL) == NULL);
+	CHECK_RC(fm_sync_fd(NULL), -EINVAL);
+	CHECK_RC(fm_sync_dup(NULL, m), -EINVAL);
+	CHECK_RC(fm_sync_dup(&o, NULL), -EINVAL);
+	CHECK_RC(fm_sync_adopt(NULL, 0), -EINVAL);
+	CHECK(o == NULL); /* never written by a failure */
+	fm_sync_close(NULL);
+	fm_mutex_close(NULL);
+	fm_event_close(NULL);
+	fm_semaphore_close(NULL);
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_OK(fm_mutex_unlock(m));
+	fm_mutex_close(m);
+}
+
+static void need_root(void)
+{
+	if (geteuid() != 0)
+		SKIP("needs root to switch to uid %d", NOBODY);
+}
+
+static int mode_of(const char *path)
+{
+	struct stat st;
+
+	CHECK_INT_EQ(stat(path, &st), 0);
+	return (int)(st.st_mode & 07777);
+}
+
+/* As uid 65534: the 0666 Global\ mutex works, the 0600 one is refused. */
+static int as_nobody(void *arg)
+{
+	fm_sync *m;
+
+	(void)arg;
+	if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
+	    setresuid(NOBODY, NOBODY, NOBODY) < 0)
+		FAIL("cannot become uid %d: %s", NOBODY, strerror(errno));
+	CHECK_OK(fm_mutex_open(&m, "Global\\shared"));
+	CHECK_OK(fm_mutex_lock(m, LONG_WAIT));
+	CHECK_OK(fm_mutex_unlock(m));
+	fm_mutex_close(m);
+	CHECK_FAIL(fm_event_open(&m, "Global\\private"), -EACCES, "fm_event_open", "Global\\private");
+	CHECK_RC(fm_event_create(&m, "Global\\private", 0, NULL), -EACCES);
+	return 0;
+}
+
+static void sync_modes(void)
+{
+	struct fm_sync_opts opts = FM_SYNC_OPTS_INIT;
+	fm_sync *shared, *priv, *o;
+
+	need_root();
+	CHECK_OK(fm_event_create(&priv, "Global\\private", 0, NULL));
+	CHECK_INT_EQ(mode_of(store_file("global", "private")), 0600);
+	opts.mode = 0666;
+	CHECK_OK(fm_mutex_create(&shared, "Global\\shared", 0, &opts));
+	CHECK_INT_EQ(mode_of(store_file("global", "shared")), 0666);
+	CHECK_INT_EQ(test_in_child(as_nobody, NULL), 0);
+	expect_free(shared);
+
+	opts.mode = 01600;
+	CHECK_FAIL(fm_mutex_create(&o, "Local\\m", 0, &opts), -EINVAL, "fm_mutex_create", "Local\\m");
+	opts.mode = 0400;
+	CHECK_RC(fm_event_create(&o, "Local\\m", 0, &opts), -EINVAL);
+	opts.mode = 0266;
+	CHECK_RC(fm_semaphore_create(&o, "Local\\m", 0, 1, &opts), -EINVAL);
+	opts.size = 0;
+	opts.mode = 0;
+	CHECK_RC(fm_mutex_create(&o, "Local\\m", 0, &opts), -EINVAL);
+	CHECK_INT_EQ(test_store_count(), 2);
+	fm_sync_close(shared);
+	fm_sync_close(priv);
+}
+
+/* ------------------------------------------------------------------------
  * The cases
  * ------------------------------------------------------------------------ */
 
@@ -1424,10 +1783,17 @@ static const struct test_case cases[] = {
 	TEST_CASE(wait_all_refuses_duplicates),
 	TEST_CASE(wait_bad_arguments),
 	TEST_CASE(wait_any_64_across_processes),
+	TEST_CASE(namespace_types),
+	TEST_CASE(namespace_lifetime),
+	TEST_CASE(namespace_unnamed),
+	TEST_CASE(adopt_across_exec),
+	TEST_CASE(query_and_null_arguments),
+	TEST_CASE(sync_modes),
 };
 
 static const struct test_helper helpers[] = {
 	{ "agent", agent_main },
+	TEST_HELPER(adopter),
 };
 
 int main(int argc, char **argv)
