@@ -1752,6 +1752,440 @@ static void sync_modes(void)
 }
 
 /* ------------------------------------------------------------------------
+ * Damaged state in the store
+ * ------------------------------------------------------------------------ */
+
+#define STATE_AT(field) (offsetof(struct fm__header, sync) + offsetof(struct fm__sync_state, field))
+
+/* Writes value (4 bytes) at offset of a Local\ object's store file. */
+static void damage(const char *file, size_t offset, uint32_t value)
+{
+	int fd = open(local_file(file), O_WRONLY | O_CLOEXEC);
+
+	CHECK(fd >= 0);
+	CHECK_INT_EQ(pwrite(fd, &value, sizeof(value), (off_t)offset), sizeof(value));
+	close(fd);
+}
+
+/* An open of the damaged object: FM_ECORRUPT, naming it and the call. */
+#define CHECK_CORRUPT(expr, call, name)                                      \
+	do {                                                                 \
+		CHECK_FAIL(expr, FM_ECORRUPT, call, name);                   \
+		CHECK(strstr(fm_last_error_message(), "corrupt") != NULL);   \
+	} while (0)
+
+static void corrupt_semaphore(void)
+{
+	struct fm_sync_info info = FM_SYNC_INFO_INIT;
+	fm_sync *s, *o;
+
+	CHECK_OK(fm_semaphore_create(&s, SEM, 1, 2, NULL));
+	damage("semaphore", STATE_AT(word), 7); /* above its maximum */
+	CHECK_CORRUPT(fm_semaphore_open(&o, SEM), "fm_semaphore_open", SEM);
+	CHECK_CORRUPT(fm_semaphore_create(&o, SEM, 0, 1, NULL), "fm_semaphore_create", SEM);
+	/* Damaged after this handle opened it. */
+	CHECK_CORRUPT(fm_semaphore_release(s, 1, NULL), "fm_semaphore_release", SEM);
+	CHECK_RC(fm_semaphore_wait(s, 0), FM_ECORRUPT);
+	CHECK_RC(fm_semaphore_wait(s, 10 * MS), FM_ECORRUPT);
+	CHECK_RC(fm_wait_any(&s, 1, 0, NULL), FM_ECORRUPT);
+	CHECK_CORRUPT(fm_sync_query(&info, s), "fm_sync_query", SEM);
+	damage("semaphore", STATE_AT(word), 0);
+	damage("semaphore", STATE_AT(param), 0); /* a maximum of 0 */
+	CHECK_CORRUPT(fm_semaphore_open(&o, SEM), "fm_semaphore_open", SEM);
+	damage("semaphore", STATE_AT(param), 0x80000000u);
+	CHECK_CORRUPT(fm_semaphore_open(&o, SEM), "fm_semaphore_open", SEM);
+	/* Repaired, it works again. */
+	damage("semaphore", STATE_AT(param), 2);
+	CHECK_OK(fm_semaphore_open(&o, SEM));
+	CHECK_OK(fm_semaphore_release(o, 2, NULL));
+	CHECK_OK(fm_semaphore_wait(s, 0));
+	fm_sync_close(o);
+	fm_sync_close(s);
+}
+
+static void corrupt_event(void)
+{
+	fm_sync *e, *o;
+
+	CHECK_OK(fm_event_create(&e, EVENT, 0, NULL));
+	damage("event", STATE_AT(param), FM_EVENT_MANUAL_RESET | 4); /* unknown kind bits */
+	CHECK_CORRUPT(fm_event_open(&o, EVENT), "fm_event_open", EVENT);
+	CHECK_CORRUPT(fm_event_set(e), "fm_event_set", EVENT);
+	CHECK_RC(fm_event_reset(e), FM_ECORRUPT);
+	CHECK_RC(fm_event_pulse(e), FM_ECORRUPT);
+	damage("event", STATE_AT(param), 0);
+	damage("event", STATE_AT(word), 0xfffffff0u); /* tokens no set could leave */
+	CHECK_CORRUPT(fm_event_open(&o, EVENT), "fm_event_open", EVENT);
+	CHECK_RC(fm_event_set(e), FM_ECORRUPT);
+	damage("event", STATE_AT(word), 0);
+	CHECK_OK(fm_event_open(&o, EVENT));
+	CHECK_OK(fm_event_set(o));
+	CHECK_OK(fm_event_wait(e, 0));
+	fm_sync_close(o);
+	fm_sync_close(e);
+}
+
+static void corrupt_mutex(void)
+{
+	size_t kind = STATE_AT(mutex) + offsetof(pthread_mutex_t, __data.__kind);
+	fm_sync *m, *o;
+	uint32_t sound;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	sound = (uint32_t)m->state->mutex.__data.__kind;
+	damage("mutex", kind, 0); /* a plain, private, non-robust mutex */
+	CHECK_CORRUPT(fm_mutex_open(&o, MUTEX), "fm_mutex_open", MUTEX);
+	CHECK_CORRUPT(fm_mutex_create(&o, MUTEX, 1, NULL), "fm_mutex_create", MUTEX);
+	damage("mutex", kind, 0x7fffffff);
+	CHECK_CORRUPT(fm_mutex_open(&o, MUTEX), "fm_mutex_open", MUTEX);
+	damage("mutex", kind, sound);
+	CHECK_OK(fm_mutex_open(&o, MUTEX));
+	CHECK_OK(fm_mutex_lock(o, 0));
+	CHECK_OK(fm_mutex_unlock(m));
+	fm_sync_close(o);
+	fm_sync_close(m);
+	CHECK_INT_EQ(test_store_count(), 0);
+}
+
+/* ------------------------------------------------------------------------
+ * Stress
+ * ------------------------------------------------------------------------ */
+
+#define STRESS_PROCS 4
+#define STRESS_LOCKS 100000
+
+/* Helper: STRESS_LOCKS times, lock, add one to the counter, unlock. */
+static int counter(int argc, char **argv)
+{
+	volatile uint64_t *count;
+	fm_section *s;
+	fm_sync *m;
+	int r = 0;
+
+	(void)argc;
+	(void)argv;
+	if (fm_mutex_open(&m, MUTEX) < 0 || fm_section_open(&s, "Local\\counter", FM_WRITE) < 0 ||
+	    fm_view_map((void **)&count, s, 0, 0, FM_WRITE) < 0) {
+		test_say("%s", fm_last_error_message());
+		return 1;
+	}
+	test_say("ready");
+	for (int i = 0; i < STRESS_LOCKS && r == 0; i++) {
+		r = fm_mutex_lock(m, LONG_WAIT);
+		if (r == 0) {
+			uint64_t v = *count;
+
+			*count = v + 1;
+			r = fm_mutex_unlock(m);
+		}
+	}
+	test_say("%s", fm_errname(r));
+	return 0;
+}
+
+static void stress_mutex_processes(void)
+{
+	int out[STRESS_PROCS];
+	pid_t pid[STRESS_PROCS];
+	uint64_t *count;
+	fm_section *s;
+	fm_sync *m;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 1, NULL)); /* held until all are ready */
+	CHECK_OK(fm_section_create(&s, "Local\\counter", sizeof(*count), NULL));
+	count = test_map_whole(s, FM_WRITE);
+	for (int i = 0; i < STRESS_PROCS; i++) {
+		pid[i] = test_spawn("counter", &out[i], NULL);
+		test_expect_line(out[i], "ready");
+	}
+	CHECK_OK(fm_mutex_unlock(m));
+	for (int i = 0; i < STRESS_PROCS; i++) {
+		test_expect_line(out[i], "SUCCESS");
+		CHECK_INT_EQ(test_wait(pid[i]), 0);
+		close(out[i]);
+	}
+	CHECK_INT_EQ(*count, (uint64_t)STRESS_PROCS * STRESS_LOCKS);
+	expect_free(m);
+	CHECK_OK(fm_view_unmap(count));
+	fm_section_close(s);
+	fm_sync_close(m);
+}
+
+#define ITEMS 20000 /* per producer */
+#define SLOTS 8
+
+/* Producers and consumers over a ring: a semaphore pair counts free and
+ * full slots, a mutex guards the ring, each side takes both at once with
+ * wait-all.  A lost wake shows as a wait that times out. */
+struct ring {
+	fm_sync *free_slots, *full_slots, *lock;
+	uint64_t slot[SLOTS];
+	unsigned head, tail;
+	uint64_t consumed_sum;
+	int failure;
+	const char *what;
+};
+
+static void ring_fail(struct ring *g, int r, const char *what)
+{
+	if (r != 0 && !g->failure) {
+		g->failure = r;
+		g->what = what;
+	}
+}
+
+static void *producer(void *arg)
+{
+	struct ring *g = arg;
+	fm_sync *objs[2] = { g->free_slots, g->lock };
+
+	for (uint64_t i = 1; i <= ITEMS && !g->failure; i++) {
+		int r = fm_wait_all(objs, 2, LONG_WAIT, NULL);
+
+		ring_fail(g, r, "producer wait");
+		if (r)
+			break;
+		g->slot[g->head++ % SLOTS] = i;
+		ring_fail(g, fm_mutex_unlock(g->lock), "producer unlock");
+		ring_fail(g, fm_semaphore_release(g->full_slots, 1, NULL), "producer release");
+	}
+	return NULL;
+}
+
+static void *consumer(void *arg)
+{
+	struct ring *g = arg;
+	fm_sync *objs[2] = { g->lock, g->full_slots };
+
+	for (int i = 0; i < ITEMS && !g->failure; i++) {
+		int r = fm_wait_all(objs, 2, LONG_WAIT, NULL);
+
+		ring_fail(g, r, "consumer wait");
+		if (r)
+			break;
+		g->consumed_sum += g->slot[g->tail++ % SLOTS];
+		ring_fail(g, fm_mutex_unlock(g->lock), "consumer unlock");
+		ring_fail(g, fm_semaphore_release(g->free_slots, 1, NULL), "consumer release");
+	}
+	return NULL;
+}
+
+/* Ping-pong over two auto-reset events. */
+struct pingpong {
+	fm_sync *ping, *pong;
+	int failure;
+};
+
+static void *pinger(void *arg)
+{
+	struct pingpong *p = arg;
+
+	for (int i = 0; i < ITEMS && !p->failure; i++) {
+		int r = fm_event_set(p->ping);
+
+		if (r == 0)
+			r = fm_event_wait(p->pong, LONG_WAIT);
+		if (r)
+			p->failure = r;
+	}
+	return NULL;
+}
+
+static void *ponger(void *arg)
+{
+	struct pingpong *p = arg;
+
+	for (int i = 0; i < ITEMS && !p->failure; i++) {
+		int r = fm_event_wait(p->ping, LONG_WAIT);
+
+		if (r == 0)
+			r = fm_event_set(p->pong);
+		if (r)
+			p->failure = r;
+	}
+	return NULL;
+}
+
+static void stress_threads(void)
+{
+	struct ring g = { 0 };
+	struct pingpong p = { 0 };
+	pthread_t t[6];
+	uint64_t expected = 2 * (uint64_t)ITEMS * (ITEMS + 1) / 2;
+
+	CHECK_OK(fm_semaphore_create(&g.free_slots, NULL, SLOTS, SLOTS, NULL));
+	CHECK_OK(fm_semaphore_create(&g.full_slots, NULL, 0, SLOTS, NULL));
+	CHECK_OK(fm_mutex_create(&g.lock, NULL, 0, NULL));
+	CHECK_OK(fm_event_create(&p.ping, NULL, 0, NULL));
+	CHECK_OK(fm_event_create(&p.pong, NULL, 0, NULL));
+	CHECK_INT_EQ(pthread_create(&t[0], NULL, producer, &g), 0);
+	CHECK_INT_EQ(pthread_create(&t[1], NULL, producer, &g), 0);
+	CHECK_INT_EQ(pthread_create(&t[2], NULL, consumer, &g), 0);
+	CHECK_INT_EQ(pthread_create(&t[3], NULL, consumer, &g), 0);
+	CHECK_INT_EQ(pthread_create(&t[4], NULL, pinger, &p), 0);
+	CHECK_INT_EQ(pthread_create(&t[5], NULL, ponger, &p), 0);
+	for (int i = 0; i < 6; i++)
+		CHECK_INT_EQ(pthread_join(t[i], NULL), 0);
+	if (g.failure)
+		FAIL("%s: %s", g.what, fm_errname(g.failure));
+	CHECK_OK(p.failure);
+	CHECK_INT_EQ(g.consumed_sum, expected);
+	CHECK_INT_EQ(g.head, 2 * ITEMS);
+	CHECK_INT_EQ(g.tail, 2 * ITEMS);
+	CHECK_INT_EQ(sem_count(g.free_slots), SLOTS);
+	CHECK_INT_EQ(sem_count(g.full_slots), 0);
+	expect_free(g.lock);
+	CHECK_INT_EQ(signaled(p.ping), 0);
+	CHECK_INT_EQ(signaled(p.pong), 0);
+	fm_sync_close(p.pong);
+	fm_sync_close(p.ping);
+	fm_sync_close(g.lock);
+	fm_sync_close(g.full_slots);
+	fm_sync_close(g.free_slots);
+}
+
+/* ------------------------------------------------------------------------
+ * Fault injection (as in test-faults.c)
+ * ------------------------------------------------------------------------ */
+
+/* Lines of a /proc/self file: descriptors, or mappings. */
+static int proc_count(const char *what)
+{
+	char path[64], line[1024];
+	int n = 0;
+	FILE *f;
+
+	if (strcmp(what, "fd") == 0) {
+		for (int fd = 0; fd < 1024; fd++)
+			n += fcntl(fd, F_GETFD) >= 0;
+		return n;
+	}
+	snprintf(path, sizeof(path), "/proc/self/%s", what);
+	f = fopen(path, "re");
+	CHECK(f != NULL);
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n;
+}
+
+/* A result under injection: success, or a failure with this call's message. */
+static void check_result(int r, const char *call)
+{
+	if (r < 0)
+		test_check_message(__FILE__, __LINE__, call, NULL);
+}
+
+typedef bool fault_step(long n);
+
+static void for_each_fault(fault_step *step)
+{
+	fm_sync *warm;
+	int fds, maps;
+	long n;
+
+	/* The namespace directory stays cached from here. */
+	CHECK_OK(fm_event_create(&warm, "Local\\warm", 0, NULL));
+	fm_sync_close(warm);
+	fds = proc_count("fd");
+	maps = proc_count("maps");
+	for (n = 1; n < 1000; n++) {
+		bool fired = step(n);
+
+		if (test_store_count() != 0)
+			FAIL("fault at call %ld left %d object(s) in the store", n, test_store_count());
+		if (proc_count("fd") != fds)
+			FAIL("fault at call %ld: %d descriptors open, %d before", n, proc_count("fd"),
+			     fds);
+		if (proc_count("maps") != maps)
+			FAIL("fault at call %ld: %d mappings, %d before", n, proc_count("maps"), maps);
+		if (!fired)
+			break;
+	}
+	CHECK(n > 1 && n < 1000);
+}
+
+static bool create_mutex_at(long n, int owner)
+{
+	fm_sync *m;
+	bool fired;
+	int r;
+
+	fm__os_fail_nth(n, EIO);
+	r = fm_mutex_create(&m, MUTEX, owner, NULL);
+	fired = fm__os_fail_remaining() == 0;
+	check_result(r, "fm_mutex_create");
+	if (r >= 0) {
+		CHECK_OK(r);
+		if (owner)
+			expect_owned_by_me(m, 1);
+		else
+			CHECK_OK(fm_mutex_lock(m, 0));
+		CHECK_OK(fm_mutex_unlock(m));
+		fm_mutex_close(m);
+	}
+	return fired;
+}
+
+static bool step_mutex_create(long n)
+{
+	return create_mutex_at(n, 0);
+}
+
+static bool step_mutex_create_owned(long n)
+{
+	return create_mutex_at(n, 1);
+}
+
+static bool step_event_open(long n)
+{
+	fm_sync *held, *e;
+	bool fired;
+	int r;
+
+	CHECK_OK(fm_event_create(&held, EVENT, 0, NULL));
+	fm__os_fail_nth(n, EIO);
+	r = fm_event_open(&e, EVENT);
+	fired = fm__os_fail_remaining() == 0;
+	check_result(r, "fm_event_open");
+	if (r >= 0) {
+		CHECK_OK(fm_event_set(e));
+		CHECK_OK(fm_event_wait(held, 0));
+		fm_event_close(e);
+	}
+	fm_event_close(held);
+	return fired;
+}
+
+static bool step_sync_dup(long n)
+{
+	fm_sync *held, *d;
+	bool fired;
+	int r;
+
+	CHECK_OK(fm_semaphore_create(&held, SEM, 0, 1, NULL));
+	fm__os_fail_nth(n, EMFILE);
+	r = fm_sync_dup(&d, held);
+	fired = fm__os_fail_remaining() == 0;
+	check_result(r, "fm_sync_dup");
+	if (r >= 0) {
+		CHECK_OK(fm_semaphore_release(d, 1, NULL));
+		CHECK_OK(fm_semaphore_wait(held, 0));
+		fm_sync_close(d);
+	}
+	fm_sync_close(held);
+	return fired;
+}
+
+static void fault_sync_calls(void)
+{
+	for_each_fault(step_mutex_create);
+	for_each_fault(step_mutex_create_owned);
+	for_each_fault(step_event_open);
+	for_each_fault(step_sync_dup);
+}
+
+/* ------------------------------------------------------------------------
  * The cases
  * ------------------------------------------------------------------------ */
 
@@ -1789,11 +2223,18 @@ static const struct test_case cases[] = {
 	TEST_CASE(adopt_across_exec),
 	TEST_CASE(query_and_null_arguments),
 	TEST_CASE(sync_modes),
+	TEST_CASE(corrupt_semaphore),
+	TEST_CASE(corrupt_event),
+	TEST_CASE(corrupt_mutex),
+	TEST_CASE(stress_mutex_processes),
+	TEST_CASE(stress_threads),
+	TEST_CASE(fault_sync_calls),
 };
 
 static const struct test_helper helpers[] = {
 	{ "agent", agent_main },
 	TEST_HELPER(adopter),
+	TEST_HELPER(counter),
 };
 
 int main(int argc, char **argv)
