@@ -265,7 +265,16 @@ FM_API int fm_mutex_unlock(fm_mutex *m)
 	if (r < 0)
 		return r;
 	st = m->state;
-	if (st->mutex.__data.__owner == gettid() && st->mutex.__data.__count == 1)
+	/*
+	 * Answer "not the owner" ourselves, from the futex word's owner tid
+	 * (the check glibc makes for a robust mutex), rather than by asking
+	 * pthread to unlock a mutex this thread does not hold: that is
+	 * undefined for POSIX, and ThreadSanitizer reports it as misuse.
+	 */
+	if ((atomic_load(mutex_word(m)) & FUTEX_TID_MASK) != (uint32_t)gettid())
+		return fm__fail(-EPERM, call, fm__sync_label(m),
+				"the calling thread does not own the mutex");
+	if (st->mutex.__data.__count == 1)
 		atomic_store(&st->owner_pid, 0);
 	r = pthread_mutex_unlock(&st->mutex);
 	if (r == EPERM)
