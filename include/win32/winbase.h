@@ -65,6 +65,76 @@ FM_W32_API HANDLE WINAPI GetCurrentProcess(void);
 FM_W32_API DWORD WINAPI GetCurrentProcessId(void);
 FM_W32_API DWORD WINAPI GetCurrentThreadId(void);
 
+/* Mutexes, events and semaphores: named ones share the sections'
+ * namespace (a name taken by another type: NULL, ERROR_INVALID_HANDLE).
+ * Create* of an existing name returns it with ERROR_ALREADY_EXISTS and
+ * ignores the call's initial state; a fresh one sets the last error to 0.
+ * Rights: waiting needs SYNCHRONIZE; SetEvent, ResetEvent and PulseEvent
+ * need EVENT_MODIFY_STATE; ReleaseSemaphore SEMAPHORE_MODIFY_STATE;
+ * ReleaseMutex needs none, only ownership. */
+FM_W32_API HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+				      LPCSTR lpName);
+FM_W32_API HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+				      LPCWSTR lpName) FM_W32_WIDE(CreateMutexW);
+FM_W32_API HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCSTR lpName,
+					DWORD dwFlags, DWORD dwDesiredAccess);
+FM_W32_API HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCWSTR lpName,
+					DWORD dwFlags, DWORD dwDesiredAccess)
+	FM_W32_WIDE(CreateMutexExW);
+FM_W32_API HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+FM_W32_API HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
+	FM_W32_WIDE(OpenMutexW);
+FM_W32_API BOOL WINAPI ReleaseMutex(HANDLE hMutex);
+
+FM_W32_API HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
+				      BOOL bInitialState, LPCSTR lpName);
+FM_W32_API HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
+				      BOOL bInitialState, LPCWSTR lpName)
+	FM_W32_WIDE(CreateEventW);
+FM_W32_API HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCSTR lpName,
+					DWORD dwFlags, DWORD dwDesiredAccess);
+FM_W32_API HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCWSTR lpName,
+					DWORD dwFlags, DWORD dwDesiredAccess)
+	FM_W32_WIDE(CreateEventExW);
+FM_W32_API HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+FM_W32_API HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
+	FM_W32_WIDE(OpenEventW);
+FM_W32_API BOOL WINAPI SetEvent(HANDLE hEvent);
+FM_W32_API BOOL WINAPI ResetEvent(HANDLE hEvent);
+FM_W32_API BOOL WINAPI PulseEvent(HANDLE hEvent);
+
+FM_W32_API HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+					  LONG lInitialCount, LONG lMaximumCount, LPCSTR lpName);
+FM_W32_API HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+					  LONG lInitialCount, LONG lMaximumCount, LPCWSTR lpName)
+	FM_W32_WIDE(CreateSemaphoreW);
+FM_W32_API HANDLE WINAPI CreateSemaphoreExA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+					    LONG lInitialCount, LONG lMaximumCount, LPCSTR lpName,
+					    DWORD dwFlags, DWORD dwDesiredAccess);
+FM_W32_API HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+					    LONG lInitialCount, LONG lMaximumCount, LPCWSTR lpName,
+					    DWORD dwFlags, DWORD dwDesiredAccess)
+	FM_W32_WIDE(CreateSemaphoreExW);
+FM_W32_API HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+					LPCSTR lpName);
+FM_W32_API HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+					LPCWSTR lpName) FM_W32_WIDE(OpenSemaphoreW);
+FM_W32_API BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
+					LPLONG lpPreviousCount);
+
+/* Waits.  Timeouts in milliseconds, INFINITE never gives up.  Results:
+ * WAIT_OBJECT_0 + i, WAIT_ABANDONED_0 + i (a mutex whose owner died: the
+ * caller owns it now), WAIT_TIMEOUT (last error unchanged), WAIT_FAILED.
+ * There are no APCs here: bAlertable is accepted and changes nothing. */
+FM_W32_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+FM_W32_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds,
+					      BOOL bAlertable);
+FM_W32_API DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles,
+					       BOOL bWaitAll, DWORD dwMilliseconds);
+FM_W32_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles,
+						 BOOL bWaitAll, DWORD dwMilliseconds,
+						 BOOL bAlertable);
+
 /* Files. */
 FM_W32_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
 				     DWORD dwShareMode, LPSECURITY_ATTRIBUTES lpSecurityAttributes,
@@ -109,11 +179,29 @@ FM_W32_API BOOL WINAPI SetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityD
 #ifdef UNICODE
 #define CreateFileMapping CreateFileMappingW
 #define OpenFileMapping   OpenFileMappingW
+#define CreateMutex       CreateMutexW
+#define CreateMutexEx     CreateMutexExW
+#define OpenMutex         OpenMutexW
+#define CreateEvent       CreateEventW
+#define CreateEventEx     CreateEventExW
+#define OpenEvent         OpenEventW
+#define CreateSemaphore   CreateSemaphoreW
+#define CreateSemaphoreEx CreateSemaphoreExW
+#define OpenSemaphore     OpenSemaphoreW
 #define CreateFile        CreateFileW
 #define DeleteFile        DeleteFileW
 #else
 #define CreateFileMapping CreateFileMappingA
 #define OpenFileMapping   OpenFileMappingA
+#define CreateMutex       CreateMutexA
+#define CreateMutexEx     CreateMutexExA
+#define OpenMutex         OpenMutexA
+#define CreateEvent       CreateEventA
+#define CreateEventEx     CreateEventExA
+#define OpenEvent         OpenEventA
+#define CreateSemaphore   CreateSemaphoreA
+#define CreateSemaphoreEx CreateSemaphoreExA
+#define OpenSemaphore     OpenSemaphoreA
 #define CreateFile        CreateFileA
 #define DeleteFile        DeleteFileA
 #endif

@@ -4,7 +4,7 @@
  * DuplicateHandle, handle inheritance, and the process pseudo-handle.
  *
  * A handle's value is derived from the descriptor that holds the object
- * (for a section, fm_section_fd), so a handle inherited across exec keeps
+ * (fm_section_fd, fm_sync_fd), so a handle inherited across exec keeps
  * its value and its meaning: the child's table does not know the
  * descriptor, and adopts it on first use.  The value is (fd + 1) * 4, a
  * multiple of four like Windows' handles; as in Windows, the two low "tag"
@@ -88,7 +88,9 @@ static bool reserve_locked(int fd)
 
 static int object_fd(const struct w32_object *obj)
 {
-	return obj->kind == W32_SECTION ? fm_section_fd(obj->section) : obj->fd;
+	if (obj->kind == W32_SECTION)
+		return fm_section_fd(obj->section);
+	return obj->kind == W32_SYNC ? fm_sync_fd(obj->sync) : obj->fd;
 }
 
 HANDLE w32_handle_add(const struct w32_object *obj, bool inherit)
@@ -123,12 +125,15 @@ static DWORD adopted_rights(unsigned native)
 
 /* Makes an entry of a descriptor the table does not know (lock held).  Only
  * an inheritable descriptor can be an inherited handle; every descriptor the
- * native library opens is close-on-exec, so its own are never taken. */
+ * native library opens is close-on-exec, so its own are never taken.  The
+ * rights a parent's handle had are not passed along: an inherited section
+ * handle gets what its descriptor allows, a sync object all its rights. */
 static bool adopt_locked(int fd)
 {
 	struct w32_object obj = { .kind = W32_NONE, .fd = -1 };
 	int fdflags = fcntl(fd, F_GETFD), fl;
 	fm_section *s;
+	fm_sync *o;
 	struct stat st;
 
 	if (fdflags < 0 || (fdflags & FD_CLOEXEC) || !reserve_locked(fd))
@@ -136,6 +141,9 @@ static bool adopt_locked(int fd)
 	if (fm_section_adopt(&s, fd, 0) == 0) {
 		obj = (struct w32_object){ .kind = W32_SECTION, .section = s, .fd = -1,
 					   .access = adopted_rights(fm_section_access(s)) };
+	} else if (fm_sync_adopt(&o, fd) == 0) {
+		obj = (struct w32_object){ .kind = W32_SYNC, .sync = o, .fd = -1,
+					   .access = w32_sync_rights(fm_sync_type(o), GENERIC_ALL) };
 	} else if (fd > STDERR_FILENO && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		fl = fcntl(fd, F_GETFL) & O_ACCMODE;
 		obj = (struct w32_object){ .kind = W32_FILE, .fd = fd,
@@ -207,6 +215,8 @@ void w32_object_release(struct w32_object *obj)
 {
 	if (obj->kind == W32_SECTION) {
 		fm_section_close(obj->section);
+	} else if (obj->kind == W32_SYNC) {
+		fm_sync_close(obj->sync);
 	} else if (obj->kind == W32_FILE) {
 		if (obj->delete_on_close)
 			delete_on_close(obj->fd);
@@ -254,6 +264,12 @@ static bool dup_object(struct w32_object *out, const struct w32_object *src, DWO
 			return w32_fail(w32_file_error(errno));
 		out->fd = fd;
 		return true;
+	}
+	if (src->kind == W32_SYNC) {
+		r = fm_sync_dup(&out->sync, src->sync);
+		if (!same_access)
+			out->access = w32_sync_rights(fm_sync_type(src->sync), access);
+		return r < 0 ? w32_fail_native(r) : true;
 	}
 	have = fm_section_access(src->section);
 	native = same_access ? have : w32_native_access(access);

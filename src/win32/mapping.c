@@ -84,7 +84,7 @@ int w32_section_open(fm_section **out, const char *name, unsigned native)
 
 /* Windows' answer for a name its object manager refuses before looking it
  * up, or 0.  The native API checks the rest. */
-static DWORD name_error(const char *name)
+DWORD w32_name_error(const char *name)
 {
 	const char *rest = name;
 
@@ -101,7 +101,7 @@ static DWORD name_error(const char *name)
 
 /* The permission bits a new named object gets: owner-only, unless the
  * descriptor has a present NULL DACL, Windows' idiom for "everyone". */
-static uint32_t mode_of(const SECURITY_ATTRIBUTES *sa)
+uint32_t w32_mode_of(const SECURITY_ATTRIBUTES *sa)
 {
 	const SECURITY_DESCRIPTOR *sd = sa ? sa->lpSecurityDescriptor : NULL;
 
@@ -157,12 +157,12 @@ HANDLE w32_create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES sa, DWORD protect,
 	if (name && name[0] == '\0')
 		name = NULL; /* Windows makes an unnamed section of "" */
 	if (!error && name)
-		error = name_error(name);
+		error = w32_name_error(name);
 	if (error)
 		return w32_fail_null(error);
 	opts.access = info.max;
 	opts.flags = protect & SEC_RESERVE ? FM_SECTION_RESERVE : 0;
-	opts.mode = mode_of(sa);
+	opts.mode = w32_mode_of(sa);
 	r = create_section(&s, name, size, &opts);
 	if (r < 0)
 		return w32_fail_null(w32_error_of(r));
@@ -187,7 +187,7 @@ HANDLE w32_open_mapping(DWORD access, BOOL inherit, const char *name)
 	if (!name)
 		return w32_fail_null(ERROR_INVALID_PARAMETER);
 	/* "" names the directory of named objects: not a section. */
-	error = name[0] == '\0' ? ERROR_INVALID_HANDLE : name_error(name);
+	error = name[0] == '\0' ? ERROR_INVALID_HANDLE : w32_name_error(name);
 	if (error)
 		return w32_fail_null(error);
 	/* A copy-on-write view needs only read access to the section. */

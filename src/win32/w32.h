@@ -47,16 +47,19 @@ W32_INTERNAL BOOL w32_fail_native(int code);
 
 /* ---- handles (handle.c) ---- */
 
-enum w32_kind { W32_NONE = 0, W32_SECTION, W32_FILE };
+enum w32_kind { W32_NONE = 0, W32_SECTION, W32_FILE, W32_SYNC };
 
 /* What the table keeps for a handle.  For a section, access holds the
  * SECTION_* rights Windows would grant the handle; the native handle's own
  * access is what the kernel enforces.  For a file, access holds GENERIC_*
- * bits reduced to GENERIC_READ / GENERIC_WRITE. */
+ * bits reduced to GENERIC_READ / GENERIC_WRITE.  For a mutex, event or
+ * semaphore, access holds its specific and standard rights, generic ones
+ * mapped, and the layer alone enforces them. */
 struct w32_object {
 	enum w32_kind kind;
 	DWORD access;
 	fm_section *section;  /* W32_SECTION */
+	fm_sync *sync;        /* W32_SYNC */
 	int fd;               /* W32_FILE: the descriptor itself */
 	bool delete_on_close; /* W32_FILE with FILE_FLAG_DELETE_ON_CLOSE */
 };
@@ -104,6 +107,18 @@ W32_INTERNAL int w32_section_open(fm_section **out, const char *name, unsigned n
 /* The native access a section handle with these SECTION_* rights needs. */
 W32_INTERNAL unsigned w32_native_access(DWORD rights);
 
+/* Windows' answer for a name its object manager refuses before any lookup
+ * (a leading backslash, an empty name after Local\ or Global\), or 0. */
+W32_INTERNAL DWORD w32_name_error(const char *name);
+/* The permission bits a new named object gets from its security attributes. */
+W32_INTERNAL uint32_t w32_mode_of(const SECURITY_ATTRIBUTES *sa);
+
+/* ---- mutexes, events, semaphores (sync.c) ---- */
+
+/* The rights of a handle to a sync object of native type (FM_TYPE_*) that
+ * asked for access: generic rights mapped to the type's own. */
+W32_INTERNAL DWORD w32_sync_rights(int type, DWORD access);
+
 /* ---- entry points for 2-byte wchar_t programs (the header binds them) ---- */
 
 FM_W32_API HANDLE WINAPI CreateFileMappingW_w16(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
@@ -115,5 +130,22 @@ FM_W32_API HANDLE WINAPI CreateFileW_w16(const uint16_t *lpFileName, DWORD acces
 					 LPSECURITY_ATTRIBUTES sa, DWORD disposition,
 					 DWORD flags, HANDLE hTemplateFile);
 FM_W32_API BOOL WINAPI DeleteFileW_w16(const uint16_t *lpFileName);
+FM_W32_API HANDLE WINAPI CreateMutexW_w16(LPSECURITY_ATTRIBUTES sa, BOOL owner,
+					  const uint16_t *lpName);
+FM_W32_API HANDLE WINAPI CreateMutexExW_w16(LPSECURITY_ATTRIBUTES sa, const uint16_t *lpName,
+					    DWORD flags, DWORD access);
+FM_W32_API HANDLE WINAPI OpenMutexW_w16(DWORD access, BOOL inherit, const uint16_t *lpName);
+FM_W32_API HANDLE WINAPI CreateEventW_w16(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial,
+					  const uint16_t *lpName);
+FM_W32_API HANDLE WINAPI CreateEventExW_w16(LPSECURITY_ATTRIBUTES sa, const uint16_t *lpName,
+					    DWORD flags, DWORD access);
+FM_W32_API HANDLE WINAPI OpenEventW_w16(DWORD access, BOOL inherit, const uint16_t *lpName);
+FM_W32_API HANDLE WINAPI CreateSemaphoreW_w16(LPSECURITY_ATTRIBUTES sa, LONG initial,
+					      LONG maximum, const uint16_t *lpName);
+FM_W32_API HANDLE WINAPI CreateSemaphoreExW_w16(LPSECURITY_ATTRIBUTES sa, LONG initial,
+						LONG maximum, const uint16_t *lpName,
+						DWORD flags, DWORD access);
+FM_W32_API HANDLE WINAPI OpenSemaphoreW_w16(DWORD access, BOOL inherit,
+					    const uint16_t *lpName);
 
 #endif /* FM_WIN32_W32_H */

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * wait.c - WaitForSingleObject and WaitForMultipleObjects, with their Ex
+ * forms, on mutexes, events and semaphores.
+ *
+ * A wait is the native one (fm_sync_wait, fm_wait_any, fm_wait_all) once
+ * every handle is checked: a handle that is not one gives
+ * ERROR_INVALID_HANDLE, one without SYNCHRONIZE ERROR_ACCESS_DENIED (so a
+ * section handle, which never has it, gives 5 as in Windows).  Files are
+ * not waitable here (ERROR_INVALID_HANDLE): Windows signals a file handle
+ * when its I/O completes, a notion this synchronous layer lacks.  The
+ * process pseudo-handle never becomes signalled while the process waits,
+ * so waiting on it alone sleeps the timeout out.  There are no APCs, so an
+ * alertable wait is an ordinary one.
+ */
+#include "w32.h"
+
+#define NS_PER_MS 1000000ull
+#define PSEUDO_PROCESS ((HANDLE)(LONG_PTR)-1)
+
+static uint64_t timeout_ns(DWORD ms)
+{
+	return ms == INFINITE ? FM_INFINITE : ms * NS_PER_MS;
+}
+
+/* The sync object of h, ready to wait on; NULL with the last error set. */
+static fm_sync *waitable(HANDLE h)
+{
+	struct w32_object obj;
+
+	if (!w32_handle_get(&obj, h))
+		return NULL;
+	if (obj.kind == W32_FILE)
+		return w32_fail_null(ERROR_INVALID_HANDLE);
+	if (!(obj.access & SYNCHRONIZE))
+		return w32_fail_null(ERROR_ACCESS_DENIED);
+	return obj.kind == W32_SYNC ? obj.sync : w32_fail_null(ERROR_INVALID_HANDLE);
+}
+
+static DWORD wait_failed(DWORD error)
+{
+	SetLastError(error);
+	return WAIT_FAILED;
+}
+
+/* A native wait's result as Windows says it; a timeout leaves the last
+ * error alone, as in Windows. */
+static DWORD wait_result(int r, size_t index)
+{
+	if (r == 0)
+		return WAIT_OBJECT_0 + (DWORD)index;
+	if (r == FM_ABANDONED)
+		return WAIT_ABANDONED_0 + (DWORD)index;
+	if (r == -ETIMEDOUT)
+		return WAIT_TIMEOUT;
+	return wait_failed(w32_error_of(r));
+}
+
+FM_W32_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds,
+					      BOOL bAlertable)
+{
+	fm_sync *o;
+
+	(void)bAlertable;
+	if (hHandle == PSEUDO_PROCESS) {
+		Sleep(dwMilliseconds);
+		return WAIT_TIMEOUT;
+	}
+	o = waitable(hHandle);
+	return o ? wait_result(fm_sync_wait(o, timeout_ns(dwMilliseconds)), 0) : WAIT_FAILED;
+}
+
+FM_W32_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds)
+{
+	return WaitForSingleObjectEx(hHandle, dwMilliseconds, FALSE);
+}
+
+/* Wait-any takes the lowest signalled object, and only it; wait-all takes
+ * all at once or nothing, and refuses one object named twice (87), also
+ * through two handles, as Windows does (Wine 8.0 accepts it). */
+FM_W32_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles,
+						 BOOL bWaitAll, DWORD dwMilliseconds,
+						 BOOL bAlertable)
+{
+	fm_sync *objects[MAXIMUM_WAIT_OBJECTS];
+	size_t index = 0;
+	DWORD i;
+	int r;
+
+	(void)bAlertable;
+	if (nCount == 0 || nCount > MAXIMUM_WAIT_OBJECTS)
+		return wait_failed(ERROR_INVALID_PARAMETER);
+	if (!lpHandles)
+		return wait_failed(ERROR_NOACCESS);
+	for (i = 0; i < nCount; i++) {
+		objects[i] = waitable(lpHandles[i]);
+		if (!objects[i])
+			return WAIT_FAILED;
+	}
+	if (!bWaitAll) {
+		r = fm_wait_any(objects, nCount, timeout_ns(dwMilliseconds), &index);
+		return wait_result(r, index);
+	}
+	/* A wait-all that took an abandoned mutex says WAIT_ABANDONED_0,
+	 * whichever it was, as Windows' kernel does. */
+	r = fm_wait_all(objects, nCount, timeout_ns(dwMilliseconds), &index);
+	return wait_result(r, 0);
+}
+
+FM_W32_API DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles,
+					       BOOL bWaitAll, DWORD dwMilliseconds)
+{
+	return WaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE);
+}
