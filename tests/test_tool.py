@@ -26,8 +26,14 @@ TOOL = os.environ.get("FILEMAP_TOOL", "")
 TIMEOUT = 30
 NOBODY = 65534
 
-# Offsets in the object header (src/internal.h, struct fm__header).
-HEADER_TYPE_OFFSET = 12
+# Offsets in the object header (src/internal.h, struct fm__header): the
+# sync words, and in them a semaphore's count (src/sync.h).
+HEADER_SYNC_OFFSET = 128
+SEMAPHORE_COUNT_OFFSET = HEADER_SYNC_OFFSET
+
+# Exit codes of `filemap wait` beyond 0-3 (filemap.1).
+TIMED_OUT = 4
+ABANDONED = 5
 
 
 def wait_for(predicate, what, seconds=10.0):
@@ -88,11 +94,20 @@ class ToolTest(unittest.TestCase):
         found = [o for o in (objects if objects is not None else self.ls()) if o["name"] == name]
         return found[0] if found else None
 
-    def hold(self, name, size, *extra):
-        """Starts `create --hold` and waits until ls shows it held."""
-        proc = subprocess.Popen([TOOL, "create", name, size, "--hold", *extra], env=self.env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    def hold(self, name, *args):
+        """Starts `create NAME ARGS --hold` and waits until ls shows it held."""
+        return self.start_holding(name, "create", name, *args, "--hold")
+
+    def start(self, *args):
+        """Starts the tool in the background; tearDown ends it."""
+        proc = subprocess.Popen([TOOL, *args], env=self.env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
         self.holders.append(proc)
+        return proc
+
+    def start_holding(self, name, *args):
+        """Starts the tool and waits until ls shows it holding name."""
+        proc = self.start(*args)
         short = name.split("\\", 1)[-1]
         wait_for(lambda: proc.poll() is not None or
                  proc.pid in ((self.find(short) or {}).get("holders") or []),
@@ -100,14 +115,26 @@ class ToolTest(unittest.TestCase):
         self.check_alive(proc)
         return proc
 
+    def lock(self, name):
+        """Starts `wait NAME --hold` and waits until it owns the mutex."""
+        proc = self.start("wait", name, "--hold")
+        line = proc.stdout.readline().decode()
+        self.check_alive(proc)
+        self.assertIn(": locked", line)
+        return proc
+
     def check_alive(self, proc):
         if proc.poll() is not None:
-            self.fail("filemap create --hold exited %d: %s" %
-                      (proc.returncode, proc.stderr.read().decode(errors="replace")))
+            self.fail("filemap %s exited %d: %s" %
+                      (" ".join(proc.args[1:]), proc.returncode,
+                       proc.stderr.read().decode(errors="replace")))
 
-    def release(self, proc):
+    def sync_state(self, name):
+        return self.find(name)["sync"]
+
+    def release(self, proc, code=0):
         proc.send_signal(signal.SIGTERM)
-        self.assertEqual(proc.wait(timeout=TIMEOUT), 0)
+        self.assertEqual(proc.wait(timeout=TIMEOUT), code)
         self.assertNotIn(b"Sanitizer", proc.stderr.read())
 
     def kill9(self, proc):
@@ -136,7 +163,7 @@ class ToolTest(unittest.TestCase):
 
     def test_help_and_bad_usage(self):
         out = self.ok("--help").decode()
-        for verb in ("ls", "stat", "create", "cat", "write", "rm", "gc"):
+        for verb in ("ls", "stat", "create", "cat", "write", "signal", "wait", "rm", "gc"):
             self.assertIn("filemap " + verb, out)
             self.assertTrue(self.ok(verb, "--help").decode().startswith("usage: filemap " + verb))
         for args in ([], ["frobnicate"], ["ls", "--bogus"], ["ls", "extra"], ["cat"],
@@ -144,7 +171,20 @@ class ToolTest(unittest.TestCase):
                      ["cat", "x", "--offset", "12Q"], ["cat", "x", "--hex=1"],
                      ["create", "x"], ["create", "x", "0"], ["create", "x", "1K", "--mode", "9"],
                      ["create", "x", "1K", "--mode", "0200"], ["create", "local\\x", "1K"],
-                     ["stat", "Global\\"], ["rm", ""], ["gc", "now"]):
+                     ["stat", "Global\\"], ["rm", ""], ["gc", "now"],
+                     ["create", "x", "--type", "lock"], ["create", "x", "1K", "--type", "mutex"],
+                     ["create", "x", "--type", "mutex", "--manual"],
+                     ["create", "x", "1K", "--signaled"], ["create", "x", "--maximum", "2"],
+                     ["create", "x", "--type", "event", "--initial", "1"],
+                     ["create", "x", "--type", "event", "--mode", "0400"],
+                     ["create", "x", "--type", "semaphore", "--initial", "3", "--maximum", "2"],
+                     ["create", "x", "--type", "semaphore", "--maximum", "0"],
+                     ["create", "x", "--type", "semaphore", "--maximum", "2147483648"],
+                     ["create", "x", "--type", "semaphore", "--initial", "1K"],
+                     ["signal"], ["signal", "x", "y"], ["signal", "x", "--count", "0"],
+                     ["signal", "x", "--count", "-1"], ["signal", "x", "--count", "2147483648"],
+                     ["wait"], ["wait", "x", "--timeout", "1.5"], ["wait", "x", "--timeout"],
+                     ["wait", "x", "--timeout", "99999999999999999"], ["wait", "x", "--hold=1"]):
             result = self.expect(2, *args)
             if args:
                 self.assertEqual(len(result.stderr.decode().splitlines()), 1, result.stderr)
@@ -171,10 +211,10 @@ class ToolTest(unittest.TestCase):
                                "corrupt": False})
         text = self.ok("ls").decode().splitlines()
         self.assertEqual(text[0].split(), ["NAMESPACE", "TYPE", "SIZE", "MODE", "OWNER", "STATE",
-                                           "HOLDERS", "NAME"])
+                                           "HOLDERS", "SYNC", "NAME"])
         row = text[1].split()
         self.assertEqual(row[:3] + row[5:], ["Local", "section", "4096", "held", str(proc.pid),
-                                             "held"])
+                                             "-", "held"])
         stat = self.ok("stat", "held").decode()
         self.assertIn("name:       Local\\held\n", stat)
         self.assertIn("size:       4096 bytes\n", stat)
@@ -416,20 +456,20 @@ class ToolTest(unittest.TestCase):
         self.assertStoreEmpty()
 
     def test_other_type_is_named_and_refused(self):
-        # A section whose holder died becomes, byte for byte, a mutex.
-        proc = self.hold("Local\\lock", "1")
+        proc = self.hold("Local\\lock", "--type", "mutex")
+        self.assertEqual(self.find("lock")["type"], "mutex")
+        self.assertIn("type:       mutex", self.ok("stat", "lock").decode())
+        for args in (["cat", "lock"], ["write", "lock"], ["create", "lock", "1K"]):
+            result = self.expect(1, *args, data=b"x")
+            self.assertIn("Local\\lock is a mutex, not a section", result.stderr.decode())
+        result = self.expect(1, "create", "lock", "--type", "event")
+        self.assertIn("Local\\lock is a mutex, not an event", result.stderr.decode())
+        section = self.hold("Local\\data", "1K")
+        result = self.expect(1, "create", "data", "--type", "semaphore")
+        self.assertIn("Local\\data is a section, not a semaphore", result.stderr.decode())
         self.kill9(proc)
-        path = os.path.join(self.local_dir(), "lock")
-        with open(path, "r+b") as f:
-            f.seek(HEADER_TYPE_OFFSET)
-            f.write(struct.pack("=I", 2))
-            f.flush()
-            fcntl.flock(f, fcntl.LOCK_SH)
-            self.assertEqual(self.find("lock")["type"], "mutex")
-            self.assertIn("type:       mutex", self.ok("stat", "lock").decode())
-            result = self.expect(1, "cat", "lock")
-            self.assertIn("type", result.stderr.decode())
         self.assertEqual(self.ok("gc").decode(), "removed orphan Local\\lock\n")
+        self.release(section)
         self.assertStoreEmpty()
 
     def test_many_objects(self):
@@ -449,6 +489,226 @@ class ToolTest(unittest.TestCase):
         self.assertEqual(len(listed), count + 1)
         self.assertTrue(all(o["orphan"] for o in listed))
         self.assertEqual(len(self.ok("gc").decode().splitlines()), count + 1)
+        self.assertStoreEmpty()
+
+    # -- mutexes, events and semaphores -----------------------------------
+
+    def test_sync_objects_in_ls_and_stat(self):
+        procs = [self.hold("Local\\m", "--type", "mutex"),
+                 self.hold("Local\\auto", "--type", "event"),
+                 self.hold("Local\\manual", "--type", "event", "--manual", "--signaled"),
+                 self.hold("Local\\sem", "--type", "semaphore", "--initial", "2",
+                           "--maximum", "5", "--mode", "0660")]
+        listed = {o["name"]: o for o in self.ls()}
+        self.assertEqual(listed["m"], {"namespace": "Local", "name": "m", "file": "m",
+                                       "type": "mutex", "size": 0, "mode": "0600",
+                                       "uid": os.geteuid(), "holders": [procs[0].pid],
+                                       "orphan": False, "corrupt": False,
+                                       "sync": {"signaled": True, "owner_pid": 0,
+                                                "owner_tid": 0, "recursion": 0,
+                                                "abandoned": False}})
+        self.assertEqual(listed["auto"]["sync"], {"signaled": False, "manual_reset": False})
+        self.assertEqual(listed["manual"]["sync"], {"signaled": True, "manual_reset": True})
+        self.assertEqual(listed["sem"]["sync"], {"signaled": True, "count": 2, "maximum": 5})
+        self.assertEqual(listed["sem"]["mode"], "0660")
+        rows = {r.split()[-1]: r.split() for r in self.ok("ls").decode().splitlines()[1:]}
+        self.assertEqual(rows["m"][1:3] + rows["m"][5:], ["mutex", "0", "held",
+                                                          str(procs[0].pid), "free", "m"])
+        self.assertEqual(rows["auto"][7], "unsignaled,auto")
+        self.assertEqual(rows["manual"][7], "signaled,manual")
+        self.assertEqual(rows["sem"][7], "count=2/5")
+        stat = self.ok("stat", "m").decode()
+        self.assertIn("type:       mutex\nlocked:     no (free)\n", stat)
+        self.assertNotIn("size:", stat)
+        self.assertNotIn("abandoned:", stat)
+        self.assertIn("signaled:   no\nreset:      auto", self.ok("stat", "auto").decode())
+        self.assertIn("signaled:   yes\nreset:      manual", self.ok("stat", "manual").decode())
+        self.assertIn("count:      2\nmaximum:    5\n", self.ok("stat", "sem").decode())
+        # Creating again finds each, its state unchanged.
+        result = self.expect(0, "create", "sem", "--type", "semaphore", "--initial", "0")
+        self.assertIn("existed already", result.stderr.decode())
+        self.assertEqual(self.sync_state("sem")["count"], 2)
+        for proc in procs:
+            self.release(proc)
+        result = self.expect(0, "create", "Local\\brief", "--type", "event")
+        self.assertIn("created Local\\brief, an event; nobody holds it now", result.stderr.decode())
+        self.assertStoreEmpty()
+
+    def test_mutex_owner_and_abandoned(self):
+        # The first holder keeps the name; a second process locks the mutex
+        # and dies holding it.
+        keeper = self.hold("Local\\m", "--type", "mutex")
+        owner = self.lock("m")
+        state = self.sync_state("m")
+        self.assertEqual((state["owner_pid"], state["owner_tid"], state["recursion"],
+                          state["signaled"], state["abandoned"]),
+                         (owner.pid, owner.pid, 1, False, False))
+        self.assertEqual(sorted(self.find("m")["holders"]), sorted([keeper.pid, owner.pid]))
+        self.assertIn("owner=%d/%d " % (owner.pid, owner.pid), self.ok("ls").decode())
+        self.assertIn("locked:     by pid %d, thread %d\n" % (owner.pid, owner.pid),
+                      self.ok("stat", "m").decode())
+        self.expect(TIMED_OUT, "wait", "m", "--timeout", "100")
+        self.kill9(owner)
+        state = self.sync_state("m")
+        self.assertEqual((state["owner_pid"], state["signaled"], state["abandoned"]),
+                         (0, True, True))
+        self.assertIn(" free,abandoned ", self.ok("ls").decode())
+        self.assertIn("abandoned:  yes", self.ok("stat", "m").decode())
+        # A plain wait reports it, and leaves the news for the next taker.
+        for _ in range(2):
+            result = self.expect(ABANDONED, "wait", "m", "--timeout", "1000")
+            self.assertIn("abandoned", result.stderr.decode())
+            self.assertEqual(self.sync_state("m")["abandoned"], True)
+        # Taking it for good is told so, and ends the abandonment.
+        taker = self.start("wait", "m", "--hold")
+        self.assertIn("locked (abandoned by its last owner) by pid %d" % taker.pid,
+                      taker.stdout.readline().decode())
+        state = self.sync_state("m")
+        self.assertEqual((state["owner_pid"], state["abandoned"]), (taker.pid, False))
+        self.release(taker, ABANDONED)
+        self.assertEqual(self.sync_state("m")["signaled"], True)
+        self.ok("wait", "m", "--timeout", "0")
+        self.release(keeper)
+        self.assertStoreEmpty()
+
+    def test_wait_on_a_mutex_waits_until_it_is_free(self):
+        keeper = self.hold("Local\\m", "--type", "mutex")
+        owner = self.lock("m")
+        waiter = self.start_holding("m", "wait", "m")
+        time.sleep(0.2)
+        self.assertIsNone(waiter.poll())
+        self.release(owner)
+        self.assertEqual(waiter.wait(timeout=TIMEOUT), 0)
+        self.assertEqual(self.sync_state("m"), {"signaled": True, "owner_pid": 0,
+                                                "owner_tid": 0, "recursion": 0,
+                                                "abandoned": False})
+        self.release(keeper)
+        self.assertStoreEmpty()
+
+    def test_event_signal_wait_round_trip(self):
+        keeper = self.hold("Local\\go", "--type", "event")
+        waiter = self.start_holding("go", "wait", "go")
+        time.sleep(0.2)
+        self.assertIsNone(waiter.poll())
+        self.ok("signal", "go")
+        self.assertEqual(waiter.wait(timeout=TIMEOUT), 0)
+        # The wait took it: an auto-reset event is unsignalled again.
+        self.assertEqual(self.sync_state("go")["signaled"], False)
+        self.expect(TIMED_OUT, "wait", "go", "--timeout", "100")
+        self.expect(TIMED_OUT, "wait", "go", "--timeout", "0")
+        # Setting twice is setting once.
+        self.ok("signal", "go")
+        self.ok("signal", "go")
+        self.ok("wait", "go", "--timeout", "0")
+        result = self.expect(TIMED_OUT, "wait", "go", "--timeout", "0")
+        self.assertIn("timed out after 0 ms", result.stderr.decode())
+        self.release(keeper)
+        # A manual-reset event stays signalled for every wait.
+        keeper = self.hold("Local\\open", "--type", "event", "--manual")
+        self.ok("signal", "open")
+        for _ in range(3):
+            self.ok("wait", "open", "--timeout", "0")
+        self.assertEqual(self.sync_state("open")["signaled"], True)
+        self.release(keeper)
+        self.assertStoreEmpty()
+
+    def test_semaphore_counts(self):
+        keeper = self.hold("Local\\slots", "--type", "semaphore", "--initial", "1",
+                           "--maximum", "3")
+        self.ok("signal", "slots")
+        self.assertEqual(self.sync_state("slots")["count"], 2)
+        result = self.expect(1, "signal", "slots", "--count", "2")
+        self.assertIn("EOVERFLOW", result.stderr.decode())
+        self.assertIn("count 2, maximum 3", result.stderr.decode())
+        self.assertEqual(self.sync_state("slots")["count"], 2)
+        self.ok("signal", "slots", "--count", "1")
+        self.expect(1, "signal", "slots")
+        for left in (2, 1, 0):
+            self.ok("wait", "slots", "--timeout", "0")
+            self.assertEqual(self.sync_state("slots")["count"], left)
+        self.expect(TIMED_OUT, "wait", "slots", "--timeout", "100")
+        waiter = self.start_holding("slots", "wait", "slots")
+        self.ok("signal", "slots", "--count", "2")
+        self.assertEqual(waiter.wait(timeout=TIMEOUT), 0)
+        self.assertEqual(self.sync_state("slots")["count"], 1)
+        self.release(keeper)
+        self.assertStoreEmpty()
+
+    def test_signal_and_wait_refuse_what_they_cannot_do(self):
+        procs = [self.hold("Local\\sec", "1K"), self.hold("Local\\m", "--type", "mutex"),
+                 self.hold("Local\\e", "--type", "event")]
+        for args, why in ((["signal", "sec"], "is a section: only an event or a semaphore"),
+                          (["wait", "sec"], "is a section: only a mutex, an event or a semaphore"),
+                          (["signal", "m"], "is a mutex: only the thread that owns it"),
+                          (["signal", "e", "--count", "2"], "--count means nothing"),
+                          (["wait", "e", "--hold"], "--hold keeps a mutex locked")):
+            result = self.expect(1, *args)
+            self.assertIn(why, result.stderr.decode())
+        for verb in ("signal", "wait"):
+            result = self.expect(3, verb, "Local\\absent")
+            self.assertIn("no object of that name", result.stderr.decode())
+        # The event was left alone by all that.
+        self.assertEqual(self.sync_state("e")["signaled"], False)
+        for proc in procs:
+            self.release(proc)
+        self.assertStoreEmpty()
+
+    def test_corrupt_sync_state(self):
+        keeper = self.hold("Local\\sem", "--type", "semaphore", "--maximum", "5")
+        with open(os.path.join(self.local_dir(), "sem"), "r+b") as f:
+            f.seek(SEMAPHORE_COUNT_OFFSET)
+            f.write(struct.pack("=I", 99))
+        obj = self.find("sem")
+        self.assertEqual((obj["type"], obj["corrupt"], obj["problem"]),
+                         ("semaphore", True, "corrupt semaphore state: count above the maximum"))
+        self.assertNotIn("sync", obj)
+        row = self.ok("ls").decode().splitlines()[1].split()
+        self.assertEqual((row[1], row[5], row[7]), ("semaphore", "corrupt", "?"))
+        stat = self.ok("stat", "sem").decode()
+        self.assertIn("type:       semaphore\nproblem:    corrupt semaphore state", stat)
+        self.assertIn("state:      corrupt", stat)
+        for verb in ("signal", "wait"):
+            result = self.expect(1, verb, "sem")
+            self.assertIn("corrupt semaphore state", result.stderr.decode())
+        self.kill9(keeper)
+        self.assertEqual(self.ok("gc").decode(), "removed corrupt orphan Local\\sem "
+                         "(corrupt semaphore state: count above the maximum)\n")
+        self.assertStoreEmpty()
+
+    def test_killed_wait_leaves_the_store_clean(self):
+        keeper = self.hold("Local\\e", "--type", "event")
+        mutex_keeper = self.hold("Local\\m", "--type", "mutex")
+        owner = self.lock("m")
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+            for name in ("e", "m"):
+                waiter = self.start_holding(name, "wait", name)
+                waiter.send_signal(sig)
+                self.assertEqual(waiter.wait(timeout=TIMEOUT), -sig)
+        # Nothing was taken or abandoned, and the objects still work.
+        self.assertEqual(self.sync_state("e")["signaled"], False)
+        self.assertEqual(self.sync_state("m")["owner_pid"], owner.pid)
+        self.release(owner)
+        self.assertEqual(self.sync_state("m")["abandoned"], False)
+        self.ok("signal", "e")
+        self.ok("wait", "e", "--timeout", "0")
+        # A waiting wait holds the name by itself; stopped, it lets go of it
+        # as the last holder does.  Killed, it leaves an orphan, as any
+        # holder does, for gc.
+        waiter = self.start_holding("e", "wait", "e")
+        self.release(keeper)
+        self.assertEqual(self.find("e")["holders"], [waiter.pid])
+        waiter.send_signal(signal.SIGTERM)
+        self.assertEqual(waiter.wait(timeout=TIMEOUT), -signal.SIGTERM)
+        self.assertIsNone(self.find("e"))
+        self.assertEqual(self.store_files(), ["local-%d/m" % os.geteuid()])
+        self.release(mutex_keeper)
+        self.assertStoreEmpty()
+        keeper = self.hold("Local\\e", "--type", "event")
+        waiter = self.start_holding("e", "wait", "e")
+        self.release(keeper)
+        self.kill9(waiter)
+        self.assertEqual(self.find("e")["orphan"], True)
+        self.assertEqual(self.ok("gc").decode(), "removed orphan Local\\e\n")
         self.assertStoreEmpty()
 
     # -- other users ------------------------------------------------------

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check.c - the output and process helpers of the Win32 test programs
- * (see check.h).  The process half has a Windows and a POSIX branch; all
- * the rest of the tests is the same code on both.
+ * (see check.h).  The process and thread half has a Windows and a POSIX
+ * branch; all the rest of the tests is the same code on both.
  */
 #ifndef _WIN32
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ extern char **environ;
 
 #include "check.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,7 +94,80 @@ int wait_flag(volatile LONG *flag)
 	return *flag != 0;
 }
 
+struct control *control_create(const char *name, HANDLE *handle)
+{
+	*handle = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+				     sizeof(struct control), name);
+	return *handle ? MapViewOfFile(*handle, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+}
+
+struct control *control_open(const char *name)
+{
+	HANDLE h = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name);
+
+	return h ? MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+}
+
+void tell(struct control *c, const char *name, const char *fmt, ...)
+{
+	size_t used = strlen(c->lines);
+	va_list ap;
+
+	used += snprintf(c->lines + used, sizeof(c->lines) - used, "%s: ", name);
+	va_start(ap, fmt);
+	used += vsnprintf(c->lines + used, sizeof(c->lines) - used, fmt, ap);
+	va_end(ap);
+	snprintf(c->lines + used, sizeof(c->lines) - used, "\n");
+}
+
+void print_told(struct control *c)
+{
+	fputs(c->lines, stdout);
+	fflush(stdout);
+	memset(c->lines, 0, sizeof(c->lines));
+	c->ready = c->go = 0;
+}
+
+struct thread_start {
+	int (*fn)(void *);
+	void *arg;
+};
+
 #ifdef _WIN32
+
+struct thread {
+	HANDLE handle;
+};
+
+static DWORD WINAPI thread_main(LPVOID p)
+{
+	struct thread_start start = *(struct thread_start *)p;
+
+	free(p);
+	return (DWORD)start.fn(start.arg);
+}
+
+thread *start_thread(int (*fn)(void *), void *arg)
+{
+	struct thread_start *start = malloc(sizeof(*start));
+	thread *t = calloc(1, sizeof(*t));
+
+	start->fn = fn;
+	start->arg = arg;
+	t->handle = CreateThread(NULL, 0, thread_main, start, 0, NULL);
+	return t;
+}
+
+int join_thread(thread *t)
+{
+	DWORD code = 255;
+
+	WaitForSingleObject(t->handle, INFINITE);
+	GetExitCodeThread(t->handle, &code);
+	CloseHandle(t->handle);
+	free(t);
+	return (int)code;
+}
 
 struct child {
 	PROCESS_INFORMATION pi;
@@ -134,6 +209,38 @@ void kill_child(child *c)
 }
 
 #else
+
+struct thread {
+	pthread_t id;
+};
+
+static void *thread_main(void *p)
+{
+	struct thread_start start = *(struct thread_start *)p;
+
+	free(p);
+	return (void *)(intptr_t)start.fn(start.arg);
+}
+
+thread *start_thread(int (*fn)(void *), void *arg)
+{
+	struct thread_start *start = malloc(sizeof(*start));
+	thread *t = calloc(1, sizeof(*t));
+
+	start->fn = fn;
+	start->arg = arg;
+	pthread_create(&t->id, NULL, thread_main, start);
+	return t;
+}
+
+int join_thread(thread *t)
+{
+	void *code = NULL;
+
+	pthread_join(t->id, &code);
+	free(t);
+	return (int)(intptr_t)code;
+}
 
 struct child {
 	pid_t pid;

@@ -10,8 +10,9 @@
  * prints "name: value [windows: V]": the native build must answer V.
  * Values never show addresses, handles or ids, only facts about them.
  *
- * Starting a process is the one thing the layer does not offer, so it is
- * done here: CreateProcess on Windows, posix_spawn natively.
+ * Starting a process or a thread is what the layer does not offer, so it
+ * is done here: CreateProcess and CreateThread on Windows, posix_spawn and
+ * pthreads natively.
  */
 #ifndef FM_W32_TEST_CHECK_H
 #define FM_W32_TEST_CHECK_H
@@ -50,5 +51,29 @@ void kill_child(child *c);          /* like SIGKILL / TerminateProcess */
 
 /* Polls *flag until it is nonzero, up to ~10 s; 1 if it became so. */
 int wait_flag(volatile LONG *flag);
+
+/* What a program shares with the children it starts, in a named section:
+ * handshake flags and the check lines a child tells, which the parent
+ * prints once the child is done, so that the output's order never
+ * depends on scheduling. */
+struct control {
+	volatile LONG ready;
+	volatile LONG go;
+	char lines[8192];
+};
+/* In the parent: creates the section; *handle to close at the end. */
+struct control *control_create(const char *name, HANDLE *handle);
+/* In a child: opens it (NULL if it cannot). */
+struct control *control_open(const char *name);
+/* In a child: one check line into the control section. */
+void tell(struct control *c, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* In the parent: prints what the child told, and forgets it and the flags. */
+void print_told(struct control *c);
+
+/* A thread of this program running fn(arg), and the means to join it. */
+typedef struct thread thread;
+thread *start_thread(int (*fn)(void *), void *arg);
+int join_thread(thread *t); /* fn's result */
 
 #endif /* FM_W32_TEST_CHECK_H */

@@ -18,13 +18,6 @@
 #define N(x) "w32life." x
 #define MESSAGE "Message from first process."
 
-/* Shared by parent and child: handshake flags and the child's lines. */
-struct control {
-	volatile LONG ready;
-	volatile LONG go;
-	char lines[8192];
-};
-
 static const char *program;
 
 static HANDLE create(const char *name, DWORD size)
@@ -47,37 +40,6 @@ static void recreate_fresh(const char *check, const char *name)
 	say_bool(zeroed, v && v[0] == 0);
 	UnmapViewOfFile(v);
 	CloseHandle(h);
-}
-
-static struct control *control_open(void)
-{
-	HANDLE h = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, N("control"));
-
-	return h ? MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0) : NULL;
-}
-
-/* In a child: one check line into the control section. */
-static void tell(struct control *c, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void tell(struct control *c, const char *name, const char *fmt, ...)
-{
-	size_t used = strlen(c->lines);
-	va_list ap;
-
-	used += snprintf(c->lines + used, sizeof(c->lines) - used, "%s: ", name);
-	va_start(ap, fmt);
-	used += vsnprintf(c->lines + used, sizeof(c->lines) - used, fmt, ap);
-	va_end(ap);
-	snprintf(c->lines + used, sizeof(c->lines) - used, "\n");
-}
-
-/* In the parent: prints what the child told, and forgets it. */
-static void print_told(struct control *c)
-{
-	fputs(c->lines, stdout);
-	fflush(stdout);
-	memset(c->lines, 0, sizeof(c->lines));
-	c->ready = c->go = 0;
 }
 
 static void last_handle_with_view(void)
@@ -311,7 +273,7 @@ static void inheritance(struct control *c)
 
 static int run_child(const char *mode, const char *arg)
 {
-	struct control *c = control_open();
+	struct control *c = control_open(N("control"));
 
 	if (!c)
 		return 99;
@@ -334,8 +296,7 @@ int main(int argc, char **argv)
 	program = argv[0];
 	if (argc == 3)
 		return run_child(argv[1], argv[2]);
-	control_handle = create(N("control"), sizeof(struct control));
-	c = MapViewOfFile(control_handle, FILE_MAP_WRITE, 0, 0, 0);
+	c = control_create(N("control"), &control_handle);
 	last_handle_with_view();
 	duplicates();
 	closing();

@@ -7,7 +7,10 @@
  * no more memory than listing one; rows come in directory order.  Holders
  * come from one read of /proc/locks.  An object the caller may not open
  * (another user's 0600 Global\ object) is still listed, with what fstat
- * tells and type "?"; a corrupt one says why.
+ * tells and type "?"; a corrupt one says why.  A mutex, event or semaphore
+ * also shows its state, read from the header copy the listing already
+ * reads and checked as the library checks it: a state that fails is shown
+ * as corrupt, never described.
  */
 #define _GNU_SOURCE
 #include "tool.h"
@@ -70,19 +73,29 @@ static const char *state_of(const struct ls *ls, const struct tool_object *o, si
 	return holders ? "held" : "orphan";
 }
 
+/* Whether o is a sync object whose state was read and found sound. */
+static bool has_sync_state(const struct tool_object *o)
+{
+	return o->state == TOOL_SOUND && o->hdr.type != FM__TYPE_SECTION;
+}
+
 static void print_text(struct ls *ls, const struct tool_entry *e, const struct tool_object *o,
 		       const struct tool_lock *first, size_t holders)
 {
-	char size[24] = "?";
+	char size[24] = "?", sync[80] = "?";
 	int width;
 
 	if (ls->count++ == 0)
-		printf("%-9s %-9s %14s %-5s %-10s %-7s %-10s %s\n", "NAMESPACE", "TYPE", "SIZE",
-		       "MODE", "OWNER", "STATE", "HOLDERS", "NAME");
-	if (o->state == TOOL_SOUND)
+		printf("%-9s %-9s %14s %-5s %-10s %-7s %-10s %-17s %s\n", "NAMESPACE", "TYPE",
+		       "SIZE", "MODE", "OWNER", "STATE", "HOLDERS", "SYNC", "NAME");
+	if (o->typed)
 		snprintf(size, sizeof(size), "%llu", (unsigned long long)o->hdr.size);
+	if (o->typed && o->hdr.type == FM__TYPE_SECTION)
+		snprintf(sync, sizeof(sync), "-");
+	else if (has_sync_state(o))
+		tool_sync_brief(sync, sizeof(sync), &o->sync);
 	printf("%-9s %-9s %14s %04o  %-10s %-7s ", ns_label[e->ns],
-	       o->state == TOOL_SOUND ? tool_type_name(o->hdr.type) : "?", size,
+	       o->typed ? tool_type_name(o->hdr.type) : "?", size,
 	       (unsigned)(o->st.st_mode & 07777), owner_name(ls, o->st.st_uid),
 	       state_of(ls, o, holders));
 	if (!ls->locks.known || holders == 0) {
@@ -91,6 +104,7 @@ static void print_text(struct ls *ls, const struct tool_entry *e, const struct t
 		width = tool_print_pids(stdout, first, holders, ",");
 		printf("%*s ", width < 10 ? 10 - width : 0, "");
 	}
+	printf("%-17s ", sync);
 	/* A hashed long name that cannot be read is shown by its file name. */
 	tool_print_text(stdout, short_name(o) ? short_name(o) : e->file);
 	putchar('\n');
@@ -118,6 +132,24 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
+/* A sync object's state, as the fields of struct fm_sync_info. */
+static void print_json_sync(const struct fm_sync_info *info)
+{
+	const char *yes = "true", *no = "false";
+
+	printf(",\"sync\":{\"signaled\":%s", info->signaled ? yes : no);
+	if (info->type == FM_TYPE_MUTEX)
+		printf(",\"owner_pid\":%d,\"owner_tid\":%d,\"recursion\":%u,\"abandoned\":%s",
+		       (int)info->owner_pid, (int)info->owner_tid, (unsigned)info->recursion,
+		       info->abandoned ? yes : no);
+	else if (info->type == FM_TYPE_EVENT)
+		printf(",\"manual_reset\":%s", info->manual_reset ? yes : no);
+	else
+		printf(",\"count\":%u,\"maximum\":%u", (unsigned)info->count,
+		       (unsigned)info->maximum);
+	putchar('}');
+}
+
 static void print_json(struct ls *ls, const struct tool_entry *e, const struct tool_object *o,
 		       const struct tool_lock *first, size_t holders)
 {
@@ -129,9 +161,8 @@ static void print_json(struct ls *ls, const struct tool_entry *e, const struct t
 		fputs("null", stdout);
 	fputs(",\"file\":", stdout);
 	json_string(e->file);
-	printf(",\"type\":\"%s\",\"size\":",
-	       o->state == TOOL_SOUND ? tool_type_name(o->hdr.type) : "?");
-	if (o->state == TOOL_SOUND)
+	printf(",\"type\":\"%s\",\"size\":", o->typed ? tool_type_name(o->hdr.type) : "?");
+	if (o->typed)
 		printf("%llu", (unsigned long long)o->hdr.size);
 	else
 		fputs("null", stdout);
@@ -145,6 +176,8 @@ static void print_json(struct ls *ls, const struct tool_entry *e, const struct t
 		fputs("null,\"orphan\":null", stdout);
 	}
 	printf(",\"corrupt\":%s", o->state == TOOL_CORRUPT ? "true" : "false");
+	if (has_sync_state(o))
+		print_json_sync(&o->sync);
 	if (o->problem) {
 		fputs(",\"problem\":", stdout);
 		json_string(o->problem);

@@ -5,7 +5,9 @@
  * stat only looks: it opens the object's file without a lock, so unlike an
  * open through the library it neither holds the object nor removes an
  * orphan; it shows an orphan as one, and a corrupt object with the reason.
- * Output is one "field: value" line each, for people and for grep.
+ * Output is one "field: value" line each, for people and for grep.  A
+ * mutex, event or semaphore shows its state instead of a size: the owner of
+ * a mutex, whether an event is signaled, a semaphore's count.
  */
 #define _GNU_SOURCE
 #include "tool.h"
@@ -37,22 +39,63 @@ static void print_access(uint32_t access)
 	puts(*sep ? " (the most any handle or view may have)" : "none");
 }
 
-/* What only a sound header tells. */
-static void print_header(const struct fm__header *h)
+/* A mutex's, event's or semaphore's state, a line a fact. */
+static void print_sync(const struct fm_sync_info *info)
 {
+	switch (info->type) {
+	case FM_TYPE_MUTEX:
+		field("locked:");
+		if (info->owner_tid == 0)
+			puts("no (free)");
+		else if (info->recursion > 1)
+			printf("by pid %d, thread %d, %u times over\n", (int)info->owner_pid,
+			       (int)info->owner_tid, (unsigned)info->recursion);
+		else
+			printf("by pid %d, thread %d\n", (int)info->owner_pid, (int)info->owner_tid);
+		if (info->abandoned) {
+			field("abandoned:");
+			puts("yes (an owner died holding it; the next wait is told so)");
+		}
+		break;
+	case FM_TYPE_EVENT:
+		field("signaled:");
+		puts(info->signaled ? "yes" : "no");
+		field("reset:");
+		puts(info->manual_reset ? "manual (stays signaled until reset)"
+					: "auto (the wait that takes it resets it)");
+		break;
+	default:
+		field("count:");
+		printf("%u\n", (unsigned)info->count);
+		field("maximum:");
+		printf("%u\n", (unsigned)info->maximum);
+		break;
+	}
+}
+
+/* What only a sound header tells, with a sync object's state (or why it
+ * is corrupt). */
+static void print_header(const struct tool_object *o)
+{
+	const struct fm__header *h = &o->hdr;
 	time_t when = (time_t)h->created_sec;
 	char stamp[64] = "?";
 	struct tm tm;
 
 	field("type:");
 	puts(tool_type_name(h->type));
-	field("size:");
-	printf("%llu bytes\n", (unsigned long long)h->size);
-	print_access(h->max_access);
 	if (h->type == FM__TYPE_SECTION) {
+		field("size:");
+		printf("%llu bytes\n", (unsigned long long)h->size);
+		print_access(h->max_access);
 		field("memory:");
 		puts(h->flags & FM__HDR_RESERVE ? "sparse (taken when a page is first touched)"
 						: "reserved when it was created");
+	} else if (o->state == TOOL_SOUND) {
+		print_sync(&o->sync);
+	} else {
+		field("problem:");
+		puts(o->problem);
 	}
 	if (localtime_r(&when, &tm))
 		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S %z", &tm);
@@ -125,8 +168,8 @@ int cmd_stat(int argc, char **argv)
 		putchar('/');
 		tool_print_text(stdout, e.file);
 		putchar('\n');
-		if (o.state == TOOL_SOUND)
-			print_header(&o.hdr);
+		if (o.typed)
+			print_header(&o);
 		else
 			printf("%-12s?\n%-12s%s\n", "type:", "problem:", o.problem);
 		print_owner(&o.st);

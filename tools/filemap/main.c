@@ -22,19 +22,26 @@ static const struct verb verbs[] = {
 	  "ls [--json]\n"
 	  "  Lists the objects in the store: your Local\\ objects (root: every user's)\n"
 	  "  and the Global\\ ones, with namespace, type, exact size, mode, owner,\n"
-	  "  state (held, orphan, corrupt) and the pids of the holders.\n"
+	  "  state (held, orphan, corrupt), the pids of the holders, and the state of\n"
+	  "  a mutex (free, owner=PID/TID), event (signaled,auto) or semaphore\n"
+	  "  (count=N/MAX).\n"
 	  "  --json  one JSON array, printed object by object\n" },
 	{ "stat", cmd_stat,
 	  "stat NAME\n"
 	  "  Shows everything about one object: type, size, access, mode, owner,\n"
-	  "  holders, creator and time, or why it is corrupt.\n" },
+	  "  holders, creator and time, a sync object's state, or why it is corrupt.\n" },
 	{ "create", cmd_create,
-	  "create NAME SIZE [--mode M] [--hold]\n"
-	  "  Creates a section of SIZE bytes (or finds the existing one).  A name lives\n"
-	  "  only while some process holds it: without --hold it vanishes again as\n"
-	  "  soon as this command exits.\n"
-	  "  --mode M  octal permission bits of a new object (default 0600)\n"
-	  "  --hold    keep holding it until SIGINT or SIGTERM\n" },
+	  "create NAME [SIZE] [--type T] [--mode M] [--hold] [type options]\n"
+	  "  Creates a section of SIZE bytes, or a mutex, event or semaphore (no SIZE),\n"
+	  "  or finds the existing one.  A name lives only while some process holds\n"
+	  "  it: without --hold it vanishes again as soon as this command exits.\n"
+	  "  --type T       section (the default), mutex, event or semaphore\n"
+	  "  --mode M       octal permission bits of a new object (default 0600)\n"
+	  "  --hold         keep holding it until SIGINT or SIGTERM\n"
+	  "  --manual       an event: manual-reset (default: auto-reset)\n"
+	  "  --signaled     an event: starts signalled\n"
+	  "  --initial N    a semaphore: its count at first (default 0)\n"
+	  "  --maximum N    a semaphore: its maximum count (default 2147483647)\n" },
 	{ "cat", cmd_cat,
 	  "cat NAME [--offset N] [--length N] [--hex]\n"
 	  "  Writes the section's bytes to standard output.\n"
@@ -45,6 +52,20 @@ static const struct verb verbs[] = {
 	  "write NAME [--offset N] < DATA\n"
 	  "  Copies standard input into the section at offset N (any offset; default\n"
 	  "  0).  Data that does not fit is refused and nothing is written.\n" },
+	{ "signal", cmd_signal,
+	  "signal NAME [--count N]\n"
+	  "  Sets an event, or releases a semaphore by N (default 1).  A mutex (only\n"
+	  "  its owner can release it), a section, or a release past the semaphore's\n"
+	  "  maximum is refused with exit status 1.\n"
+	  "  --count N  a semaphore: release it by N\n" },
+	{ "wait", cmd_wait,
+	  "wait NAME [--timeout MS] [--hold]\n"
+	  "  Waits until the object is signalled and takes it: an auto-reset event is\n"
+	  "  reset, a semaphore decremented.  On a mutex it waits until the mutex is\n"
+	  "  free: it locks it and unlocks it at once, unless --hold.  Exit status 0\n"
+	  "  signalled, 4 timed out, 5 the mutex was abandoned by an owner that died.\n"
+	  "  --timeout MS  give up after MS milliseconds (0 polls; default: never)\n"
+	  "  --hold        a mutex: keep it locked until SIGINT or SIGTERM\n" },
 	{ "rm", cmd_rm,
 	  "rm NAME\n"
 	  "  Removes the name now, even while processes hold it (they keep their\n"

@@ -116,6 +116,23 @@ int tool_parse_size(const char *text, uint64_t *out)
 	return 0;
 }
 
+/* Decimal digits, no sign, no suffix; 0 or -1. */
+static int parse_number(const char *text, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	/* UINT64_MAX is kept for "not given" (and is no useful number). */
+	if (errno || *end || v >= UINT64_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* Octal permission bits the owner can read with; 0 or -1. */
 static int parse_mode(const char *text, uint32_t *out)
 {
@@ -146,6 +163,15 @@ static int set_option(const struct tool_opt *o, const char *value)
 				   o->name, value);
 			return TOOL_USAGE;
 		}
+		return TOOL_OK;
+	case TOOL_OPT_NUMBER:
+		if (parse_number(value, o->value) < 0) {
+			tool_error("--%s %s: not a number; use decimal digits", o->name, value);
+			return TOOL_USAGE;
+		}
+		return TOOL_OK;
+	case TOOL_OPT_TEXT:
+		*(const char **)o->value = value;
 		return TOOL_OK;
 	case TOOL_OPT_MODE:
 		if (parse_mode(value, o->value) < 0) {
@@ -185,22 +211,29 @@ static int parse_option(int argc, char **argv, int *i, const struct tool_opt *op
 	return usage_error("unknown option ", argv[*i]);
 }
 
-static int count_words(const char *s)
+/* How many words s has, and how many of them are not "[optional]". */
+static int count_words(const char *s, int *required)
 {
 	int n = 0;
 
-	for (const char *p = s; *p; p++)
-		if (*p != ' ' && (p == s || p[-1] == ' '))
+	*required = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p != ' ' && (p == s || p[-1] == ' ')) {
 			n++;
+			*required += *p != '[';
+		}
+	}
 	return n;
 }
 
 int tool_parse_args(int argc, char **argv, const struct tool_opt *opts, const char *positional,
 		    char **pos)
 {
-	int want = count_words(positional), got = 0;
+	int required, want = count_words(positional, &required), got = 0;
 	bool options = true;
 
+	for (int i = 0; i < want; i++)
+		pos[i] = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		int r;
@@ -219,7 +252,7 @@ int tool_parse_args(int argc, char **argv, const struct tool_opt *opts, const ch
 			return usage_error("unexpected argument ", arg);
 		}
 	}
-	if (got < want) {
+	if (got < required) {
 		tool_error("expects %s; see `filemap %s --help`", positional, tool_verb);
 		return TOOL_USAGE;
 	}
@@ -297,8 +330,9 @@ int tool_open_section(fm_section **s, struct fm__name *name, int argc, char **ar
 		return r;
 	r = fm_section_open(s, name->full, access);
 	if (r < 0) {
+		r = tool_type_failure(r, name, FM__TYPE_SECTION);
 		fm__name_free(name);
-		return tool_lib_failure(r);
+		return r;
 	}
 	return TOOL_OK;
 }

@@ -15,6 +15,7 @@
 
 #include "internal.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,11 +24,13 @@
 
 /* Exit codes (filemap.1 lists them). */
 enum tool_exit {
-	TOOL_OK = 0,     /* success */
-	TOOL_FAILED = 1, /* the operation failed */
-	TOOL_USAGE = 2,  /* bad usage */
-	TOOL_ABSENT = 3, /* no object of that name */
-	TOOL_HELP = -1,  /* not an exit code: the verb was asked for --help */
+	TOOL_OK = 0,        /* success */
+	TOOL_FAILED = 1,    /* the operation failed */
+	TOOL_USAGE = 2,     /* bad usage */
+	TOOL_ABSENT = 3,    /* no object of that name */
+	TOOL_TIMEOUT = 4,   /* wait: the timeout passed first */
+	TOOL_ABANDONED = 5, /* wait: got a mutex whose owner died holding it */
+	TOOL_HELP = -1,     /* not an exit code: the verb was asked for --help */
 };
 
 /* The verbs.  argv[0] is the verb itself. */
@@ -38,6 +41,8 @@ int cmd_cat(int argc, char **argv);
 int cmd_write(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
+int cmd_signal(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
 
 /* ------------------------------------------------------------------------
  * tool.c: arguments and errors.
@@ -60,9 +65,11 @@ int tool_lib_failure(int code);
 int tool_absent(const char *name);
 
 enum tool_opt_kind {
-	TOOL_OPT_FLAG, /* bool: present or not */
-	TOOL_OPT_SIZE, /* uint64_t: a size, K/M/G/T suffixes allowed */
-	TOOL_OPT_MODE, /* uint32_t: octal permission bits */
+	TOOL_OPT_FLAG,   /* bool: present or not */
+	TOOL_OPT_SIZE,   /* uint64_t: a size, K/M/G/T suffixes allowed */
+	TOOL_OPT_MODE,   /* uint32_t: octal permission bits */
+	TOOL_OPT_NUMBER, /* uint64_t: decimal digits only, below UINT64_MAX */
+	TOOL_OPT_TEXT,   /* const char *: any text */
 };
 
 struct tool_opt {
@@ -73,10 +80,11 @@ struct tool_opt {
 
 /*
  * Parses argv (argv[0] is the verb): options from opts, anywhere, as
- * "--name VALUE" or "--name=VALUE", and exactly as many positional
- * arguments as the words of positional ("NAME SIZE", or "" for none) into
- * pos.  "--" ends the options, so a name may start with '-'.  Returns
- * TOOL_OK, TOOL_HELP (for --help or -h) or TOOL_USAGE, having said why.
+ * "--name VALUE" or "--name=VALUE", and as many positional arguments as the
+ * words of positional ("NAME SIZE", or "" for none) into pos; a word in
+ * brackets ("NAME [SIZE]") may be left out, and its pos is then NULL.
+ * "--" ends the options, so a name may start with '-'.  Returns TOOL_OK,
+ * TOOL_HELP (for --help or -h) or TOOL_USAGE, having said why.
  */
 int tool_parse_args(int argc, char **argv, const struct tool_opt *opts, const char *positional,
 		    char **pos);
@@ -145,11 +153,16 @@ enum tool_state {
 /* What inspecting an entry found. */
 struct tool_object {
 	enum tool_state state;
-	const char *problem;   /* why CORRUPT or UNREADABLE; static text */
+	const char *problem;   /* why CORRUPT or UNREADABLE; text that lives
+				* as long as the object */
 	int fd;                /* open for reading and holding no lock, or -1 */
 	struct stat st;        /* of the open file, else of the entry */
-	struct fm__header hdr; /* valid when SOUND */
+	bool typed;            /* hdr is sound: its type and size are known
+				* (also for a sync object whose state is corrupt) */
+	struct fm__header hdr; /* valid when typed */
+	struct fm_sync_info sync; /* a sync object's state, when SOUND */
 	char *name;            /* the full name; NULL when unknown (hashed) */
+	char why[96];          /* where a composed problem is kept */
 };
 
 /*
@@ -174,7 +187,12 @@ int tool_walk_store(tool_visit_fn fn, void *arg);
  * TOOL_USAGE or TOOL_FAILED having said why.
  */
 int tool_find(struct tool_entry *e, struct fm__name *parsed, int argc, char **argv);
+/* parsed may be NULL: it is then left to the caller. */
 void tool_entry_close(struct tool_entry *e, struct fm__name *parsed);
+
+/* tool_find for a name already parsed; parsed stays the caller's, also on
+ * failure (pass NULL to tool_entry_close to keep it). */
+int tool_lookup(struct tool_entry *e, struct fm__name *parsed);
 
 /* Inspects e; never fails (what went wrong is o->state and o->problem). */
 void tool_inspect(struct tool_object *o, const struct tool_entry *e);
@@ -182,6 +200,49 @@ void tool_object_free(struct tool_object *o);
 
 /* "section", "mutex", "event", "semaphore", or "?". */
 const char *tool_type_name(uint32_t type);
+
+/* The same with its article, for messages: "a mutex", "an event". */
+const char *tool_a_type(uint32_t type);
+
+/* ------------------------------------------------------------------------
+ * syncobj.c: what signal, wait, ls and stat share about sync objects.
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Finds the object named name and says what type it is, without holding it
+ * (so that a verb can refuse a type it has no use for, and say which type
+ * it found).  Returns TOOL_OK with *type set, or TOOL_ABSENT or
+ * TOOL_FAILED having said why (corrupt, unreadable).
+ */
+int tool_peek_type(uint32_t *type, struct fm__name *name);
+
+/*
+ * Reports a failed create or open of name as an object of type wanted:
+ * for FM_ETYPE, names the type the name holds; else as tool_lib_failure.
+ * Returns the exit code.
+ */
+int tool_type_failure(int code, struct fm__name *name, uint32_t wanted);
+
+/* Opens the sync object name of type (a mutex, an event or a semaphore).
+ * Returns TOOL_OK, or an exit code having said why. */
+int tool_open_sync(fm_sync **out, uint32_t type, const char *name);
+
+/* A sync object's state in one word-like token for ls ("free",
+ * "owner=PID/TID", "signaled,auto", "count=3/5"). */
+void tool_sync_brief(char *buf, size_t len, const struct fm_sync_info *info);
+
+/*
+ * Waits on o for up to timeout_ns (FM_INFINITE: forever), as fm_sync_wait,
+ * in slices between which it looks for the signals of set (blocked by the
+ * caller): one that arrives before the wait succeeds closes o and ends the
+ * process by that signal, as its default action would, never after the
+ * object was taken.  Returns what fm_sync_wait returned.
+ */
+int tool_wait_sliced(fm_sync *o, uint64_t timeout_ns, const sigset_t *set);
+
+/* The signals that end a wait or a hold (SIGINT, SIGTERM, SIGHUP), less
+ * those the tool was started ignoring, unless even_ignored. */
+void tool_stop_signals(sigset_t *set, bool even_ignored);
 
 /* ------------------------------------------------------------------------
  * locks.c: who holds what, from /proc/locks.

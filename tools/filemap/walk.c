@@ -13,6 +13,8 @@
 #define _GNU_SOURCE
 #include "tool.h"
 
+#include "sync.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -23,20 +25,33 @@
 
 static const char *const ns_prefix[FM__NS_COUNT] = { "Local\\", "Global\\" };
 
+/* The types' names, bare and with their article. */
+static const struct {
+	uint32_t type;
+	const char *name, *a_name;
+} type_names[] = {
+	{ FM__TYPE_SECTION, "section", "a section" },
+	{ FM__TYPE_MUTEX, "mutex", "a mutex" },
+	{ FM__TYPE_EVENT, "event", "an event" },
+	{ FM__TYPE_SEMAPHORE, "semaphore", "a semaphore" },
+};
+
+#define TYPE_COUNT (sizeof(type_names) / sizeof(type_names[0]))
+
 const char *tool_type_name(uint32_t type)
 {
-	switch (type) {
-	case FM__TYPE_SECTION:
-		return "section";
-	case FM__TYPE_MUTEX:
-		return "mutex";
-	case FM__TYPE_EVENT:
-		return "event";
-	case FM__TYPE_SEMAPHORE:
-		return "semaphore";
-	default:
-		return "?";
-	}
+	for (size_t i = 0; i < TYPE_COUNT; i++)
+		if (type_names[i].type == type)
+			return type_names[i].name;
+	return "?";
+}
+
+const char *tool_a_type(uint32_t type)
+{
+	for (size_t i = 0; i < TYPE_COUNT; i++)
+		if (type_names[i].type == type)
+			return type_names[i].a_name;
+	return "an object of unknown type";
 }
 
 /*
@@ -107,18 +122,38 @@ static int open_namespace_at(int rootfd, enum fm__namespace ns, uid_t uid, int *
 	return r;
 }
 
+static void close_entry(struct tool_entry *e)
+{
+	if (e->dirfd >= 0)
+		fm__os_close(e->dirfd);
+	e->dirfd = -1;
+	free((char *)e->dir_path);
+	e->dir_path = NULL;
+}
+
 int tool_find(struct tool_entry *e, struct fm__name *parsed, int argc, char **argv)
 {
-	char *path = NULL, *name;
-	int rootfd, r, err = 0;
+	char *name;
+	int r;
 
-	memset(e, 0, sizeof(*e));
-	e->dirfd = -1;
 	r = tool_parse_args(argc, argv, NULL, "NAME", &name);
 	if (r == TOOL_OK)
 		r = tool_parse_name(parsed, name);
 	if (r != TOOL_OK)
 		return r;
+	r = tool_lookup(e, parsed);
+	if (r != TOOL_OK)
+		fm__name_free(parsed);
+	return r;
+}
+
+int tool_lookup(struct tool_entry *e, struct fm__name *parsed)
+{
+	char *path = NULL;
+	int rootfd, r, err = 0;
+
+	memset(e, 0, sizeof(*e));
+	e->dirfd = -1;
 	r = open_root(&rootfd);
 	if (r == TOOL_OK) {
 		r = open_namespace_at(rootfd, parsed->ns, geteuid(), &e->dirfd, &path);
@@ -139,18 +174,15 @@ int tool_find(struct tool_entry *e, struct fm__name *parsed, int argc, char **ar
 	if (r == TOOL_ABSENT)
 		tool_absent(parsed->full);
 	if (r != TOOL_OK)
-		tool_entry_close(e, parsed);
+		close_entry(e);
 	return r;
 }
 
 void tool_entry_close(struct tool_entry *e, struct fm__name *parsed)
 {
-	if (e->dirfd >= 0)
-		fm__os_close(e->dirfd);
-	e->dirfd = -1;
-	free((char *)e->dir_path);
-	e->dir_path = NULL;
-	fm__name_free(parsed);
+	close_entry(e);
+	if (parsed)
+		fm__name_free(parsed);
 }
 
 /* Visits every entry of one namespace directory; returns a TOOL_* code. */
@@ -282,6 +314,23 @@ static char *decode_name(const struct tool_entry *e)
 	return name;
 }
 
+/*
+ * Judges a sync object's state, from the header's copy of it: the library
+ * refuses an object whose state fails its checks, so such an object is
+ * corrupt, though its type is known.
+ */
+static void inspect_sync(struct tool_object *o)
+{
+	const char *why = NULL;
+
+	if (fm__sync_describe(&o->hdr, &o->sync, &why) == 0)
+		return;
+	o->state = TOOL_CORRUPT;
+	snprintf(o->why, sizeof(o->why), "corrupt %s state: %s", tool_type_name(o->hdr.type),
+		 why ? why : "unknown kind");
+	o->problem = o->why;
+}
+
 /* Reads and judges the header of the open file o->fd. */
 static void inspect_header(struct tool_object *o, const struct tool_entry *e)
 {
@@ -300,9 +349,12 @@ static void inspect_header(struct tool_object *o, const struct tool_entry *e)
 		o->state = TOOL_CORRUPT;
 		o->problem = "the store file for this name holds another name";
 	} else {
+		o->typed = true;
 		o->state = TOOL_SOUND;
 		o->name = stored;
 		stored = NULL;
+		if (fm__sync_kind_of(o->hdr.type))
+			inspect_sync(o);
 	}
 	free(stored);
 }
