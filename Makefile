@@ -5,7 +5,7 @@
 PRESET ?= dev
 BUILD  := build/$(PRESET)
 
-.PHONY: all build demo test test-asan test-tsan install clean
+.PHONY: all build demo test test-asan test-tsan bench install clean
 
 all: build
 
@@ -34,6 +34,13 @@ test-asan:
 # The threaded tests under ThreadSanitizer.
 test-tsan:
 	$(MAKE) test PRESET=tsan
+
+# The benchmarks, optimised (the release preset): each prints JSON lines on
+# stdout; bench-sync also prints a table with its targets on stderr.
+bench:
+	$(MAKE) build PRESET=release
+	build/release/bench/bench-win32
+	build/release/bench/bench-sync
 
 install: build
 	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
