@@ -9,8 +9,8 @@
  *   1: -> FLOCK  ADVISORY  WRITE 5678 00:1a:5678 0 EOF   (a waiter: skipped)
  *
  * with the file as major:minor (hex) and inode (decimal).  The file is read
- * once and sorted, so that listing 100,000 objects costs one lookup each,
- * not one read of /proc/locks each.  The pid is the process that took the
+ * (twice or a few times, see tool_locks_load) and sorted, so that listing
+ * 100,000 objects costs one lookup each, not one read of /proc/locks each.  The pid is the process that took the
  * lock; a child that inherited the hold across fork is not named.
  */
 #define _GNU_SOURCE
@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+
+/* The most passes over /proc/locks while it keeps changing under us. */
+#define MAX_PASSES 8
 
 static int compare(const void *pa, const void *pb)
 {
@@ -63,7 +66,8 @@ static bool append(struct tool_locks *l, size_t *cap, const struct tool_lock *lo
 	return true;
 }
 
-void tool_locks_load(struct tool_locks *l)
+/* Reads /proc/locks once into l, sorted; false when it cannot be read. */
+static bool read_once(struct tool_locks *l)
 {
 	FILE *f = fopen("/proc/locks", "re");
 	struct tool_lock lock;
@@ -80,13 +84,62 @@ void tool_locks_load(struct tool_locks *l)
 	free(line);
 	if (f)
 		fclose(f);
+	if (ok && l->n)
+		qsort(l->v, l->n, sizeof(*l->v), compare);
+	return ok;
+}
+
+static bool same_locks(const struct tool_locks *a, const struct tool_locks *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (compare(&a->v[i], &b->v[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Adds the locks of more to l, keeping it sorted and without repeats. */
+static bool merge(struct tool_locks *l, const struct tool_locks *more)
+{
+	size_t cap = l->n, kept = 0;
+
+	for (size_t i = 0; i < more->n; i++)
+		if (!append(l, &cap, &more->v[i]))
+			return false;
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), compare);
+	for (size_t i = 0; i < l->n; i++)
+		if (kept == 0 || compare(&l->v[kept - 1], &l->v[i]) != 0)
+			l->v[kept++] = l->v[i];
+	l->n = kept;
+	return true;
+}
+
+/*
+ * The kernel makes /proc/locks a page per read(), finding its place again
+ * by counting entries; a lock taken or dropped meanwhile by anyone shifts
+ * the entries, so one pass over a busy system can skip a lock that was
+ * held all along.  So the file is read until two passes agree (a few at
+ * most), and every lock any pass saw counts: a holder that let go during
+ * the listing may be named, one that held on is never missed.
+ */
+void tool_locks_load(struct tool_locks *l)
+{
+	struct tool_locks next;
+	bool ok = read_once(l), same = false;
+
+	for (int pass = 1; ok && !same && pass < MAX_PASSES; pass++) {
+		ok = read_once(&next);
+		same = ok && same_locks(l, &next);
+		ok = ok && merge(l, &next);
+		tool_locks_free(&next);
+	}
 	if (!ok) {
 		tool_error("cannot read /proc/locks: holders are unknown");
 		tool_locks_free(l);
 		return;
 	}
-	if (l->n)
-		qsort(l->v, l->n, sizeof(*l->v), compare);
 	l->known = true;
 }
 
