@@ -236,7 +236,7 @@ int fm__sync_create(fm_sync **out, const char *name, uint32_t type, fm__sync_ini
 	s->page = ctx.page;
 	r = sync_finish(s, call);
 	if (r < 0) {
-		sync_discard(s, undo);
+		sync_discard(s, result == 0 ? undo : NULL); /* undo only what init did */
 		return r;
 	}
 	*out = s;

@@ -271,7 +271,7 @@ out:
 				"waiting on several objects needs futex_waitv (Linux 5.16 or later)");
 	if (r == -EINVAL || r == -EFAULT)
 		return fm__fail(r, call, fm__sync_label(objects[0]), "the kernel refused the wait");
-	if (index)
+	if (index && (r == FM__TAKEN || r == FM__TAKEN_ABANDONED))
 		*index = r == FM__TAKEN_ABANDONED || !all ? taken : 0;
 	return result_of(r, call, &wt, taken);
 }
