@@ -219,9 +219,16 @@ static void duplicate_widens_by_name(void)
 	CloseHandle(h);
 }
 
+/* CreateFileMapping of file refuses the section with error. */
+static void map_refused(HANDLE file, DWORD protect, DWORD size, DWORD error)
+{
+	CHECK(CreateFileMappingA(file, NULL, protect, 0, size, NULL) == NULL);
+	CHECK_INT_EQ(GetLastError(), error);
+}
+
 static void file_calls_refuse(void)
 {
-	HANDLE s = create(NULL, PAGE_READWRITE, 10), f, m;
+	HANDLE s = create(NULL, PAGE_READWRITE, 10), f;
 	char path[4096], c;
 	DWORD n;
 
@@ -236,10 +243,12 @@ static void file_calls_refuse(void)
 	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_HANDLE);
 	CHECK_INT_EQ(GetFileSize(s, NULL), INVALID_FILE_SIZE);
 	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_HANDLE);
-	/* File-backed sections come with their own issue. */
-	m = CreateFileMappingA(f, NULL, PAGE_READONLY, 0, 1, NULL);
-	CHECK(m == NULL);
-	CHECK_INT_EQ(GetLastError(), ERROR_NOT_SUPPORTED);
+	/* The rows of a file section the layer answers before the native
+	 * call: the handle's access, then the file's size. */
+	map_refused(f, PAGE_READWRITE, 1, ERROR_ACCESS_DENIED);
+	map_refused(f, PAGE_READONLY, 0, ERROR_FILE_INVALID);
+	map_refused(f, PAGE_WRITECOPY, 1, ERROR_NOT_ENOUGH_MEMORY);
+	map_refused(s, PAGE_READONLY, 1, ERROR_INVALID_HANDLE);
 	CloseHandle(f);
 	CloseHandle(s);
 	unlink(path);
