@@ -93,6 +93,16 @@ static void print_text(struct ls *ls, const struct tool_entry *e, const struct t
 	}
 	/* A hashed long name that cannot be read is shown by its file name. */
 	tool_print_text(stdout, short_name(o) ? short_name(o) : e->file);
+	if (o->backing) {
+		struct stat st;
+		const char *state = tool_backing_state(o, &st);
+
+		/* Like a symlink in ls -l: the name, then where its data is. */
+		fputs(" -> ", stdout);
+		tool_print_text(stdout, o->backing);
+		if (strcmp(state, "present") != 0)
+			printf(" (%s)", state);
+	}
 	putchar('\n');
 }
 
@@ -116,6 +126,25 @@ static void json_string(const char *s)
 			putchar(*p);
 	}
 	putchar('"');
+}
+
+/* "backing": null, or the file-backed section's file and how it is now. */
+static void print_json_backing(const struct tool_object *o)
+{
+	struct stat st;
+	const char *state;
+
+	fputs(",\"backing\":", stdout);
+	if (!o->backing) {
+		fputs("null", stdout);
+		return;
+	}
+	state = tool_backing_state(o, &st);
+	fputs("{\"path\":", stdout);
+	json_string(o->backing);
+	printf(",\"dev\":%llu,\"ino\":%llu,\"state\":\"%s\"}",
+	       (unsigned long long)o->hdr.backing_dev, (unsigned long long)o->hdr.backing_ino,
+	       state);
 }
 
 static void print_json(struct ls *ls, const struct tool_entry *e, const struct tool_object *o,
@@ -145,6 +174,7 @@ static void print_json(struct ls *ls, const struct tool_entry *e, const struct t
 		fputs("null,\"orphan\":null", stdout);
 	}
 	printf(",\"corrupt\":%s", o->state == TOOL_CORRUPT ? "true" : "false");
+	print_json_backing(o);
 	if (o->problem) {
 		fputs(",\"problem\":", stdout);
 		json_string(o->problem);

@@ -5,13 +5,16 @@
  * stat only looks: it opens the object's file without a lock, so unlike an
  * open through the library it neither holds the object nor removes an
  * orphan; it shows an orphan as one, and a corrupt object with the reason.
- * Output is one "field: value" line each, for people and for grep.
+ * Output is one "field: value" line each, for people and for grep.  A
+ * file-backed section also shows its file: the path, the device and inode
+ * it must still have, and whether it does.
  */
 #define _GNU_SOURCE
 #include "tool.h"
 
 #include <pwd.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 static void field(const char *label)
@@ -51,8 +54,11 @@ static void print_header(const struct fm__header *h)
 	print_access(h->max_access);
 	if (h->type == FM__TYPE_SECTION) {
 		field("memory:");
-		puts(h->flags & FM__HDR_RESERVE ? "sparse (taken when a page is first touched)"
-						: "reserved when it was created");
+		if (h->flags & FM__HDR_FILE)
+			puts("the backing file's (below)");
+		else
+			puts(h->flags & FM__HDR_RESERVE ? "sparse (taken when a page is first touched)"
+							: "reserved when it was created");
 	}
 	if (localtime_r(&when, &tm))
 		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S %z", &tm);
@@ -61,6 +67,29 @@ static void print_header(const struct fm__header *h)
 	       (unsigned)h->creator_pid);
 	field("header:");
 	printf("%u bytes\n", (unsigned)h->header_size);
+}
+
+/* A file-backed section's file, and whether openers will find it. */
+static void print_backing(const struct tool_object *o)
+{
+	struct stat st;
+	const char *state = tool_backing_state(o, &st);
+
+	field("backing:");
+	tool_print_text(stdout, o->backing);
+	puts(" (the section's data; rm and gc never touch it)");
+	field("file id:");
+	printf("device %u:%u, inode %llu\n", major((dev_t)o->hdr.backing_dev),
+	       minor((dev_t)o->hdr.backing_dev), (unsigned long long)o->hdr.backing_ino);
+	field("file state:");
+	if (strcmp(state, "present") == 0)
+		printf("present, %llu bytes\n", (unsigned long long)st.st_size);
+	else if (strcmp(state, "truncated") == 0)
+		printf("truncated to %llu bytes: opening the name fails (ESTALE)\n",
+		       (unsigned long long)st.st_size);
+	else
+		printf("%s%s: opening the name fails (ESTALE)\n", state,
+		       strcmp(state, "replaced") == 0 ? " by another file" : "");
 }
 
 static void print_owner(const struct stat *st)
@@ -127,6 +156,8 @@ int cmd_stat(int argc, char **argv)
 		putchar('\n');
 		if (o.state == TOOL_SOUND)
 			print_header(&o.hdr);
+		if (o.backing)
+			print_backing(&o);
 		else
 			printf("%-12s?\n%-12s%s\n", "type:", "problem:", o.problem);
 		print_owner(&o.st);

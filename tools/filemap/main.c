@@ -22,19 +22,23 @@ static const struct verb verbs[] = {
 	  "ls [--json]\n"
 	  "  Lists the objects in the store: your Local\\ objects (root: every user's)\n"
 	  "  and the Global\\ ones, with namespace, type, exact size, mode, owner,\n"
-	  "  state (held, orphan, corrupt) and the pids of the holders.\n"
+	  "  state (held, orphan, corrupt) and the pids of the holders; a section\n"
+	  "  over a file shows NAME -> PATH.\n"
 	  "  --json  one JSON array, printed object by object\n" },
 	{ "stat", cmd_stat,
 	  "stat NAME\n"
 	  "  Shows everything about one object: type, size, access, mode, owner,\n"
-	  "  holders, creator and time, or why it is corrupt.\n" },
+	  "  holders, creator and time, or why it is corrupt; for a section over a\n"
+	  "  file, the file, its device and inode, and whether it is still there.\n" },
 	{ "create", cmd_create,
-	  "create NAME SIZE [--mode M] [--hold]\n"
+	  "create NAME SIZE [--mode M] [--file PATH [--read-only]] [--hold]\n"
 	  "  Creates a section of SIZE bytes (or finds the existing one).  A name lives\n"
 	  "  only while some process holds it: without --hold it vanishes again as\n"
 	  "  soon as this command exits.\n"
-	  "  --mode M  octal permission bits of a new object (default 0600)\n"
-	  "  --hold    keep holding it until SIGINT or SIGTERM\n" },
+	  "  --mode M     octal permission bits of a new object (default 0600)\n"
+	  "  --file PATH  map the file PATH: SIZE 0 is its size, a larger SIZE grows it\n"
+	  "  --read-only  open the file read-only and make a read-only section\n"
+	  "  --hold       keep holding it until SIGINT or SIGTERM\n" },
 	{ "cat", cmd_cat,
 	  "cat NAME [--offset N] [--length N] [--hex]\n"
 	  "  Writes the section's bytes to standard output.\n"

@@ -154,6 +154,9 @@ static int set_option(const struct tool_opt *o, const char *value)
 			return TOOL_USAGE;
 		}
 		return TOOL_OK;
+	case TOOL_OPT_TEXT:
+		*(const char **)o->value = value;
+		return TOOL_OK;
 	}
 	return TOOL_USAGE;
 }
