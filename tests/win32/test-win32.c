@@ -254,6 +254,41 @@ static void file_calls_refuse(void)
 	unlink(path);
 }
 
+/* A file section's handle is its own descriptor, not the file handle's:
+ * closing either leaves the other working, and SEC_RESERVE, which means
+ * nothing for a file, still grows it with real blocks. */
+static void file_section_handles(void)
+{
+	char path[4096], *v;
+	HANDLE f, m, d;
+	struct stat st;
+	DWORD n;
+
+	/* Beside the store, which the library makes only when it needs it. */
+	snprintf(path, sizeof(path), "%s", test_root());
+	strcpy(strrchr(path, '/'), "/file-section");
+	f = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+	CHECK(WriteFile(f, "file data", 9, &n, NULL));
+	m = CreateFileMappingA(f, NULL, PAGE_READWRITE | SEC_RESERVE, 0, 65536, NULL);
+	CHECK(m != NULL);
+	CHECK(w32_handle_fd(m) != w32_handle_fd(f));
+	CHECK_INT_EQ(stat(path, &st), 0);
+	CHECK_INT_EQ(st.st_size, 65536);
+	CHECK(st.st_blocks * 512 >= 65536);
+	CHECK(CloseHandle(f));
+	CHECK(DuplicateHandle(GetCurrentProcess(), m, GetCurrentProcess(), &d, FILE_MAP_READ,
+			      FALSE, 0));
+	CHECK(CloseHandle(m));
+	v = MapViewOfFile(d, FILE_MAP_READ, 0, 0, 0);
+	CHECK(v != NULL);
+	CHECK(memcmp(v, "file data", 9) == 0);
+	CHECK(MapViewOfFile(d, FILE_MAP_WRITE, 0, 0, 0) == NULL);
+	CHECK_INT_EQ(GetLastError(), ERROR_ACCESS_DENIED);
+	CHECK(UnmapViewOfFile(v));
+	CHECK(CloseHandle(d));
+	unlink(path);
+}
+
 static void descriptors_are_adopted_only_when_inheritable(void)
 {
 	char path[] = "/tmp/fm-w32-adopt-XXXXXX", c = 0;
@@ -347,6 +382,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(readonly_section_refuses_write_views),
 	TEST_CASE(duplicate_widens_by_name),
 	TEST_CASE(file_calls_refuse),
+	TEST_CASE(file_section_handles),
 	TEST_CASE(descriptors_are_adopted_only_when_inheritable),
 	TEST_CASE(handle_information),
 	TEST_CASE(last_error_per_thread),
