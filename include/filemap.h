@@ -59,6 +59,10 @@ extern "C" {
 #define FM_ENAME    (-10002) /* the name is malformed */
 #define FM_ECORRUPT (-10003) /* the object in the store fails validation */
 #define FM_ESTORE   (-10004) /* a store directory is unsafe to use */
+/* A file-backed section of size 0 (the file's size) over an empty file.
+ * Its own code, not -EINVAL, so that bindings tell it apart without looking
+ * at the file themselves: the Win32 layer reports ERROR_FILE_INVALID. */
+#define FM_EFILEEMPTY (-10005)
 
 /*
  * FM_ERRORS(X) lists every result the library returns, once:
@@ -76,6 +80,7 @@ extern "C" {
 	X(FM_ENAME, FM_ENAME, 3, "malformed name (empty, bad prefix, backslash after the prefix, or not UTF-8)") \
 	X(FM_ECORRUPT, FM_ECORRUPT, 1392, "the object in the store is corrupt and was not used") \
 	X(FM_ESTORE, FM_ESTORE, 5, "a store directory is unsafe (wrong owner, mode or type, or a symlink)") \
+	X(FM_EFILEEMPTY, FM_EFILEEMPTY, 1006, "the backing file is empty: a section over it needs a size") \
 	X(ENOENT, -ENOENT, 2, "no object of that name") \
 	X(EACCES, -EACCES, 5, "permission denied, or more access than the object or handle allows") \
 	X(EINVAL, -EINVAL, 87, "invalid argument") \
@@ -85,9 +90,9 @@ extern "C" {
 	X(ERANGE, -ERANGE, 5, "offset or length past the end of the section or view") \
 	X(EFAULT, -EFAULT, 487, "the address is not inside a view made by this library") \
 	X(EEXIST, -EEXIST, 487, "the address range is already in use") \
-	X(EFBIG, -EFBIG, 8, "size too large") \
+	X(EFBIG, -EFBIG, 8, "size too large (for the store, the file system, or a read-only backing file)") \
 	X(ENOTSUP, -ENOTSUP, 50, "not supported") \
-	X(ESTALE, -ESTALE, 1006, "the backing file was removed or replaced") \
+	X(ESTALE, -ESTALE, 1006, "the backing file was removed, replaced or truncated") \
 	X(EBADF, -EBADF, 6, "bad file descriptor") \
 	X(EPERM, -EPERM, 288, "operation not permitted: the calling thread does not own the mutex") \
 	X(EOVERFLOW, -EOVERFLOW, 298, "the release would take the semaphore past its maximum count") \
@@ -155,8 +160,9 @@ typedef struct fm_section fm_section;
  *   flags   FM_SECTION_RESERVE: keep the section sparse; memory is taken
  *           when a page is first touched.  Without it (the default, Windows'
  *           SEC_COMMIT) the whole section's memory is reserved at create.
- *   fd      -1: the memory comes from the store.  A descriptor backs the
- *           section by that file (not supported yet: -ENOTSUP).
+ *   fd      -1: the memory comes from the store.  A descriptor of a regular
+ *           file backs the section by that file: see "File-backed sections"
+ *           under fm_section_create().
  *   mode    permission bits (at most 0777) of a new named object, applied
  *           exactly: the umask does not apply.  0 means 0600.  The owner
  *           must be able to read (0400), and to write (0200) a section with
@@ -189,24 +195,56 @@ struct fm_section_opts {
  *
  * Returns 0 when the section is new, its memory zero-filled and (unless
  * FM_SECTION_RESERVE) reserved; FM_EXISTED when the name was taken: *out is
- * then a handle to the existing section, whose size, access and mode are
- * unchanged (size and opts of this call are checked but otherwise ignored).
- * Failures: -EINVAL (NULL out, size 0, access 0 or unknown access or flag
- * bits, fd below -1, mode over 0777 or without the owner's bits above,
- * opts->size under 4), FM_ENAME, -ENAMETOOLONG, -EFBIG,
- * -ENOSPC (the store cannot hold the reservation), FM_ETYPE (the name
- * belongs to another type of object), -EACCES (the existing object's mode
- * or maximum access refuses what opts->access asks for, or a Global\ name is
- * blocked by another user's orphan until `filemap gc` runs as that user or
- * root), FM_ECORRUPT, FM_ESTORE (an unsafe store directory; a store that
- * cannot be made at all gives its -errno, e.g. -ENOENT for a missing parent
- * of FILEMAP_ROOT, and the message says so), -ENOTSUP (opts->fd >= 0),
- * -EMFILE, -ENFILE, -ENOMEM, -EAGAIN (the name was removed and re-created
- * under us a thousand times in a row).
+ * then a handle to the existing section, whose size, access, mode and
+ * backing are unchanged (size and opts of this call are checked but
+ * otherwise ignored; a file this call grew stays grown, as on Windows).
+ * Failures: -EINVAL (NULL out, size 0 without a file, access 0 or unknown
+ * access or flag bits, fd below -1 or not a regular file, mode over 0777
+ * or without the owner's bits above, opts->size under 4), FM_ENAME,
+ * -ENAMETOOLONG, -EFBIG, -ENOSPC (the store cannot hold the reservation),
+ * FM_ETYPE (the name belongs to another type of object), -EACCES (the
+ * existing object's mode or maximum access refuses what opts->access asks
+ * for, or a Global\ name is blocked by another user's orphan until
+ * `filemap gc` runs as that user or root), FM_ECORRUPT, FM_ESTORE (an
+ * unsafe store directory; a store that cannot be made at all gives its
+ * -errno, e.g. -ENOENT for a missing parent of FILEMAP_ROOT, and the
+ * message says so), -EMFILE, -ENFILE, -ENOMEM, -EAGAIN (the name was
+ * removed and re-created under us a thousand times in a row); with a file,
+ * also those below.
  *
  * The handle holds the name: the name lives while any process holds a
  * handle to the section, and is gone when the last one is closed or its
  * process exits or is killed.  Release it with fm_section_close().
+ *
+ * File-backed sections (opts->fd >= 0).  The section maps the file from
+ * its offset 0; a copy-on-write view (FM_COPY) never changes it.
+ *  - size 0 means the file's current size; an empty file with size 0 is
+ *    FM_EFILEEMPTY.
+ *  - A size over the file's grows the file, at create, to exactly that
+ *    size, taking its blocks at once (fallocate) unless FM_SECTION_RESERVE,
+ *    so a full disk is -ENOSPC here rather than a SIGBUS later; a size the
+ *    file system cannot hold is -EFBIG.  Only a writable section
+ *    (FM_WRITE) grows the file: a read-only one larger than the file is
+ *    -EFBIG, the file unchanged.
+ *  - A size under the file's makes a section of that size; the file is not
+ *    truncated.
+ *  - The descriptor's open mode bounds the section: every section needs it
+ *    open for reading, FM_WRITE needs O_RDWR; otherwise -EACCES, the file
+ *    unchanged.  FM_EXEC on a file system mounted noexec is -EACCES.
+ *  - A descriptor that is not open is -EBADF; one that is not a regular
+ *    file (a pipe, directory, socket, device) -EINVAL; a regular file on a
+ *    file system that cannot map files (/proc, /sys) -ENOTSUP.
+ *  - The section keeps its own description of the file (a reopen, with the
+ *    section's access, not a dup): the caller may close fd at once.
+ *  - Named: the store keeps only a header, with the file's absolute path,
+ *    device and inode; other processes open the file by that path.  A file
+ *    with no path that leads back to it (deleted, or moved out of reach) is
+ *    -ESTALE; a path longer than PATH_MAX is -ENAMETOOLONG.  Closing the
+ *    last handle removes the name, never the file.
+ *  - Unnamed: nothing enters the store.
+ *  - If another program truncates the file under a live view, touching the
+ *    pages past its new end raises SIGBUS: the kernel's answer, which no
+ *    library can turn into an error code.
  */
 FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
 			     const struct fm_section_opts *opts);
@@ -224,7 +262,11 @@ FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
  * when they died), FM_ETYPE, -EACCES (the object's mode, or access over the
  * section's maximum), FM_ECORRUPT (the store object fails validation; it is
  * left alone while some process holds it), FM_ESTORE, -EMFILE, -ENFILE,
- * -ENOMEM, -EAGAIN.
+ * -ENOMEM, -EAGAIN.  A file-backed section's file is opened by the path its
+ * creator left, for this handle's access: -ESTALE when that path no longer
+ * leads to the same file (removed, or replaced: device or inode differ) or
+ * the file was truncated below the section's size; -EACCES when the file's
+ * permissions refuse this access.  Both messages name the path.
  */
 FM_API int fm_section_open(fm_section **out, const char *name, unsigned access);
 
@@ -232,7 +274,8 @@ FM_API int fm_section_open(fm_section **out, const char *name, unsigned access);
  * fm_section_dup: a second, independent handle to the section s, with access
  * no wider than s's (0 means the same access).  It keeps the name alive by
  * itself, and must be closed by itself.  Returns 0, -EINVAL (NULL out or s,
- * unknown bits), -EACCES (more access than s has), -EMFILE.
+ * unknown bits), -EACCES (more access than s has), -EMFILE.  For a
+ * file-backed section the new handle reopens the file s already has open.
  */
 FM_API int fm_section_dup(fm_section **out, fm_section *s, unsigned access);
 
@@ -263,7 +306,11 @@ FM_API unsigned fm_section_access(const fm_section *s);
 
 /*
  * fm_section_fd: the descriptor that holds the handle (and, for a named
- * section, its share of the name).  It stays owned by s: do not close it.
+ * section, its share of the name): the store file with the section's header
+ * (for a named file-backed section too: the header, not the user's file),
+ * or for an unnamed file-backed section, the handle's own description of
+ * the file, which has no header and cannot be adopted (-EBADF).  It stays
+ * owned by s: do not close it.
  * It is O_CLOEXEC; a program that wants a child to inherit the handle
  * across exec clears FD_CLOEXEC and passes the number, and the child calls
  * fm_section_adopt().  Returns the descriptor, or -EINVAL for NULL.
@@ -277,9 +324,20 @@ FM_API int fm_section_fd(const fm_section *s);
  * caller still does.  access 0 means what fd's open mode allows; more than
  * that, or than the section's maximum, is -EACCES.  Returns 0, -EINVAL,
  * -EBADF (fd is not open, or not a filemap object), FM_ETYPE (another type
- * of object), FM_ECORRUPT, -EACCES.
+ * of object), FM_ECORRUPT, -EACCES.  A named file-backed section's file is
+ * opened by its path, as fm_section_open() does (so also -ESTALE).
  */
 FM_API int fm_section_adopt(fm_section **out, int fd, unsigned access);
+
+/*
+ * fm_section_sync: make a file-backed section's data durable: writes every
+ * modified page of the file, from any view in any process, and what is
+ * needed to read it back (its size), to stable storage, and waits
+ * (fdatasync).  Views of store memory have nothing to write: 0 at once.
+ * Returns 0, -EINVAL (NULL s), -EIO, -ENOSPC, -EDQUOT (the file system's
+ * own failures, the message names the file).
+ */
+FM_API int fm_section_sync(fm_section *s);
 
 /* ------------------------------------------------------------------------
  * Views
@@ -329,7 +387,11 @@ FM_API int fm_view_unmap(void *addr);
  * fm_view_flush: write the view's modified pages in [addr, addr + length)
  * back to the section's backing and wait for it (msync MS_SYNC); length 0
  * means to the view's end.  For memory from the store this orders nothing
- * new (all views already share the same pages) and always succeeds.
+ * new (all views already share the same pages) and always succeeds.  For a
+ * file-backed section the pages are written to the file's device (read()
+ * sees a shared view's writes at once anyway, through the page cache);
+ * fm_section_sync() is the call that promises durability, for the whole
+ * file and its size.  A copy-on-write view never writes to the file.
  * Returns 0, -EFAULT (addr in no view), -ERANGE (the range leaves the view).
  */
 FM_API int fm_view_flush(void *addr, size_t length);

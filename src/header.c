@@ -31,6 +31,22 @@ bool fm__header_is_ours(const char *why)
 	return why != not_ours && why != truncated;
 }
 
+/*
+ * A section's store file is its header and data; a file-backed section's
+ * is its header alone, with the backing file's path after the name.
+ */
+static const char *check_section(const struct fm__header *h, const struct stat *st)
+{
+	bool file = h->flags & FM__HDR_FILE;
+
+	if (h->size == 0 || h->size > (uint64_t)INT64_MAX - h->header_size ||
+	    (uint64_t)st->st_size != h->header_size + (file ? 0 : h->size))
+		return "section size does not match the file";
+	if (file ? h->path_size == 0 || h->name_size == 0 : h->path_size != 0)
+		return "bad backing path size";
+	return NULL;
+}
+
 /* Checks the fixed fields; returns NULL if sound, else why not. */
 static const char *check_fixed(const struct fm__header *h, const struct stat *st)
 {
@@ -51,13 +67,12 @@ static const char *check_fixed(const struct fm__header *h, const struct stat *st
 		return "bad access bits";
 	if ((uint64_t)st->st_size < h->header_size)
 		return truncated;
-	if (h->type == FM__TYPE_SECTION &&
-	    (h->size == 0 || h->size > (uint64_t)INT64_MAX - h->header_size ||
-	     (uint64_t)st->st_size != h->header_size + h->size))
-		return "section size does not match the file";
+	if (h->type == FM__TYPE_SECTION)
+		return check_section(h, st);
+	if (h->flags & FM__HDR_FILE)
+		return "only a section can be backed by a file";
 	/* A sync object is its header: its state is in the sync words. */
-	if (h->type != FM__TYPE_SECTION &&
-	    (h->size != 0 || h->flags != 0 || (uint64_t)st->st_size != h->header_size))
+	if (h->size != 0 || h->flags != 0 || (uint64_t)st->st_size != h->header_size)
 		return "sync object size does not match the file";
 	return NULL;
 }
@@ -98,5 +113,29 @@ int fm__header_read(int fd, const struct stat *st, struct fm__header *hdr,
 		*name_out = name;
 	}
 	*hdr = h;
+	return 0;
+}
+
+int fm__header_read_path(int fd, const struct fm__header *hdr, char **path_out,
+			 const char **why)
+{
+	char *path = malloc(hdr->path_size + 1);
+	ssize_t n;
+
+	if (!path)
+		return -ENOMEM;
+	n = fm__os_pread(fd, path, hdr->path_size, FM__HEADER_NAME_OFFSET + hdr->name_size);
+	if (n != (ssize_t)hdr->path_size) {
+		free(path);
+		*why = "truncated backing path";
+		return n < 0 ? (int)n : FM_ECORRUPT;
+	}
+	path[hdr->path_size] = '\0';
+	if (path[0] != '/' || memchr(path, '\0', hdr->path_size)) {
+		free(path);
+		*why = "bad backing path";
+		return FM_ECORRUPT;
+	}
+	*path_out = path;
 	return 0;
 }

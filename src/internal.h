@@ -132,7 +132,10 @@ enum fm__type {
 
 /* Header flags. */
 #define FM__HDR_RESERVE (1u << 0) /* sparse: FM_SECTION_RESERVE */
-#define FM__HDR_KNOWN   FM__HDR_RESERVE
+#define FM__HDR_FILE    (1u << 1) /* backed by a user's file: the store file is the
+				   * header alone, the data is the file at the path
+				   * after the name, verified by backing_dev/ino */
+#define FM__HDR_KNOWN   (FM__HDR_RESERVE | FM__HDR_FILE)
 
 /*
  * The fixed part of the header, FM__HEADER_NAME_OFFSET bytes, native byte
@@ -173,6 +176,14 @@ uint32_t fm__header_size(size_t name_size, size_t path_size);
 int fm__header_read(int fd, const struct stat *st, struct fm__header *hdr,
 		    char **name_out, const char **why);
 
+/*
+ * Reads the backing file's path of a file-backed section's header (hdr, as
+ * header_read gave it) from the object file at fd: absolute, without a NUL.
+ * Returns 0 with *path_out malloc'd, FM_ECORRUPT with *why, or -errno.
+ */
+int fm__header_read_path(int fd, const struct fm__header *hdr, char **path_out,
+			 const char **why);
+
 /* Whether a header_read failure (its *why) still looked like a filemap
  * object: false for a bad magic or a file too short to tell. */
 bool fm__header_is_ours(const char *why);
@@ -212,6 +223,10 @@ struct fm__object_spec {
 	 * anyone else can see it; NULL for none.  Returns 0 or -errno. */
 	int (*init)(int fd, void *arg);
 	void *init_arg;
+	/* A file-backed section (FM__HDR_FILE): where its data is.  A named
+	 * one's store file holds only the header, with this path. */
+	const char *path;   /* absolute, or NULL: unnamed */
+	uint64_t dev, ino;
 };
 
 /*
@@ -238,6 +253,12 @@ int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_
  */
 int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, const char *call);
 
+/*
+ * Makes the handle of an unnamed file-backed section: fd (now out's) is its
+ * own description of the file, and the header exists only in memory.
+ */
+void fm__object_init_file(struct fm__object *out, int fd, const struct fm__object_spec *spec);
+
 /* Releases a handle; the last one out of a named object removes its name. */
 void fm__object_release(struct fm__object *o);
 
@@ -253,17 +274,66 @@ int fm__object_remove_if_unheld(int dirfd, const char *file, int fd);
 int fm__object_open_file(int dirfd, const char *file, int flags);
 
 /* ------------------------------------------------------------------------
+ * file.c: the user's file behind a file-backed section.
+ * ------------------------------------------------------------------------ */
+
+/* What create learns about the caller's file before it builds anything. */
+struct fm__backing {
+	int fd;            /* the caller's descriptor: checked, never closed */
+	char *path;        /* where others open it (named sections), or NULL */
+	struct stat st;    /* the file when create looked at it */
+	uint64_t grown_to; /* the size create grew it to, or 0 */
+};
+
+/*
+ * Checks that the caller's fd can back a section with access (FM_* bits)
+ * of *size bytes (0: the file's size, filled in), that its file system
+ * can map it, and, when named, that its path leads back to it.  Changes
+ * nothing.  Returns 0 or a failure with its message set; release b either
+ * way with fm__backing_release.
+ */
+int fm__backing_check(struct fm__backing *b, int fd, uint64_t *size, unsigned access,
+		      bool named, const char *label, const char *call);
+
+/* Grows the file to size if it is shorter, taking its blocks now unless
+ * reserve.  Returns 0 or a failure (the file unchanged) with its message. */
+int fm__backing_grow(struct fm__backing *b, uint64_t size, bool reserve, const char *label,
+		     const char *call);
+
+/* After a later failure: shrinks a file create grew back to its old size,
+ * if nobody changed its size since. */
+void fm__backing_undo(struct fm__backing *b);
+void fm__backing_release(struct fm__backing *b);
+
+/*
+ * Opens the backing file of the named file-backed section held by o, by
+ * the path in its header, with open_flags; it must still be the file the
+ * creator used (device and inode) and hold the whole section.  Returns the
+ * descriptor, or -ESTALE, -EACCES, ... with its message set.
+ */
+int fm__backing_open(const struct fm__object *o, int open_flags, const char *call);
+
+/* ------------------------------------------------------------------------
  * section.c / view.c
  * ------------------------------------------------------------------------ */
 
 struct fm_section {
 	struct fm__object obj; /* the handle's hold on the object file */
 	int map_fd;            /* a separate description, holding no lock, that
-			        * views map from (-1: map from obj.fd, unnamed) */
+			        * views map from (-1: map from obj.fd, unnamed);
+			        * for a named file-backed section, the user's file */
+	uint64_t data_offset;  /* where the data starts in the file views map:
+			        * header_size, or 0 for a user's file */
 	unsigned access;       /* this handle's access: FM_READ|FM_WRITE|FM_EXEC */
 	_Atomic int ro_fd;     /* a read-only description for the read-only views
 			        * of a writable handle, opened on first use; -1 */
 };
+
+/* Whether the section's data is a user's file (no header before it). */
+static inline bool fm__section_is_file(const fm_section *s)
+{
+	return s->obj.hdr.flags & FM__HDR_FILE;
+}
 
 /*
  * The descriptor a view with view_access maps from.  A view without

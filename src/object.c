@@ -251,20 +251,20 @@ int fm__object_open(struct fm__object *out, const struct fm__name *name, int ope
 	return r;
 }
 
-/* Writes the header (and name) of a new object into the unnamed file fd. */
-static int write_header(int fd, const struct fm__name *name, const struct fm__object_spec *spec,
-			struct fm__header *h)
+/* Fills the header of a new object (name NULL: unnamed). */
+static void header_fill(struct fm__header *h, const struct fm__name *name,
+			const struct fm__object_spec *spec)
 {
 	size_t name_size = name ? name->full_len : 0;
+	size_t path_size = spec->path ? strlen(spec->path) : 0;
 	struct timespec now;
-	ssize_t n;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	memset(h, 0, sizeof(*h));
 	memcpy(h->magic, FM__MAGIC, sizeof(h->magic));
 	h->version = FM__FORMAT_VERSION;
 	h->type = spec->type;
-	h->header_size = fm__header_size(name_size, 0);
+	h->header_size = fm__header_size(name_size, path_size);
 	h->flags = spec->flags;
 	h->max_access = spec->max_access;
 	h->name_size = (uint32_t)name_size;
@@ -273,11 +273,38 @@ static int write_header(int fd, const struct fm__name *name, const struct fm__ob
 	h->creator_pid = (uint32_t)getpid();
 	h->created_sec = now.tv_sec;
 	h->created_nsec = (uint32_t)now.tv_nsec;
+	h->path_size = (uint32_t)path_size;
+	h->backing_dev = spec->dev;
+	h->backing_ino = spec->ino;
+}
+
+/* Writes the header (name, backing path) of a new object into the unnamed
+ * file fd. */
+static int write_header(int fd, const struct fm__name *name, const struct fm__object_spec *spec,
+			struct fm__header *h)
+{
+	size_t name_size = name ? name->full_len : 0;
+	ssize_t n;
+
+	header_fill(h, name, spec);
 	/* The name follows the fixed part directly (FM__HEADER_NAME_OFFSET). */
 	n = fm__os_pwrite2(fd, h, sizeof(*h), name ? name->full : NULL, name_size, 0);
 	if (n >= 0 && (size_t)n != sizeof(*h) + name_size)
 		n = -EIO;
+	if (n >= 0 && h->path_size) {
+		n = fm__os_pwrite2(fd, spec->path, h->path_size, NULL, 0,
+				   FM__HEADER_NAME_OFFSET + name_size);
+		if (n >= 0 && (size_t)n != h->path_size)
+			n = -EIO;
+	}
 	return n < 0 ? (int)n : 0;
+}
+
+void fm__object_init_file(struct fm__object *out, int fd, const struct fm__object_spec *spec)
+{
+	object_init(out);
+	out->fd = fd;
+	header_fill(&out->hdr, NULL, spec);
 }
 
 /* Sizes the new file and, unless reserving, takes its memory now. */
@@ -287,7 +314,7 @@ static int allocate(int fd, uint64_t total, bool reserve)
 
 	if (reserve)
 		return fm__os_ftruncate(fd, total);
-	r = fm__os_fallocate(fd, total);
+	r = fm__os_fallocate(fd, 0, total);
 	/* A store on a file system without fallocate still works, unreserved. */
 	if (r == -EOPNOTSUPP)
 		r = fm__os_ftruncate(fd, total);
@@ -300,18 +327,23 @@ static int build(struct fm__dir *dir, const struct fm__name *name,
 		 const struct fm__object_spec *spec, struct fm__header *hdr, const char *call)
 {
 	const char *label = name ? name->full : "(unnamed)";
+	uint64_t data;
 	int fd, r;
 
 	fd = fm__os_openat(dir->fd, ".", O_TMPFILE | O_RDWR, 0600);
 	if (fd < 0)
 		return fm__fail(fd, call, label, "cannot make a file in %s: %s", dir->path,
 				fm_strerror(fd));
-	r = allocate(fd, fm__header_size(name ? name->full_len : 0, 0) + spec->size, spec->reserve);
+	/* A file-backed section keeps only its header here, always reserved. */
+	data = spec->path ? 0 : spec->size;
+	r = allocate(fd, fm__header_size(name ? name->full_len : 0,
+					 spec->path ? strlen(spec->path) : 0) + data,
+		     spec->reserve && !spec->path);
 	if (r == -ENOSPC || r == -ENOMEM || r == -EFBIG) {
 		fm__os_close(fd);
 		return fm__fail(r == -EFBIG ? r : -ENOSPC, call, label,
 				"the store %s cannot hold %llu bytes", dir->path,
-				(unsigned long long)spec->size);
+				(unsigned long long)data);
 	}
 	if (r == 0)
 		r = write_header(fd, name, spec, hdr);

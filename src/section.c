@@ -8,6 +8,11 @@
  * would keep the name alive after the last handle, which Windows does not.
  * The handle's access decides the descriptors' open modes, so the kernel,
  * not this library, refuses a writable view of a read-only handle.
+ *
+ * A file-backed section maps the user's file (file.c) instead: unnamed, the
+ * handle's descriptor is its own description of the file; named, the
+ * locked store file holds only the header, and views map the file, opened
+ * by the path in the header.  Either way the data starts at offset 0.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -47,10 +52,11 @@ static int read_opts(struct fm_section_opts *o, const struct fm_section_opts *op
 	return 0;
 }
 
-/* Checks create's options; on success fills spec.  Returns 0 or a failure
- * with its message set. */
-static int check_create(struct fm__object_spec *spec, const struct fm_section_opts *opts,
-			uint64_t size, const char *label, const char *call)
+/* Checks create's options; on success fills spec and *fd (-1: no file).
+ * Returns 0 or a failure with its message set. */
+static int check_create(struct fm__object_spec *spec, int *fd,
+			const struct fm_section_opts *opts, uint64_t size, const char *label,
+			const char *call)
 {
 	struct fm_section_opts o;
 	unsigned access;
@@ -71,10 +77,9 @@ static int check_create(struct fm__object_spec *spec, const struct fm_section_op
 				o.access);
 	if (o.flags & ~FM_SECTION_RESERVE)
 		return fm__fail(-EINVAL, call, label, "unknown flags %#x", o.flags);
-	if (o.fd >= 0)
-		return fm__fail(-ENOTSUP, call, label, "file-backed sections are not supported yet");
-	if (o.fd != -1)
-		return fm__fail(-EINVAL, call, label, "fd %d: use -1 for memory from the store",
+	if (o.fd < -1)
+		return fm__fail(-EINVAL, call, label,
+				"fd %d: use -1 for memory from the store, or a file's descriptor",
 				o.fd);
 	mode = o.mode ? o.mode : 0600;
 	if (mode & ~MODE_BITS)
@@ -91,18 +96,42 @@ static int check_create(struct fm__object_spec *spec, const struct fm_section_op
 	*spec = (struct fm__object_spec){
 		.type = FM__TYPE_SECTION,
 		.max_access = access,
-		.flags = o.flags & FM_SECTION_RESERVE ? FM__HDR_RESERVE : 0,
+		.flags = (o.flags & FM_SECTION_RESERVE ? FM__HDR_RESERVE : 0) |
+			 (o.fd >= 0 ? FM__HDR_FILE : 0),
 		.size = size,
 		.mode = mode,
 		.reserve = o.flags & FM_SECTION_RESERVE,
 	};
+	*fd = o.fd;
 	return 0;
 }
 
-/* Finishes a handle whose object is held: checks access, opens map_fd. */
-static int section_finish(fm_section *s, unsigned access, const char *call)
+/*
+ * The descriptor a named file-backed section's views map from: a reopen of
+ * from (a description of the same file: the creator's, or the handle dup
+ * copies), or else the file opened by the header's path.
+ */
+static int open_backing(fm_section *s, unsigned access, int from, const char *call)
+{
+	int fd;
+
+	if (from < 0)
+		return fm__backing_open(&s->obj, open_flags(access), call);
+	fd = fm__os_reopen(from, open_flags(access));
+	return fd < 0 ? fm__fail(fd, call, s->obj.name, "cannot reopen the backing file: %s",
+				 fm_strerror(fd))
+		      : fd;
+}
+
+/*
+ * Finishes a handle whose object is held: checks access, opens map_fd.
+ * backing_from: for a named file-backed section, a descriptor of its file
+ * to reopen, or -1 to open it by path.
+ */
+static int section_finish(fm_section *s, unsigned access, int backing_from, const char *call)
 {
 	const char *label = s->obj.name ? s->obj.name : "(unnamed)";
+	bool file = fm__section_is_file(s);
 
 	if (access & ~s->obj.hdr.max_access)
 		return fm__fail(-EACCES, call, label,
@@ -110,7 +139,12 @@ static int section_finish(fm_section *s, unsigned access, const char *call)
 				s->obj.hdr.max_access);
 	s->access = access;
 	s->map_fd = -1;
+	s->data_offset = file ? 0 : s->obj.hdr.header_size;
 	atomic_init(&s->ro_fd, -1);
+	if (file && s->obj.hdr.name_size) {
+		s->map_fd = open_backing(s, access, backing_from, call);
+		return s->map_fd < 0 ? s->map_fd : 0;
+	}
 	/* An unnamed section's descriptor holds no lock; if it is open for
 	 * writing, as the creator's is, views may map from it directly. */
 	if (!s->obj.dir && (access & FM_WRITE))
@@ -121,35 +155,76 @@ static int section_finish(fm_section *s, unsigned access, const char *call)
 	return 0;
 }
 
+/*
+ * Makes the held object of a new handle: a store object (new or existing),
+ * or for an unnamed file-backed section, a reopen of the file.
+ */
+static int create_object(fm_section *s, const struct fm__name *name,
+			 const struct fm__object_spec *spec, const struct fm__backing *b,
+			 const char *call)
+{
+	int fd;
+
+	if (name || !b)
+		return fm__object_create(&s->obj, name, spec, open_flags(spec->max_access), call);
+	fd = fm__os_reopen(b->fd, open_flags(spec->max_access));
+	if (fd < 0)
+		return fm__fail(fd, call, "(unnamed)", "cannot reopen fd %d: %s", b->fd,
+				fm_strerror(fd));
+	fm__object_init_file(&s->obj, fd, spec);
+	return 0;
+}
+
+/* The file-backed part of create: checks the file and grows it. */
+static int prepare_file(struct fm__backing *b, struct fm__object_spec *spec, int fd,
+			bool named, const char *label, const char *call)
+{
+	int r = fm__backing_check(b, fd, &spec->size, spec->max_access, named, label, call);
+
+	if (r == 0)
+		r = fm__backing_grow(b, spec->size, spec->reserve, label, call);
+	spec->path = b->path;
+	spec->dev = b->st.st_dev;
+	spec->ino = b->st.st_ino;
+	return r;
+}
+
 FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
 			     const struct fm_section_opts *opts)
 {
 	static const char call[] = "fm_section_create";
 	const char *label = name ? name : "(unnamed)";
+	struct fm__backing backing = { .fd = -1 }, *b = NULL;
 	struct fm__name parsed = { 0 };
 	struct fm__object_spec spec;
-	fm_section *s;
-	int r, result;
+	fm_section *s = NULL;
+	int r, result = -1, fd = -1;
 
 	if (!out)
 		return fm__fail(-EINVAL, call, label, "out is NULL");
 	if (name && (r = fm__name_parse(&parsed, name)) < 0)
 		return fm__fail(r, call, label, NULL);
-	r = check_create(&spec, opts, size, label, call);
-	s = r < 0 ? NULL : calloc(1, sizeof(*s));
-	if (r == 0 && !s)
-		r = fm__fail(-ENOMEM, call, label, NULL);
-	if (r < 0) {
-		fm__name_free(&parsed);
-		return r;
+	r = check_create(&spec, &fd, opts, size, label, call);
+	if (r == 0 && fd >= 0) {
+		b = &backing;
+		r = prepare_file(b, &spec, fd, name != NULL, label, call);
 	}
-	result = fm__object_create(&s->obj, name ? &parsed : NULL, &spec,
-				   open_flags(spec.max_access), call);
+	if (r == 0 && !(s = calloc(1, sizeof(*s))))
+		r = fm__fail(-ENOMEM, call, label, NULL);
+	if (r == 0)
+		r = result = create_object(s, name ? &parsed : NULL, &spec, b, call);
+	/* A new named file section's creator reopens the file it was given;
+	 * an existing one's file is the one its header names. */
+	if (r >= 0)
+		r = section_finish(s, spec.max_access, result == 0 && b ? b->fd : -1, call);
 	fm__name_free(&parsed);
-	r = result < 0 ? result : section_finish(s, spec.max_access, call);
+	if (r < 0 && result >= 0)
+		fm__object_release(&s->obj);
+	if (r < 0 && b)
+		fm__backing_undo(b);
+	if (b)
+		fm__backing_release(b);
 	if (r < 0) {
-		if (result >= 0)
-			fm__object_release(&s->obj);
 		free(s);
 		return r;
 	}
@@ -181,7 +256,7 @@ FM_API int fm_section_open(fm_section **out, const char *name, unsigned access)
 	r = s ? fm__object_open(&s->obj, &parsed, open_flags(access), FM__TYPE_SECTION, call)
 	      : fm__fail(-ENOMEM, call, name, NULL);
 	fm__name_free(&parsed);
-	if (r == 0 && (r = section_finish(s, access, call)) < 0)
+	if (r == 0 && (r = section_finish(s, access, -1, call)) < 0)
 		fm__object_release(&s->obj);
 	if (r < 0) {
 		free(s);
@@ -209,7 +284,7 @@ FM_API int fm_section_dup(fm_section **out, fm_section *s, unsigned access)
 	if (!d)
 		return fm__fail(-ENOMEM, call, s->obj.name, NULL);
 	r = fm__object_dup(&d->obj, &s->obj, open_flags(access), call);
-	if (r == 0 && (r = section_finish(d, access, call)) < 0)
+	if (r == 0 && (r = section_finish(d, access, s->map_fd, call)) < 0)
 		fm__object_release(&d->obj);
 	if (r < 0) {
 		free(d);
@@ -228,7 +303,7 @@ int fm__section_view_fd(fm_section *s, unsigned view_access, const char *call)
 	fd = atomic_load(&s->ro_fd);
 	if (fd >= 0)
 		return fd;
-	fd = fm__os_reopen(s->obj.fd, O_RDONLY);
+	fd = fm__os_reopen(s->map_fd >= 0 ? s->map_fd : s->obj.fd, O_RDONLY);
 	if (fd < 0)
 		return fm__fail(fd, call, s->obj.name, NULL);
 	/* Two threads may race to open it; the loser closes its own. */
@@ -262,7 +337,7 @@ FM_API int fm_section_adopt(fm_section **out, int fd, unsigned access)
 	if (!s)
 		return fm__fail(-ENOMEM, call, NULL, NULL);
 	r = fm__object_adopt(&s->obj, fd, FM__TYPE_SECTION, call);
-	if (r == 0 && (r = section_finish(s, access, call)) < 0) {
+	if (r == 0 && (r = section_finish(s, access, -1, call)) < 0) {
 		s->obj.fd = -1; /* not ours after all: the caller keeps fd */
 		fm__object_release(&s->obj);
 	}
@@ -277,6 +352,21 @@ FM_API int fm_section_adopt(fm_section **out, int fd, unsigned access)
 FM_API int fm_section_fd(const fm_section *s)
 {
 	return s ? s->obj.fd : fm__fail(-EINVAL, "fm_section_fd", NULL, "s is NULL");
+}
+
+FM_API int fm_section_sync(fm_section *s)
+{
+	static const char call[] = "fm_section_sync";
+	int r;
+
+	if (!s)
+		return fm__fail(-EINVAL, call, NULL, "s is NULL");
+	if (!fm__section_is_file(s))
+		return 0;
+	r = fm__os_fdatasync(s->map_fd >= 0 ? s->map_fd : s->obj.fd);
+	return r < 0 ? fm__fail(r, call, s->obj.name ? s->obj.name : "(unnamed)",
+				"cannot write the backing file to its device: %s", fm_strerror(r))
+		     : 0;
 }
 
 FM_API const char *fm_section_name(const fm_section *s)

@@ -132,7 +132,7 @@ static int map_at(void **base, fm_section *s, uint64_t offset, size_t map_len, i
 
 	if (fd < 0)
 		return fd;
-	r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->obj.hdr.header_size + offset);
+	r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->data_offset + offset);
 	if (r == 0 && addr && *base != addr) {
 		/* A kernel older than 4.17 takes MAP_FIXED_NOREPLACE as a hint. */
 		fm__os_munmap(*base, map_len);
@@ -142,7 +142,8 @@ static int map_at(void **base, fm_section *s, uint64_t offset, size_t map_len, i
 		return fm__fail(r, call, s->obj.name, "%p: the range is already in use", addr);
 	if (r == -EPERM)
 		return fm__fail(-EACCES, call, s->obj.name,
-				"the store does not allow executable mappings (noexec)");
+				"the %s does not allow executable mappings (noexec)",
+				fm__section_is_file(s) ? "backing file's file system" : "store");
 	return r < 0 ? fm__fail(r, call, s->obj.name, NULL) : 0;
 }
 

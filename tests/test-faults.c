@@ -17,7 +17,9 @@
 #include "internal.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define NAME "Local\\f"
@@ -346,6 +348,113 @@ static void fault_other_errors(void)
 	for_each_fault(step_create_existing, EINTR);
 }
 
+/* ---- file-backed sections ---- */
+
+/* The size of the backing file before each step: shorter than SIZE, so
+ * that create grows it. */
+#define FILE_START 100
+
+/* A backing file in the case's directory (beside its store), FILE_START
+ * bytes long, open with flags. */
+static int backing_file(int flags)
+{
+	char path[1024];
+	size_t n = strlen(test_root()) - strlen("/root");
+	int fd;
+
+	snprintf(path, sizeof(path), "%.*s/backing", (int)n, test_root());
+	fd = open(path, flags | O_CREAT | O_CLOEXEC, 0644);
+	CHECK(fd >= 0);
+	CHECK_INT_EQ(ftruncate(fd, FILE_START), 0);
+	return fd;
+}
+
+static uint64_t fd_size(int fd)
+{
+	struct stat st;
+
+	CHECK_INT_EQ(fstat(fd, &st), 0);
+	return (uint64_t)st.st_size;
+}
+
+/* Creates a file section under fault: a failure leaves the file as it was. */
+static bool file_create_under_fault(long n, int err, const char *name)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	fm_section *s;
+	bool fired;
+	char *v;
+	int r;
+
+	opts.fd = backing_file(O_RDWR);
+	arm(n, err);
+	r = fm_section_create(&s, name, SIZE, &opts);
+	fired = disarm();
+	CHECK_RESULT(r, "fm_section_create");
+	if (r >= 0) {
+		CHECK_RC(r, 0);
+		CHECK_INT_EQ(fd_size(opts.fd), SIZE);
+		CHECK_OK(fm_view_map((void **)&v, s, 0, 0, FM_WRITE));
+		v[SIZE - 1] = 1;
+		CHECK_OK(fm_view_unmap(v));
+		fm_section_close(s);
+	} else {
+		CHECK_INT_EQ(fd_size(opts.fd), FILE_START);
+	}
+	close(opts.fd);
+	return fired;
+}
+
+static bool step_file_create(long n, int err)
+{
+	return file_create_under_fault(n, err, NAME);
+}
+
+static bool step_file_create_unnamed(long n, int err)
+{
+	return file_create_under_fault(n, err, NULL);
+}
+
+/* Opening a named file section opens its file by path. */
+static bool step_file_open(long n, int err)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	fm_section *held, *s;
+	bool fired;
+	int r;
+
+	opts.fd = backing_file(O_RDWR);
+	CHECK_OK(fm_section_create(&held, NAME, 0, &opts));
+	close(opts.fd);
+	arm(n, err);
+	r = fm_section_open(&s, NAME, FM_READ | FM_WRITE);
+	fired = disarm();
+	CHECK_RESULT(r, "fm_section_open");
+	if (r >= 0) {
+		CHECK_INT_EQ(fm_section_size(s), FILE_START);
+		CHECK_OK(fm_section_sync(s));
+		fm_section_close(s);
+	}
+	fm_section_close(held);
+	return fired;
+}
+
+static void fault_file_create(void)
+{
+	for_each_fault(step_file_create, EIO);
+	for_each_fault(step_file_create, ENOSPC);
+}
+
+static void fault_file_create_unnamed(void)
+{
+	for_each_fault(step_file_create_unnamed, EIO);
+}
+
+static void fault_file_open(void)
+{
+	for_each_fault(step_file_open, EIO);
+}
+
 /* ENOSPC where fallocate reserves the memory: create reports -ENOSPC, with
  * a message saying the store cannot hold it. */
 static bool saw_no_space;
@@ -384,6 +493,9 @@ static const struct test_case cases[] = {
 	TEST_CASE(fault_close),
 	TEST_CASE(fault_other_errors),
 	TEST_CASE(fault_no_space),
+	TEST_CASE(fault_file_create),
+	TEST_CASE(fault_file_create_unnamed),
+	TEST_CASE(fault_file_open),
 };
 
 int main(int argc, char **argv)

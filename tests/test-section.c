@@ -147,10 +147,7 @@ static void opts_fd(void)
 	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
 	fm_section *s;
 
-	opts.fd = 0;
-	CHECK_FAIL(fm_section_create(&s, "fd", 10, &opts), -ENOTSUP, "fm_section_create", "fd");
-	/* With a file, size 0 means the file's size: not the size-0 error. */
-	CHECK_FAIL(fm_section_create(&s, "fd", 0, &opts), -ENOTSUP, "fm_section_create", "fd");
+	/* File-backed sections have their own tests (test-file.c). */
 	opts.fd = -2;
 	CHECK_FAIL(fm_section_create(&s, "fd", 10, &opts), -EINVAL, "fm_section_create", "fd");
 	CHECK_INT_EQ(test_store_count(), 0);

@@ -171,6 +171,8 @@ class ToolTest(unittest.TestCase):
                      ["cat", "x", "--offset", "12Q"], ["cat", "x", "--hex=1"],
                      ["create", "x"], ["create", "x", "0"], ["create", "x", "1K", "--mode", "9"],
                      ["create", "x", "1K", "--mode", "0200"], ["create", "local\\x", "1K"],
+                     ["create", "x", "1K", "--read-only"], ["create", "x", "1K", "--file"],
+                     ["create", "x", "--type", "event", "--file", "f"],
                      ["stat", "Global\\"], ["rm", ""], ["gc", "now"],
                      ["create", "x", "--type", "lock"], ["create", "x", "1K", "--type", "mutex"],
                      ["create", "x", "--type", "mutex", "--manual"],
@@ -208,7 +210,7 @@ class ToolTest(unittest.TestCase):
         self.assertEqual(obj, {"namespace": "Local", "name": "held", "file": "held",
                                "type": "section", "size": 4096, "mode": "0640",
                                "uid": os.geteuid(), "holders": [proc.pid], "orphan": False,
-                               "corrupt": False})
+                               "corrupt": False, "backing": None})
         text = self.ok("ls").decode().splitlines()
         self.assertEqual(text[0].split(), ["NAMESPACE", "TYPE", "SIZE", "MODE", "OWNER", "STATE",
                                            "HOLDERS", "SYNC", "NAME"])
@@ -755,6 +757,93 @@ class ToolTest(unittest.TestCase):
         self.assertEqual(self.ok("gc").decode(),
                          "removed orphan Local\\theirs (uid %d)\n" % NOBODY)
         self.assertStoreEmpty()
+
+    # -- file-backed sections -----------------------------------------------
+
+    def make_data_file(self, leaf, data):
+        path = os.path.join(self.tmp, leaf)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def test_file_backed_in_ls_stat_cat_write(self):
+        path = self.make_data_file("data", b"file contents")
+        proc = self.hold("Local\\fs", "0", "--file", path)
+        st = os.stat(path)
+        obj = self.find("fs")
+        self.assertEqual(obj["size"], 13)
+        self.assertEqual(obj["backing"], {"path": path, "dev": st.st_dev, "ino": st.st_ino,
+                                          "state": "present"})
+        row = [r for r in self.ok("ls").decode().splitlines() if " fs -> " in r]
+        self.assertEqual(len(row), 1)
+        self.assertTrue(row[0].endswith("fs -> " + path), row)
+        stat = self.ok("stat", "fs").decode()
+        self.assertIn("backing:    %s (" % path, stat)
+        self.assertIn("file id:    device %d:%d, inode %d\n" %
+                      (os.major(st.st_dev), os.minor(st.st_dev), st.st_ino), stat)
+        self.assertIn("file state: present, 13 bytes\n", stat)
+        self.assertEqual(self.ok("cat", "fs"), b"file contents")
+        self.ok("write", "fs", "--offset", "5", data=b"CONTENTS")
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), b"file CONTENTS")
+        # The store holds the header alone.
+        self.assertEqual(os.path.getsize(os.path.join(self.local_dir(), "fs")),
+                         os.sysconf("SC_PAGE_SIZE"))
+        self.release(proc)
+        self.assertStoreEmpty()
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), b"file CONTENTS")
+
+    def test_file_backed_grows_the_file(self):
+        path = self.make_data_file("small", b"abc")
+        proc = self.hold("Local\\grown", "10K", "--file", path)
+        self.assertEqual(os.path.getsize(path), 10240)
+        self.assertEqual(self.ok("cat", "grown", "--length", "4"), b"abc\0")
+        self.release(proc)
+        # A read-only section cannot grow it; an empty file needs a size.
+        result = self.expect(1, "create", "ro", "20K", "--file", path, "--read-only")
+        self.assertIn("cannot grow", result.stderr.decode())
+        self.assertEqual(os.path.getsize(path), 10240)
+        empty = self.make_data_file("empty", b"")
+        result = self.expect(1, "create", "e", "0", "--file", empty)
+        self.assertIn("FM_EFILEEMPTY", result.stderr.decode())
+        self.assertStoreEmpty()
+
+    def test_file_backed_missing_replaced_truncated(self):
+        path = self.make_data_file("data", b"x" * 100)
+        proc = self.hold("Local\\fs", "0", "--file", path)
+        os.rename(path, path + ".moved")
+        self.assertEqual(self.find("fs")["backing"]["state"], "missing")
+        self.assertTrue(self.ok("ls").decode().rstrip().endswith(path + " (missing)"))
+        self.assertIn("file state: missing: opening the name fails (ESTALE)",
+                      self.ok("stat", "fs").decode())
+        result = self.expect(1, "cat", "fs")
+        self.assertIn("ESTALE", result.stderr.decode())
+        self.assertIn(path, result.stderr.decode())
+        self.make_data_file("data", b"y" * 100)
+        self.assertEqual(self.find("fs")["backing"]["state"], "replaced")
+        self.assertIn("file state: replaced by another file",
+                      self.ok("stat", "fs").decode())
+        os.replace(path + ".moved", path)
+        os.truncate(path, 10)
+        self.assertEqual(self.find("fs")["backing"]["state"], "truncated")
+        self.assertIn("file state: truncated to 10 bytes", self.ok("stat", "fs").decode())
+        self.release(proc)
+        self.assertStoreEmpty()
+
+    def test_rm_and_gc_never_touch_the_file(self):
+        path = self.make_data_file("data", b"keep me")
+        proc = self.hold("Local\\fs", "0", "--file", path)
+        self.expect(0, "rm", "fs")
+        self.assertIsNone(self.find("fs"))
+        self.release(proc)
+        dead = self.hold("Local\\fs", "0", "--file", path, "--read-only")
+        self.kill9(dead)
+        self.assertEqual(self.find("fs")["backing"]["state"], "present")
+        self.assertEqual(self.ok("gc").decode(), "removed orphan Local\\fs\n")
+        self.assertStoreEmpty()
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), b"keep me")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ FM_W32_API DWORD WINAPI GetLastError(void);
 FM_W32_API void WINAPI SetLastError(DWORD dwErrCode);
 
 /* Sections (file mappings).  hFile INVALID_HANDLE_VALUE: paging-file
- * backed; a real file is not supported yet (ERROR_NOT_SUPPORTED). */
+ * backed; a handle from CreateFile: that file, which must be open for read
+ * (and write, for PAGE_READWRITE).  Size 0 means the file's size; a larger
+ * PAGE_READWRITE section grows the file when it is created. */
 FM_W32_API HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes,
 					    DWORD flProtect, DWORD dwMaximumSizeHigh,
 					    DWORD dwMaximumSizeLow, LPCSTR lpName);

@@ -98,9 +98,19 @@ int fm__os_ftruncate(int fd, uint64_t size)
 	RETRY(ftruncate(fd, (off_t)size));
 }
 
-int fm__os_fallocate(int fd, uint64_t size)
+int fm__os_fallocate(int fd, uint64_t offset, uint64_t len)
 {
-	RETRY(fallocate(fd, 0, 0, (off_t)size));
+	RETRY(fallocate(fd, 0, (off_t)offset, (off_t)len));
+}
+
+int fm__os_fdatasync(int fd)
+{
+	RETRY(fdatasync(fd));
+}
+
+int fm__os_getfl(int fd)
+{
+	RETRY(fcntl(fd, F_GETFL));
 }
 
 ssize_t fm__os_pread(int fd, void *buf, size_t len, uint64_t offset)
@@ -154,6 +164,22 @@ int fm__os_reopen(int fd, int flags)
 
 	proc_fd_path(path, sizeof(path), fd);
 	RETRY(open(path, flags | O_CLOEXEC));
+}
+
+int fm__os_fd_path(int fd, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	INJECT();
+	proc_fd_path(path, sizeof(path), fd);
+	n = readlink(path, buf, len - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= len - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return (int)n;
 }
 
 int fm__os_unlinkat(int dirfd, const char *path, int flags)

@@ -22,7 +22,11 @@ int fm__os_fstat(int fd, struct stat *st);
 int fm__os_fstatat(int dirfd, const char *path, struct stat *st, int flags);
 int fm__os_flock(int fd, int op);
 int fm__os_ftruncate(int fd, uint64_t size);
-int fm__os_fallocate(int fd, uint64_t size);
+/* Allocates [offset, offset + len), growing the file to its end (mode 0). */
+int fm__os_fallocate(int fd, uint64_t offset, uint64_t len);
+int fm__os_fdatasync(int fd);
+/* The access mode and status flags of fd (fcntl F_GETFL). */
+int fm__os_getfl(int fd);
 ssize_t fm__os_pread(int fd, void *buf, size_t len, uint64_t offset);
 /* Writes a then b, contiguously from offset, in one call. */
 ssize_t fm__os_pwrite2(int fd, const void *a, size_t alen, const void *b, size_t blen,
@@ -31,6 +35,9 @@ int fm__os_fchmod(int fd, mode_t mode);
 int fm__os_mkdirat(int dirfd, const char *path, mode_t mode);
 int fm__os_linkat_fd(int fd, int dirfd, const char *name);
 int fm__os_reopen(int fd, int flags);
+/* The path the file open at fd has now (readlink of /proc/self/fd/N):
+ * its length, or -errno; -ENAMETOOLONG when it does not fit len - 1. */
+int fm__os_fd_path(int fd, char *buf, size_t len);
 int fm__os_unlinkat(int dirfd, const char *path, int flags);
 /* Renames, failing with -EEXIST instead of replacing (RENAME_NOREPLACE). */
 int fm__os_rename_noreplace(int dirfd, const char *from, const char *to);

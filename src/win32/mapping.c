@@ -9,10 +9,19 @@
  * native API as UTF-8; the few names Windows' object manager refuses before
  * any lookup (an empty last component, a leading backslash) are answered
  * here with Windows' codes.
+ *
+ * A section of a real file takes the descriptor of a file handle.  Whether
+ * the handle's access allows the protection, and the file's size the
+ * section's size, is decided here from the handle table and fstat, before
+ * the native call, so each row gets Windows' code whatever the core would
+ * call it; the core keeps its own reference to the file, so the file handle
+ * may be closed at once.
  */
 #include "w32.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #define PROTECT_MASK 0xFFu
 #define SEC_FLAGS_OK (SEC_COMMIT | SEC_RESERVE)
@@ -110,20 +119,48 @@ uint32_t w32_mode_of(const SECURITY_ATTRIBUTES *sa)
 	return MODE_OWNER;
 }
 
-/* The backing of a new section: -1 for the paging file, else the file's
- * descriptor; 0 on success or a Windows error. */
-static DWORD backing_of(int *fd, HANDLE file, uint64_t size)
+/* Whether a file handle allows a section of this protection, and the
+ * file's size allows its size: the checks Windows makes, in its order,
+ * before any section exists.  0 or a Windows error. */
+static DWORD check_file(const struct w32_object *file, unsigned max, uint64_t size)
+{
+	DWORD need = GENERIC_READ | (max & FM_WRITE ? GENERIC_WRITE : 0);
+	struct stat st;
+
+	/* Every section reads its file; a writable one writes it too. */
+	if (need & ~file->access)
+		return ERROR_ACCESS_DENIED;
+	if (fstat(file->fd, &st) < 0)
+		return w32_file_error(errno);
+	/* A directory's handle, say: Wine calls it the wrong kind of handle. */
+	if (!S_ISREG(st.st_mode))
+		return ERROR_INVALID_HANDLE;
+	/* Size 0 means the file's size, and a section cannot be empty. */
+	if (size == 0 && st.st_size == 0)
+		return ERROR_FILE_INVALID;
+	/* Only a writable section may grow its file (STATUS_SECTION_TOO_BIG). */
+	if (size > (uint64_t)st.st_size && !(max & FM_WRITE))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	return 0;
+}
+
+/* The backing of a new section, into opts: fd -1 for the paging file, else
+ * the file's descriptor, which the native section takes a reference of.
+ * 0 or a Windows error. */
+static DWORD backing_of(struct fm_section_opts *opts, HANDLE file, uint64_t size)
 {
 	struct w32_object obj;
 
-	*fd = -1;
+	opts->fd = -1;
 	/* Windows, too, reads NULL as "no file". */
 	if (file == INVALID_HANDLE_VALUE || file == NULL)
 		return size == 0 ? ERROR_INVALID_PARAMETER : 0;
 	if (!w32_handle_get(&obj, file) || obj.kind != W32_FILE)
 		return ERROR_INVALID_HANDLE;
-	*fd = obj.fd;
-	return 0;
+	/* A file is its own backing: there is nothing to reserve or not. */
+	opts->flags &= ~FM_SECTION_RESERVE;
+	opts->fd = obj.fd;
+	return check_file(&obj, opts->access, size);
 }
 
 /* Creates or opens the section; returns the native result. */
@@ -152,20 +189,22 @@ HANDLE w32_create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES sa, DWORD protect,
 	int r;
 
 	error = decode_protect(&info, protect);
+	opts.access = info.max;
+	opts.flags = protect & SEC_RESERVE ? FM_SECTION_RESERVE : 0;
+	opts.mode = w32_mode_of(sa);
 	if (!error)
-		error = backing_of(&opts.fd, file, size);
+		error = backing_of(&opts, file, size);
 	if (name && name[0] == '\0')
 		name = NULL; /* Windows makes an unnamed section of "" */
 	if (!error && name)
 		error = w32_name_error(name);
 	if (error)
 		return w32_fail_null(error);
-	opts.access = info.max;
-	opts.flags = protect & SEC_RESERVE ? FM_SECTION_RESERVE : 0;
-	opts.mode = w32_mode_of(sa);
 	r = create_section(&s, name, size, &opts);
+	/* A file that cannot grow is a full disk, not a full paging file. */
 	if (r < 0)
-		return w32_fail_null(w32_error_of(r));
+		return w32_fail_null(opts.fd >= 0 && r == -ENOSPC ? ERROR_DISK_FULL
+								   : w32_error_of(r));
 	obj = (struct w32_object){ .kind = W32_SECTION, .access = info.rights, .section = s,
 				   .fd = -1 };
 	h = w32_handle_add(&obj, sa && sa->bInheritHandle);

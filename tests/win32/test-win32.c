@@ -223,9 +223,16 @@ static void duplicate_widens_by_name(void)
 	CloseHandle(h);
 }
 
+/* CreateFileMapping of file refuses the section with error. */
+static void map_refused(HANDLE file, DWORD protect, DWORD size, DWORD error)
+{
+	CHECK(CreateFileMappingA(file, NULL, protect, 0, size, NULL) == NULL);
+	CHECK_INT_EQ(GetLastError(), error);
+}
+
 static void file_calls_refuse(void)
 {
-	HANDLE s = create(NULL, PAGE_READWRITE, 10), f, m;
+	HANDLE s = create(NULL, PAGE_READWRITE, 10), f;
 	char path[4096], c;
 	DWORD n;
 
@@ -240,12 +247,49 @@ static void file_calls_refuse(void)
 	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_HANDLE);
 	CHECK_INT_EQ(GetFileSize(s, NULL), INVALID_FILE_SIZE);
 	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_HANDLE);
-	/* File-backed sections come with their own issue. */
-	m = CreateFileMappingA(f, NULL, PAGE_READONLY, 0, 1, NULL);
-	CHECK(m == NULL);
-	CHECK_INT_EQ(GetLastError(), ERROR_NOT_SUPPORTED);
+	/* The rows of a file section the layer answers before the native
+	 * call: the handle's access, then the file's size. */
+	map_refused(f, PAGE_READWRITE, 1, ERROR_ACCESS_DENIED);
+	map_refused(f, PAGE_READONLY, 0, ERROR_FILE_INVALID);
+	map_refused(f, PAGE_WRITECOPY, 1, ERROR_NOT_ENOUGH_MEMORY);
+	map_refused(s, PAGE_READONLY, 1, ERROR_INVALID_HANDLE);
 	CloseHandle(f);
 	CloseHandle(s);
+	unlink(path);
+}
+
+/* A file section's handle is its own descriptor, not the file handle's:
+ * closing either leaves the other working, and SEC_RESERVE, which means
+ * nothing for a file, still grows it with real blocks. */
+static void file_section_handles(void)
+{
+	char path[4096], *v;
+	HANDLE f, m, d;
+	struct stat st;
+	DWORD n;
+
+	/* Beside the store, which the library makes only when it needs it. */
+	snprintf(path, sizeof(path), "%s", test_root());
+	strcpy(strrchr(path, '/'), "/file-section");
+	f = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+	CHECK(WriteFile(f, "file data", 9, &n, NULL));
+	m = CreateFileMappingA(f, NULL, PAGE_READWRITE | SEC_RESERVE, 0, 65536, NULL);
+	CHECK(m != NULL);
+	CHECK(w32_handle_fd(m) != w32_handle_fd(f));
+	CHECK_INT_EQ(stat(path, &st), 0);
+	CHECK_INT_EQ(st.st_size, 65536);
+	CHECK(st.st_blocks * 512 >= 65536);
+	CHECK(CloseHandle(f));
+	CHECK(DuplicateHandle(GetCurrentProcess(), m, GetCurrentProcess(), &d, FILE_MAP_READ,
+			      FALSE, 0));
+	CHECK(CloseHandle(m));
+	v = MapViewOfFile(d, FILE_MAP_READ, 0, 0, 0);
+	CHECK(v != NULL);
+	CHECK(memcmp(v, "file data", 9) == 0);
+	CHECK(MapViewOfFile(d, FILE_MAP_WRITE, 0, 0, 0) == NULL);
+	CHECK_INT_EQ(GetLastError(), ERROR_ACCESS_DENIED);
+	CHECK(UnmapViewOfFile(v));
+	CHECK(CloseHandle(d));
 	unlink(path);
 }
 
@@ -507,6 +551,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(readonly_section_refuses_write_views),
 	TEST_CASE(duplicate_widens_by_name),
 	TEST_CASE(file_calls_refuse),
+	TEST_CASE(file_section_handles),
 	TEST_CASE(descriptors_are_adopted_only_when_inheritable),
 	TEST_CASE(handle_information),
 	TEST_CASE(last_error_per_thread),

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_create.c - `filemap create NAME [SIZE] [--type T] [--mode M] [--hold]
- * [--manual] [--signaled] [--initial N] [--maximum N]`.
+ * cmd_create.c - `filemap create NAME [SIZE] [--type T] [--mode M]
+ * [--file PATH [--read-only]] [--hold] [--manual] [--signaled] [--initial N]
+ * [--maximum N]`.
  *
  * Makes a section of SIZE bytes, or a mutex, event or semaphore (which have
  * no size), or finds the existing object of that name.  A name lives only
@@ -11,11 +12,14 @@
  * that a name can be created, so the command says so on stderr.  With
  * --hold it keeps the object until SIGINT, SIGTERM or SIGHUP, which makes
  * it a handy holder for scripts and tests.  The created mutex is free: the
- * holder does not own it (`filemap wait --hold` does that).
+ * holder does not own it (`filemap wait --hold` does that).  With --file a
+ * section maps that file (SIZE 0: the file's size; a larger SIZE grows it),
+ * and only its header enters the store.
  */
 #define _GNU_SOURCE
 #include "tool.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,7 +30,8 @@ struct create {
 	const char *type_text;
 	uint32_t type;
 	uint64_t size;
-	bool keep, manual, signaled;
+	bool keep, manual, signaled, read_only;
+	const char *file;
 	uint64_t initial, maximum;
 	uint32_t mode;
 };
@@ -67,6 +72,8 @@ static int check_sync(struct create *c, const char *size)
 			   "0600", (unsigned)c->mode, tool_a_type(c->type));
 		return TOOL_USAGE;
 	}
+	if (c->file || c->read_only)
+		return misplaced(c->file ? "file" : "read-only", c);
 	if (c->type != FM__TYPE_EVENT && (c->manual || c->signaled))
 		return misplaced(c->manual ? "manual" : "signaled", c);
 	if (c->type != FM__TYPE_SEMAPHORE && (c->initial != NOT_GIVEN || c->maximum != NOT_GIVEN))
@@ -100,11 +107,16 @@ static int check(struct create *c, const char *size)
 		return misplaced(c->manual ? "manual" : "signaled", c);
 	if (c->initial != NOT_GIVEN || c->maximum != NOT_GIVEN)
 		return misplaced(c->initial != NOT_GIVEN ? "initial" : "maximum", c);
+	if (c->read_only && !c->file) {
+		tool_error("--read-only is for a section over a file: use it with --file");
+		return TOOL_USAGE;
+	}
 	if (!size) {
 		tool_error("expects NAME SIZE for a section; see `filemap create --help`");
 		return TOOL_USAGE;
 	}
-	if (tool_parse_size(size, &c->size) < 0 || c->size == 0) {
+	/* Over a file, size 0 means the file's size. */
+	if (tool_parse_size(size, &c->size) < 0 || (c->size == 0 && !c->file)) {
 		tool_error("size %s: use a number of bytes above 0, with an optional K, M, G or T",
 			   size);
 		return TOOL_USAGE;
@@ -138,7 +150,7 @@ static void hold(int created, const char *name, const char *what, const sigset_t
 static void report(int created, const char *name, const struct create *c, uint64_t size,
 		   const char *what)
 {
-	if (created == FM_EXISTED && c->type == FM__TYPE_SECTION && size != c->size)
+	if (created == FM_EXISTED && c->type == FM__TYPE_SECTION && c->size && size != c->size)
 		tool_error("%s existed already, with %llu bytes (not %llu): you got that one, unchanged",
 			   name, (unsigned long long)size, (unsigned long long)c->size);
 	else if (created == FM_EXISTED)
@@ -180,10 +192,20 @@ static int create(struct fm__name *name, const struct create *c, const sigset_t 
 	int r;
 
 	opts.mode = c->mode;
+	if (c->file) {
+		opts.fd = open(c->file, (c->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+		if (opts.fd < 0) {
+			tool_error("%s: %s", c->file, strerror(errno));
+			return TOOL_FAILED;
+		}
+		opts.access = c->read_only ? FM_READ : FM_READ | FM_WRITE;
+	}
 	if (c->type == FM__TYPE_SECTION)
 		r = fm_section_create(&s, name->full, c->size, &opts);
 	else
 		r = create_sync(&o, name->full, c);
+	if (opts.fd >= 0)
+		close(opts.fd); /* the section has its own hold on the file */
 	if (r < 0)
 		return tool_type_failure(r, name, c->type);
 	if (s)
@@ -204,6 +226,8 @@ int cmd_create(int argc, char **argv)
 	const struct tool_opt options[] = {
 		{ "type", TOOL_OPT_TEXT, &c.type_text },
 		{ "mode", TOOL_OPT_MODE, &c.mode },
+		{ "file", TOOL_OPT_TEXT, &c.file },
+		{ "read-only", TOOL_OPT_FLAG, &c.read_only },
 		{ "hold", TOOL_OPT_FLAG, &c.keep },
 		{ "manual", TOOL_OPT_FLAG, &c.manual },
 		{ "signaled", TOOL_OPT_FLAG, &c.signaled },

@@ -107,6 +107,16 @@ static void print_text(struct ls *ls, const struct tool_entry *e, const struct t
 	printf("%-17s ", sync);
 	/* A hashed long name that cannot be read is shown by its file name. */
 	tool_print_text(stdout, short_name(o) ? short_name(o) : e->file);
+	if (o->backing) {
+		struct stat st;
+		const char *state = tool_backing_state(o, &st);
+
+		/* Like a symlink in ls -l: the name, then where its data is. */
+		fputs(" -> ", stdout);
+		tool_print_text(stdout, o->backing);
+		if (strcmp(state, "present") != 0)
+			printf(" (%s)", state);
+	}
 	putchar('\n');
 }
 
@@ -150,6 +160,25 @@ static void print_json_sync(const struct fm_sync_info *info)
 	putchar('}');
 }
 
+/* "backing": null, or the file-backed section's file and how it is now. */
+static void print_json_backing(const struct tool_object *o)
+{
+	struct stat st;
+	const char *state;
+
+	fputs(",\"backing\":", stdout);
+	if (!o->backing) {
+		fputs("null", stdout);
+		return;
+	}
+	state = tool_backing_state(o, &st);
+	fputs("{\"path\":", stdout);
+	json_string(o->backing);
+	printf(",\"dev\":%llu,\"ino\":%llu,\"state\":\"%s\"}",
+	       (unsigned long long)o->hdr.backing_dev, (unsigned long long)o->hdr.backing_ino,
+	       state);
+}
+
 static void print_json(struct ls *ls, const struct tool_entry *e, const struct tool_object *o,
 		       const struct tool_lock *first, size_t holders)
 {
@@ -178,6 +207,8 @@ static void print_json(struct ls *ls, const struct tool_entry *e, const struct t
 	printf(",\"corrupt\":%s", o->state == TOOL_CORRUPT ? "true" : "false");
 	if (has_sync_state(o))
 		print_json_sync(&o->sync);
+	if (!o->typed || o->hdr.type == FM__TYPE_SECTION)
+		print_json_backing(o); /* a section's; sync objects have none */
 	if (o->problem) {
 		fputs(",\"problem\":", stdout);
 		json_string(o->problem);

@@ -8,12 +8,15 @@
  * Output is one "field: value" line each, for people and for grep.  A
  * mutex, event or semaphore shows its state instead of a size: the owner of
  * a mutex, whether an event is signaled, a semaphore's count.
+ * A file-backed section also shows its file: the path, the device and inode
+ * it must still have, and whether it does.
  */
 #define _GNU_SOURCE
 #include "tool.h"
 
 #include <pwd.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 static void field(const char *label)
@@ -89,8 +92,11 @@ static void print_header(const struct tool_object *o)
 		printf("%llu bytes\n", (unsigned long long)h->size);
 		print_access(h->max_access);
 		field("memory:");
-		puts(h->flags & FM__HDR_RESERVE ? "sparse (taken when a page is first touched)"
-						: "reserved when it was created");
+		if (h->flags & FM__HDR_FILE)
+			puts("the backing file's (below)");
+		else
+			puts(h->flags & FM__HDR_RESERVE ? "sparse (taken when a page is first touched)"
+							: "reserved when it was created");
 	} else if (o->state == TOOL_SOUND) {
 		print_sync(&o->sync);
 	} else {
@@ -104,6 +110,29 @@ static void print_header(const struct tool_object *o)
 	       (unsigned)h->creator_pid);
 	field("header:");
 	printf("%u bytes\n", (unsigned)h->header_size);
+}
+
+/* A file-backed section's file, and whether openers will find it. */
+static void print_backing(const struct tool_object *o)
+{
+	struct stat st;
+	const char *state = tool_backing_state(o, &st);
+
+	field("backing:");
+	tool_print_text(stdout, o->backing);
+	puts(" (the section's data; rm and gc never touch it)");
+	field("file id:");
+	printf("device %u:%u, inode %llu\n", major((dev_t)o->hdr.backing_dev),
+	       minor((dev_t)o->hdr.backing_dev), (unsigned long long)o->hdr.backing_ino);
+	field("file state:");
+	if (strcmp(state, "present") == 0)
+		printf("present, %llu bytes\n", (unsigned long long)st.st_size);
+	else if (strcmp(state, "truncated") == 0)
+		printf("truncated to %llu bytes: opening the name fails (ESTALE)\n",
+		       (unsigned long long)st.st_size);
+	else
+		printf("%s%s: opening the name fails (ESTALE)\n", state,
+		       strcmp(state, "replaced") == 0 ? " by another file" : "");
 }
 
 static void print_owner(const struct stat *st)
@@ -170,6 +199,8 @@ int cmd_stat(int argc, char **argv)
 		putchar('\n');
 		if (o.typed)
 			print_header(&o);
+		if (o.backing)
+			print_backing(&o);
 		else
 			printf("%-12s?\n%-12s%s\n", "type:", "problem:", o.problem);
 		print_owner(&o.st);

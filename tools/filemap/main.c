@@ -24,19 +24,25 @@ static const struct verb verbs[] = {
 	  "  and the Global\\ ones, with namespace, type, exact size, mode, owner,\n"
 	  "  state (held, orphan, corrupt), the pids of the holders, and the state of\n"
 	  "  a mutex (free, owner=PID/TID), event (signaled,auto) or semaphore\n"
-	  "  (count=N/MAX).\n"
+	  "  (count=N/MAX); a section over a file shows NAME -> PATH.\n"
 	  "  --json  one JSON array, printed object by object\n" },
 	{ "stat", cmd_stat,
 	  "stat NAME\n"
 	  "  Shows everything about one object: type, size, access, mode, owner,\n"
-	  "  holders, creator and time, a sync object's state, or why it is corrupt.\n" },
+	  "  holders, creator and time, a sync object's state, or why it is corrupt;\n"
+	  "  for a section over a file, the file, its device and inode, and whether\n"
+	  "  it is still there.\n" },
 	{ "create", cmd_create,
-	  "create NAME [SIZE] [--type T] [--mode M] [--hold] [type options]\n"
+	  "create NAME [SIZE] [--type T] [--mode M] [--file PATH [--read-only]]\n"
+	  "       [--hold] [type options]\n"
 	  "  Creates a section of SIZE bytes, or a mutex, event or semaphore (no SIZE),\n"
 	  "  or finds the existing one.  A name lives only while some process holds\n"
 	  "  it: without --hold it vanishes again as soon as this command exits.\n"
 	  "  --type T       section (the default), mutex, event or semaphore\n"
 	  "  --mode M       octal permission bits of a new object (default 0600)\n"
+	  "  --file PATH    a section: map the file PATH; SIZE 0 is its size, a\n"
+	  "                 larger SIZE grows it\n"
+	  "  --read-only    with --file: open it read-only, make a read-only section\n"
 	  "  --hold         keep holding it until SIGINT or SIGTERM\n"
 	  "  --manual       an event: manual-reset (default: auto-reset)\n"
 	  "  --signaled     an event: starts signalled\n"

@@ -69,7 +69,7 @@ enum tool_opt_kind {
 	TOOL_OPT_SIZE,   /* uint64_t: a size, K/M/G/T suffixes allowed */
 	TOOL_OPT_MODE,   /* uint32_t: octal permission bits */
 	TOOL_OPT_NUMBER, /* uint64_t: decimal digits only, below UINT64_MAX */
-	TOOL_OPT_TEXT,   /* const char *: any text */
+	TOOL_OPT_TEXT,   /* const char *: any text, e.g. a path */
 };
 
 struct tool_opt {
@@ -163,6 +163,7 @@ struct tool_object {
 	struct fm_sync_info sync; /* a sync object's state, when SOUND */
 	char *name;            /* the full name; NULL when unknown (hashed) */
 	char why[96];          /* where a composed problem is kept */
+	char *backing;         /* a sound file-backed section's file path, or NULL */
 };
 
 /*
@@ -197,6 +198,13 @@ int tool_lookup(struct tool_entry *e, struct fm__name *parsed);
 /* Inspects e; never fails (what went wrong is o->state and o->problem). */
 void tool_inspect(struct tool_object *o, const struct tool_entry *e);
 void tool_object_free(struct tool_object *o);
+
+/*
+ * How a file-backed section's file (o->backing) is now, as an opener would
+ * find it: "present", "missing", "replaced" or "truncated" (the last three
+ * make openers fail with ESTALE).  *st gets the file's stat when it has one.
+ */
+const char *tool_backing_state(const struct tool_object *o, struct stat *st);
 
 /* "section", "mutex", "event", "semaphore", or "?". */
 const char *tool_type_name(uint32_t type);

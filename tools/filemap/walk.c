@@ -348,6 +348,10 @@ static void inspect_header(struct tool_object *o, const struct tool_entry *e)
 	} else if (!belongs_here(stored, e)) {
 		o->state = TOOL_CORRUPT;
 		o->problem = "the store file for this name holds another name";
+	} else if ((o->hdr.flags & FM__HDR_FILE) &&
+		   (r = fm__header_read_path(o->fd, &o->hdr, &o->backing, &why)) < 0) {
+		o->state = r == FM_ECORRUPT ? TOOL_CORRUPT : TOOL_UNREADABLE;
+		o->problem = r == FM_ECORRUPT ? why : fm_strerror(r);
 	} else {
 		o->typed = true;
 		o->state = TOOL_SOUND;
@@ -357,6 +361,19 @@ static void inspect_header(struct tool_object *o, const struct tool_entry *e)
 			inspect_sync(o);
 	}
 	free(stored);
+}
+
+const char *tool_backing_state(const struct tool_object *o, struct stat *st)
+{
+	/* What fm__backing_open checks, without opening the file. */
+	if (stat(o->backing, st) < 0)
+		return "missing";
+	if (!S_ISREG(st->st_mode) || st->st_dev != o->hdr.backing_dev ||
+	    st->st_ino != o->hdr.backing_ino)
+		return "replaced";
+	if ((uint64_t)st->st_size < o->hdr.size)
+		return "truncated";
+	return "present";
 }
 
 void tool_inspect(struct tool_object *o, const struct tool_entry *e)
@@ -390,4 +407,6 @@ void tool_object_free(struct tool_object *o)
 	o->fd = -1;
 	free(o->name);
 	o->name = NULL;
+	free(o->backing);
+	o->backing = NULL;
 }

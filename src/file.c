@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * file.c - the user's file behind a file-backed section.
+ *
+ * Create checks everything about the caller's descriptor before it changes
+ * anything: that it is open, a regular file, open for what the section
+ * needs, long enough or growable, on a file system that can map it, and,
+ * for a named section, reachable by a path that leads back to the very
+ * same file (device and inode), since that path is how other processes
+ * find the data.  Only then does it grow the file, and a failure after
+ * that shrinks it back.  An opener opens the path from the header and
+ * checks it is still that file and still holds the whole section: a file
+ * removed, replaced or truncated under the name is -ESTALE, never a SIGBUS
+ * later.
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* What a descriptor that is not a regular file is, for messages. */
+static const char *kind_of(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a pipe";
+	case S_IFSOCK:
+		return "a socket";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFLNK:
+		return "a symbolic link";
+	default:
+		return "not a file";
+	}
+}
+
+/* The file's path for messages: where /proc says it is, or "?". */
+static void describe(char *buf, size_t len, int fd)
+{
+	if (fm__os_fd_path(fd, buf, len) < 0)
+		snprintf(buf, len, "?");
+}
+
+/* The open mode of fd against the section's access. */
+static int check_mode(int fd, int fl, const char *path, unsigned access, const char *label,
+		      const char *call)
+{
+	int mode = fl & O_ACCMODE;
+
+	if ((fl & O_PATH) || mode == O_WRONLY)
+		return fm__fail(-EACCES, call, label,
+				"fd %d (%s) is not open for reading, which every section needs", fd,
+				path);
+	if ((access & FM_WRITE) && mode != O_RDWR)
+		return fm__fail(-EACCES, call, label,
+				"fd %d (%s) is open read-only; a writable section (FM_WRITE) needs O_RDWR",
+				fd, path);
+	return 0;
+}
+
+/* Size 0 takes the file's size; a read-only section cannot grow the file. */
+static int check_size(uint64_t *size, uint64_t file_size, unsigned access, int fd,
+		      const char *path, const char *label, const char *call)
+{
+	if (*size == 0 && file_size == 0)
+		return fm__fail(FM_EFILEEMPTY, call, label,
+				"fd %d (%s) is an empty file; give the section a size", fd, path);
+	if (*size == 0)
+		*size = file_size;
+	else if (*size > file_size && !(access & FM_WRITE))
+		return fm__fail(-EFBIG, call, label,
+				"fd %d (%s) has %llu bytes; a read-only section of %llu cannot grow it",
+				fd, path, (unsigned long long)file_size, (unsigned long long)*size);
+	return 0;
+}
+
+/* Maps one page, as the views will, to learn that the file system can. */
+static int probe(int fd, unsigned access, const char *path, const char *label, const char *call)
+{
+	int prot = PROT_READ | (access & FM_EXEC ? PROT_EXEC : 0);
+	void *p;
+	int r;
+
+	r = fm__os_mmap(&p, NULL, fm__page_size(), prot, MAP_SHARED, fd, 0);
+	if (r == 0) {
+		fm__os_munmap(p, fm__page_size());
+		return 0;
+	}
+	if (r == -ENODEV)
+		return fm__fail(-ENOTSUP, call, label, "the file system of %s cannot map files",
+				path);
+	if ((r == -EPERM || r == -EACCES) && (access & FM_EXEC))
+		return fm__fail(-EACCES, call, label,
+				"%s is on a file system mounted noexec: no FM_EXEC", path);
+	return fm__fail(r, call, label, "cannot map %s: %s", path, fm_strerror(r));
+}
+
+/* A named section's data must be reachable by path: the file's, now. */
+static int resolve_path(struct fm__backing *b, const char *label, const char *call)
+{
+	struct stat at;
+	int n;
+
+	b->path = malloc(PATH_MAX);
+	if (!b->path)
+		return fm__fail(-ENOMEM, call, label, NULL);
+	n = fm__os_fd_path(b->fd, b->path, PATH_MAX);
+	if (n == -ENAMETOOLONG)
+		return fm__fail(n, call, label, "fd %d: the file's path is longer than PATH_MAX",
+				b->fd);
+	if (n < 0)
+		return fm__fail(n, call, label, "fd %d: cannot learn the file's path: %s", b->fd,
+				fm_strerror(n));
+	/* A deleted file reads "/x (deleted)", one in another mount namespace
+	 * may read anything: only a path that leads back to it will do. */
+	if (b->path[0] != '/' || fm__os_fstatat(AT_FDCWD, b->path, &at, 0) < 0 ||
+	    at.st_dev != b->st.st_dev || at.st_ino != b->st.st_ino)
+		return fm__fail(-ESTALE, call, label,
+				"fd %d (%s) has no path another process could open it by (deleted or moved?)",
+				b->fd, b->path);
+	return 0;
+}
+
+int fm__backing_check(struct fm__backing *b, int fd, uint64_t *size, unsigned access,
+		      bool named, const char *label, const char *call)
+{
+	char path[256];
+	int fl, r;
+
+	memset(b, 0, sizeof(*b));
+	b->fd = fd;
+	fl = fm__os_getfl(fd);
+	if (fl == -EBADF)
+		return fm__fail(fl, call, label, "fd %d is not open", fd);
+	if (fl < 0)
+		return fm__fail(fl, call, label, "fd %d: %s", fd, fm_strerror(fl));
+	r = fm__os_fstat(fd, &b->st);
+	if (r < 0)
+		return fm__fail(r, call, label, "fd %d: %s", fd, fm_strerror(r));
+	if (!S_ISREG(b->st.st_mode))
+		return fm__fail(-EINVAL, call, label, "fd %d is %s, not a regular file", fd,
+				kind_of(b->st.st_mode));
+	describe(path, sizeof(path), fd);
+	r = check_mode(fd, fl, path, access, label, call);
+	/* /proc and /sys files read as empty: that they cannot be mapped is
+	 * the real answer. */
+	if (r == 0)
+		r = probe(fd, access, path, label, call);
+	if (r == 0)
+		r = check_size(size, (uint64_t)b->st.st_size, access, fd, path, label, call);
+	if (r == 0 && named)
+		r = resolve_path(b, label, call);
+	return r;
+}
+
+int fm__backing_grow(struct fm__backing *b, uint64_t size, bool reserve, const char *label,
+		     const char *call)
+{
+	uint64_t old = (uint64_t)b->st.st_size;
+	char path[256];
+	int r;
+
+	if (size <= old)
+		return 0;
+	/* Blocks now, so that a full disk is this error rather than a SIGBUS
+	 * in some process later; a file system without fallocate grows sparse. */
+	r = reserve ? -EOPNOTSUPP : fm__os_fallocate(b->fd, old, size - old);
+	if (r == -EOPNOTSUPP)
+		r = fm__os_ftruncate(b->fd, size);
+	if (r == 0) {
+		b->grown_to = size;
+		return 0;
+	}
+	/* A failed fallocate may have taken some blocks, or the size. */
+	fm__os_ftruncate(b->fd, old);
+	describe(path, sizeof(path), b->fd);
+	if (r == -EFBIG || r == -EINVAL)
+		return fm__fail(-EFBIG, call, label,
+				"the file system of %s cannot hold a file of %llu bytes", path,
+				(unsigned long long)size);
+	if (r == -ENOSPC)
+		return fm__fail(r, call, label, "no space to grow %s to %llu bytes", path,
+				(unsigned long long)size);
+	return fm__fail(r, call, label, "cannot grow %s to %llu bytes: %s", path,
+			(unsigned long long)size, fm_strerror(r));
+}
+
+void fm__backing_undo(struct fm__backing *b)
+{
+	struct stat st;
+
+	if (b->grown_to && fm__os_fstat(b->fd, &st) == 0 && (uint64_t)st.st_size == b->grown_to)
+		fm__os_ftruncate(b->fd, (uint64_t)b->st.st_size);
+	b->grown_to = 0;
+}
+
+void fm__backing_release(struct fm__backing *b)
+{
+	free(b->path);
+	b->path = NULL;
+}
+
+int fm__backing_open(const struct fm__object *o, int open_flags, const char *call)
+{
+	const char *why = NULL;
+	char *path = NULL;
+	struct stat st;
+	int fd, r;
+
+	r = fm__header_read_path(o->fd, &o->hdr, &path, &why);
+	if (r < 0)
+		return fm__fail(r, call, o->name, "cannot read the backing file's path: %s",
+				r == FM_ECORRUPT ? why : fm_strerror(r));
+	/* O_NONBLOCK: a FIFO put in the file's place must not hang us. */
+	fd = fm__os_openat(AT_FDCWD, path, open_flags | O_NONBLOCK | O_NOCTTY, 0);
+	if (fd == -ENOENT || fd == -ENOTDIR)
+		r = fm__fail(-ESTALE, call, o->name, "the backing file %s was removed", path);
+	else if (fd == -EACCES || fd == -EPERM)
+		r = fm__fail(-EACCES, call, o->name, "permission denied by the backing file %s",
+			     path);
+	else if (fd < 0)
+		r = fm__fail(fd, call, o->name, "cannot open the backing file %s: %s", path,
+			     fm_strerror(fd));
+	else if ((r = fm__os_fstat(fd, &st)) < 0)
+		r = fm__fail(r, call, o->name, "%s: %s", path, fm_strerror(r));
+	else if (!S_ISREG(st.st_mode) || st.st_dev != o->hdr.backing_dev ||
+		 st.st_ino != o->hdr.backing_ino)
+		r = fm__fail(-ESTALE, call, o->name,
+			     "the backing file %s was replaced by another file", path);
+	else if ((uint64_t)st.st_size < o->hdr.size)
+		r = fm__fail(-ESTALE, call, o->name,
+			     "the backing file %s was truncated to %llu bytes, short of the section's %llu",
+			     path, (unsigned long long)st.st_size, (unsigned long long)o->hdr.size);
+	free(path);
+	if (r < 0 && fd >= 0)
+		fm__os_close(fd);
+	return r < 0 ? r : fd;
+}
