@@ -33,7 +33,13 @@ def project_version():
             match = re.search(r"project\(filemap\s+VERSION\s+([0-9.]+)", f.read())
     except OSError:
         match = None
-    return match.group(1) if match else "0.0.0"
+    if match:
+        return match.group(1)
+    try:  # outside the tree: the installed library's version
+        return subprocess.run(["pkg-config", "--modversion", "filemap"], check=True,
+                              capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "0.0.0"
 
 
 VERSION = project_version()
@@ -79,6 +85,7 @@ def extension():
             include_dirs=[w[2:] for w in words if w.startswith("-I")],
             library_dirs=[w[2:] for w in words if w.startswith("-L")],
             libraries=[w[2:] for w in words if w.startswith("-l")],
+            runtime_library_dirs=[w[2:] for w in words if w.startswith("-L")],
             extra_compile_args=["-std=gnu11"])
     sources += sorted(glob.glob(os.path.join(SRC, "*.c")))
     sources += sorted(glob.glob(os.path.join(SRC, "os", "*.c")))

@@ -5,8 +5,9 @@
  *
  * What each call does, and which last error it sets, follows Windows (the
  * project's WIN32-BEHAVIOUR.md is the reference): a successful call leaves
- * the last error alone, except where Windows sets it (CreateFileMapping and
- * CreateFile set 0 or ERROR_ALREADY_EXISTS).  A HANDLE is a file descriptor
+ * the last error alone, except where Windows sets it (CreateFileMapping,
+ * CreateFile and the Create* of mutexes, events and semaphores set 0 or
+ * ERROR_ALREADY_EXISTS).  A HANDLE is a file descriptor
  * in disguise, so an inheritable handle keeps its value across exec.
  */
 #ifndef FILEMAP_WIN32_WINBASE_H

@@ -7,10 +7,11 @@
  * Names: missing, NULL, fresh, existing (the new call's state ignored),
  * another type's, case, W names, path-like and over-long names.  Then each
  * type's state changes, the rights a handle needs, the waits (any, all,
- * bad counts, bad handles, timeouts), and other processes: a mutex owner
- * that exits or is killed (WAIT_ABANDONED, also from a multiple wait), a
- * release by a non-owner process, a semaphore and events shared across
- * processes, and an inherited event handle.  Children are this program
+ * bad counts, bad handles, timeouts), a mutex owner thread that ends
+ * holding it, and other processes: a mutex owner that exits or is killed
+ * (WAIT_ABANDONED, also from a multiple wait), a release by a non-owner
+ * process, a semaphore and events shared across processes, and an
+ * inherited event handle.  Children are this program
  * again; they tell their checks through a control section (check.h).
  *
  * Where Wine 8.0 answers unlike Windows (OpenMutex with access 0,
@@ -250,6 +251,24 @@ static void mutex_ownership(void)
 	CloseHandle(m);
 	m = CreateMutexExA(NULL, N("initial_ex"), CREATE_MUTEX_INITIAL_OWNER, MUTEX_ALL_ACCESS);
 	RESULT("mutex.ex_initial_owner.release", ReleaseMutex(m));
+	CloseHandle(m);
+}
+
+static int own_and_end(void *arg)
+{
+	return WaitForSingleObject((HANDLE)arg, 0) == WAIT_OBJECT_0 ? 0 : 1;
+}
+
+/* A thread that ends holding a mutex abandons it, as a process does. */
+static void mutex_abandoned_by_thread(void)
+{
+	HANDLE m = CreateMutexA(NULL, FALSE, NULL);
+
+	say("mutex.thread_ends_owning", "%d", join_thread(start_thread(own_and_end, m)));
+	WAIT("mutex.abandoned_by_thread", WaitForSingleObject(m, 0));
+	RESULT("mutex.abandoned_by_thread.release", ReleaseMutex(m));
+	WAIT("mutex.abandoned_by_thread.next_wait", WaitForSingleObject(m, 0));
+	ReleaseMutex(m);
 	CloseHandle(m);
 }
 
@@ -713,6 +732,7 @@ int main(int argc, char **argv)
 	zero_access();
 	name_forms();
 	mutex_ownership();
+	mutex_abandoned_by_thread();
 	event_states();
 	timeout();
 	event_rights();
