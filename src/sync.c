@@ -16,6 +16,7 @@
 #include <linux/futex.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -42,6 +43,25 @@ const struct fm__sync_kind *fm__sync_kind_of(uint32_t type)
 bool fm__thread_is_ours(int32_t tid)
 {
 	return tid > 0 && syscall(SYS_tgkill, getpid(), tid, 0) == 0;
+}
+
+int32_t fm__process_of_thread(int32_t tid)
+{
+	char path[64], buf[512], *tgid;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	fd = fm__os_openat(AT_FDCWD, path, O_RDONLY, 0);
+	if (fd < 0)
+		return 0;
+	n = fm__os_pread(fd, buf, sizeof(buf) - 1, 0);
+	fm__os_close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	tgid = strstr(buf, "\nTgid:");
+	return tgid ? (int32_t)strtol(tgid + 6, NULL, 10) : 0;
 }
 
 const char *fm__sync_label(const fm_sync *o)

@@ -34,9 +34,7 @@ struct fm__sync_state {
 	/* mutex: an abandoned acquisition was given back by a wait-all that
 	 * could not take everything; the next taker is told FM_ABANDONED. */
 	_Atomic uint32_t abandoned;
-	/* mutex: the owner's process id, for display only. */
-	_Atomic int32_t owner_pid;
-	uint32_t reserved[11];
+	uint32_t reserved[12];
 	/* mutex: a robust, recursive, process-shared pthread mutex.  The
 	 * kernel's robust-futex list marks it when its owner thread dies. */
 	union {
@@ -150,6 +148,9 @@ void fm__deadline_add(struct timespec *t, uint64_t ns);
  * reads store files without opening them as handles).  FM_ECORRUPT with
  * *why set if the state is not sound. */
 int fm__sync_describe(const struct fm__header *h, struct fm_sync_info *info, const char **why);
+
+/* The process (thread group) of the thread tid, from /proc; 0 if unknown. */
+int32_t fm__process_of_thread(int32_t tid);
 
 /* Whether the calling thread's process has a thread with this id. */
 bool fm__thread_is_ours(int32_t tid);

@@ -19,14 +19,18 @@
  * for an instant; Windows' promise, that a wait-all that cannot complete
  * consumes nothing, holds.
  *
- * Before it sleeps, a wait on a machine with more than one CPU spins for a
- * few microseconds: a partner busy on another core usually answers within
- * that time, and a round trip without a sleep is many times faster.
+ * Before it sleeps, a wait on a machine with more than one CPU tries again
+ * for a few microseconds, yielding the CPU between tries: a partner busy on
+ * another core usually answers within that time, and a round trip without
+ * a sleep is many times faster.  Yielding rather than pausing matters when
+ * the partner needs this very CPU (both pinned to one, or placed together
+ * by the scheduler): it runs at once instead of after the spin.
  */
 #define _GNU_SOURCE
 #include "sync.h"
 
 #include <linux/futex.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,15 +72,6 @@ static bool several_cpus(void)
 		atomic_store_explicit(&cpus, n > 0 ? n : 1, memory_order_relaxed);
 	}
 	return n > 1;
-}
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield");
-#endif
 }
 
 struct wait {
@@ -213,8 +208,7 @@ static int spin(struct wait *wt, size_t *index)
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	fm__deadline_add(&until, SPIN_NS);
 	do {
-		for (int i = 0; i < 64; i++)
-			cpu_relax();
+		sched_yield();
 		r = attempt(wt, index);
 	} while (r == FM__NOT_TAKEN && !past(&until));
 	return r;
