@@ -262,19 +262,19 @@ static int run_b(const struct impl *im, long warm, long rounds, struct result *r
 }
 
 static char prefix[64]; /* of the objects' names: Local\bench-sync.<pid> */
+static fm_section *mem;  /* the shared section, held for the whole run */
 
 /* Creates (create) or opens the shared section and the events, by name. */
 static int get_objects(bool create)
 {
 	char name[128];
-	fm_section *s;
 	void *view;
 	int r = 0;
 
 	snprintf(name, sizeof(name), "%s.mem", prefix);
-	if ((create ? fm_section_create(&s, name, sizeof(struct shared), NULL)
-		    : fm_section_open(&s, name, FM_READ | FM_WRITE)) < 0 ||
-	    fm_view_map(&view, s, 0, 0, FM_WRITE) < 0)
+	if ((create ? fm_section_create(&mem, name, sizeof(struct shared), NULL)
+		    : fm_section_open(&mem, name, FM_READ | FM_WRITE)) < 0 ||
+	    fm_view_map(&view, mem, 0, 0, FM_WRITE) < 0)
 		return -1;
 	sh = view;
 	for (int i = 0; i <= FM_WAIT_MAX && r >= 0; i++) {
@@ -487,12 +487,13 @@ struct target {
 	double ratio, limit;
 };
 
-static struct target targets[8];
+static struct target targets[16];
 static int ntargets;
 
 static void target(const char *what, double ratio, double limit)
 {
-	targets[ntargets++] = (struct target){ what, ratio, limit };
+	if (ntargets < (int)(sizeof(targets) / sizeof(targets[0])))
+		targets[ntargets++] = (struct target){ what, ratio, limit };
 	printf("{\"bench\": \"sync\", \"case\": \"target\", \"what\": \"%s\", \"ratio\": %.3f, "
 	       "\"target\": %.2f, \"met\": %s}\n",
 	       what, ratio, limit, ratio <= limit ? "true" : "false");
