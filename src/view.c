@@ -236,7 +236,7 @@ FM_API int fm_view_flush(void *addr, size_t length)
 {
 	static const char call[] = "fm_view_flush";
 	uintptr_t start, end;
-	struct fm__view v;
+	struct fm__view v = { 0 }; /* set by the lookup; zeroed for the optimizer */
 	int r;
 
 	r = lookup(&v, addr, call);
@@ -264,7 +264,7 @@ FM_API int fm_view_query(struct fm_view_info *out, const void *addr)
 {
 	static const char call[] = "fm_view_query";
 	struct fm_view_info info;
-	struct fm__view v;
+	struct fm__view v = { 0 }; /* likewise */
 	int r;
 
 	if (!out)

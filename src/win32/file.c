@@ -268,7 +268,7 @@ static DWORD seek(HANDLE h, int64_t distance, DWORD method, int64_t *pos)
 FM_W32_API DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
 				       PLONG lpDistanceToMoveHigh, DWORD dwMoveMethod)
 {
-	int64_t distance = lDistanceToMove, pos;
+	int64_t distance = lDistanceToMove, pos = 0;
 	DWORD error;
 
 	/* With a high part the two halves make one unsigned-low 64-bit value. */
@@ -289,7 +289,7 @@ FM_W32_API DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
 FM_W32_API BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove,
 					PLARGE_INTEGER lpNewFilePointer, DWORD dwMoveMethod)
 {
-	int64_t pos;
+	int64_t pos = 0;
 	DWORD error = seek(hFile, liDistanceToMove.QuadPart, dwMoveMethod, &pos);
 
 	if (error)
@@ -327,7 +327,7 @@ static bool file_size(HANDLE h, int64_t *size)
 
 FM_W32_API DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh)
 {
-	int64_t size;
+	int64_t size = 0;
 
 	if (!file_size(hFile, &size))
 		return INVALID_FILE_SIZE;
@@ -340,7 +340,7 @@ FM_W32_API DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh)
 
 FM_W32_API BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize)
 {
-	int64_t size;
+	int64_t size = 0;
 
 	if (!file_size(hFile, &size))
 		return FALSE;
