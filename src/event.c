@@ -87,11 +87,12 @@ static bool event_observe(fm_sync *o, struct fm__waiter *w, bool all)
 }
 
 /*
- * A token is outstanding: wake a sleeper to take it, and if none was
- * asleep, turn it back into the signalled bit (which a repeated set leaves
- * as it is).
+ * A token is outstanding: wake a sleeper to take it.  If none was asleep,
+ * take a token back (unless a waiter took it meanwhile), leaving the
+ * signalled bit or (signal: a set) setting it, which a repeated set leaves
+ * as it is.
  */
-static void hand_over(struct fm__sync_state *st)
+static void hand_over(struct fm__sync_state *st, bool signal)
 {
 	uint32_t v;
 
@@ -99,7 +100,8 @@ static void hand_over(struct fm__sync_state *st)
 		return;
 	v = atomic_load(&st->word);
 	while (v >= FM__EV_UNIT &&
-	       !atomic_compare_exchange_weak(&st->word, &v, (v - FM__EV_UNIT) | FM__EV_SIGNALED))
+	       !atomic_compare_exchange_weak(&st->word, &v,
+					     (v - FM__EV_UNIT) | (signal ? FM__EV_SIGNALED : 0)))
 		;
 }
 
@@ -109,7 +111,7 @@ static void auto_set(struct fm__sync_state *st)
 
 	if (atomic_load(&st->waiters) > 0) {
 		atomic_fetch_add(&st->word, FM__EV_UNIT);
-		hand_over(st);
+		hand_over(st, true);
 		return;
 	}
 	v = atomic_fetch_or(&st->word, FM__EV_SIGNALED);
@@ -143,7 +145,7 @@ static void event_pass_on(fm_sync *o)
 	struct fm__sync_state *st = o->state;
 
 	if (!is_manual(st) && atomic_load(&st->word) >= FM__EV_UNIT)
-		hand_over(st);
+		hand_over(st, true);
 }
 
 static void event_describe(const struct fm__sync_state *st, struct fm_sync_info *info)
@@ -194,10 +196,10 @@ FM_API int fm_event_open(fm_event **out, const char *name)
 static int event_use(fm_event *e, const char *call)
 {
 	int r = fm__sync_use(e, FM__TYPE_EVENT, call);
+	const char *why = r == 0 ? event_check(e->state) : NULL;
 
-	if (r == 0 && event_check(e->state))
-		r = fm__fail(FM_ECORRUPT, call, fm__sync_label(e), "corrupt event state: %s",
-			     event_check(e->state));
+	if (why)
+		r = fm__fail(FM_ECORRUPT, call, fm__sync_label(e), "corrupt event state: %s", why);
 	return r;
 }
 
@@ -238,15 +240,9 @@ FM_API int fm_event_pulse(fm_event *e)
 	atomic_fetch_and(&st->word, ~FM__EV_SIGNALED);
 	if (atomic_load(&st->waiters) == 0)
 		return 0;
-	/* Release one sleeper if there is one; else take the token back. */
+	/* Release one sleeper if there is one; else the event stays reset. */
 	atomic_fetch_add(&st->word, FM__EV_UNIT);
-	if (fm__os_futex_wake(&st->word, 1) == 0) {
-		uint32_t v = atomic_load(&st->word);
-
-		while (v >= FM__EV_UNIT &&
-		       !atomic_compare_exchange_weak(&st->word, &v, v - FM__EV_UNIT))
-			;
-	}
+	hand_over(st, false);
 	return 0;
 }
 

@@ -64,33 +64,6 @@ static const char *mutex_check(const struct fm__sync_state *st)
 	return NULL;
 }
 
-/*
- * The calling thread's id, cached: gettid() is a system call, and an
- * uncontended lock and unlock should make none.  A forked child's one
- * thread has a new id, so the cache is forgotten there.
- */
-static __thread int32_t cached_tid;
-static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
-
-static void forget_tid(void)
-{
-	cached_tid = 0;
-}
-
-static void register_atfork(void)
-{
-	pthread_atfork(NULL, NULL, forget_tid);
-}
-
-static uint32_t self_tid(void)
-{
-	if (cached_tid == 0) {
-		pthread_once(&atfork_once, register_atfork);
-		cached_tid = (int32_t)gettid();
-	}
-	return (uint32_t)cached_tid;
-}
-
 /* Bookkeeping after this thread took the mutex (r: pthread's result). */
 static int took(struct fm__sync_state *st, int r)
 {
@@ -158,7 +131,7 @@ static bool mutex_observe(fm_sync *o, struct fm__waiter *w, bool all)
 		uint32_t tid = v & FUTEX_TID_MASK;
 
 		/* Free, abandoned, or ours (recursion): take() will get it. */
-		if (tid == 0 || tid == self_tid()) {
+		if (tid == 0 || tid == (uint32_t)gettid()) {
 			w->expected = v;
 			return true;
 		}
@@ -227,7 +200,7 @@ static int mutex_init(struct fm__sync_state *st, const void *arg)
 /* The name existed: the new mutex, owned by us, is thrown away. */
 static void mutex_undo(struct fm__sync_state *st)
 {
-	if (st->mutex.__data.__owner == (int)self_tid())
+	if (st->mutex.__data.__owner == gettid())
 		pthread_mutex_unlock(&st->mutex);
 }
 
