@@ -35,12 +35,13 @@ test-asan:
 test-tsan:
 	$(MAKE) test PRESET=tsan
 
-# The benchmarks, optimised (the release preset): each prints JSON lines on
-# stdout; bench-sync also prints a table with its targets on stderr.
+# The benchmarks, optimised (the release preset), side by side: filemap
+# against raw POSIX, Boost.Interprocess and Wine, the sync objects and the
+# file copy.  Prints the table with every ratio and its goal and writes
+# bench/results/latest.json and latest.md (see bench/README.md).
 bench:
 	$(MAKE) build PRESET=release
-	build/release/bench/bench-win32
-	build/release/bench/bench-sync
+	python3 bench/run.py --build build/release/bench --out bench/results
 
 install: build
 	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))

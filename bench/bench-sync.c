@@ -3,8 +3,6 @@
  * bench-sync.c - the sync objects next to what they are built on, side by
  * side in one run, against the issue's targets:
  *
- *   mutex       fm_mutex_lock + unlock, uncontended, next to a robust
- *               process-shared pthread mutex in shared memory (<= 1.2x);
  *   round trip  two processes bouncing two auto-reset events (as
  *               examples/pingpong does), next to a raw futex round trip on
  *               two shared words without spinning (<= 1.1x), and next to
@@ -25,19 +23,21 @@
  * Every round trip runs in two fresh processes (this program, run again
  * as side "a" and side "b"), blocks of the implementations alternate, and
  * each figure is the median over the blocks of each block's median.
- * Prints one JSON object a line on stdout, and a table on stderr; the
- * targets are reported as met or not, never as a failure.
+ * (The uncontended mutex is measured with the other implementations by
+ * run.py's workers.)  Prints record.h's lines on stdout, and a table on
+ * stderr; the targets are reported as met or not, never as a failure.
  *
  * usage: bench-sync [ROUNDS]   (round trips a block; ctest runs it with a
  * tiny count, as a smoke test only: timings are never a test.)
  */
 #define _GNU_SOURCE
+#include "record.h"
+
 #include <filemap.h>
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <linux/futex.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -58,7 +58,6 @@
 struct shared {
 	_Alignas(64) _Atomic uint32_t ping;
 	_Alignas(64) _Atomic uint32_t pong;
-	_Alignas(64) pthread_mutex_t mutex;
 	struct result {
 		double median_ns, mean_ns, cpu_ns; /* a round trip's */
 		int nospin;                        /* the library spun not */
@@ -191,32 +190,24 @@ static int spin_b(uint32_t seq)
 }
 
 struct impl {
-	const char *name;
+	const char *name, *label; /* label: in the records */
 	int (*a)(uint32_t seq);
 	int (*b)(uint32_t seq);
 	bool nospin;
 };
 
 static const struct impl impls[] = {
-	{ "event", event_a, event_b, false },
-	{ "event-nospin", event_a, event_b, true },
-	{ "futex", futex_a, futex_b, false },
-	{ "spin", spin_a, spin_b, false },
-	{ "wait64", wait64_a, event_b, false },
+	{ "event", "filemap event", event_a, event_b, false },
+	{ "event-nospin", "filemap event, no spin", event_a, event_b, true },
+	{ "futex", "raw futex", futex_a, futex_b, false },
+	{ "spin", "busy spin", spin_a, spin_b, false },
+	{ "wait64", "filemap wait_any(64)", wait64_a, event_b, false },
 };
 enum { EVENT, EVENT_NOSPIN, FUTEX, SPIN, WAIT64, IMPLS };
 
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static double median(double v[], size_t n)
 {
-	qsort(v, n, sizeof(v[0]), by_value);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return record_stats(v, n).median;
 }
 
 /* Side a: warm rounds, then rounds timed one by one. */
@@ -381,6 +372,7 @@ static int pair(int im, int cpu_a, int cpu_b, long rounds, struct result out[2])
 
 /* A scenario's figures: per implementation, medians over the blocks. */
 struct figures {
+	char benchmark[64];
 	bool ran[IMPLS];
 	double rt_ns[IMPLS], mean_ns[IMPLS], cpu_a_ns[IMPLS], cpu_b_ns[IMPLS];
 	bool nospin[IMPLS];
@@ -393,6 +385,8 @@ static int scenario(const char *name, const int list[], int n, int cpu_a, int cp
 	struct result res[2];
 
 	memset(f, 0, sizeof(*f));
+	snprintf(f->benchmark, sizeof(f->benchmark), "event round trip between processes, %s%s",
+		 cpu_a < 0 ? "" : cpu_a == cpu_b ? "one CPU " : "CPUs ", name);
 	for (int blk = 0; blk < BLOCKS; blk++)
 		for (int k = 0; k < n; k++) {
 			if (pair(list[k], cpu_a, cpu_b, rounds, res) < 0) {
@@ -408,35 +402,23 @@ static int scenario(const char *name, const int list[], int n, int cpu_a, int cp
 	for (int k = 0; k < n; k++) {
 		int im = list[k];
 
+		struct record_stats rt;
+
+		for (int blk = 0; blk < BLOCKS; blk++)
+			v[0][im][blk] /= 1e3; /* microseconds */
+		rt = record_stats(v[0][im], BLOCKS);
 		f->ran[im] = true;
-		f->rt_ns[im] = median(v[0][im], BLOCKS);
+		f->rt_ns[im] = rt.median * 1e3;
 		f->mean_ns[im] = median(v[1][im], BLOCKS);
 		f->cpu_a_ns[im] = median(v[2][im], BLOCKS);
 		f->cpu_b_ns[im] = median(v[3][im], BLOCKS);
-		printf("{\"bench\": \"sync\", \"case\": \"round-trip\", \"cpus\": \"%s\", "
-		       "\"impl\": \"%s\", \"rounds\": %ld, \"median_us\": %.3f, \"mean_us\": %.3f, "
-		       "\"cpu_a_us\": %.3f, \"cpu_b_us\": %.3f%s}\n",
-		       name, impls[im].name, rounds * BLOCKS, f->rt_ns[im] / 1e3,
-		       f->mean_ns[im] / 1e3, f->cpu_a_ns[im] / 1e3, f->cpu_b_ns[im] / 1e3,
-		       !impls[im].nospin ? "" : f->nospin[im] ? ", \"nospin\": true"
-							     : ", \"nospin\": false");
+		if (!impls[im].nospin || f->nospin[im])
+			record_measurement(f->benchmark, impls[im].label, "us", rt, rounds * BLOCKS);
 	}
 	return 0;
 }
 
 /* ---- in one process ---------------------------------------------------- */
-
-static fm_mutex *fm_mtx;
-
-static int op_fm_mutex(void)
-{
-	return fm_mutex_lock(fm_mtx, FM_INFINITE) < 0 || fm_mutex_unlock(fm_mtx) < 0 ? -1 : 0;
-}
-
-static int op_pthread_mutex(void)
-{
-	return pthread_mutex_lock(&sh->mutex) || pthread_mutex_unlock(&sh->mutex) ? -1 : 0;
-}
 
 static int op_wait1_set(void)
 {
@@ -464,8 +446,9 @@ static double per_op(int (*op)(void), long n)
 	return (double)(clock_ns(CLOCK_MONOTONIC) - start) / (double)n;
 }
 
-/* Medians of alternating blocks of two ops: 0, or -1 if one failed. */
-static int side_by_side(int (*x)(void), int (*y)(void), long n, double *mx, double *my)
+/* Alternating blocks of two ops, in nanoseconds: 0, or -1 if one failed. */
+static int side_by_side(int (*x)(void), int (*y)(void), long n, struct record_stats *sx,
+			struct record_stats *sy)
 {
 	double vx[BLOCKS * 3], vy[BLOCKS * 3];
 
@@ -475,8 +458,8 @@ static int side_by_side(int (*x)(void), int (*y)(void), long n, double *mx, doub
 		if (vx[i] < 0 || vy[i] < 0)
 			return -1;
 	}
-	*mx = median(vx, BLOCKS * 3);
-	*my = median(vy, BLOCKS * 3);
+	*sx = record_stats(vx, BLOCKS * 3);
+	*sy = record_stats(vy, BLOCKS * 3);
 	return 0;
 }
 
@@ -490,13 +473,20 @@ struct target {
 static struct target targets[16];
 static int ntargets;
 
-static void target(const char *what, double ratio, double limit)
+/* A target on a benchmark: implementation x's figure over reference y's. */
+static void target(const char *what, const char *benchmark, const char *x, const char *y,
+		   double ratio, double limit)
 {
 	if (ntargets < (int)(sizeof(targets) / sizeof(targets[0])))
 		targets[ntargets++] = (struct target){ what, ratio, limit };
-	printf("{\"bench\": \"sync\", \"case\": \"target\", \"what\": \"%s\", \"ratio\": %.3f, "
-	       "\"target\": %.2f, \"met\": %s}\n",
-	       what, ratio, limit, ratio <= limit ? "true" : "false");
+	record_goal(what, benchmark, x, y, ratio, limit, true);
+}
+
+/* A round trip target within scenario f: im's median over ref's. */
+static void rt_target(const char *what, const struct figures *f, int im, int ref, double limit)
+{
+	target(what, f->benchmark, impls[im].label, impls[ref].label, f->rt_ns[im] / f->rt_ns[ref],
+	       limit);
 }
 
 static void table_rows(const char *cpus, const struct figures *f)
@@ -523,19 +513,8 @@ static void table_targets(void)
 
 static int create_objects(void)
 {
-	pthread_mutexattr_t attr;
-	char name[128];
-
 	snprintf(prefix, sizeof(prefix), "Local\\bench-sync.%d", (int)getpid());
-	if (get_objects(true) < 0)
-		return -1;
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-	pthread_mutex_init(&sh->mutex, &attr);
-	pthread_mutexattr_destroy(&attr);
-	snprintf(name, sizeof(name), "%s.mutex", prefix);
-	return fm_mutex_create(&fm_mtx, name, 0, NULL) < 0 ? -1 : 0;
+	return get_objects(true);
 }
 
 /* The first two CPUs this process may run on; cpu[1] -1 if only one. */
@@ -554,23 +533,17 @@ static void two_cpus(int cpu[2])
 
 static int in_process(long rounds)
 {
-	double x, y;
+	static const char bench[] = "set + wait, event already set";
+	struct record_stats x, y;
 
-	if (side_by_side(op_fm_mutex, op_pthread_mutex, rounds * 20, &x, &y) < 0)
-		return -1;
-	printf("{\"bench\": \"sync\", \"case\": \"mutex\", \"fm_ns\": %.2f, \"pthread_ns\": %.2f}\n",
-	       x, y);
-	fprintf(stderr, "  mutex lock+unlock, uncontended: fm %.1f ns, robust pthread %.1f ns\n",
-		x, y);
-	target("mutex: fm / robust pthread", x / y, 1.2);
 	if (side_by_side(op_wait64_set, op_wait1_set, rounds * 10, &x, &y) < 0)
 		return -1;
-	printf("{\"bench\": \"sync\", \"case\": \"wait-set\", \"wait64_ns\": %.2f, "
-	       "\"wait1_ns\": %.2f}\n",
-	       x, y);
+	record_measurement(bench, "filemap event_wait", "ns", y, rounds * 10 * BLOCKS * 3);
+	record_measurement(bench, "filemap wait_any(64)", "ns", x, rounds * 10 * BLOCKS * 3);
 	fprintf(stderr, "  set + wait, already set: wait_any(64) %.1f ns, event_wait %.1f ns\n\n",
-		x, y);
-	target("wait set: wait_any(64) / event_wait", x / y, 2);
+		x.median, y.median);
+	target("wait set: wait_any(64) / event_wait", bench, "filemap wait_any(64)",
+	       "filemap event_wait", x.median / y.median, 2);
 	return 0;
 }
 
@@ -586,8 +559,8 @@ static int round_trips(long rounds)
 	int cpu[2];
 
 	two_cpus(cpu);
-	snprintf(two, sizeof(two), "%d|%d", cpu[0], cpu[1]);
-	snprintf(single, sizeof(single), "%d|%d", cpu[0], cpu[0]);
+	snprintf(two, sizeof(two), "%d,%d", cpu[0], cpu[1]);
+	snprintf(single, sizeof(single), "%d", cpu[0]);
 	fprintf(stderr, "  round trip (us)   impl      median      mean  cpu a/rt  cpu b/rt\n");
 	if (cpu[1] < 0) {
 		fprintf(stderr, "  (one CPU only: the two-CPU round trips are skipped)\n");
@@ -604,18 +577,15 @@ static int round_trips(long rounds)
 	table_rows(single, &f1);
 	table_rows("unpinned", &f0);
 	if (cpu[1] >= 0) {
-		target("round trip, 2 CPUs: event / futex", f2.rt_ns[EVENT] / f2.rt_ns[FUTEX], 1.1);
-		target("round trip, 2 CPUs: event-nospin / futex",
-		       f2.rt_ns[EVENT_NOSPIN] / f2.rt_ns[FUTEX], 1.1);
-		target("round trip, 2 busy CPUs: event / spin", f2.rt_ns[EVENT] / f2.rt_ns[SPIN], 5);
+		rt_target("round trip, 2 CPUs: event / futex", &f2, EVENT, FUTEX, 1.1);
+		rt_target("round trip, 2 CPUs: event-nospin / futex", &f2, EVENT_NOSPIN, FUTEX, 1.1);
+		rt_target("round trip, 2 busy CPUs: event / spin", &f2, EVENT, SPIN, 5);
 		if (f2.ran[WAIT64])
-			target("round trip, 2 CPUs: wait_any(64) / event",
-			       f2.rt_ns[WAIT64] / f2.rt_ns[EVENT], 2);
+			rt_target("round trip, 2 CPUs: wait_any(64) / event", &f2, WAIT64, EVENT, 2);
 	}
-	target("round trip, 1 CPU: event / futex", f1.rt_ns[EVENT] / f1.rt_ns[FUTEX], 1.1);
-	target("round trip, 1 CPU: event-nospin / futex", f1.rt_ns[EVENT_NOSPIN] / f1.rt_ns[FUTEX],
-	       1.1);
-	target("round trip, unpinned: event / futex", f0.rt_ns[EVENT] / f0.rt_ns[FUTEX], 1.1);
+	rt_target("round trip, 1 CPU: event / futex", &f1, EVENT, FUTEX, 1.1);
+	rt_target("round trip, 1 CPU: event-nospin / futex", &f1, EVENT_NOSPIN, FUTEX, 1.1);
+	rt_target("round trip, unpinned: event / futex", &f0, EVENT, FUTEX, 1.1);
 	return 0;
 }
 

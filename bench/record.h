@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * record.h - the lines every benchmark program prints on stdout, which
+ * bench/run.py gathers into bench/results/latest.json and its table:
+ *
+ *   {"benchmark": ..., "implementation": ..., "unit": ..., "median": ...,
+ *    "min": ..., "max": ..., "iterations": ...}
+ *   {"goal": ..., "benchmark": ..., "implementation": ..., "reference": ...,
+ *    "ratio": ..., "limit": ..., "better": "lower"|"higher", "met": ...}
+ *
+ * median, min and max are over the blocks a program ran, each block's
+ * figure its mean (or its own median); iterations counts every timed one.
+ */
+#ifndef BENCH_RECORD_H
+#define BENCH_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The median, min and max of n values (n > 0; v is sorted in place). */
+struct record_stats {
+	double median, min, max;
+};
+struct record_stats record_stats(double *v, size_t n);
+
+void record_measurement(const char *benchmark, const char *implementation, const char *unit,
+			struct record_stats s, long iterations);
+
+/* A goal: ratio is implementation's figure over reference's; lower_better
+ * says whether the ratio must stay at or below limit (else at or above).
+ * Returns whether it was met. */
+bool record_goal(const char *goal, const char *benchmark, const char *implementation,
+		 const char *reference, double ratio, double limit, bool lower_better);
+
+#endif
