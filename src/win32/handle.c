@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -29,7 +30,28 @@ static struct {
 	pthread_mutex_t lock; /* guards entries and count */
 	struct w32_object *entries;
 	size_t count;
+	/* Bumped (under the lock) by every change to entries, so that a
+	 * thread's cached lookup can tell it is still current. */
+	_Atomic unsigned long generation;
 } table = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Each thread's last lookup, good while the generation is unchanged: a
+ * wait and a release on one mutex look the same handle up, and this spares
+ * them the table's lock (which cost two atomic operations each, and made
+ * a Win32 lock+unlock twice the native one).  A handle closed by another
+ * thread during a call is the caller's race, in Windows too; with the lock
+ * the copy handed out was no fresher. */
+static __thread __attribute__((tls_model("initial-exec"))) struct {
+	HANDLE handle;
+	unsigned long generation;
+	struct w32_object obj;
+} last_lookup;
+
+/* Records a change to entries (lock held). */
+static void changed_locked(void)
+{
+	atomic_fetch_add_explicit(&table.generation, 1, memory_order_release);
+}
 
 static void lock_table(void)
 {
@@ -106,6 +128,7 @@ HANDLE w32_handle_add(const struct w32_object *obj, bool inherit)
 	ok = reserve_locked(fd);
 	if (ok)
 		table.entries[fd] = *obj;
+	changed_locked();
 	pthread_mutex_unlock(&table.lock);
 	return ok ? handle_of(fd) : w32_fail_null(ERROR_NOT_ENOUGH_MEMORY);
 }
@@ -151,6 +174,7 @@ static bool adopt_locked(int fd)
 						     (fl != O_RDONLY ? GENERIC_WRITE : 0) };
 	}
 	table.entries[fd] = obj;
+	changed_locked();
 	return obj.kind != W32_NONE;
 }
 
@@ -168,12 +192,22 @@ static struct w32_object *find_locked(HANDLE h)
 
 bool w32_handle_get(struct w32_object *out, HANDLE h)
 {
+	unsigned long generation = atomic_load_explicit(&table.generation, memory_order_acquire);
 	struct w32_object *e;
 
+	if (h && last_lookup.handle == h && last_lookup.generation == generation) {
+		*out = last_lookup.obj;
+		return true;
+	}
 	pthread_mutex_lock(&table.lock);
 	e = find_locked(h);
-	if (e)
+	if (e) {
 		*out = *e;
+		last_lookup.handle = h;
+		last_lookup.generation = atomic_load_explicit(&table.generation,
+							      memory_order_relaxed);
+		last_lookup.obj = *e;
+	}
 	pthread_mutex_unlock(&table.lock);
 	if (!e)
 		SetLastError(ERROR_INVALID_HANDLE);
@@ -189,6 +223,7 @@ bool w32_handle_take(struct w32_object *out, HANDLE h)
 	if (e) {
 		*out = *e;
 		*e = (struct w32_object){ .kind = W32_NONE };
+		changed_locked();
 	}
 	pthread_mutex_unlock(&table.lock);
 	if (!e)

@@ -434,15 +434,16 @@ FM_W32_API HANDLE WINAPI OpenSemaphoreW_w16(DWORD access, BOOL inherit, const ui
 
 /* ---- changing the state ---- */
 
-/* The object of h if it is of type and the handle has right; else NULL,
- * with Windows' error: 6 for no handle or another type, then 5. */
+/* The object of h if it is of type (0: any, left to the native call, which
+ * refuses another type with FM_ETYPE, also 6) and the handle has right;
+ * else NULL, with Windows' error: 6 for no handle or another type, then 5. */
 static fm_sync *object_of(HANDLE h, int type, DWORD right)
 {
 	struct w32_object obj;
 
 	if (!w32_handle_get(&obj, h))
 		return NULL;
-	if (obj.kind != W32_SYNC || fm_sync_type(obj.sync) != type)
+	if (obj.kind != W32_SYNC || (type && fm_sync_type(obj.sync) != type))
 		return w32_fail_null(ERROR_INVALID_HANDLE);
 	if ((obj.access & right) != right)
 		return w32_fail_null(ERROR_ACCESS_DENIED);
@@ -455,10 +456,11 @@ static BOOL result(int r)
 }
 
 /* Windows checks no right here (a READ_CONTROL handle releases), only that
- * the calling thread owns the mutex: else ERROR_NOT_OWNER. */
+ * the calling thread owns the mutex: else ERROR_NOT_OWNER.  The type is
+ * fm_mutex_unlock's to check, once, on this hot path. */
 FM_W32_API BOOL WINAPI ReleaseMutex(HANDLE hMutex)
 {
-	fm_sync *m = object_of(hMutex, FM_TYPE_MUTEX, 0);
+	fm_sync *m = object_of(hMutex, 0, 0);
 
 	return m ? result(fm_mutex_unlock(m)) : FALSE;
 }
