@@ -304,6 +304,36 @@ def measure(args, env):
     return records, failures
 
 
+def strace_counts(argv, requests, env):
+    """{syscall: calls} of a worker answering requests, under strace -c."""
+    with tempfile.NamedTemporaryFile("r", suffix=".strace") as out:
+        subprocess.run(["strace", "-f", "-c", "-U", "name,calls", "-o", out.name, *argv],
+                       input="".join(f"{r}\n" for r in requests), env=env, text=True,
+                       stdout=subprocess.DEVNULL, check=True)
+        counts = {}
+        for line in out.read().splitlines():
+            fields = line.split()
+            if len(fields) == 2 and fields[1].isdigit() and fields[0] != "total":
+                counts[fields[0]] = int(fields[1])
+        return counts
+
+
+def syscalls(args, env, case, n=1000):
+    """Prints the system calls one iteration of case makes, per Linux
+    worker: a run of 1 + n iterations less a run of 1, over n."""
+    for name, suffix in (("raw POSIX", "posix"), ("filemap native", "native"),
+                         ("filemap Win32", "win32"), ("Boost.Interprocess", "boost")):
+        argv = [os.path.join(args.build, f"bench-worker-{suffix}")]
+        if not os.access(argv[0], os.X_OK):
+            continue
+        base = strace_counts(argv, [f"{case} 1"], env)
+        more = strace_counts(argv, [f"{case} 1", f"{case} {n}"], env)
+        per = {k: (v - base.get(k, 0)) / n for k, v in more.items()}
+        per = {k: v for k, v in sorted(per.items(), key=lambda kv: -kv[1]) if v >= 0.5}
+        listed = ", ".join(f"{k} {v:.3g}" if v != 1 else k for k, v in per.items())
+        print(f"{name}: {sum(per.values()):.3g} system calls: {listed}")
+
+
 def parse_args():
     p = argparse.ArgumentParser(description="Run filemap's benchmarks side by side.")
     p.add_argument("--build", required=True, help="the build's bench directory")
@@ -317,6 +347,9 @@ def parse_args():
     p.add_argument("--copy-mib", type=int, default=1024, help="size of the copied file")
     p.add_argument("--wine", help="Wine's loader (default: found on this machine)")
     p.add_argument("--wine-prefix", help="a private WINEPREFIX (default: BUILD/wine-prefix)")
+    p.add_argument("--syscalls", metavar="CASE",
+                   help="instead: count the system calls of one iteration of a worker case "
+                        "(lifecycle, open, map-64k...) with strace, per Linux implementation")
     args = p.parse_args()
     if args.smoke:
         args.blocks, args.block_ms = 1, 0
@@ -330,6 +363,9 @@ def main():
     store = tempfile.mkdtemp(prefix="filemap-bench.", dir="/dev/shm")
     env = dict(os.environ, FILEMAP_ROOT=store)
     try:
+        if args.syscalls:
+            syscalls(args, env, args.syscalls)
+            return 0
         records, failures = measure(args, env)
     finally:
         shutil.rmtree(store, ignore_errors=True)
