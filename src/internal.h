@@ -98,9 +98,19 @@ const char *fm__store_root(void);
 /*
  * A new reference to namespace ns's directory, created and validated as
  * needed.  Returns 0, FM_ESTORE (unsafe directory, message says why), or
- * -errno.  call names the public call for messages.
+ * -errno.  call names the public call for messages.  A cached directory is
+ * returned unchecked: it may have been removed since.
  */
 int fm__dir_get(struct fm__dir **out, enum fm__namespace ns, const char *call);
+
+/*
+ * After an operation in *dir failed with ENOENT: whether *dir was removed
+ * (the store was deleted, and perhaps made anew).  If so, replaces *dir
+ * (the caller's reference) by the store's current directory, validated
+ * and cached, and returns 1 (try again); 0 when *dir is still in place
+ * (the ENOENT stands); or a failure with its message set.
+ */
+int fm__dir_refresh(struct fm__dir **dir, const char *call);
 struct fm__dir *fm__dir_ref(struct fm__dir *d);
 void fm__dir_put(struct fm__dir *d);
 

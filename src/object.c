@@ -218,13 +218,23 @@ static int open_attempt(struct fm__object *out, const struct fm__name *name,
 	return r;
 }
 
+/* Opens the existing object; *dir may be replaced by a fresh directory
+ * (fm__dir_refresh) when the name is absent from a removed one. */
 static int open_existing(struct fm__object *out, const struct fm__name *name,
-			 struct fm__dir *dir, int open_flags, uint32_t expected_type,
+			 struct fm__dir **dir, int open_flags, uint32_t expected_type,
 			 bool creating, const char *call)
 {
-	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		int r = open_attempt(out, name, dir, open_flags, expected_type, creating, call);
+	bool refreshed = false;
 
+	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+		int r = open_attempt(out, name, *dir, open_flags, expected_type, creating, call);
+
+		if (r == -ENOENT && !refreshed) {
+			refreshed = true;
+			r = fm__dir_refresh(dir, call);
+			if (r == 0)
+				r = -ENOENT;
+		}
 		if (r != 1)
 			return r;
 	}
@@ -242,7 +252,7 @@ int fm__object_open(struct fm__object *out, const struct fm__name *name, int ope
 		return r;
 	r = object_prepare(out, name, call);
 	if (r == 0)
-		r = open_existing(out, name, dir, open_flags, expected_type, false, call);
+		r = open_existing(out, name, &dir, open_flags, expected_type, false, call);
 	if (r == -ENOENT)
 		fm__fail(r, call, name->full, NULL);
 	if (r < 0)
@@ -365,21 +375,34 @@ static int build(struct fm__dir *dir, const struct fm__name *name,
  * Gives the built file fd its name, or opens what already has that name,
  * into the prepared handle out.  Consumes fd.
  */
-static int publish(struct fm__object *out, int fd, struct fm__dir *dir,
+static int publish(struct fm__object *out, int fd, struct fm__dir **dir,
 		   const struct fm__name *name, const struct fm__header *hdr, int open_flags,
 		   uint32_t expected_type, const char *call)
 {
 	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		int r = fm__os_linkat_fd(fd, dir->fd, name->file);
+		int r = fm__os_linkat_fd(fd, (*dir)->fd, name->file);
 
 		if (r == 0) {
-			object_set(out, fd, dir, hdr);
+			object_set(out, fd, *dir, hdr);
 			return 0;
+		}
+		/* A store removed since we cached its directory: the file goes
+		 * into the current one instead (or fails, -EXDEV, if another
+		 * file system was mounted in its place meanwhile). */
+		if (r == -ENOENT) {
+			int fresh = fm__dir_refresh(dir, call);
+
+			if (fresh == 1)
+				continue;
+			if (fresh < 0) {
+				fm__os_close(fd);
+				return fresh;
+			}
 		}
 		if (r != -EEXIST) {
 			fm__os_close(fd);
 			return fm__fail(r, call, name->full, "cannot publish the name in %s: %s",
-					dir->path, fm_strerror(r));
+					(*dir)->path, fm_strerror(r));
 		}
 		r = open_existing(out, name, dir, open_flags, expected_type, true, call);
 		if (r != -ENOENT) {
@@ -393,13 +416,13 @@ static int publish(struct fm__object *out, int fd, struct fm__dir *dir,
 }
 
 /* Creates a named object into the prepared handle out. */
-static int create_named(struct fm__object *out, struct fm__dir *dir, const struct fm__name *name,
+static int create_named(struct fm__object *out, struct fm__dir **dir, const struct fm__name *name,
 			const struct fm__object_spec *spec, int open_flags, const char *call)
 {
 	struct fm__header hdr;
 	int fd, r;
 
-	fd = build(dir, name, spec, &hdr, call);
+	fd = build(*dir, name, spec, &hdr, call);
 	if (fd >= 0)
 		return publish(out, fd, dir, name, &hdr, open_flags, spec->type, call);
 	if (fd != -ENOSPC)
@@ -409,7 +432,7 @@ static int create_named(struct fm__object *out, struct fm__dir *dir, const struc
 	r = open_existing(out, name, dir, open_flags, spec->type, true, call);
 	if (r == -ENOENT)
 		return fm__fail(-ENOSPC, call, name->full, "the store %s cannot hold %llu bytes",
-				dir->path, (unsigned long long)spec->size);
+				(*dir)->path, (unsigned long long)spec->size);
 	return r == 0 ? FM_EXISTED : r;
 }
 
@@ -426,7 +449,7 @@ int fm__object_create(struct fm__object *out, const struct fm__name *name,
 	if (name) {
 		r = object_prepare(out, name, call);
 		if (r == 0)
-			r = create_named(out, dir, name, spec, open_flags, call);
+			r = create_named(out, &dir, name, spec, open_flags, call);
 		if (r < 0)
 			object_unprepare(out);
 	} else {
@@ -493,8 +516,10 @@ static int locate(struct fm__object *out, const struct stat *st, const char *nam
 	}
 	/* Removed or replaced meanwhile (rm, another FILEMAP_ROOT): the handle
 	 * still works, but has no name to remove when it goes. */
-	if (fm__os_fstatat(out->dir->fd, out->file, &at, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    at.st_dev != st->st_dev || at.st_ino != st->st_ino) {
+	r = fm__os_fstatat(out->dir->fd, out->file, &at, AT_SYMLINK_NOFOLLOW);
+	if (r == -ENOENT && fm__dir_refresh(&out->dir, call) == 1)
+		r = fm__os_fstatat(out->dir->fd, out->file, &at, AT_SYMLINK_NOFOLLOW);
+	if (r < 0 || at.st_dev != st->st_dev || at.st_ino != st->st_ino) {
 		fm__dir_put(out->dir);
 		out->dir = NULL;
 	}

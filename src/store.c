@@ -8,7 +8,10 @@
  * checked with fstat before use; one that exists with the wrong type,
  * owner or mode was made by somebody else and is refused (FM_ESTORE), never
  * repaired.  The process caches its open namespace directories, keyed by
- * the root path, and checks on each use that the cached one still exists.
+ * the root path and the effective uid.  A cached directory is not checked
+ * on each use: one that was removed since reveals itself, as every name
+ * lookup, link and unlink in a removed directory fails with ENOENT, and
+ * the callers then ask fm__dir_refresh() for the store's current one.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -246,20 +249,14 @@ static void cache_store(const char *root, struct fm__dir *d)
 	free(root_copy);
 }
 
-int fm__dir_get(struct fm__dir **out, enum fm__namespace ns, const char *call)
+/* Opens namespace ns's directory under root and makes it the cached one. */
+static int dir_open(struct fm__dir **out, const char *root, enum fm__namespace ns,
+		    const char *call)
 {
-	const char *root = fm__store_root();
-	struct fm__dir *d = cache_lookup(root, ns);
-	struct stat st;
+	struct fm__dir *d;
 	char *path = NULL;
 	int fd;
 
-	/* A cached directory that was removed meanwhile is dropped. */
-	if (d && fm__os_fstat(d->fd, &st) == 0 && st.st_nlink > 0) {
-		*out = d;
-		return 0;
-	}
-	fm__dir_put(d);
 	fd = open_namespace(root, ns, &path, call);
 	if (fd < 0)
 		return fd;
@@ -276,4 +273,34 @@ int fm__dir_get(struct fm__dir **out, enum fm__namespace ns, const char *call)
 	cache_store(root, d);
 	*out = d;
 	return 0;
+}
+
+int fm__dir_get(struct fm__dir **out, enum fm__namespace ns, const char *call)
+{
+	const char *root = fm__store_root();
+	struct fm__dir *d = cache_lookup(root, ns);
+
+	if (d) {
+		*out = d;
+		return 0;
+	}
+	return dir_open(out, root, ns, call);
+}
+
+int fm__dir_refresh(struct fm__dir **dir, const char *call)
+{
+	struct fm__dir *fresh;
+	struct stat st;
+	int r;
+
+	/* A directory that cannot even be inspected is opened afresh too. */
+	if (fm__os_fstat((*dir)->fd, &st) == 0 && st.st_nlink > 0)
+		return 0;
+	/* The stale one stays cached until a fresh one replaces it. */
+	r = dir_open(&fresh, fm__store_root(), (*dir)->ns, call);
+	if (r < 0)
+		return r;
+	fm__dir_put(*dir);
+	*dir = fresh;
+	return 1;
 }
