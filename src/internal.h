@@ -187,6 +187,14 @@ int fm__header_read(int fd, const struct stat *st, struct fm__header *hdr,
 		    char **name_out, const char **why);
 
 /*
+ * The same for the object of the full name name (name_len bytes, no NUL),
+ * in one read when the header does hold that name.  Returns 0; 1 when the
+ * header is sound but holds another name; FM_ECORRUPT with *why; -errno.
+ */
+int fm__header_read_named(int fd, const struct stat *st, struct fm__header *hdr,
+			  const char *name, size_t name_len, const char **why);
+
+/*
  * Reads the backing file's path of a file-backed section's header (hdr, as
  * header_read gave it) from the object file at fd: absolute, without a NUL.
  * Returns 0 with *path_out malloc'd, FM_ECORRUPT with *why, or -errno.

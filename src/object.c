@@ -43,6 +43,22 @@ int fm__object_open_file(int dirfd, const char *file, int flags)
 	return fm__os_openat(dirfd, file, flags | O_NOFOLLOW | O_NONBLOCK, 0);
 }
 
+/* With LOCK_EX held on the object file whose fstat is st: removes its name. */
+static int remove_locked(int dirfd, const char *file, const struct stat *st)
+{
+	int r;
+
+	/* We hold LOCK_EX, so no other remover can act; a file that still has
+	 * a link is still under this name, since names are never reused
+	 * while linked. */
+	if (st->st_nlink == 0)
+		return 1;
+	r = fm__os_unlinkat(dirfd, file, 0);
+	if (r == -EPERM || r == -EACCES)
+		return -EACCES; /* sticky directory: another user's orphan */
+	return r < 0 && r != -ENOENT ? r : 1;
+}
+
 int fm__object_remove_if_unheld(int dirfd, const char *file, int fd)
 {
 	struct stat st;
@@ -51,20 +67,9 @@ int fm__object_remove_if_unheld(int dirfd, const char *file, int fd)
 	r = fm__os_flock(fd, LOCK_EX | LOCK_NB);
 	if (r == -EWOULDBLOCK)
 		return 0;
-	if (r < 0)
-		return r;
-	/* We hold LOCK_EX, so no other remover can act; a file that still has
-	 * a link is still under this name, since names are never reused
-	 * while linked. */
-	r = fm__os_fstat(fd, &st);
-	if (r < 0)
-		return r;
-	if (st.st_nlink == 0)
-		return 1;
-	r = fm__os_unlinkat(dirfd, file, 0);
-	if (r == -EPERM || r == -EACCES)
-		return -EACCES; /* sticky directory: another user's orphan */
-	return r < 0 && r != -ENOENT ? r : 1;
+	if (r == 0)
+		r = fm__os_fstat(fd, &st);
+	return r < 0 ? r : remove_locked(dirfd, file, &st);
 }
 
 static void object_init(struct fm__object *o)
@@ -111,46 +116,52 @@ static int check_existing(int fd, const struct stat *st, const struct fm__name *
 			  uint32_t expected_type, struct fm__header *hdr, const char *call)
 {
 	const char *why = NULL;
-	char *stored = NULL;
 	int r;
 
-	r = fm__header_read(fd, st, hdr, &stored, &why);
+	r = fm__header_read_named(fd, st, hdr, name->full, name->full_len, &why);
 	if (r == FM_ECORRUPT)
 		return fm__fail(r, call, name->full, "corrupt object in the store: %s", why);
+	/* Only a hash collision, or a forged file, holds another name. */
+	if (r == 1)
+		return fm__fail(FM_ECORRUPT, call, name->full,
+				"the store file for this name holds another name");
 	if (r < 0)
 		return fm__fail(r, call, name->full, "cannot read the object's header: %s",
 				fm_strerror(r));
-	/* Only a hash collision, or a forged file, gets here with another name. */
-	r = strcmp(stored, name->full) == 0 ? 0 : 1;
-	free(stored);
-	if (r)
-		return fm__fail(FM_ECORRUPT, call, name->full,
-				"the store file for this name holds another name");
 	if (expected_type && hdr->type != expected_type)
 		return fm__fail(FM_ETYPE, call, name->full, NULL);
 	return 0;
 }
 
-/*
- * The orphan test of an open: 0 when somebody holds the object; -ENOENT when
- * nobody did, and it is removed now (its holders died), or when it is
- * another user's orphan we may not remove, which reads as absent to an open
- * but blocks a create (-EACCES, naming the owner).  Other failures have
- * their message set.
- */
-static int check_orphan(struct fm__dir *dir, const struct fm__name *name, int fd,
-			const struct stat *st, bool creating, const char *call)
+static int not_regular(const struct fm__name *name, const char *call)
 {
-	int r = fm__object_remove_if_unheld(dir->fd, name->file, fd);
+	return fm__fail(FM_ECORRUPT, call, name->full, "the store file is not a regular file");
+}
 
-	if (r == 0)
-		return 0;
+/*
+ * The orphan test of an open took LOCK_EX on fd: nobody held the file.  It
+ * is removed now (its holders died) and the name reads as absent, -ENOENT;
+ * so does another user's orphan that we may not remove, to an open, but it
+ * blocks a create (-EACCES, naming the owner).  A file that is no object
+ * is refused, and left.  Other failures have their message set.
+ */
+static int remove_orphan(struct fm__dir *dir, const struct fm__name *name, int fd,
+			 bool creating, const char *call)
+{
+	struct stat st;
+	int r = fm__os_fstat(fd, &st);
+
+	if (r < 0)
+		return fm__fail(r, call, name->full, NULL);
+	if (!S_ISREG(st.st_mode))
+		return not_regular(name, call);
+	r = remove_locked(dir->fd, name->file, &st);
 	if (r == 1 || (r == -EACCES && !creating))
 		return -ENOENT;
 	if (r == -EACCES)
 		return fm__fail(r, call, name->full,
 				"an orphan left by uid %u holds the name; run `filemap gc` as that user or root",
-				(unsigned)st->st_uid);
+				(unsigned)st.st_uid);
 	return fm__fail(r, call, name->full, NULL);
 }
 
@@ -166,11 +177,22 @@ static int hold_existing(struct fm__object *out, int fd, struct fm__dir *dir,
 	struct stat st;
 	int r;
 
-	r = fm__os_flock(fd, LOCK_SH);
+	r = fm__os_flock(fd, LOCK_SH | LOCK_NB);
+	if (r == -EWOULDBLOCK) {
+		/* A remover holds LOCK_EX for a moment: wait for it, but never
+		 * for a lock on a file that is no object. */
+		r = fm__os_fstat(fd, &st);
+		if (r == 0 && !S_ISREG(st.st_mode))
+			return not_regular(name, call);
+		if (r == 0)
+			r = fm__os_flock(fd, LOCK_SH);
+	}
 	if (r == 0)
 		r = fm__os_fstat(fd, &st);
 	if (r < 0)
 		return fm__fail(r, call, name->full, NULL);
+	if (!S_ISREG(st.st_mode))
+		return not_regular(name, call);
 	if (st.st_nlink == 0)
 		return 1;
 	r = check_existing(fd, &st, name, expected_type, &hdr, call);
@@ -183,13 +205,12 @@ static int hold_existing(struct fm__object *out, int fd, struct fm__dir *dir,
  * One attempt to open the existing object into the prepared handle out: 0
  * on success; 1 when the caller should look again (the name was removed
  * meanwhile); -ENOENT, without a message, when the name is absent (or was
- * an orphan: see check_orphan); other failures with their message set.
+ * an orphan: see remove_orphan); other failures with their message set.
  */
 static int open_attempt(struct fm__object *out, const struct fm__name *name,
 			struct fm__dir *dir, int open_flags, uint32_t expected_type,
 			bool creating, const char *call)
 {
-	struct stat st;
 	int fd, r;
 
 	fd = fm__object_open_file(dir->fd, name->file, open_flags);
@@ -198,28 +219,27 @@ static int open_attempt(struct fm__object *out, const struct fm__name *name,
 	if (fd == -ELOOP)
 		return fm__fail(FM_ECORRUPT, call, name->full, "the store file is a symlink");
 	if (fd == -EISDIR || fd == -ENXIO || fd == -ENODEV)
-		return fm__fail(FM_ECORRUPT, call, name->full, "the store file is not a regular file");
+		return not_regular(name, call);
 	if (fd == -EACCES)
 		return fm__fail(fd, call, name->full, "permission denied by the object's mode");
 	if (fd < 0)
 		return fm__fail(fd, call, name->full, NULL);
 
-	r = fm__os_fstat(fd, &st);
-	if (r < 0)
-		r = fm__fail(r, call, name->full, NULL);
-	else if (!S_ISREG(st.st_mode))
-		r = fm__fail(FM_ECORRUPT, call, name->full, "the store file is not a regular file");
-	else
-		r = check_orphan(dir, name, fd, &st, creating, call);
+	/* The orphan test: LOCK_EX|LOCK_NB succeeds only if nobody holds the
+	 * file.  Its type is checked after the lock, with the fstat that
+	 * either path needs anyway. */
+	r = fm__os_flock(fd, LOCK_EX | LOCK_NB);
 	if (r == 0)
+		r = remove_orphan(dir, name, fd, creating, call);
+	else if (r == -EWOULDBLOCK)
 		r = hold_existing(out, fd, dir, name, expected_type, call);
+	else
+		r = fm__fail(r, call, name->full, NULL);
 	if (r != 0)
 		fm__os_close(fd);
 	return r;
 }
 
-/* Opens the existing object; *dir may be replaced by a fresh directory
- * (fm__dir_refresh) when the name is absent from a removed one. */
 static int open_existing(struct fm__object *out, const struct fm__name *name,
 			 struct fm__dir **dir, int open_flags, uint32_t expected_type,
 			 bool creating, const char *call)

@@ -837,6 +837,24 @@ static void object_fifo(void)
 	check_not_regular(plant_fifo);
 }
 
+/* A FIFO planted and held under LOCK_EX is refused at once too: an open
+ * waits only for a lock on a regular file (a remover's). */
+static void object_fifo_locked(void)
+{
+	const char *path;
+	int fd;
+
+	alarm(20);
+	make_store();
+	path = local_file("x");
+	plant_fifo(path);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0);
+	expect_corrupt(path);
+	close(fd);
+	remove_plant(path);
+}
+
 /*
  * A directory planted under the name is refused with FM_ECORRUPT by every
  * open and create, also those for writing, whose openat(O_RDWR) fails with
@@ -1204,6 +1222,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(store_removed_hostile),
 	TEST_CASE(object_symlink),
 	TEST_CASE(object_fifo),
+	TEST_CASE(object_fifo_locked),
 	TEST_CASE(object_directory),
 	TEST_CASE(object_socket),
 	TEST_CASE(object_planted_sound),

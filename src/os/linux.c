@@ -118,6 +118,13 @@ ssize_t fm__os_pread(int fd, void *buf, size_t len, uint64_t offset)
 	RETRY(pread(fd, buf, len, (off_t)offset));
 }
 
+ssize_t fm__os_pread2(int fd, void *a, size_t alen, void *b, size_t blen, uint64_t offset)
+{
+	struct iovec iov[2] = { { a, alen }, { b, blen } };
+
+	RETRY(preadv(fd, iov, blen ? 2 : 1, (off_t)offset));
+}
+
 ssize_t fm__os_pwrite2(int fd, const void *a, size_t alen, const void *b, size_t blen,
 		       uint64_t offset)
 {
