@@ -283,8 +283,9 @@ void fm__object_release(struct fm__object *o);
 /*
  * If nobody holds the object file open at fd (named file in dir), removes
  * its name.  Takes LOCK_EX|LOCK_NB on fd, which must be a description of
- * this process's own that holds no lock.  Returns 1 removed, 0 held (left
- * alone), or a failure (-EACCES: sticky directory, another user's file).
+ * this process's own that holds no lock.  Returns 1 removed, 0 held or not
+ * a regular file (left alone), or a failure (-EACCES: sticky directory,
+ * another user's file).
  */
 int fm__object_remove_if_unheld(int dirfd, const char *file, int fd);
 

@@ -69,7 +69,11 @@ int fm__object_remove_if_unheld(int dirfd, const char *file, int fd)
 		return 0;
 	if (r == 0)
 		r = fm__os_fstat(fd, &st);
-	return r < 0 ? r : remove_locked(dirfd, file, &st);
+	if (r < 0)
+		return r;
+	/* No lock tells whether a file that is no object is in use: it is
+	 * left where it is, to a person (`filemap rm`). */
+	return S_ISREG(st.st_mode) ? remove_locked(dirfd, file, &st) : 0;
 }
 
 static void object_init(struct fm__object *o)

@@ -855,6 +855,22 @@ static void object_fifo_locked(void)
 	remove_plant(path);
 }
 
+/* A FIFO planted under the name of a handle whose object was removed
+ * (`filemap rm`) outlives the handle: its last-one-out removal takes only
+ * regular files, which a lock can tell unheld. */
+static void object_fifo_at_released_name(void)
+{
+	fm_section *s;
+
+	alarm(20);
+	CHECK_OK(fm_section_create(&s, "Local\\x", 4096, NULL));
+	remove_plant(local_file("x"));
+	plant_fifo(local_file("x"));
+	fm_section_close(s);
+	CHECK_INT_EQ(mode_of(local_file("x")), 0600);
+	remove_plant(local_file("x"));
+}
+
 /*
  * A directory planted under the name is refused with FM_ECORRUPT by every
  * open and create, also those for writing, whose openat(O_RDWR) fails with
@@ -1223,6 +1239,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(object_symlink),
 	TEST_CASE(object_fifo),
 	TEST_CASE(object_fifo_locked),
+	TEST_CASE(object_fifo_at_released_name),
 	TEST_CASE(object_directory),
 	TEST_CASE(object_socket),
 	TEST_CASE(object_planted_sound),
