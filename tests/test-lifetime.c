@@ -20,9 +20,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/file.h>
-#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -622,24 +623,27 @@ static void many_holders_last_one_out(void)
  * An open meets a remover: the one moment anybody holds LOCK_EX
  * ------------------------------------------------------------------------ */
 
-/* Whether some process waits for a flock on the file with inode ino
- * (a "->" line of /proc/locks). */
-static bool flock_waiter(ino_t ino)
+/* Whether thread tid of this process waits in flock(fd, LOCK_SH) (what
+ * /proc/self/task/TID/syscall says of a thread blocked in a call). */
+static bool waits_for_lock_sh(pid_t tid)
 {
-	char line[256], field[32];
-	bool found = false;
-	FILE *f = fopen("/proc/locks", "r");
+	char path[64], line[256];
+	long nr = -1;
+	unsigned long fd, op = 0;
+	FILE *f;
 
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+	f = fopen(path, "r");
 	CHECK(f != NULL);
-	snprintf(field, sizeof(field), ":%llu ", (unsigned long long)ino);
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, "-> FLOCK") && strstr(line, field);
+	if (fgets(line, sizeof(line), f) && sscanf(line, "%ld %lx %lx", &nr, &fd, &op) != 3)
+		nr = -1;
 	fclose(f);
-	return found;
+	return nr == SYS_flock && op == LOCK_SH;
 }
 
 struct opener {
 	pthread_t thread;
+	_Atomic pid_t tid;
 	int result;
 	fm_section *s;
 };
@@ -648,6 +652,7 @@ static void *opener_main(void *arg)
 {
 	struct opener *o = arg;
 
+	o->tid = gettid();
 	o->result = fm_section_open(&o->s, NAME, FM_READ);
 	return NULL;
 }
@@ -668,7 +673,6 @@ static const char *name_path(void)
  */
 static int remover_with_waiter(struct opener *o)
 {
-	struct stat st;
 	fm_section *s;
 	int fd;
 
@@ -678,9 +682,10 @@ static int remover_with_waiter(struct opener *o)
 	 * remover's lock on an object nobody else holds. */
 	CHECK(fd >= 0 && flock(fd, LOCK_SH) == 0);
 	fm_section_close(s);
-	CHECK(flock(fd, LOCK_EX) == 0 && fstat(fd, &st) == 0);
+	CHECK(flock(fd, LOCK_EX) == 0);
+	o->tid = 0;
 	CHECK_INT_EQ(pthread_create(&o->thread, NULL, opener_main, o), 0);
-	for (int i = 0; !flock_waiter(st.st_ino); i++) {
+	for (int i = 0; !o->tid || !waits_for_lock_sh(o->tid); i++) {
 		if (i == 10000)
 			FAIL("the open never waited for the lock");
 		usleep(1000);
