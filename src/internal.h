@@ -224,8 +224,8 @@ struct fm__object {
 	struct fm__dir *dir;
 	char *file;     /* the file name in dir (malloc'd), or NULL */
 	char *name;     /* the full name (malloc'd), or NULL */
-	dev_t dev;
-	ino_t ino;
+	dev_t dev;      /* the object file's identity (0 for an unnamed */
+	ino_t ino;      /* file-backed section's, which has none here) */
 	struct fm__header hdr;
 };
 
@@ -276,6 +276,13 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, con
  * own description of the file, and the header exists only in memory.
  */
 void fm__object_init_file(struct fm__object *out, int fd, const struct fm__object_spec *spec);
+
+/*
+ * A new description of the object's file with open flags, holding no lock:
+ * by its name when that still leads to the file, else through
+ * /proc/self/fd.  Returns the descriptor or -errno.
+ */
+int fm__object_reopen(const struct fm__object *o, int flags);
 
 /* Releases a handle; the last one out of a named object removes its name. */
 void fm__object_release(struct fm__object *o);

@@ -106,13 +106,16 @@ static void object_unprepare(struct fm__object *out)
 	object_init(out);
 }
 
-/* Completes a prepared handle with its locked descriptor. */
+/* Completes a prepared handle with its locked descriptor, the header and
+ * the identity (st) of its file. */
 static void object_set(struct fm__object *out, int fd, struct fm__dir *dir,
-		       const struct fm__header *hdr)
+		       const struct fm__header *hdr, const struct stat *st)
 {
 	out->fd = fd;
-	out->dir = fm__dir_ref(dir);
+	out->dir = dir ? fm__dir_ref(dir) : NULL;
 	out->hdr = *hdr;
+	out->dev = st->st_dev;
+	out->ino = st->st_ino;
 }
 
 /* Reads and checks the header of a locked object file against name. */
@@ -201,7 +204,7 @@ static int hold_existing(struct fm__object *out, int fd, struct fm__dir *dir,
 		return 1;
 	r = check_existing(fd, &st, name, expected_type, &hdr, call);
 	if (r == 0)
-		object_set(out, fd, dir, &hdr);
+		object_set(out, fd, dir, &hdr, &st);
 	return r;
 }
 
@@ -355,59 +358,78 @@ static int allocate(int fd, uint64_t total, bool reserve)
 	return r;
 }
 
-/* Builds the new object's file, unnamed, in dir.  Returns its fd, or a
+/* A new object's file, built unnamed. */
+struct built {
+	int fd;
+	struct fm__header hdr;
+	struct stat st;
+};
+
+/* Sizes, fills and locks the new file b->fd. */
+static int build_file(struct built *b, const struct fm__name *name,
+		      const struct fm__object_spec *spec)
+{
+	uint64_t data = spec->path ? 0 : spec->size;
+	int r;
+
+	/* A file-backed section keeps only its header here, always reserved. */
+	r = allocate(b->fd, fm__header_size(name ? name->full_len : 0,
+					    spec->path ? strlen(spec->path) : 0) + data,
+		     spec->reserve && !spec->path);
+	if (r == 0)
+		r = write_header(b->fd, name, spec, &b->hdr);
+	/* The file was made with spec->mode, less the umask (or as a default
+	 * ACL of the directory says): the mode is set exactly only if that
+	 * changed it.  The fstat also gives the file's identity. */
+	if (r == 0)
+		r = fm__os_fstat(b->fd, &b->st);
+	if (r == 0 && (b->st.st_mode & 07777) != spec->mode)
+		r = fm__os_fchmod(b->fd, spec->mode);
+	if (r == 0 && spec->init)
+		r = spec->init(b->fd, spec->init_arg);
+	if (r == 0 && name)
+		r = fm__os_flock(b->fd, LOCK_SH);
+	return r;
+}
+
+/* Builds the new object's file, unnamed, in dir, into b.  Returns 0, or a
  * failure with its message set. */
-static int build(struct fm__dir *dir, const struct fm__name *name,
-		 const struct fm__object_spec *spec, struct fm__header *hdr, const char *call)
+static int build(struct built *b, struct fm__dir *dir, const struct fm__name *name,
+		 const struct fm__object_spec *spec, const char *call)
 {
 	const char *label = name ? name->full : "(unnamed)";
-	uint64_t data;
-	int fd, r;
+	int r;
 
-	fd = fm__os_openat(dir->fd, ".", O_TMPFILE | O_RDWR, 0600);
-	if (fd < 0)
-		return fm__fail(fd, call, label, "cannot make a file in %s: %s", dir->path,
-				fm_strerror(fd));
-	/* A file-backed section keeps only its header here, always reserved. */
-	data = spec->path ? 0 : spec->size;
-	r = allocate(fd, fm__header_size(name ? name->full_len : 0,
-					 spec->path ? strlen(spec->path) : 0) + data,
-		     spec->reserve && !spec->path);
-	if (r == -ENOSPC || r == -ENOMEM || r == -EFBIG) {
-		fm__os_close(fd);
+	b->fd = fm__os_openat(dir->fd, ".", O_TMPFILE | O_RDWR, spec->mode);
+	if (b->fd < 0)
+		return fm__fail(b->fd, call, label, "cannot make a file in %s: %s", dir->path,
+				fm_strerror(b->fd));
+	r = build_file(b, name, spec);
+	if (r < 0)
+		fm__os_close(b->fd);
+	if (r == -ENOSPC || r == -ENOMEM || r == -EFBIG)
 		return fm__fail(r == -EFBIG ? r : -ENOSPC, call, label,
 				"the store %s cannot hold %llu bytes", dir->path,
-				(unsigned long long)data);
-	}
-	if (r == 0)
-		r = write_header(fd, name, spec, hdr);
-	if (r == 0)
-		r = fm__os_fchmod(fd, spec->mode);
-	if (r == 0 && spec->init)
-		r = spec->init(fd, spec->init_arg);
-	if (r == 0 && name)
-		r = fm__os_flock(fd, LOCK_SH);
-	if (r < 0) {
-		fm__os_close(fd);
+				(unsigned long long)(spec->path ? 0 : spec->size));
+	if (r < 0)
 		return fm__fail(r, call, label, "cannot build the object in %s: %s", dir->path,
 				fm_strerror(r));
-	}
-	return fd;
+	return 0;
 }
 
 /*
- * Gives the built file fd its name, or opens what already has that name,
- * into the prepared handle out.  Consumes fd.
+ * Gives the built file its name, or opens what already has that name,
+ * into the prepared handle out.  Consumes b->fd.
  */
-static int publish(struct fm__object *out, int fd, struct fm__dir **dir,
-		   const struct fm__name *name, const struct fm__header *hdr, int open_flags,
-		   uint32_t expected_type, const char *call)
+static int publish(struct fm__object *out, const struct built *b, struct fm__dir **dir,
+		   const struct fm__name *name, int open_flags, uint32_t expected_type,
+		   const char *call)
 {
 	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		int r = fm__os_linkat_fd(fd, (*dir)->fd, name->file);
+		int r = fm__os_linkat_fd(b->fd, (*dir)->fd, name->file);
 
 		if (r == 0) {
-			object_set(out, fd, *dir, hdr);
+			object_set(out, b->fd, *dir, &b->hdr, &b->st);
 			return 0;
 		}
 		/* A store removed since we cached its directory: the file goes
@@ -419,23 +441,23 @@ static int publish(struct fm__object *out, int fd, struct fm__dir **dir,
 			if (fresh == 1)
 				continue;
 			if (fresh < 0) {
-				fm__os_close(fd);
+				fm__os_close(b->fd);
 				return fresh;
 			}
 		}
 		if (r != -EEXIST) {
-			fm__os_close(fd);
+			fm__os_close(b->fd);
 			return fm__fail(r, call, name->full, "cannot publish the name in %s: %s",
 					(*dir)->path, fm_strerror(r));
 		}
 		r = open_existing(out, name, dir, open_flags, expected_type, true, call);
 		if (r != -ENOENT) {
-			fm__os_close(fd);
+			fm__os_close(b->fd);
 			return r == 0 ? FM_EXISTED : r;
 		}
 		/* The name was an orphan, or vanished: try to take it again. */
 	}
-	fm__os_close(fd);
+	fm__os_close(b->fd);
 	return fm__fail(-EAGAIN, call, name->full, "the name kept changing; try again");
 }
 
@@ -443,14 +465,14 @@ static int publish(struct fm__object *out, int fd, struct fm__dir **dir,
 static int create_named(struct fm__object *out, struct fm__dir **dir, const struct fm__name *name,
 			const struct fm__object_spec *spec, int open_flags, const char *call)
 {
-	struct fm__header hdr;
-	int fd, r;
+	struct built b;
+	int r;
 
-	fd = build(*dir, name, spec, &hdr, call);
-	if (fd >= 0)
-		return publish(out, fd, dir, name, &hdr, open_flags, spec->type, call);
-	if (fd != -ENOSPC)
-		return fd;
+	r = build(&b, *dir, name, spec, call);
+	if (r == 0)
+		return publish(out, &b, dir, name, open_flags, spec->type, call);
+	if (r != -ENOSPC)
+		return r;
 	/* No room for a new object; but if the name exists, the caller gets
 	 * that one, and needs no room. */
 	r = open_existing(out, name, dir, open_flags, spec->type, true, call);
@@ -463,8 +485,8 @@ static int create_named(struct fm__object *out, struct fm__dir **dir, const stru
 int fm__object_create(struct fm__object *out, const struct fm__name *name,
 		      const struct fm__object_spec *spec, int open_flags, const char *call)
 {
-	struct fm__header hdr;
 	struct fm__dir *dir;
+	struct built b;
 	int r;
 
 	r = fm__dir_get(&dir, name ? name->ns : FM__NS_LOCAL, call);
@@ -478,12 +500,9 @@ int fm__object_create(struct fm__object *out, const struct fm__name *name,
 			object_unprepare(out);
 	} else {
 		object_init(out);
-		r = build(dir, NULL, spec, &hdr, call);
-		if (r >= 0) {
-			out->fd = r;
-			out->hdr = hdr;
-			r = 0;
-		}
+		r = build(&b, dir, NULL, spec, call);
+		if (r == 0)
+			object_set(out, b.fd, NULL, &b.hdr, &b.st);
 	}
 	fm__dir_put(dir);
 	return r;
@@ -495,7 +514,7 @@ int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_
 	const char *label = o->name ? o->name : "(unnamed)";
 	int fd, r;
 
-	fd = fm__os_reopen(o->fd, open_flags);
+	fd = fm__object_reopen(o, open_flags);
 	if (fd < 0)
 		return fm__fail(fd, call, label, NULL);
 	r = o->dir ? fm__os_flock(fd, LOCK_SH) : 0;
@@ -515,7 +534,28 @@ int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_
 	out->fd = fd;
 	out->dir = o->dir ? fm__dir_ref(o->dir) : NULL;
 	out->hdr = o->hdr;
+	out->dev = o->dev;
+	out->ino = o->ino;
 	return 0;
+}
+
+int fm__object_reopen(const struct fm__object *o, int flags)
+{
+	struct stat st;
+	int fd;
+
+	/* By name, an open costs half of one through /proc/self/fd; but the
+	 * name may have been removed or given to another file meanwhile
+	 * (`filemap rm`, then a create). */
+	if (o->dir) {
+		fd = fm__object_open_file(o->dir->fd, o->file, flags);
+		if (fd >= 0 && fm__os_fstat(fd, &st) == 0 && st.st_dev == o->dev &&
+		    st.st_ino == o->ino)
+			return fd;
+		if (fd >= 0)
+			fm__os_close(fd);
+	}
+	return fm__os_reopen(o->fd, flags);
 }
 
 /* Where a named object's file should be: its namespace directory, and
@@ -585,6 +625,8 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, con
 		return r;
 	out->fd = fd;
 	out->hdr = hdr;
+	out->dev = st.st_dev;
+	out->ino = st.st_ino;
 	return 0;
 }
 
