@@ -89,6 +89,7 @@ struct fm__dir {
 	_Atomic long refs;
 	int fd;
 	enum fm__namespace ns;
+	uid_t uid;  /* the effective uid it was opened (and checked) for */
 	char *path; /* for messages */
 };
 

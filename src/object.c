@@ -288,9 +288,9 @@ int fm__object_open(struct fm__object *out, const struct fm__name *name, int ope
 	return r;
 }
 
-/* Fills the header of a new object (name NULL: unnamed). */
+/* Fills the header of a new object (name NULL: unnamed) made by uid. */
 static void header_fill(struct fm__header *h, const struct fm__name *name,
-			const struct fm__object_spec *spec)
+			const struct fm__object_spec *spec, uid_t uid)
 {
 	size_t name_size = name ? name->full_len : 0;
 	size_t path_size = spec->path ? strlen(spec->path) : 0;
@@ -306,7 +306,7 @@ static void header_fill(struct fm__header *h, const struct fm__name *name,
 	h->max_access = spec->max_access;
 	h->name_size = (uint32_t)name_size;
 	h->size = spec->size;
-	h->creator_uid = (uint32_t)geteuid();
+	h->creator_uid = (uint32_t)uid;
 	h->creator_pid = (uint32_t)getpid();
 	h->created_sec = now.tv_sec;
 	h->created_nsec = (uint32_t)now.tv_nsec;
@@ -315,15 +315,14 @@ static void header_fill(struct fm__header *h, const struct fm__name *name,
 	h->backing_ino = spec->ino;
 }
 
-/* Writes the header (name, backing path) of a new object into the unnamed
- * file fd. */
+/* Writes the header h (then name, backing path) of a new object into the
+ * unnamed file fd. */
 static int write_header(int fd, const struct fm__name *name, const struct fm__object_spec *spec,
-			struct fm__header *h)
+			const struct fm__header *h)
 {
 	size_t name_size = name ? name->full_len : 0;
 	ssize_t n;
 
-	header_fill(h, name, spec);
 	/* The name follows the fixed part directly (FM__HEADER_NAME_OFFSET). */
 	n = fm__os_pwrite2(fd, h, sizeof(*h), name ? name->full : NULL, name_size, 0);
 	if (n >= 0 && (size_t)n != sizeof(*h) + name_size)
@@ -341,7 +340,7 @@ void fm__object_init_file(struct fm__object *out, int fd, const struct fm__objec
 {
 	object_init(out);
 	out->fd = fd;
-	header_fill(&out->hdr, NULL, spec);
+	header_fill(&out->hdr, NULL, spec, geteuid());
 }
 
 /* Sizes the new file and, unless reserving, takes its memory now. */
@@ -365,9 +364,9 @@ struct built {
 	struct stat st;
 };
 
-/* Sizes, fills and locks the new file b->fd. */
+/* Sizes, fills and locks the new file b->fd, made by uid. */
 static int build_file(struct built *b, const struct fm__name *name,
-		      const struct fm__object_spec *spec)
+		      const struct fm__object_spec *spec, uid_t uid)
 {
 	uint64_t data = spec->path ? 0 : spec->size;
 	int r;
@@ -376,6 +375,7 @@ static int build_file(struct built *b, const struct fm__name *name,
 	r = allocate(b->fd, fm__header_size(name ? name->full_len : 0,
 					    spec->path ? strlen(spec->path) : 0) + data,
 		     spec->reserve && !spec->path);
+	header_fill(&b->hdr, name, spec, uid);
 	if (r == 0)
 		r = write_header(b->fd, name, spec, &b->hdr);
 	/* The file was made with spec->mode, less the umask (or as a default
@@ -404,7 +404,7 @@ static int build(struct built *b, struct fm__dir *dir, const struct fm__name *na
 	if (b->fd < 0)
 		return fm__fail(b->fd, call, label, "cannot make a file in %s: %s", dir->path,
 				fm_strerror(b->fd));
-	r = build_file(b, name, spec);
+	r = build_file(b, name, spec, dir->uid);
 	if (r < 0)
 		fm__os_close(b->fd);
 	if (r == -ENOSPC || r == -ENOMEM || r == -EFBIG)

@@ -91,7 +91,7 @@ static int make_dir(int dirfd, const char *name, mode_t mode)
  * exist, and checks it (mode 0: the root's rules).  Returns the descriptor,
  * FM_ESTORE, or -errno; *why says what was wrong.
  */
-static int open_store_dir(int dirfd, const char *name, mode_t mode, const char **why)
+static int open_store_dir(int dirfd, const char *name, mode_t mode, uid_t uid, const char **why)
 {
 	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 	struct stat st;
@@ -115,7 +115,7 @@ static int open_store_dir(int dirfd, const char *name, mode_t mode, const char *
 		return fd;
 	}
 	r = fm__os_fstat(fd, &st);
-	*why = r < 0 ? "cannot be inspected" : fm__dir_check(&st, geteuid(), mode);
+	*why = r < 0 ? "cannot be inspected" : fm__dir_check(&st, uid, mode);
 	if (*why) {
 		fm__os_close(fd);
 		return r < 0 ? r : FM_ESTORE;
@@ -151,8 +151,8 @@ static int open_root_parent(const char *root, char *base, size_t base_len)
 	return fm__os_openat(AT_FDCWD, parent, O_PATH | O_DIRECTORY, 0);
 }
 
-/* Opens the root and namespace ns's directory under it. */
-static int open_namespace(const char *root, enum fm__namespace ns, char **path_out,
+/* Opens the root and namespace ns's directory under it, for effective uid. */
+static int open_namespace(const char *root, enum fm__namespace ns, uid_t uid, char **path_out,
 			  const char *call)
 {
 	char sub[32], base[NAME_MAX + 1], *path;
@@ -162,16 +162,16 @@ static int open_namespace(const char *root, enum fm__namespace ns, char **path_o
 	if (ns == FM__NS_GLOBAL)
 		snprintf(sub, sizeof(sub), "global");
 	else
-		snprintf(sub, sizeof(sub), "local-%u", (unsigned)geteuid());
+		snprintf(sub, sizeof(sub), "local-%u", (unsigned)uid);
 	parentfd = open_root_parent(root, base, sizeof(base));
 	if (parentfd < 0)
 		return fm__fail(parentfd, call, NULL, "store root %s: its directory cannot be opened: %s",
 				root, fm_strerror(parentfd));
-	rootfd = open_store_dir(parentfd, base, 0, &why);
+	rootfd = open_store_dir(parentfd, base, 0, uid, &why);
 	fm__os_close(parentfd);
 	if (rootfd < 0)
 		return fm__fail(rootfd, call, NULL, "store root %s %s", root, why);
-	fd = open_store_dir(rootfd, sub, ns == FM__NS_GLOBAL ? WORLD_STICKY : 0700, &why);
+	fd = open_store_dir(rootfd, sub, ns == FM__NS_GLOBAL ? WORLD_STICKY : 0700, uid, &why);
 	fm__os_close(rootfd);
 	if (fd < 0)
 		return fm__fail(fd, call, NULL, "store directory %s/%s %s", root, sub, why);
@@ -198,21 +198,21 @@ void fm__dir_put(struct fm__dir *d)
 	free(d);
 }
 
-/* Whether the cache holds directories of root for this effective uid (a
+/* Whether the cache holds directories of root for effective uid (a
  * process that changes uid must not keep using the old user's Local\). */
-static bool cache_matches(const char *root)
+static bool cache_matches(const char *root, uid_t uid)
 {
 	return fm__global.dirs_root && strcmp(fm__global.dirs_root, root) == 0 &&
-	       fm__global.dirs_uid == geteuid();
+	       fm__global.dirs_uid == uid;
 }
 
 /* The cached directory for ns under root, with a new reference, or NULL. */
-static struct fm__dir *cache_lookup(const char *root, enum fm__namespace ns)
+static struct fm__dir *cache_lookup(const char *root, enum fm__namespace ns, uid_t uid)
 {
 	struct fm__dir *d = NULL;
 
 	fm__global_lock();
-	if (cache_matches(root) && fm__global.dirs[ns])
+	if (cache_matches(root, uid) && fm__global.dirs[ns])
 		d = fm__dir_ref(fm__global.dirs[ns]);
 	fm__global_unlock();
 	return d;
@@ -225,7 +225,7 @@ static void cache_store(const char *root, struct fm__dir *d)
 	char *root_copy = strdup(root), *old_root = NULL;
 
 	fm__global_lock();
-	if (!cache_matches(root)) {
+	if (!cache_matches(root, d->uid)) {
 		if (!root_copy) {
 			fm__global_unlock();
 			return; /* no cache this time; d still works */
@@ -236,7 +236,7 @@ static void cache_store(const char *root, struct fm__dir *d)
 		}
 		old_root = fm__global.dirs_root;
 		fm__global.dirs_root = root_copy;
-		fm__global.dirs_uid = geteuid();
+		fm__global.dirs_uid = d->uid;
 		root_copy = NULL;
 	}
 	drop[FM__NS_COUNT] = fm__global.dirs[d->ns];
@@ -249,15 +249,16 @@ static void cache_store(const char *root, struct fm__dir *d)
 	free(root_copy);
 }
 
-/* Opens namespace ns's directory under root and makes it the cached one. */
-static int dir_open(struct fm__dir **out, const char *root, enum fm__namespace ns,
+/* Opens namespace ns's directory under root for effective uid, and makes
+ * it the cached one. */
+static int dir_open(struct fm__dir **out, const char *root, enum fm__namespace ns, uid_t uid,
 		    const char *call)
 {
 	struct fm__dir *d;
 	char *path = NULL;
 	int fd;
 
-	fd = open_namespace(root, ns, &path, call);
+	fd = open_namespace(root, ns, uid, &path, call);
 	if (fd < 0)
 		return fd;
 	d = malloc(sizeof(*d));
@@ -269,6 +270,7 @@ static int dir_open(struct fm__dir **out, const char *root, enum fm__namespace n
 	atomic_init(&d->refs, 1);
 	d->fd = fd;
 	d->ns = ns;
+	d->uid = uid;
 	d->path = path;
 	cache_store(root, d);
 	*out = d;
@@ -278,13 +280,14 @@ static int dir_open(struct fm__dir **out, const char *root, enum fm__namespace n
 int fm__dir_get(struct fm__dir **out, enum fm__namespace ns, const char *call)
 {
 	const char *root = fm__store_root();
-	struct fm__dir *d = cache_lookup(root, ns);
+	uid_t uid = geteuid();
+	struct fm__dir *d = cache_lookup(root, ns, uid);
 
 	if (d) {
 		*out = d;
 		return 0;
 	}
-	return dir_open(out, root, ns, call);
+	return dir_open(out, root, ns, uid, call);
 }
 
 int fm__dir_refresh(struct fm__dir **dir, const char *call)
@@ -297,7 +300,7 @@ int fm__dir_refresh(struct fm__dir **dir, const char *call)
 	if (fm__os_fstat((*dir)->fd, &st) == 0 && st.st_nlink > 0)
 		return 0;
 	/* The stale one stays cached until a fresh one replaces it. */
-	r = dir_open(&fresh, fm__store_root(), (*dir)->ns, call);
+	r = dir_open(&fresh, fm__store_root(), (*dir)->ns, geteuid(), call);
 	if (r < 0)
 		return r;
 	fm__dir_put(*dir);
