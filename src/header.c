@@ -77,43 +77,81 @@ static const char *check_fixed(const struct fm__header *h, const struct stat *st
 	return NULL;
 }
 
+/* Reads the full name of the sound header h from fd: 0 with *out (malloc'd,
+ * NUL-terminated), FM_ECORRUPT with *why, or -errno. */
+static int read_name(int fd, const struct fm__header *h, char **out, const char **why)
+{
+	char *name = malloc(h->name_size + 1);
+	ssize_t n;
+
+	if (!name)
+		return -ENOMEM;
+	n = fm__os_pread(fd, name, h->name_size, FM__HEADER_NAME_OFFSET);
+	if (n != (ssize_t)h->name_size) {
+		free(name);
+		*why = "truncated name";
+		return n < 0 ? (int)n : FM_ECORRUPT;
+	}
+	name[h->name_size] = '\0';
+	if (memchr(name, '\0', h->name_size)) {
+		free(name);
+		*why = "bad name";
+		return FM_ECORRUPT;
+	}
+	*out = name;
+	return 0;
+}
+
+/* Checks the fixed part h that a read of n bytes gave. */
+static int check_read(ssize_t n, const struct fm__header *h, const struct stat *st,
+		      const char **why)
+{
+	if (n < 0)
+		return (int)n;
+	*why = (size_t)n < sizeof(*h) ? truncated : check_fixed(h, st);
+	return *why ? FM_ECORRUPT : 0;
+}
+
 int fm__header_read(int fd, const struct stat *st, struct fm__header *hdr,
 		    char **name_out, const char **why)
 {
 	struct fm__header h;
-	char *name;
-	ssize_t n;
+	int r;
 
-	n = fm__os_pread(fd, &h, sizeof(h), 0);
-	if (n < 0)
-		return (int)n;
-	if ((size_t)n < sizeof(h)) {
-		*why = truncated;
-		return FM_ECORRUPT;
+	r = check_read(fm__os_pread(fd, &h, sizeof(h), 0), &h, st, why);
+	if (r == 0 && name_out)
+		r = read_name(fd, &h, name_out, why);
+	if (r == 0)
+		*hdr = h;
+	return r;
+}
+
+int fm__header_read_named(int fd, const struct stat *st, struct fm__header *hdr,
+			  const char *name, size_t name_len, const char **why)
+{
+	char *stored = malloc(name_len);
+	struct fm__header h;
+	ssize_t n;
+	int r;
+
+	if (!stored)
+		return -ENOMEM;
+	/* One read for the fixed part and, if it is name, the name after it. */
+	n = fm__os_pread2(fd, &h, sizeof(h), stored, name_len, 0);
+	r = check_read(n, &h, st, why);
+	if (r == 0 && (h.name_size != name_len || (size_t)n != sizeof(h) + name_len ||
+		       memcmp(stored, name, name_len) != 0)) {
+		/* Another name, or a bad one: read it as stored, to tell. */
+		free(stored);
+		stored = NULL;
+		r = read_name(fd, &h, &stored, why);
+		if (r == 0 && strcmp(stored, name) != 0)
+			r = 1;
 	}
-	*why = check_fixed(&h, st);
-	if (*why)
-		return FM_ECORRUPT;
-	if (name_out) {
-		name = malloc(h.name_size + 1);
-		if (!name)
-			return -ENOMEM;
-		n = fm__os_pread(fd, name, h.name_size, FM__HEADER_NAME_OFFSET);
-		if (n != (ssize_t)h.name_size) {
-			free(name);
-			*why = "truncated name";
-			return n < 0 ? (int)n : FM_ECORRUPT;
-		}
-		name[h.name_size] = '\0';
-		if (memchr(name, '\0', h.name_size)) {
-			free(name);
-			*why = "bad name";
-			return FM_ECORRUPT;
-		}
-		*name_out = name;
-	}
-	*hdr = h;
-	return 0;
+	free(stored);
+	if (r == 0)
+		*hdr = h;
+	return r;
 }
 
 int fm__header_read_path(int fd, const struct fm__header *hdr, char **path_out,

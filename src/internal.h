@@ -89,6 +89,7 @@ struct fm__dir {
 	_Atomic long refs;
 	int fd;
 	enum fm__namespace ns;
+	uid_t uid;  /* the effective uid it was opened (and checked) for */
 	char *path; /* for messages */
 };
 
@@ -98,9 +99,19 @@ const char *fm__store_root(void);
 /*
  * A new reference to namespace ns's directory, created and validated as
  * needed.  Returns 0, FM_ESTORE (unsafe directory, message says why), or
- * -errno.  call names the public call for messages.
+ * -errno.  call names the public call for messages.  A cached directory is
+ * returned unchecked: it may have been removed since.
  */
 int fm__dir_get(struct fm__dir **out, enum fm__namespace ns, const char *call);
+
+/*
+ * After an operation in *dir failed with ENOENT: whether *dir was removed
+ * (the store was deleted, and perhaps made anew).  If so, replaces *dir
+ * (the caller's reference) by the store's current directory, validated
+ * and cached, and returns 1 (try again); 0 when *dir is still in place
+ * (the ENOENT stands); or a failure with its message set.
+ */
+int fm__dir_refresh(struct fm__dir **dir, const char *call);
 struct fm__dir *fm__dir_ref(struct fm__dir *d);
 void fm__dir_put(struct fm__dir *d);
 
@@ -177,6 +188,14 @@ int fm__header_read(int fd, const struct stat *st, struct fm__header *hdr,
 		    char **name_out, const char **why);
 
 /*
+ * The same for the object of the full name name (name_len bytes, no NUL),
+ * in one read when the header does hold that name.  Returns 0; 1 when the
+ * header is sound but holds another name; FM_ECORRUPT with *why; -errno.
+ */
+int fm__header_read_named(int fd, const struct stat *st, struct fm__header *hdr,
+			  const char *name, size_t name_len, const char **why);
+
+/*
  * Reads the backing file's path of a file-backed section's header (hdr, as
  * header_read gave it) from the object file at fd: absolute, without a NUL.
  * Returns 0 with *path_out malloc'd, FM_ECORRUPT with *why, or -errno.
@@ -206,8 +225,8 @@ struct fm__object {
 	struct fm__dir *dir;
 	char *file;     /* the file name in dir (malloc'd), or NULL */
 	char *name;     /* the full name (malloc'd), or NULL */
-	dev_t dev;
-	ino_t ino;
+	dev_t dev;      /* the object file's identity (0 for an unnamed */
+	ino_t ino;      /* file-backed section's, which has none here) */
 	struct fm__header hdr;
 };
 
@@ -259,14 +278,22 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, con
  */
 void fm__object_init_file(struct fm__object *out, int fd, const struct fm__object_spec *spec);
 
+/*
+ * A new description of the object's file with open flags, holding no lock:
+ * by its name when that still leads to the file, else through
+ * /proc/self/fd.  Returns the descriptor or -errno.
+ */
+int fm__object_reopen(const struct fm__object *o, int flags);
+
 /* Releases a handle; the last one out of a named object removes its name. */
 void fm__object_release(struct fm__object *o);
 
 /*
  * If nobody holds the object file open at fd (named file in dir), removes
  * its name.  Takes LOCK_EX|LOCK_NB on fd, which must be a description of
- * this process's own that holds no lock.  Returns 1 removed, 0 held (left
- * alone), or a failure (-EACCES: sticky directory, another user's file).
+ * this process's own that holds no lock.  Returns 1 removed, 0 held or not
+ * a regular file (left alone), or a failure (-EACCES: sticky directory,
+ * another user's file).
  */
 int fm__object_remove_if_unheld(int dirfd, const char *file, int fd);
 

@@ -43,6 +43,22 @@ int fm__object_open_file(int dirfd, const char *file, int flags)
 	return fm__os_openat(dirfd, file, flags | O_NOFOLLOW | O_NONBLOCK, 0);
 }
 
+/* With LOCK_EX held on the object file whose fstat is st: removes its name. */
+static int remove_locked(int dirfd, const char *file, const struct stat *st)
+{
+	int r;
+
+	/* We hold LOCK_EX, so no other remover can act; a file that still has
+	 * a link is still under this name, since names are never reused
+	 * while linked. */
+	if (st->st_nlink == 0)
+		return 1;
+	r = fm__os_unlinkat(dirfd, file, 0);
+	if (r == -EPERM || r == -EACCES)
+		return -EACCES; /* sticky directory: another user's orphan */
+	return r < 0 && r != -ENOENT ? r : 1;
+}
+
 int fm__object_remove_if_unheld(int dirfd, const char *file, int fd)
 {
 	struct stat st;
@@ -51,20 +67,13 @@ int fm__object_remove_if_unheld(int dirfd, const char *file, int fd)
 	r = fm__os_flock(fd, LOCK_EX | LOCK_NB);
 	if (r == -EWOULDBLOCK)
 		return 0;
+	if (r == 0)
+		r = fm__os_fstat(fd, &st);
 	if (r < 0)
 		return r;
-	/* We hold LOCK_EX, so no other remover can act; a file that still has
-	 * a link is still under this name, since names are never reused
-	 * while linked. */
-	r = fm__os_fstat(fd, &st);
-	if (r < 0)
-		return r;
-	if (st.st_nlink == 0)
-		return 1;
-	r = fm__os_unlinkat(dirfd, file, 0);
-	if (r == -EPERM || r == -EACCES)
-		return -EACCES; /* sticky directory: another user's orphan */
-	return r < 0 && r != -ENOENT ? r : 1;
+	/* No lock tells whether a file that is no object is in use: it is
+	 * left where it is, to a person (`filemap rm`). */
+	return S_ISREG(st.st_mode) ? remove_locked(dirfd, file, &st) : 0;
 }
 
 static void object_init(struct fm__object *o)
@@ -97,13 +106,16 @@ static void object_unprepare(struct fm__object *out)
 	object_init(out);
 }
 
-/* Completes a prepared handle with its locked descriptor. */
+/* Completes a prepared handle with its locked descriptor, the header and
+ * the identity (st) of its file. */
 static void object_set(struct fm__object *out, int fd, struct fm__dir *dir,
-		       const struct fm__header *hdr)
+		       const struct fm__header *hdr, const struct stat *st)
 {
 	out->fd = fd;
-	out->dir = fm__dir_ref(dir);
+	out->dir = dir ? fm__dir_ref(dir) : NULL;
 	out->hdr = *hdr;
+	out->dev = st->st_dev;
+	out->ino = st->st_ino;
 }
 
 /* Reads and checks the header of a locked object file against name. */
@@ -111,46 +123,52 @@ static int check_existing(int fd, const struct stat *st, const struct fm__name *
 			  uint32_t expected_type, struct fm__header *hdr, const char *call)
 {
 	const char *why = NULL;
-	char *stored = NULL;
 	int r;
 
-	r = fm__header_read(fd, st, hdr, &stored, &why);
+	r = fm__header_read_named(fd, st, hdr, name->full, name->full_len, &why);
 	if (r == FM_ECORRUPT)
 		return fm__fail(r, call, name->full, "corrupt object in the store: %s", why);
+	/* Only a hash collision, or a forged file, holds another name. */
+	if (r == 1)
+		return fm__fail(FM_ECORRUPT, call, name->full,
+				"the store file for this name holds another name");
 	if (r < 0)
 		return fm__fail(r, call, name->full, "cannot read the object's header: %s",
 				fm_strerror(r));
-	/* Only a hash collision, or a forged file, gets here with another name. */
-	r = strcmp(stored, name->full) == 0 ? 0 : 1;
-	free(stored);
-	if (r)
-		return fm__fail(FM_ECORRUPT, call, name->full,
-				"the store file for this name holds another name");
 	if (expected_type && hdr->type != expected_type)
 		return fm__fail(FM_ETYPE, call, name->full, NULL);
 	return 0;
 }
 
-/*
- * The orphan test of an open: 0 when somebody holds the object; -ENOENT when
- * nobody did, and it is removed now (its holders died), or when it is
- * another user's orphan we may not remove, which reads as absent to an open
- * but blocks a create (-EACCES, naming the owner).  Other failures have
- * their message set.
- */
-static int check_orphan(struct fm__dir *dir, const struct fm__name *name, int fd,
-			const struct stat *st, bool creating, const char *call)
+static int not_regular(const struct fm__name *name, const char *call)
 {
-	int r = fm__object_remove_if_unheld(dir->fd, name->file, fd);
+	return fm__fail(FM_ECORRUPT, call, name->full, "the store file is not a regular file");
+}
 
-	if (r == 0)
-		return 0;
+/*
+ * The orphan test of an open took LOCK_EX on fd: nobody held the file.  It
+ * is removed now (its holders died) and the name reads as absent, -ENOENT;
+ * so does another user's orphan that we may not remove, to an open, but it
+ * blocks a create (-EACCES, naming the owner).  A file that is no object
+ * is refused, and left.  Other failures have their message set.
+ */
+static int remove_orphan(struct fm__dir *dir, const struct fm__name *name, int fd,
+			 bool creating, const char *call)
+{
+	struct stat st;
+	int r = fm__os_fstat(fd, &st);
+
+	if (r < 0)
+		return fm__fail(r, call, name->full, NULL);
+	if (!S_ISREG(st.st_mode))
+		return not_regular(name, call);
+	r = remove_locked(dir->fd, name->file, &st);
 	if (r == 1 || (r == -EACCES && !creating))
 		return -ENOENT;
 	if (r == -EACCES)
 		return fm__fail(r, call, name->full,
 				"an orphan left by uid %u holds the name; run `filemap gc` as that user or root",
-				(unsigned)st->st_uid);
+				(unsigned)st.st_uid);
 	return fm__fail(r, call, name->full, NULL);
 }
 
@@ -166,16 +184,27 @@ static int hold_existing(struct fm__object *out, int fd, struct fm__dir *dir,
 	struct stat st;
 	int r;
 
-	r = fm__os_flock(fd, LOCK_SH);
+	r = fm__os_flock(fd, LOCK_SH | LOCK_NB);
+	if (r == -EWOULDBLOCK) {
+		/* A remover holds LOCK_EX for a moment: wait for it, but never
+		 * for a lock on a file that is no object. */
+		r = fm__os_fstat(fd, &st);
+		if (r == 0 && !S_ISREG(st.st_mode))
+			return not_regular(name, call);
+		if (r == 0)
+			r = fm__os_flock(fd, LOCK_SH);
+	}
 	if (r == 0)
 		r = fm__os_fstat(fd, &st);
 	if (r < 0)
 		return fm__fail(r, call, name->full, NULL);
+	if (!S_ISREG(st.st_mode))
+		return not_regular(name, call);
 	if (st.st_nlink == 0)
 		return 1;
 	r = check_existing(fd, &st, name, expected_type, &hdr, call);
 	if (r == 0)
-		object_set(out, fd, dir, &hdr);
+		object_set(out, fd, dir, &hdr, &st);
 	return r;
 }
 
@@ -183,13 +212,12 @@ static int hold_existing(struct fm__object *out, int fd, struct fm__dir *dir,
  * One attempt to open the existing object into the prepared handle out: 0
  * on success; 1 when the caller should look again (the name was removed
  * meanwhile); -ENOENT, without a message, when the name is absent (or was
- * an orphan: see check_orphan); other failures with their message set.
+ * an orphan: see remove_orphan); other failures with their message set.
  */
 static int open_attempt(struct fm__object *out, const struct fm__name *name,
 			struct fm__dir *dir, int open_flags, uint32_t expected_type,
 			bool creating, const char *call)
 {
-	struct stat st;
 	int fd, r;
 
 	fd = fm__object_open_file(dir->fd, name->file, open_flags);
@@ -198,33 +226,42 @@ static int open_attempt(struct fm__object *out, const struct fm__name *name,
 	if (fd == -ELOOP)
 		return fm__fail(FM_ECORRUPT, call, name->full, "the store file is a symlink");
 	if (fd == -EISDIR || fd == -ENXIO || fd == -ENODEV)
-		return fm__fail(FM_ECORRUPT, call, name->full, "the store file is not a regular file");
+		return not_regular(name, call);
 	if (fd == -EACCES)
 		return fm__fail(fd, call, name->full, "permission denied by the object's mode");
 	if (fd < 0)
 		return fm__fail(fd, call, name->full, NULL);
 
-	r = fm__os_fstat(fd, &st);
-	if (r < 0)
-		r = fm__fail(r, call, name->full, NULL);
-	else if (!S_ISREG(st.st_mode))
-		r = fm__fail(FM_ECORRUPT, call, name->full, "the store file is not a regular file");
-	else
-		r = check_orphan(dir, name, fd, &st, creating, call);
+	/* The orphan test: LOCK_EX|LOCK_NB succeeds only if nobody holds the
+	 * file.  Its type is checked after the lock, with the fstat that
+	 * either path needs anyway. */
+	r = fm__os_flock(fd, LOCK_EX | LOCK_NB);
 	if (r == 0)
+		r = remove_orphan(dir, name, fd, creating, call);
+	else if (r == -EWOULDBLOCK)
 		r = hold_existing(out, fd, dir, name, expected_type, call);
+	else
+		r = fm__fail(r, call, name->full, NULL);
 	if (r != 0)
 		fm__os_close(fd);
 	return r;
 }
 
 static int open_existing(struct fm__object *out, const struct fm__name *name,
-			 struct fm__dir *dir, int open_flags, uint32_t expected_type,
+			 struct fm__dir **dir, int open_flags, uint32_t expected_type,
 			 bool creating, const char *call)
 {
-	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		int r = open_attempt(out, name, dir, open_flags, expected_type, creating, call);
+	bool refreshed = false;
 
+	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+		int r = open_attempt(out, name, *dir, open_flags, expected_type, creating, call);
+
+		if (r == -ENOENT && !refreshed) {
+			refreshed = true;
+			r = fm__dir_refresh(dir, call);
+			if (r == 0)
+				r = -ENOENT;
+		}
 		if (r != 1)
 			return r;
 	}
@@ -242,7 +279,7 @@ int fm__object_open(struct fm__object *out, const struct fm__name *name, int ope
 		return r;
 	r = object_prepare(out, name, call);
 	if (r == 0)
-		r = open_existing(out, name, dir, open_flags, expected_type, false, call);
+		r = open_existing(out, name, &dir, open_flags, expected_type, false, call);
 	if (r == -ENOENT)
 		fm__fail(r, call, name->full, NULL);
 	if (r < 0)
@@ -251,9 +288,9 @@ int fm__object_open(struct fm__object *out, const struct fm__name *name, int ope
 	return r;
 }
 
-/* Fills the header of a new object (name NULL: unnamed). */
+/* Fills the header of a new object (name NULL: unnamed) made by uid. */
 static void header_fill(struct fm__header *h, const struct fm__name *name,
-			const struct fm__object_spec *spec)
+			const struct fm__object_spec *spec, uid_t uid)
 {
 	size_t name_size = name ? name->full_len : 0;
 	size_t path_size = spec->path ? strlen(spec->path) : 0;
@@ -269,7 +306,7 @@ static void header_fill(struct fm__header *h, const struct fm__name *name,
 	h->max_access = spec->max_access;
 	h->name_size = (uint32_t)name_size;
 	h->size = spec->size;
-	h->creator_uid = (uint32_t)geteuid();
+	h->creator_uid = (uint32_t)uid;
 	h->creator_pid = (uint32_t)getpid();
 	h->created_sec = now.tv_sec;
 	h->created_nsec = (uint32_t)now.tv_nsec;
@@ -278,15 +315,14 @@ static void header_fill(struct fm__header *h, const struct fm__name *name,
 	h->backing_ino = spec->ino;
 }
 
-/* Writes the header (name, backing path) of a new object into the unnamed
- * file fd. */
+/* Writes the header h (then name, backing path) of a new object into the
+ * unnamed file fd. */
 static int write_header(int fd, const struct fm__name *name, const struct fm__object_spec *spec,
-			struct fm__header *h)
+			const struct fm__header *h)
 {
 	size_t name_size = name ? name->full_len : 0;
 	ssize_t n;
 
-	header_fill(h, name, spec);
 	/* The name follows the fixed part directly (FM__HEADER_NAME_OFFSET). */
 	n = fm__os_pwrite2(fd, h, sizeof(*h), name ? name->full : NULL, name_size, 0);
 	if (n >= 0 && (size_t)n != sizeof(*h) + name_size)
@@ -304,7 +340,7 @@ void fm__object_init_file(struct fm__object *out, int fd, const struct fm__objec
 {
 	object_init(out);
 	out->fd = fd;
-	header_fill(&out->hdr, NULL, spec);
+	header_fill(&out->hdr, NULL, spec, geteuid());
 }
 
 /* Sizes the new file and, unless reserving, takes its memory now. */
@@ -321,103 +357,136 @@ static int allocate(int fd, uint64_t total, bool reserve)
 	return r;
 }
 
-/* Builds the new object's file, unnamed, in dir.  Returns its fd, or a
+/* A new object's file, built unnamed. */
+struct built {
+	int fd;
+	struct fm__header hdr;
+	struct stat st;
+};
+
+/* Sizes, fills and locks the new file b->fd, made by uid. */
+static int build_file(struct built *b, const struct fm__name *name,
+		      const struct fm__object_spec *spec, uid_t uid)
+{
+	uint64_t data = spec->path ? 0 : spec->size;
+	int r;
+
+	/* A file-backed section keeps only its header here, always reserved. */
+	r = allocate(b->fd, fm__header_size(name ? name->full_len : 0,
+					    spec->path ? strlen(spec->path) : 0) + data,
+		     spec->reserve && !spec->path);
+	header_fill(&b->hdr, name, spec, uid);
+	if (r == 0)
+		r = write_header(b->fd, name, spec, &b->hdr);
+	/* The file was made with spec->mode, less the umask (or as a default
+	 * ACL of the directory says): the mode is set exactly only if that
+	 * changed it.  The fstat also gives the file's identity. */
+	if (r == 0)
+		r = fm__os_fstat(b->fd, &b->st);
+	if (r == 0 && (b->st.st_mode & 07777) != spec->mode)
+		r = fm__os_fchmod(b->fd, spec->mode);
+	if (r == 0 && spec->init)
+		r = spec->init(b->fd, spec->init_arg);
+	if (r == 0 && name)
+		r = fm__os_flock(b->fd, LOCK_SH);
+	return r;
+}
+
+/* Builds the new object's file, unnamed, in dir, into b.  Returns 0, or a
  * failure with its message set. */
-static int build(struct fm__dir *dir, const struct fm__name *name,
-		 const struct fm__object_spec *spec, struct fm__header *hdr, const char *call)
+static int build(struct built *b, struct fm__dir *dir, const struct fm__name *name,
+		 const struct fm__object_spec *spec, const char *call)
 {
 	const char *label = name ? name->full : "(unnamed)";
-	uint64_t data;
-	int fd, r;
+	int r;
 
-	fd = fm__os_openat(dir->fd, ".", O_TMPFILE | O_RDWR, 0600);
-	if (fd < 0)
-		return fm__fail(fd, call, label, "cannot make a file in %s: %s", dir->path,
-				fm_strerror(fd));
-	/* A file-backed section keeps only its header here, always reserved. */
-	data = spec->path ? 0 : spec->size;
-	r = allocate(fd, fm__header_size(name ? name->full_len : 0,
-					 spec->path ? strlen(spec->path) : 0) + data,
-		     spec->reserve && !spec->path);
-	if (r == -ENOSPC || r == -ENOMEM || r == -EFBIG) {
-		fm__os_close(fd);
+	b->fd = fm__os_openat(dir->fd, ".", O_TMPFILE | O_RDWR, spec->mode);
+	if (b->fd < 0)
+		return fm__fail(b->fd, call, label, "cannot make a file in %s: %s", dir->path,
+				fm_strerror(b->fd));
+	r = build_file(b, name, spec, dir->uid);
+	if (r < 0)
+		fm__os_close(b->fd);
+	if (r == -ENOSPC || r == -ENOMEM || r == -EFBIG)
 		return fm__fail(r == -EFBIG ? r : -ENOSPC, call, label,
 				"the store %s cannot hold %llu bytes", dir->path,
-				(unsigned long long)data);
-	}
-	if (r == 0)
-		r = write_header(fd, name, spec, hdr);
-	if (r == 0)
-		r = fm__os_fchmod(fd, spec->mode);
-	if (r == 0 && spec->init)
-		r = spec->init(fd, spec->init_arg);
-	if (r == 0 && name)
-		r = fm__os_flock(fd, LOCK_SH);
-	if (r < 0) {
-		fm__os_close(fd);
+				(unsigned long long)(spec->path ? 0 : spec->size));
+	if (r < 0)
 		return fm__fail(r, call, label, "cannot build the object in %s: %s", dir->path,
 				fm_strerror(r));
-	}
-	return fd;
+	return 0;
 }
 
 /*
- * Gives the built file fd its name, or opens what already has that name,
- * into the prepared handle out.  Consumes fd.
+ * Gives the built file its name, or opens what already has that name,
+ * into the prepared handle out.  Consumes b->fd.
  */
-static int publish(struct fm__object *out, int fd, struct fm__dir *dir,
-		   const struct fm__name *name, const struct fm__header *hdr, int open_flags,
-		   uint32_t expected_type, const char *call)
+static int publish(struct fm__object *out, const struct built *b, struct fm__dir **dir,
+		   const struct fm__name *name, int open_flags, uint32_t expected_type,
+		   const char *call)
 {
 	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		int r = fm__os_linkat_fd(fd, dir->fd, name->file);
+		int r = fm__os_linkat_fd(b->fd, (*dir)->fd, name->file);
 
 		if (r == 0) {
-			object_set(out, fd, dir, hdr);
+			object_set(out, b->fd, *dir, &b->hdr, &b->st);
 			return 0;
 		}
+		/* A store removed since we cached its directory: the file goes
+		 * into the current one instead (or fails, -EXDEV, if another
+		 * file system was mounted in its place meanwhile). */
+		if (r == -ENOENT) {
+			int fresh = fm__dir_refresh(dir, call);
+
+			if (fresh == 1)
+				continue;
+			if (fresh < 0) {
+				fm__os_close(b->fd);
+				return fresh;
+			}
+		}
 		if (r != -EEXIST) {
-			fm__os_close(fd);
+			fm__os_close(b->fd);
 			return fm__fail(r, call, name->full, "cannot publish the name in %s: %s",
-					dir->path, fm_strerror(r));
+					(*dir)->path, fm_strerror(r));
 		}
 		r = open_existing(out, name, dir, open_flags, expected_type, true, call);
 		if (r != -ENOENT) {
-			fm__os_close(fd);
+			fm__os_close(b->fd);
 			return r == 0 ? FM_EXISTED : r;
 		}
 		/* The name was an orphan, or vanished: try to take it again. */
 	}
-	fm__os_close(fd);
+	fm__os_close(b->fd);
 	return fm__fail(-EAGAIN, call, name->full, "the name kept changing; try again");
 }
 
 /* Creates a named object into the prepared handle out. */
-static int create_named(struct fm__object *out, struct fm__dir *dir, const struct fm__name *name,
+static int create_named(struct fm__object *out, struct fm__dir **dir, const struct fm__name *name,
 			const struct fm__object_spec *spec, int open_flags, const char *call)
 {
-	struct fm__header hdr;
-	int fd, r;
+	struct built b;
+	int r;
 
-	fd = build(dir, name, spec, &hdr, call);
-	if (fd >= 0)
-		return publish(out, fd, dir, name, &hdr, open_flags, spec->type, call);
-	if (fd != -ENOSPC)
-		return fd;
+	r = build(&b, *dir, name, spec, call);
+	if (r == 0)
+		return publish(out, &b, dir, name, open_flags, spec->type, call);
+	if (r != -ENOSPC)
+		return r;
 	/* No room for a new object; but if the name exists, the caller gets
 	 * that one, and needs no room. */
 	r = open_existing(out, name, dir, open_flags, spec->type, true, call);
 	if (r == -ENOENT)
 		return fm__fail(-ENOSPC, call, name->full, "the store %s cannot hold %llu bytes",
-				dir->path, (unsigned long long)spec->size);
+				(*dir)->path, (unsigned long long)spec->size);
 	return r == 0 ? FM_EXISTED : r;
 }
 
 int fm__object_create(struct fm__object *out, const struct fm__name *name,
 		      const struct fm__object_spec *spec, int open_flags, const char *call)
 {
-	struct fm__header hdr;
 	struct fm__dir *dir;
+	struct built b;
 	int r;
 
 	r = fm__dir_get(&dir, name ? name->ns : FM__NS_LOCAL, call);
@@ -426,17 +495,14 @@ int fm__object_create(struct fm__object *out, const struct fm__name *name,
 	if (name) {
 		r = object_prepare(out, name, call);
 		if (r == 0)
-			r = create_named(out, dir, name, spec, open_flags, call);
+			r = create_named(out, &dir, name, spec, open_flags, call);
 		if (r < 0)
 			object_unprepare(out);
 	} else {
 		object_init(out);
-		r = build(dir, NULL, spec, &hdr, call);
-		if (r >= 0) {
-			out->fd = r;
-			out->hdr = hdr;
-			r = 0;
-		}
+		r = build(&b, dir, NULL, spec, call);
+		if (r == 0)
+			object_set(out, b.fd, NULL, &b.hdr, &b.st);
 	}
 	fm__dir_put(dir);
 	return r;
@@ -448,7 +514,7 @@ int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_
 	const char *label = o->name ? o->name : "(unnamed)";
 	int fd, r;
 
-	fd = fm__os_reopen(o->fd, open_flags);
+	fd = fm__object_reopen(o, open_flags);
 	if (fd < 0)
 		return fm__fail(fd, call, label, NULL);
 	r = o->dir ? fm__os_flock(fd, LOCK_SH) : 0;
@@ -468,7 +534,28 @@ int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_
 	out->fd = fd;
 	out->dir = o->dir ? fm__dir_ref(o->dir) : NULL;
 	out->hdr = o->hdr;
+	out->dev = o->dev;
+	out->ino = o->ino;
 	return 0;
+}
+
+int fm__object_reopen(const struct fm__object *o, int flags)
+{
+	struct stat st;
+	int fd;
+
+	/* By name, an open costs half of one through /proc/self/fd; but the
+	 * name may have been removed or given to another file meanwhile
+	 * (`filemap rm`, then a create). */
+	if (o->dir) {
+		fd = fm__object_open_file(o->dir->fd, o->file, flags);
+		if (fd >= 0 && fm__os_fstat(fd, &st) == 0 && st.st_dev == o->dev &&
+		    st.st_ino == o->ino)
+			return fd;
+		if (fd >= 0)
+			fm__os_close(fd);
+	}
+	return fm__os_reopen(o->fd, flags);
 }
 
 /* Where a named object's file should be: its namespace directory, and
@@ -493,8 +580,10 @@ static int locate(struct fm__object *out, const struct stat *st, const char *nam
 	}
 	/* Removed or replaced meanwhile (rm, another FILEMAP_ROOT): the handle
 	 * still works, but has no name to remove when it goes. */
-	if (fm__os_fstatat(out->dir->fd, out->file, &at, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    at.st_dev != st->st_dev || at.st_ino != st->st_ino) {
+	r = fm__os_fstatat(out->dir->fd, out->file, &at, AT_SYMLINK_NOFOLLOW);
+	if (r == -ENOENT && fm__dir_refresh(&out->dir, call) == 1)
+		r = fm__os_fstatat(out->dir->fd, out->file, &at, AT_SYMLINK_NOFOLLOW);
+	if (r < 0 || at.st_dev != st->st_dev || at.st_ino != st->st_ino) {
 		fm__dir_put(out->dir);
 		out->dir = NULL;
 	}
@@ -536,6 +625,8 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, con
 		return r;
 	out->fd = fd;
 	out->hdr = hdr;
+	out->dev = st.st_dev;
+	out->ino = st.st_ino;
 	return 0;
 }
 

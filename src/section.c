@@ -149,7 +149,7 @@ static int section_finish(fm_section *s, unsigned access, int backing_from, cons
 	 * writing, as the creator's is, views may map from it directly. */
 	if (!s->obj.dir && (access & FM_WRITE))
 		return 0;
-	s->map_fd = fm__os_reopen(s->obj.fd, open_flags(access));
+	s->map_fd = fm__object_reopen(&s->obj, open_flags(access));
 	if (s->map_fd < 0)
 		return fm__fail(s->map_fd, call, label, NULL);
 	return 0;
@@ -303,7 +303,10 @@ int fm__section_view_fd(fm_section *s, unsigned view_access, const char *call)
 	fd = atomic_load(&s->ro_fd);
 	if (fd >= 0)
 		return fd;
-	fd = fm__os_reopen(s->map_fd >= 0 ? s->map_fd : s->obj.fd, O_RDONLY);
+	if (fm__section_is_file(s))
+		fd = fm__os_reopen(s->map_fd >= 0 ? s->map_fd : s->obj.fd, O_RDONLY);
+	else
+		fd = fm__object_reopen(&s->obj, O_RDONLY);
 	if (fd < 0)
 		return fm__fail(fd, call, s->obj.name, NULL);
 	/* Two threads may race to open it; the loser closes its own. */

@@ -8,7 +8,10 @@
  * checked with fstat before use; one that exists with the wrong type,
  * owner or mode was made by somebody else and is refused (FM_ESTORE), never
  * repaired.  The process caches its open namespace directories, keyed by
- * the root path, and checks on each use that the cached one still exists.
+ * the root path and the effective uid.  A cached directory is not checked
+ * on each use: one that was removed since reveals itself, as every name
+ * lookup, link and unlink in a removed directory fails with ENOENT, and
+ * the callers then ask fm__dir_refresh() for the store's current one.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -88,7 +91,7 @@ static int make_dir(int dirfd, const char *name, mode_t mode)
  * exist, and checks it (mode 0: the root's rules).  Returns the descriptor,
  * FM_ESTORE, or -errno; *why says what was wrong.
  */
-static int open_store_dir(int dirfd, const char *name, mode_t mode, const char **why)
+static int open_store_dir(int dirfd, const char *name, mode_t mode, uid_t uid, const char **why)
 {
 	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 	struct stat st;
@@ -112,7 +115,7 @@ static int open_store_dir(int dirfd, const char *name, mode_t mode, const char *
 		return fd;
 	}
 	r = fm__os_fstat(fd, &st);
-	*why = r < 0 ? "cannot be inspected" : fm__dir_check(&st, geteuid(), mode);
+	*why = r < 0 ? "cannot be inspected" : fm__dir_check(&st, uid, mode);
 	if (*why) {
 		fm__os_close(fd);
 		return r < 0 ? r : FM_ESTORE;
@@ -148,8 +151,8 @@ static int open_root_parent(const char *root, char *base, size_t base_len)
 	return fm__os_openat(AT_FDCWD, parent, O_PATH | O_DIRECTORY, 0);
 }
 
-/* Opens the root and namespace ns's directory under it. */
-static int open_namespace(const char *root, enum fm__namespace ns, char **path_out,
+/* Opens the root and namespace ns's directory under it, for effective uid. */
+static int open_namespace(const char *root, enum fm__namespace ns, uid_t uid, char **path_out,
 			  const char *call)
 {
 	char sub[32], base[NAME_MAX + 1], *path;
@@ -159,16 +162,16 @@ static int open_namespace(const char *root, enum fm__namespace ns, char **path_o
 	if (ns == FM__NS_GLOBAL)
 		snprintf(sub, sizeof(sub), "global");
 	else
-		snprintf(sub, sizeof(sub), "local-%u", (unsigned)geteuid());
+		snprintf(sub, sizeof(sub), "local-%u", (unsigned)uid);
 	parentfd = open_root_parent(root, base, sizeof(base));
 	if (parentfd < 0)
 		return fm__fail(parentfd, call, NULL, "store root %s: its directory cannot be opened: %s",
 				root, fm_strerror(parentfd));
-	rootfd = open_store_dir(parentfd, base, 0, &why);
+	rootfd = open_store_dir(parentfd, base, 0, uid, &why);
 	fm__os_close(parentfd);
 	if (rootfd < 0)
 		return fm__fail(rootfd, call, NULL, "store root %s %s", root, why);
-	fd = open_store_dir(rootfd, sub, ns == FM__NS_GLOBAL ? WORLD_STICKY : 0700, &why);
+	fd = open_store_dir(rootfd, sub, ns == FM__NS_GLOBAL ? WORLD_STICKY : 0700, uid, &why);
 	fm__os_close(rootfd);
 	if (fd < 0)
 		return fm__fail(fd, call, NULL, "store directory %s/%s %s", root, sub, why);
@@ -195,21 +198,21 @@ void fm__dir_put(struct fm__dir *d)
 	free(d);
 }
 
-/* Whether the cache holds directories of root for this effective uid (a
+/* Whether the cache holds directories of root for effective uid (a
  * process that changes uid must not keep using the old user's Local\). */
-static bool cache_matches(const char *root)
+static bool cache_matches(const char *root, uid_t uid)
 {
 	return fm__global.dirs_root && strcmp(fm__global.dirs_root, root) == 0 &&
-	       fm__global.dirs_uid == geteuid();
+	       fm__global.dirs_uid == uid;
 }
 
 /* The cached directory for ns under root, with a new reference, or NULL. */
-static struct fm__dir *cache_lookup(const char *root, enum fm__namespace ns)
+static struct fm__dir *cache_lookup(const char *root, enum fm__namespace ns, uid_t uid)
 {
 	struct fm__dir *d = NULL;
 
 	fm__global_lock();
-	if (cache_matches(root) && fm__global.dirs[ns])
+	if (cache_matches(root, uid) && fm__global.dirs[ns])
 		d = fm__dir_ref(fm__global.dirs[ns]);
 	fm__global_unlock();
 	return d;
@@ -222,7 +225,7 @@ static void cache_store(const char *root, struct fm__dir *d)
 	char *root_copy = strdup(root), *old_root = NULL;
 
 	fm__global_lock();
-	if (!cache_matches(root)) {
+	if (!cache_matches(root, d->uid)) {
 		if (!root_copy) {
 			fm__global_unlock();
 			return; /* no cache this time; d still works */
@@ -233,7 +236,7 @@ static void cache_store(const char *root, struct fm__dir *d)
 		}
 		old_root = fm__global.dirs_root;
 		fm__global.dirs_root = root_copy;
-		fm__global.dirs_uid = geteuid();
+		fm__global.dirs_uid = d->uid;
 		root_copy = NULL;
 	}
 	drop[FM__NS_COUNT] = fm__global.dirs[d->ns];
@@ -246,21 +249,16 @@ static void cache_store(const char *root, struct fm__dir *d)
 	free(root_copy);
 }
 
-int fm__dir_get(struct fm__dir **out, enum fm__namespace ns, const char *call)
+/* Opens namespace ns's directory under root for effective uid, and makes
+ * it the cached one. */
+static int dir_open(struct fm__dir **out, const char *root, enum fm__namespace ns, uid_t uid,
+		    const char *call)
 {
-	const char *root = fm__store_root();
-	struct fm__dir *d = cache_lookup(root, ns);
-	struct stat st;
+	struct fm__dir *d;
 	char *path = NULL;
 	int fd;
 
-	/* A cached directory that was removed meanwhile is dropped. */
-	if (d && fm__os_fstat(d->fd, &st) == 0 && st.st_nlink > 0) {
-		*out = d;
-		return 0;
-	}
-	fm__dir_put(d);
-	fd = open_namespace(root, ns, &path, call);
+	fd = open_namespace(root, ns, uid, &path, call);
 	if (fd < 0)
 		return fd;
 	d = malloc(sizeof(*d));
@@ -272,8 +270,40 @@ int fm__dir_get(struct fm__dir **out, enum fm__namespace ns, const char *call)
 	atomic_init(&d->refs, 1);
 	d->fd = fd;
 	d->ns = ns;
+	d->uid = uid;
 	d->path = path;
 	cache_store(root, d);
 	*out = d;
 	return 0;
+}
+
+int fm__dir_get(struct fm__dir **out, enum fm__namespace ns, const char *call)
+{
+	const char *root = fm__store_root();
+	uid_t uid = geteuid();
+	struct fm__dir *d = cache_lookup(root, ns, uid);
+
+	if (d) {
+		*out = d;
+		return 0;
+	}
+	return dir_open(out, root, ns, uid, call);
+}
+
+int fm__dir_refresh(struct fm__dir **dir, const char *call)
+{
+	struct fm__dir *fresh;
+	struct stat st;
+	int r;
+
+	/* A directory that cannot even be inspected is opened afresh too. */
+	if (fm__os_fstat((*dir)->fd, &st) == 0 && st.st_nlink > 0)
+		return 0;
+	/* The stale one stays cached until a fresh one replaces it. */
+	r = dir_open(&fresh, fm__store_root(), (*dir)->ns, geteuid(), call);
+	if (r < 0)
+		return r;
+	fm__dir_put(*dir);
+	*dir = fresh;
+	return 1;
 }

@@ -81,11 +81,12 @@ int fm__sync_use(const fm_sync *o, uint32_t type, const char *call)
 	return 0;
 }
 
-/* Maps the header page of the object file open at fd, from a description
- * of its own (so that the mapping holds no lock). */
-static int map_page(void **page, int fd)
+/* Maps the header page of an object file from map_fd, a read-write
+ * description of its own (so that the mapping holds no lock), and closes
+ * map_fd; a failure to open it (map_fd < 0) is passed on. */
+static int map_page(void **page, int map_fd)
 {
-	int map_fd = fm__os_reopen(fd, O_RDWR), r;
+	int r;
 
 	if (map_fd < 0)
 		return map_fd;
@@ -124,17 +125,12 @@ static int sync_finish(fm_sync *o, const char *call)
 {
 	const struct fm__sync_kind *kind = fm__sync_kind_of(o->obj.hdr.type);
 	const char *why;
-	struct stat st;
 	int r;
 
 	o->type = o->obj.hdr.type;
-	r = fm__os_fstat(o->obj.fd, &st);
-	if (r == 0 && !o->page)
-		r = map_page(&o->page, o->obj.fd);
+	r = o->page ? 0 : map_page(&o->page, fm__object_reopen(&o->obj, O_RDWR));
 	if (r < 0)
 		return fm__fail(r, call, fm__sync_label(o), NULL);
-	o->dev = st.st_dev;
-	o->ino = st.st_ino;
 	o->state = state_of(o->page);
 	why = kind->check(o->state);
 	if (why)
@@ -168,7 +164,7 @@ struct create_ctx {
 static int init_hook(int fd, void *arg)
 {
 	struct create_ctx *ctx = arg;
-	int r = map_page(&ctx->page, fd);
+	int r = map_page(&ctx->page, fm__os_reopen(fd, O_RDWR)); /* fd has no name yet */
 
 	if (r < 0)
 		return r;

@@ -53,9 +53,9 @@ _Static_assert(sizeof(struct fm__sync_state) == sizeof(((struct fm__header *)0)-
 struct fm_sync {
 	_Atomic uint32_t magic; /* FM__SYNC_MAGIC while the handle is open */
 	uint32_t type;          /* FM__TYPE_MUTEX, _EVENT or _SEMAPHORE */
-	struct fm__object obj;  /* the handle's hold on the object file */
-	dev_t dev;              /* the object file, to tell two handles of */
-	ino_t ino;              /*   one object apart from two objects */
+	struct fm__object obj;  /* the handle's hold on the object file; its
+				 * dev and ino tell two handles of one object
+				 * apart from two objects */
 	struct fm__sync_state *state; /* in page, this handle's mapping */
 	void *page;
 };

@@ -285,7 +285,8 @@ static int check_objects(fm_sync *const objects[], size_t count, bool all, const
 		if (r < 0)
 			return r;
 		for (size_t j = 0; all && j < i; j++)
-			if (objects[j]->dev == objects[i]->dev && objects[j]->ino == objects[i]->ino)
+			if (objects[j]->obj.dev == objects[i]->obj.dev &&
+			    objects[j]->obj.ino == objects[i]->obj.ino)
 				return fm__fail(-EINVAL, call, fm__sync_label(objects[i]),
 						"objects %zu and %zu are the same object: a wait-all cannot take it twice",
 						j, i);

@@ -17,9 +17,13 @@
 #include "harness.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <sys/file.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -615,6 +619,108 @@ static void many_holders_last_one_out(void)
 		agent_stop(&a[i]);
 }
 
+/* ------------------------------------------------------------------------
+ * An open meets a remover: the one moment anybody holds LOCK_EX
+ * ------------------------------------------------------------------------ */
+
+/* Whether thread tid of this process waits in flock(fd, LOCK_SH) (what
+ * /proc/self/task/TID/syscall says of a thread blocked in a call). */
+static bool waits_for_lock_sh(pid_t tid)
+{
+	char path[64], line[256];
+	long nr = -1;
+	unsigned long fd, op = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (fgets(line, sizeof(line), f) && sscanf(line, "%ld %lx %lx", &nr, &fd, &op) != 3)
+		nr = -1;
+	fclose(f);
+	return nr == SYS_flock && op == LOCK_SH;
+}
+
+struct opener {
+	pthread_t thread;
+	_Atomic pid_t tid;
+	int result;
+	fm_section *s;
+};
+
+static void *opener_main(void *arg)
+{
+	struct opener *o = arg;
+
+	o->tid = gettid();
+	o->result = fm_section_open(&o->s, NAME, FM_READ);
+	return NULL;
+}
+
+/* NAME's store file. */
+static const char *name_path(void)
+{
+	static char path[700];
+
+	snprintf(path, sizeof(path), "%s/local-%u/lifetime", test_root(), (unsigned)geteuid());
+	return path;
+}
+
+/*
+ * Makes NAME's object unheld but under LOCK_EX, as a remover has it, and
+ * starts an open in a thread, which must wait for the lock.  Returns the
+ * remover's descriptor.
+ */
+static int remover_with_waiter(struct opener *o)
+{
+	fm_section *s;
+	int fd;
+
+	CHECK_OK(fm_section_create(&s, NAME, 64, NULL));
+	fd = open(name_path(), O_RDONLY | O_CLOEXEC);
+	/* A raw hold keeps the name past the close; converted, it is the
+	 * remover's lock on an object nobody else holds. */
+	CHECK(fd >= 0 && flock(fd, LOCK_SH) == 0);
+	fm_section_close(s);
+	CHECK(flock(fd, LOCK_EX) == 0);
+	o->tid = 0;
+	CHECK_INT_EQ(pthread_create(&o->thread, NULL, opener_main, o), 0);
+	for (int i = 0; !o->tid || !waits_for_lock_sh(o->tid); i++) {
+		if (i == 10000)
+			FAIL("the open never waited for the lock");
+		usleep(1000);
+	}
+	return fd;
+}
+
+/* The remover removes the name: the waiting open then finds it absent. */
+static void open_waits_for_remover(void)
+{
+	struct opener o;
+	int fd = remover_with_waiter(&o);
+
+	CHECK_INT_EQ(unlink(name_path()), 0);
+	close(fd);
+	CHECK_INT_EQ(pthread_join(o.thread, NULL), 0);
+	CHECK_RC(o.result, -ENOENT);
+	expect_removed(NAME);
+}
+
+/* The lock goes without a removal: the waiting open holds the object. */
+static void open_waits_then_holds(void)
+{
+	struct opener o;
+	int fd = remover_with_waiter(&o);
+
+	close(fd);
+	CHECK_INT_EQ(pthread_join(o.thread, NULL), 0);
+	CHECK_OK(o.result);
+	CHECK_INT_EQ(fm_section_size(o.s), 64);
+	expect_alive(NAME);
+	fm_section_close(o.s);
+	expect_removed(NAME);
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(two_process_scenario),
 	TEST_CASE(create_existing_same_process),
@@ -629,6 +735,8 @@ static const struct test_case cases[] = {
 	TEST_CASE(race_to_create),
 	TEST_CASE(coherent_views_two_processes),
 	TEST_CASE(many_holders_last_one_out),
+	TEST_CASE(open_waits_for_remover),
+	TEST_CASE(open_waits_then_holds),
 };
 
 static const struct test_helper helpers[] = {

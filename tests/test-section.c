@@ -10,8 +10,13 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define TIB (UINT64_C(1) << 40)
@@ -49,6 +54,52 @@ static void create_and_open(void)
 	fm_section_close(b);
 	fm_section_close(a);
 	CHECK_RC(fm_section_open(&b, "sec", FM_READ), -ENOENT);
+}
+
+/* The low 32 bits of a system call argument, for a seccomp filter. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define ARG_LOW(n) (offsetof(struct seccomp_data, args[n]) + 4)
+#else
+#define ARG_LOW(n) offsetof(struct seccomp_data, args[n])
+#endif
+
+/* From now on, in this process, linkat(..., AT_EMPTY_PATH) fails with
+ * ENOENT, as on Linux before 6.10 without CAP_DAC_READ_SEARCH. */
+static void refuse_linkat_by_fd(void)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_linkat, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LOW(4)),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, AT_EMPTY_PATH, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOENT),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = TEST_COUNT(filter), .filter = filter };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		SKIP("no seccomp filter: %s", strerror(errno));
+	/* Without the filter: EBADF. */
+	CHECK(linkat(-1, "", AT_FDCWD, "x", AT_EMPTY_PATH) < 0 && errno == ENOENT);
+}
+
+/* Where the kernel will not link a file by its descriptor, create links it
+ * by /proc/self/fd/N; the second round knows that from the first. */
+static void create_without_linkat_by_fd(void)
+{
+	fm_section *a, *b;
+
+	refuse_linkat_by_fd();
+	for (int round = 0; round < 2; round++) {
+		CHECK_OK(fm_section_create(&a, "Local\\flink", 256, NULL));
+		CHECK_RC(fm_section_create(&b, "Local\\flink", 256, NULL), FM_EXISTED);
+		fm_section_close(b);
+		CHECK_OK(fm_section_open(&b, "flink", FM_READ));
+		fm_section_close(b);
+		fm_section_close(a);
+		CHECK_RC(fm_section_open(&b, "flink", FM_READ), -ENOENT);
+	}
 }
 
 static void null_out(void)
@@ -441,6 +492,7 @@ static void error_table(void)
 
 static const struct test_case cases[] = {
 	TEST_CASE(create_and_open),
+	TEST_CASE(create_without_linkat_by_fd),
 	TEST_CASE(null_out),
 	TEST_CASE(size_zero),
 	TEST_CASE(bad_section_access),

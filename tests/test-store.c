@@ -616,6 +616,152 @@ static void hostile_root_file(void)
 }
 
 /* ------------------------------------------------------------------------
+ * Cases: the store removed under a process that has its directories cached
+ * ------------------------------------------------------------------------ */
+
+/* Creates name holding text, and has another process (helper open_read)
+ * open it and read the text. */
+static void create_read_elsewhere(const char *name, const char *text)
+{
+	fm_section *s;
+	char *view;
+	pid_t pid;
+	int out;
+
+	CHECK_OK(fm_section_create(&s, name, 4096, NULL));
+	view = test_map_whole(s, FM_WRITE);
+	strcpy(view, text);
+	pid = test_spawn("open_read", &out, name, NULL);
+	test_expect_line(out, text);
+	CHECK_INT_EQ(test_wait(pid), 0);
+	close(out);
+	fm_section_close(s);
+	CHECK_OK(fm_view_unmap(view));
+}
+
+
+/* Removes the (empty) store: its namespace directories and its root. */
+static void remove_store(void)
+{
+	const char *dirs[] = { local_dir(), at_root("global"), test_root() };
+
+	for (size_t i = 0; i < TEST_COUNT(dirs); i++)
+		if (rmdir(dirs[i]) < 0)
+			FAIL("rmdir %s: %s", dirs[i], strerror(errno));
+}
+
+/* Helper: creates argv[0] holding the text argv[1], says "ready <fd>" with
+ * its handle's descriptor, and holds it until killed. */
+static int hold_main(int argc, char **argv)
+{
+	fm_section *s;
+	char *view;
+
+	if (argc < 2)
+		return 2;
+	CHECK_OK(fm_section_create(&s, argv[0], 4096, NULL));
+	view = test_map_whole(s, FM_WRITE);
+	strcpy(view, argv[1]);
+	test_say("ready %d", fm_section_fd(s));
+	for (;;)
+		pause();
+}
+
+/* Another process makes the store anew with name in it, and holds it;
+ * returns its pid and the descriptor of its handle in *fd. */
+static pid_t hold_elsewhere(const char *name, int *fd)
+{
+	char line[64];
+	pid_t pid;
+	int out;
+
+	pid = test_spawn("hold", &out, name, "made anew", NULL);
+	CHECK(test_read_line(out, line, sizeof(line)) && sscanf(line, "ready %d", fd) == 1);
+	close(out);
+	return pid;
+}
+
+static void kill_holder(pid_t pid)
+{
+	CHECK(kill(pid, SIGKILL) == 0);
+	CHECK_INT_EQ(test_wait(pid), 128 + SIGKILL);
+}
+
+/* The directories this process cached are gone: a create puts its object
+ * in the store's new directory, where other processes find it. */
+static void create_in_new_store(const char *name)
+{
+	make_store();
+	remove_store();
+	create_read_elsewhere(name, "in the new store");
+	test_expect_gone(name);
+}
+
+static void store_removed_create(void)
+{
+	create_in_new_store("Local\\x");
+	create_in_new_store("Global\\x");
+}
+
+/* The same for open: the name is found in the new directory. */
+static void open_in_new_store(const char *name)
+{
+	fm_section *s;
+	char *view;
+	pid_t pid;
+	int fd;
+
+	make_store();
+	remove_store();
+	pid = hold_elsewhere(name, &fd);
+	CHECK_OK(fm_section_open(&s, name, FM_READ));
+	view = test_map_whole(s, FM_READ);
+	CHECK_STR_EQ(view, "made anew");
+	kill_holder(pid);
+	/* Ours is the last hold: its close removes the name. */
+	fm_section_close(s);
+	CHECK_OK(fm_view_unmap(view));
+	test_expect_gone(name);
+}
+
+static void store_removed_open(void)
+{
+	open_in_new_store("Local\\y");
+	open_in_new_store("Global\\y");
+}
+
+/* And for adopting a descriptor: the handle finds its name in the new
+ * directory, and so removes it as the last one out. */
+static void store_removed_adopt(void)
+{
+	char path[64];
+	fm_section *s;
+	pid_t pid;
+	int fd;
+
+	make_store();
+	remove_store();
+	pid = hold_elsewhere("Local\\z", &fd);
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	CHECK(fd >= 0);
+	CHECK_OK(fm_section_adopt(&s, fd, 0));
+	kill_holder(pid);
+	CHECK_INT_EQ(test_store_count(), 1);
+	fm_section_close(s);
+	test_expect_gone("Local\\z");
+	CHECK_INT_EQ(test_store_count(), 0);
+}
+
+/* A directory planted where the removed one was is refused, as ever. */
+static void store_removed_hostile(void)
+{
+	make_store();
+	remove_store();
+	hostile_local_symlink();
+}
+
+/* ------------------------------------------------------------------------
  * Cases: hostile object files
  * ------------------------------------------------------------------------ */
 
@@ -689,6 +835,40 @@ static void object_fifo(void)
 	/* A hang fails fast: the library must open with O_NONBLOCK. */
 	alarm(20);
 	check_not_regular(plant_fifo);
+}
+
+/* A FIFO planted and held under LOCK_EX is refused at once too: an open
+ * waits only for a lock on a regular file (a remover's). */
+static void object_fifo_locked(void)
+{
+	const char *path;
+	int fd;
+
+	alarm(20);
+	make_store();
+	path = local_file("x");
+	plant_fifo(path);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0);
+	expect_corrupt(path);
+	close(fd);
+	remove_plant(path);
+}
+
+/* A FIFO planted under the name of a handle whose object was removed
+ * (`filemap rm`) outlives the handle: its last-one-out removal takes only
+ * regular files, which a lock can tell unheld. */
+static void object_fifo_at_released_name(void)
+{
+	fm_section *s;
+
+	alarm(20);
+	CHECK_OK(fm_section_create(&s, "Local\\x", 4096, NULL));
+	remove_plant(local_file("x"));
+	plant_fifo(local_file("x"));
+	fm_section_close(s);
+	CHECK_INT_EQ(mode_of(local_file("x")), 0600);
+	remove_plant(local_file("x"));
 }
 
 /*
@@ -1006,20 +1186,8 @@ static int open_read_main(int argc, char **argv)
 static void names_longest(void)
 {
 	char *name = long_name("n", 32767);
-	fm_section *s;
-	char *view;
-	pid_t pid;
-	int out;
 
-	CHECK_OK(fm_section_create(&s, name, 4096, NULL));
-	view = test_map_whole(s, FM_WRITE);
-	strcpy(view, "under the longest name");
-	pid = test_spawn("open_read", &out, name, NULL);
-	test_expect_line(out, "under the longest name");
-	CHECK_INT_EQ(test_wait(pid), 0);
-	close(out);
-	fm_section_close(s);
-	CHECK_OK(fm_view_unmap(view));
+	create_read_elsewhere(name, "under the longest name");
 	free(name);
 }
 
@@ -1064,8 +1232,14 @@ static const struct test_case cases[] = {
 	TEST_CASE(hostile_root_symlink),
 	TEST_CASE(hostile_root_owner),
 	TEST_CASE(hostile_root_file),
+	TEST_CASE(store_removed_create),
+	TEST_CASE(store_removed_open),
+	TEST_CASE(store_removed_adopt),
+	TEST_CASE(store_removed_hostile),
 	TEST_CASE(object_symlink),
 	TEST_CASE(object_fifo),
+	TEST_CASE(object_fifo_locked),
+	TEST_CASE(object_fifo_at_released_name),
 	TEST_CASE(object_directory),
 	TEST_CASE(object_socket),
 	TEST_CASE(object_planted_sound),
@@ -1085,6 +1259,7 @@ static const struct test_case cases[] = {
 static const struct test_helper helpers[] = {
 	{ "as_nobody", as_nobody_main },
 	{ "open_read", open_read_main },
+	{ "hold", hold_main },
 };
 
 int main(int argc, char **argv)

@@ -1504,6 +1504,33 @@ static void namespace_lifetime(void)
 	fm_mutex_close(o);
 }
 
+/*
+ * A handle whose name was removed (`filemap rm`) and given to a new object:
+ * its dup (whose mapping is opened now) is still its own object, not the
+ * new one, whichever way the dup's descriptors are opened.
+ */
+static void namespace_dup_after_name_replaced(void)
+{
+	fm_sync *e, *other, *d, *objs[2];
+	size_t index;
+
+	CHECK_OK(fm_event_create(&e, EVENT, FM_EVENT_MANUAL_RESET, NULL));
+	CHECK_INT_EQ(unlink(local_file("event")), 0);
+	CHECK_OK(fm_event_create(&other, EVENT, FM_EVENT_MANUAL_RESET, NULL));
+	CHECK_OK(fm_sync_dup(&d, e));
+	CHECK_OK(fm_event_set(d));
+	CHECK_INT_EQ(query(e).signaled, 1);
+	CHECK_INT_EQ(query(other).signaled, 0);
+	objs[0] = e;
+	objs[1] = d;
+	CHECK_RC(fm_wait_all(objs, 2, 0, &index), -EINVAL); /* the same object */
+	fm_sync_close(d);
+	fm_sync_close(e);
+	CHECK_INT_EQ(test_store_count(), 1);
+	fm_sync_close(other);
+	CHECK_INT_EQ(test_store_count(), 0);
+}
+
 /* Unnamed objects work, are never in the store, and dup shares them. */
 static void namespace_unnamed(void)
 {
@@ -2222,6 +2249,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(wait_any_64_across_processes),
 	TEST_CASE(namespace_types),
 	TEST_CASE(namespace_lifetime),
+	TEST_CASE(namespace_dup_after_name_replaced),
 	TEST_CASE(namespace_unnamed),
 	TEST_CASE(adopt_across_exec),
 	TEST_CASE(query_and_null_arguments),

@@ -14,6 +14,7 @@
 
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static size_t pg;
@@ -477,6 +478,98 @@ static void munmap_two_behind_back(void)
 	fm_section_close(s);
 }
 
+/* ------------------------------------------------------------------------
+ * A handle whose name is taken away
+ * ------------------------------------------------------------------------ */
+
+#define TAKEN "Local\\taken"
+
+/* The store file of a Local\ name (a plain file name). */
+static const char *local_path(const char *file)
+{
+	static char path[1024];
+
+	snprintf(path, sizeof(path), "%s/local-%u/%s", test_root(), (unsigned)geteuid(), file);
+	return path;
+}
+
+/* Creates name with text in it. */
+static fm_section *create_with_text(const char *name, const char *text)
+{
+	fm_section *s = create(name, pg);
+	char *v = map(s, 0, 0, FM_WRITE);
+
+	strcpy(v, text);
+	CHECK_OK(fm_view_unmap(v));
+	return s;
+}
+
+/* s still maps its own object: a read-only view (its descriptor opened
+ * now) and a dup's view both read text. */
+static void expect_own_object(fm_section *s, const char *text)
+{
+	fm_section *d;
+	char *v;
+
+	v = map(s, 0, 0, FM_READ);
+	CHECK_STR_EQ(v, text);
+	CHECK_OK(fm_view_unmap(v));
+	CHECK_OK(fm_section_dup(&d, s, FM_READ));
+	v = map(d, 0, 0, FM_READ);
+	CHECK_STR_EQ(v, text);
+	CHECK_OK(fm_view_unmap(v));
+	fm_section_close(d);
+}
+
+/* Removed (as `filemap rm` does): the handle keeps working. */
+static void name_removed_under_handle(void)
+{
+	fm_section *s = create_with_text(TAKEN, "mine");
+
+	CHECK_INT_EQ(unlink(local_path("taken")), 0);
+	expect_own_object(s, "mine");
+	fm_section_close(s);
+	CHECK_INT_EQ(test_store_count(), 0);
+}
+
+/* Removed, then given to a new object: descriptors opened by the name now
+ * would reach the new object, so the handle's reach its own. */
+static void name_replaced_under_handle(void)
+{
+	fm_section *s = create_with_text(TAKEN, "mine"), *t;
+
+	CHECK_INT_EQ(unlink(local_path("taken")), 0);
+	t = create_with_text(TAKEN, "the new one's");
+	expect_own_object(s, "mine");
+	expect_own_object(t, "the new one's");
+	fm_section_close(s);
+	CHECK_INT_EQ(test_store_count(), 1);
+	fm_section_close(t);
+	CHECK_INT_EQ(test_store_count(), 0);
+}
+
+/* Replaced by a FIFO, or by a symlink to another object: neither is
+ * followed, waited for or mapped. */
+static void name_replaced_by_plant(void)
+{
+	fm_section *s = create_with_text(TAKEN, "mine"), *other;
+	char target[1024];
+
+	alarm(20);
+	other = create_with_text("Local\\other", "another object's");
+	snprintf(target, sizeof(target), "%s", local_path("other"));
+	CHECK_INT_EQ(unlink(local_path("taken")), 0);
+	CHECK_INT_EQ(mkfifo(local_path("taken"), 0600), 0);
+	expect_own_object(s, "mine");
+	CHECK_INT_EQ(unlink(local_path("taken")), 0);
+	CHECK_INT_EQ(symlink(target, local_path("taken")), 0);
+	expect_own_object(s, "mine");
+	fm_section_close(s);
+	CHECK_INT_EQ(unlink(local_path("taken")), 0);
+	fm_section_close(other);
+	CHECK_INT_EQ(test_store_count(), 0);
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(offsets),
 	TEST_CASE(null_arguments),
@@ -497,6 +590,9 @@ static const struct test_case cases[] = {
 	TEST_CASE(munmap_behind_back),
 	TEST_CASE(munmap_reused_by_kernel),
 	TEST_CASE(munmap_two_behind_back),
+	TEST_CASE(name_removed_under_handle),
+	TEST_CASE(name_replaced_under_handle),
+	TEST_CASE(name_replaced_by_plant),
 };
 
 int main(int argc, char **argv)

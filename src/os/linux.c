@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -118,6 +119,13 @@ ssize_t fm__os_pread(int fd, void *buf, size_t len, uint64_t offset)
 	RETRY(pread(fd, buf, len, (off_t)offset));
 }
 
+ssize_t fm__os_pread2(int fd, void *a, size_t alen, void *b, size_t blen, uint64_t offset)
+{
+	struct iovec iov[2] = { { a, alen }, { b, blen } };
+
+	RETRY(preadv(fd, iov, blen ? 2 : 1, (off_t)offset));
+}
+
 ssize_t fm__os_pwrite2(int fd, const void *a, size_t alen, const void *b, size_t blen,
 		       uint64_t offset)
 {
@@ -145,13 +153,40 @@ static void proc_fd_path(char *buf, size_t len, int fd)
 /*
  * Gives the unnamed (O_TMPFILE) file open at fd the name dirfd/name.
  * Fails with -EEXIST when the name is taken: linkat never replaces.
+ *
+ * Linux 6.10 and later let the process that opened a file link it by its
+ * descriptor (AT_EMPTY_PATH); older kernels allow that only with
+ * CAP_DAC_READ_SEARCH and otherwise say ENOENT.  Then the file is linked
+ * by /proc/self/fd/N, a walk through procfs that costs about 2 us more,
+ * and the process does so from then on.
  */
 int fm__os_linkat_fd(int fd, int dirfd, const char *name)
 {
+	static _Atomic bool by_proc;
+	bool tried = false;
 	char path[64];
+	int r;
 
+	INJECT();
+	if (!atomic_load_explicit(&by_proc, memory_order_relaxed)) {
+		do
+			r = linkat(fd, "", dirfd, name, AT_EMPTY_PATH);
+		while (r < 0 && errno == EINTR);
+		if (r == 0 || errno != ENOENT)
+			return r == 0 ? 0 : -errno;
+		tried = true;
+	}
 	proc_fd_path(path, sizeof(path), fd);
-	RETRY(linkat(AT_FDCWD, path, dirfd, name, AT_SYMLINK_FOLLOW));
+	do
+		r = linkat(AT_FDCWD, path, dirfd, name, AT_SYMLINK_FOLLOW);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	/* ENOENT by descriptor, success by path: the kernel refused the
+	 * former (a directory removed meanwhile fails both). */
+	if (tried)
+		atomic_store_explicit(&by_proc, true, memory_order_relaxed);
+	return 0;
 }
 
 /*

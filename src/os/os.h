@@ -28,6 +28,8 @@ int fm__os_fdatasync(int fd);
 /* The access mode and status flags of fd (fcntl F_GETFL). */
 int fm__os_getfl(int fd);
 ssize_t fm__os_pread(int fd, void *buf, size_t len, uint64_t offset);
+/* Reads into a then b, contiguously from offset, in one call. */
+ssize_t fm__os_pread2(int fd, void *a, size_t alen, void *b, size_t blen, uint64_t offset);
 /* Writes a then b, contiguously from offset, in one call. */
 ssize_t fm__os_pwrite2(int fd, const void *a, size_t alen, const void *b, size_t blen,
 		       uint64_t offset);
