@@ -17,7 +17,7 @@ static fm_section *held_small, *held_large;
 static fm_mutex *mutex;
 static char *source, *private_copy;
 static void *large_view;
-static char created[128];
+static char created[128], held_name[128];
 
 const char *worker_error(void)
 {
@@ -65,21 +65,19 @@ static int lifecycle_sparse(void)
 
 static int prepare_small(void)
 {
-	char name[128];
-
 	worker_name(created, sizeof(created), "Local\\", "created");
-	worker_name(name, sizeof(name), "Local\\", "held");
-	return held_small ? 0 : fm_section_create(&held_small, name, WORKER_SMALL, NULL) == 0 ? 0 : -1;
+	worker_name(held_name, sizeof(held_name), "Local\\", "held");
+	if (!held_small && fm_section_create(&held_small, held_name, WORKER_SMALL, NULL) != 0)
+		return -1;
+	return 0;
 }
 
 static int open_existing(void)
 {
-	char name[128];
 	fm_section *s;
 	int r;
 
-	worker_name(name, sizeof(name), "Local\\", "held");
-	if (fm_section_open(&s, name, FM_READ | FM_WRITE) < 0)
+	if (fm_section_open(&s, held_name, FM_READ | FM_WRITE) < 0)
 		return -1;
 	r = map_unmap(s, 0);
 	fm_section_close(s);

@@ -16,7 +16,7 @@
 
 static HANDLE held_small, held_large, mutex;
 static char message[256];
-static char created[128];
+static char created[128], held_name[128];
 
 const char *worker_error(void)
 {
@@ -70,25 +70,20 @@ static int lifecycle(void)
 
 static int prepare_small(void)
 {
-	char name[128];
-
 	worker_name(created, sizeof(created), "Local\\", "created");
-	worker_name(name, sizeof(name), "Local\\", "held");
+	worker_name(held_name, sizeof(held_name), "Local\\", "held");
 	if (!held_small)
-		held_small = make(name, WORKER_SMALL);
+		held_small = make(held_name, WORKER_SMALL);
 	return held_small ? 0 : -1;
 }
 
 static int open_existing(void)
 {
-	char name[128];
-	HANDLE h;
+	HANDLE h = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, held_name);
 	int r;
 
-	worker_name(name, sizeof(name), "Local\\", "held");
-	h = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name);
 	if (!h)
-		return fail(name);
+		return fail(held_name);
 	r = map_unmap(h, 0);
 	CloseHandle(h);
 	return r;
