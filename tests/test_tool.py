@@ -713,6 +713,33 @@ class ToolTest(unittest.TestCase):
         self.assertEqual(self.ok("gc").decode(), "removed orphan Local\\e\n")
         self.assertStoreEmpty()
 
+    def test_holders_are_who_has_the_file_open(self):
+        # A child that inherited a hold across fork holds the object: it is
+        # named once the parent has let go (found in /proc/<pid>/fd).
+        self.make_local_dir()
+        path = os.path.join(self.local_dir(), "inherited")
+        with open(path, "wb") as f:
+            f.write(b"not a filemap object" * 200)
+        held = open(path, "rb")
+        fcntl.flock(held, fcntl.LOCK_SH)
+        r, w = os.pipe()
+        child = os.fork()
+        if child == 0:
+            os.close(w)
+            os.read(r, 1)
+            os._exit(0)
+        os.close(r)
+        held.close()
+        try:
+            self.assertIn(child, self.find("inherited")["holders"])
+            self.assertEqual(self.ok("gc"), b"")
+        finally:
+            os.close(w)
+            os.waitpid(child, 0)
+        self.assertEqual(self.find("inherited")["holders"], [])
+        self.assertIn(b"removed corrupt orphan", self.ok("gc"))
+        self.assertStoreEmpty()
+
     # -- other users ------------------------------------------------------
 
     @unittest.skipUnless(os.geteuid() == 0, "needs root to run as another user")

@@ -7,7 +7,7 @@
  * never creates anything: listing an empty or missing store finds nothing.
  * Objects are inspected without locks, so looking never changes what a
  * holder or an opener sees; whether anyone holds an object comes from
- * /proc/locks (locks.c).  Every file is judged on its own header, never
+ * /proc (locks.c).  Every file is judged on its own header, never
  * trusted: a bad one is reported as corrupt with the reason.
  */
 #define _GNU_SOURCE
