@@ -141,6 +141,9 @@ struct tool_entry {
 	const char *dir_path; /* "<root>/local-<uid>" or "<root>/global" */
 	const char *file;
 	struct stat st;       /* the entry itself, not followed */
+	bool type_only;       /* st holds only the type, from readdir: a regular
+			       * file is stat'ed by tool_inspect, through the
+			       * descriptor it opens (one system call fewer) */
 };
 
 enum tool_state {
