@@ -7,8 +7,8 @@
  * as long as it holds the object (DESIGN.md).  Two places tell who:
  *
  *  - /proc/<pid>/fd: each descriptor of each process, followed (fstatat)
- *    to its file's device and inode.  A process that has an object's file
- *    open holds it: a handle's descriptors are the only ones that stay
+ *    to its file's device and inode, kept when the file is on the store's
+ *    file system.  A process that has an object's file open holds it: a handle's descriptors are the only ones that stay
  *    open (others live for the moment of an open or a close), and a child
  *    that inherited a handle holds the object too.  One stat a descriptor,
  *    and no lock taken: 200,000 descriptors take some 0.3 s.  But only the
@@ -170,12 +170,13 @@ static bool read_proc_locks(struct tool_locks *l)
 }
 
 /*
- * Adds the regular files process pid has open, once each (a handle's two
- * descriptors are usually neighbours).  Sets *denied when its descriptors
- * may not be inspected; a process that ended meanwhile has none.  False
- * only when memory ran out.
+ * Adds the regular files of device dev (0: any) that process pid has open,
+ * once each (a handle's two descriptors are usually neighbours).  Sets
+ * *denied when its descriptors may not be inspected; a process that ended
+ * meanwhile has none.  False only when memory ran out.
  */
-static bool scan_process(struct tool_locks *l, size_t *cap, int procfd, pid_t pid, bool *denied)
+static bool scan_process(struct tool_locks *l, size_t *cap, int procfd, pid_t pid, dev_t dev,
+			 bool *denied)
 {
 	struct tool_lock lock = { .pid = pid };
 	size_t first = l->n;
@@ -200,7 +201,7 @@ static bool scan_process(struct tool_locks *l, size_t *cap, int procfd, pid_t pi
 	while (ok && (de = readdir(dir)) != NULL) {
 		/* Follows the descriptor to its file; gone if closed since. */
 		if (de->d_name[0] == '.' || fstatat(fd, de->d_name, &st, 0) < 0 ||
-		    !S_ISREG(st.st_mode))
+		    !S_ISREG(st.st_mode) || (dev && st.st_dev != dev))
 			continue;
 		lock.major = major(st.st_dev);
 		lock.minor = minor(st.st_dev);
@@ -216,6 +217,7 @@ static bool scan_process(struct tool_locks *l, size_t *cap, int procfd, pid_t pi
 struct scanner {
 	pthread_t thread;
 	int procfd;
+	dev_t dev;
 	const pid_t *pids;
 	size_t npids, index, count;
 	struct tool_locks found;
@@ -228,7 +230,7 @@ static void *scanner_main(void *arg)
 	struct scanner *s = arg;
 
 	for (size_t i = s->index; s->ok && i < s->npids; i += s->count)
-		s->ok = scan_process(&s->found, &s->cap, s->procfd, s->pids[i], &s->denied);
+		s->ok = scan_process(&s->found, &s->cap, s->procfd, s->pids[i], s->dev, &s->denied);
 	return NULL;
 }
 
@@ -265,13 +267,16 @@ static bool list_pids(int procfd, pid_t **pids, size_t *n)
 /*
  * Scans every process's descriptors but our own, in a few threads: the
  * cost is the kernel's, a path walk for each descriptor, and the
- * processes are independent.  False when /proc cannot be read.
+ * processes are independent.  Only files on the store's file system are
+ * kept (objects live in it).  False when /proc cannot be read.
  * *complete: every process could be inspected.
  */
 static bool scan_fds(struct tool_locks *l, bool *complete)
 {
 	struct scanner sc[MAX_SCANNERS] = { 0 };
 	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat root;
+	dev_t dev = stat(fm__store_root(), &root) == 0 ? root.st_dev : 0;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t n = 1, npids = 0, cap = 0;
 	bool ok = procfd >= 0;
@@ -282,8 +287,8 @@ static bool scan_fds(struct tool_locks *l, bool *complete)
 	while (ok && n < MAX_SCANNERS && (long)n < cpus && n * 16 < npids)
 		n++;
 	for (size_t i = 0; ok && i < n; i++) {
-		sc[i] = (struct scanner){ .procfd = procfd, .pids = pids, .npids = npids, .index = i,
-					  .count = n, .ok = true };
+		sc[i] = (struct scanner){ .procfd = procfd, .dev = dev, .pids = pids, .npids = npids,
+					  .index = i, .count = n, .ok = true };
 		/* The calling thread scans share 0, and any that cannot start. */
 		sc[i].started = i > 0 && pthread_create(&sc[i].thread, NULL, scanner_main, &sc[i]) == 0;
 		if (i > 0 && !sc[i].started)
