@@ -46,14 +46,18 @@
 /* The most threads that scan /proc/<pid>/fd. */
 #define MAX_SCANNERS 4
 
+/* A device as the kernel keeps it, in 32 bits (MINORBITS is 20). */
+static uint32_t dev_of(unsigned major, unsigned minor)
+{
+	return (uint32_t)major << 20 | (minor & 0xfffff);
+}
+
 static int compare(const void *pa, const void *pb)
 {
 	const struct tool_lock *a = pa, *b = pb;
 
-	if (a->major != b->major)
-		return a->major < b->major ? -1 : 1;
-	if (a->minor != b->minor)
-		return a->minor < b->minor ? -1 : 1;
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
 	if (a->ino != b->ino)
 		return a->ino < b->ino ? -1 : 1;
 	return (a->pid > b->pid) - (a->pid < b->pid);
@@ -70,7 +74,7 @@ static bool parse_line(const char *line, struct tool_lock *l)
 	/* A waiter's line has "->" where a holder's has the lock class. */
 	if (!p || sscanf(p + 1, " FLOCK %*s %*s %d %x:%x:%llu", &pid, &major, &minor, &ino) != 4)
 		return false;
-	*l = (struct tool_lock){ .major = major, .minor = minor, .ino = ino, .pid = pid };
+	*l = (struct tool_lock){ .ino = ino, .dev = dev_of(major, minor), .pid = pid };
 	return true;
 }
 
@@ -203,8 +207,7 @@ static bool scan_process(struct tool_locks *l, size_t *cap, int procfd, pid_t pi
 		if (de->d_name[0] == '.' || fstatat(fd, de->d_name, &st, 0) < 0 ||
 		    !S_ISREG(st.st_mode) || (dev && st.st_dev != dev))
 			continue;
-		lock.major = major(st.st_dev);
-		lock.minor = minor(st.st_dev);
+		lock.dev = dev_of(major(st.st_dev), minor(st.st_dev));
 		lock.ino = st.st_ino;
 		if (l->n == first || compare(&l->v[l->n - 1], &lock) != 0)
 			ok = append(l, cap, &lock);
@@ -278,7 +281,7 @@ static bool scan_fds(struct tool_locks *l, bool *complete)
 	struct stat root;
 	dev_t dev = stat(fm__store_root(), &root) == 0 ? root.st_dev : 0;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = 1, npids = 0, cap = 0;
+	size_t n = 1, npids = 0, total = 0;
 	bool ok = procfd >= 0;
 	pid_t *pids = NULL;
 
@@ -300,10 +303,18 @@ static bool scan_fds(struct tool_locks *l, bool *complete)
 	for (size_t i = 0; i < n; i++) {
 		if (sc[i].started)
 			pthread_join(sc[i].thread, NULL);
-		for (size_t k = 0; ok && sc[i].ok && k < sc[i].found.n; k++)
-			ok = append(l, &cap, &sc[i].found.v[k]);
 		ok = ok && sc[i].ok;
 		*complete = *complete && !sc[i].denied;
+		total += sc[i].found.n;
+	}
+	/* Gathered into one table of the exact size, for the least memory. */
+	l->v = ok && total ? malloc(total * sizeof(*l->v)) : NULL;
+	ok = ok && (l->v || !total);
+	for (size_t i = 0; i < n; i++) {
+		if (ok && sc[i].found.n) {
+			memcpy(l->v + l->n, sc[i].found.v, sc[i].found.n * sizeof(*l->v));
+			l->n += sc[i].found.n;
+		}
 		tool_locks_free(&sc[i].found);
 	}
 	free(pids);
@@ -339,8 +350,8 @@ void tool_locks_free(struct tool_locks *l)
 size_t tool_locks_find(const struct tool_locks *l, const struct stat *st,
 		       const struct tool_lock **first)
 {
-	struct tool_lock key = { .major = major(st->st_dev), .minor = minor(st->st_dev),
-				 .ino = st->st_ino, .pid = -1 };
+	struct tool_lock key = { .ino = st->st_ino, .dev = dev_of(major(st->st_dev), minor(st->st_dev)),
+				 .pid = -1 };
 	size_t lo = 0, hi = l->n, end;
 
 	/* The first lock on the file: pid -1 sorts before every real pid. */
@@ -353,8 +364,7 @@ size_t tool_locks_find(const struct tool_locks *l, const struct stat *st,
 			hi = mid;
 	}
 	for (end = lo; end < l->n; end++)
-		if (l->v[end].major != key.major || l->v[end].minor != key.minor ||
-		    l->v[end].ino != key.ino)
+		if (l->v[end].dev != key.dev || l->v[end].ino != key.ino)
 			break;
 	*first = l->n ? &l->v[lo] : NULL;
 	return end - lo;

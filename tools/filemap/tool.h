@@ -263,8 +263,8 @@ void tool_stop_signals(sigset_t *set, bool even_ignored);
 /* A holder of the object file dev:ino: a process that has it open, or
  * (from /proc/locks) that took a FLOCK lock on it. */
 struct tool_lock {
-	unsigned major, minor;
 	uint64_t ino;
+	uint32_t dev; /* as the kernel keeps it: major << 20 | minor */
 	pid_t pid;
 };
 
