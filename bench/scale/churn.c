@@ -339,7 +339,7 @@ struct crew {
 	pid_t *pid;
 	int *status;
 	bool *victim, *reaped;
-	long *kill_at;      /* progress at which a victim is killed */
+	long *kill_at;      /* progress at which a victim is killed; LONG_MAX once it was */
 	struct result *res; /* shared with the workers */
 };
 
@@ -353,8 +353,9 @@ static void choose_victims(struct crew *c, const struct scale_opts *o, uint64_t 
 			i = (long)(rng_next(rng) % (uint64_t)c->n);
 		while (c->victim[i]);
 		c->victim[i] = true;
-		/* Somewhere in the first 90 %, so the kill lands mid-run. */
-		c->kill_at[i] = 1 + (long)(rng_next(rng) % (uint64_t)(o->ops * 9 / 10 + 1));
+		/* Anywhere in the first 90 %, the very start (when the store's
+		 * directories are made) included, so the kill lands mid-run. */
+		c->kill_at[i] = (long)(rng_next(rng) % (uint64_t)(o->ops * 9 / 10 + 1));
 	}
 }
 
@@ -378,10 +379,10 @@ static int supervise(struct crew *c)
 
 	while (alive > 0) {
 		for (long i = 0; i < c->n; i++)
-			if (c->victim[i] && !c->reaped[i] && c->kill_at[i] > 0 &&
+			if (c->victim[i] && !c->reaped[i] &&
 			    atomic_load(&c->res[i].progress) >= c->kill_at[i]) {
 				kill(c->pid[i], SIGKILL);
-				c->kill_at[i] = 0;
+				c->kill_at[i] = LONG_MAX;
 			}
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			for (long i = 0; i < c->n; i++)
@@ -470,7 +471,7 @@ static void check_empty(const char *root, const struct scale_opts *o)
 	for (char *p = text; p && (p = strstr(p, "removed ")) != NULL; p++)
 		removed++;
 	free(text);
-	report_value("churn orphans removed by gc", IMPL_TOOL, "count", (double)removed);
+	report_value("churn entries removed by gc", IMPL_TOOL, "count", (double)removed);
 	text = run_tool_text(&r, o, root, ls, &len);
 	if (text) {
 		listed = json_array_count(text, len, why, sizeof(why));
