@@ -66,8 +66,9 @@ static void usage(FILE *f)
 		"directory in /dev/shm.  Exit: 0 every check passed, 1 one failed, 2 usage.\n");
 }
 
-/* A positive decimal number, or a size with a K/M/G/T suffix. */
-static bool parse_number(const char *text, bool suffix, uint64_t *out)
+/* A decimal number (positive unless zero_ok), or with suffix a size with
+ * an optional K/M/G/T. */
+static bool parse_number(const char *text, bool suffix, bool zero_ok, uint64_t *out)
 {
 	const char *units = "KMGT", *u;
 	unsigned long long v;
@@ -85,7 +86,7 @@ static bool parse_number(const char *text, bool suffix, uint64_t *out)
 		end++;
 	}
 	*out = v;
-	return *end == '\0' && v > 0;
+	return *end == '\0' && (v > 0 || zero_ok);
 }
 
 static int parse_options(struct scale_opts *o, int argc, char **argv)
@@ -111,18 +112,19 @@ static int parse_options(struct scale_opts *o, int argc, char **argv)
 			exit(0);
 		} else if (c == 't') {
 			o->tool = optarg;
-		} else if (c == 'e' && parse_number(optarg, false, &v)) {
+		} else if (c == 'e' && parse_number(optarg, false, true, &v)) {
 			o->seed = v;
-		} else if (c == 'r' && parse_number(optarg, true, &v)) {
+		} else if (c == 'r' && parse_number(optarg, true, false, &v)) {
 			o->reserve = v;
-		} else if (c > 0 && c < 128 && field[c] && parse_number(optarg, false, &v) &&
+		} else if (c > 0 && c < 128 && field[c] && parse_number(optarg, false, c == 'k', &v) &&
 			   v <= 100000000) {
 			*field[c] = (long)v;
 		} else {
 			for (const struct option *l = longopts; c != '?' && l->name; l++)
 				if (l->val == c)
-					fprintf(stderr, "bench-scale: --%s %s: not a positive %s\n",
-						l->name, optarg, c == 'r' ? "size" : "number");
+					fprintf(stderr, "bench-scale: --%s %s: not a %s\n", l->name,
+						optarg, c == 'r' ? "positive size" : c == 'k' || c == 'e'
+						? "number" : "positive number");
 			usage(stderr);
 			return -1;
 		}
