@@ -296,6 +296,29 @@ class ToolTest(unittest.TestCase):
         self.assertEqual(self.ok("gc"), b"")
         self.assertStoreEmpty()
 
+    def test_gc_sweeps_directories_a_killed_creator_left(self):
+        # The library makes a store directory as .fm-mkdir-<pid>-<n> and
+        # renames it into place; a creator killed in between leaves it.
+        self.make_local_dir()
+        dead = subprocess.Popen(["true"])
+        dead.wait()
+        stale_in_root = os.path.join(self.root, ".fm-mkdir-%d-0" % dead.pid)
+        stale_beside = os.path.join(self.tmp, ".fm-mkdir-%d-3" % dead.pid)
+        alive = os.path.join(self.root, ".fm-mkdir-%d-1" % os.getpid())
+        other = os.path.join(self.root, ".fm-mkdir-%d-2x" % dead.pid)
+        for path in (stale_in_root, stale_beside, alive, other):
+            os.mkdir(path, 0o700)
+        out = self.ok("gc").decode()
+        self.assertEqual(sorted(out.splitlines()), sorted(
+            "removed stale directory %s (its creator, pid %d, died making it)" % (path, dead.pid)
+            for path in (stale_beside, stale_in_root)))
+        self.assertEqual((os.path.exists(stale_in_root), os.path.exists(stale_beside),
+                          os.path.isdir(alive), os.path.isdir(other)),
+                         (False, False, True, True))
+        os.rmdir(alive)
+        os.rmdir(other)
+        self.assertStoreEmpty()
+
     def test_gc_leaves_held_objects(self):
         alive = self.hold("Local\\alive", "1K")
         dead = self.hold("Global\\dead", "1K")
@@ -711,6 +734,33 @@ class ToolTest(unittest.TestCase):
         self.kill9(waiter)
         self.assertEqual(self.find("e")["orphan"], True)
         self.assertEqual(self.ok("gc").decode(), "removed orphan Local\\e\n")
+        self.assertStoreEmpty()
+
+    def test_holders_are_who_has_the_file_open(self):
+        # A child that inherited a hold across fork holds the object: it is
+        # named once the parent has let go (found in /proc/<pid>/fd).
+        self.make_local_dir()
+        path = os.path.join(self.local_dir(), "inherited")
+        with open(path, "wb") as f:
+            f.write(b"not a filemap object" * 200)
+        held = open(path, "rb")
+        fcntl.flock(held, fcntl.LOCK_SH)
+        r, w = os.pipe()
+        child = os.fork()
+        if child == 0:
+            os.close(w)
+            os.read(r, 1)
+            os._exit(0)
+        os.close(r)
+        held.close()
+        try:
+            self.assertIn(child, self.find("inherited")["holders"])
+            self.assertEqual(self.ok("gc"), b"")
+        finally:
+            os.close(w)
+            os.waitpid(child, 0)
+        self.assertEqual(self.find("inherited")["holders"], [])
+        self.assertIn(b"removed corrupt orphan", self.ok("gc"))
         self.assertStoreEmpty()
 
     # -- other users ------------------------------------------------------

@@ -10,10 +10,21 @@
  * the object or nothing.  A corrupt file nobody holds is an orphan too.
  * Another user's orphan in global/ can be removed only by that user or root
  * (the directory is sticky); gc says so and leaves it.
+ *
+ * It also sweeps what a creator killed while it made a store directory
+ * leaves: the library makes each directory under a temporary name,
+ * .fm-mkdir-<pid>-<n>, gives it its mode and renames it into place (store.c),
+ * so a kill in between leaves the temporary one, empty, in the store root
+ * (or, for the root itself, beside it).  One whose pid no longer runs is
+ * removed; nothing else in those directories is touched.
  */
 #define _GNU_SOURCE
 #include "tool.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -81,6 +92,64 @@ static int visit(const struct tool_entry *e, void *arg)
 	return r;
 }
 
+/* The pid in a name the library gives a directory it is making
+ * (".fm-mkdir-<pid>-<n>", exactly), or 0. */
+static pid_t temp_dir_pid(const char *name)
+{
+	unsigned n;
+	int pid, end = 0;
+
+	if (sscanf(name, ".fm-mkdir-%d-%u%n", &pid, &n, &end) != 2 || name[end] != '\0' ||
+	    pid <= 0)
+		return 0;
+	return (pid_t)pid;
+}
+
+/* Removes the temporary directories of dead creators in path. */
+static int sweep_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), status = TOOL_OK;
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *de;
+	pid_t pid;
+
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return TOOL_OK; /* no store, or nowhere we may look: nothing of ours */
+	}
+	while ((de = readdir(dir)) != NULL) {
+		pid = temp_dir_pid(de->d_name);
+		/* Alive (or another user's, alive): still making it. */
+		if (pid == 0 || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (unlinkat(fd, de->d_name, AT_REMOVEDIR) == 0) {
+			printf("removed stale directory ");
+			tool_print_text(stdout, path);
+			printf("/%s (its creator, pid %d, died making it)\n", de->d_name, (int)pid);
+		} else if (errno != ENOENT) {
+			tool_error("cannot remove stale directory %s/%s: %s", path, de->d_name,
+				   strerror(errno));
+			status = errno == EPERM || errno == EACCES ? status : TOOL_FAILED;
+		}
+	}
+	closedir(dir);
+	return status;
+}
+
+/* Sweeps the store root, and the directory it is in. */
+static int sweep_temp_dirs(void)
+{
+	char parent[PATH_MAX];
+	int r;
+
+	r = sweep_dir(fm__store_root());
+	if (snprintf(parent, sizeof(parent), "%s", fm__store_root()) < (int)sizeof(parent) &&
+	    sweep_dir(dirname(parent)) != TOOL_OK)
+		r = TOOL_FAILED;
+	return r;
+}
+
 int cmd_gc(int argc, char **argv)
 {
 	int r;
@@ -88,5 +157,8 @@ int cmd_gc(int argc, char **argv)
 	r = tool_parse_args(argc, argv, NULL, "", NULL);
 	if (r != TOOL_OK)
 		return r;
-	return tool_walk_store(visit, NULL);
+	r = tool_walk_store(visit, NULL);
+	if (sweep_temp_dirs() != TOOL_OK)
+		r = TOOL_FAILED;
+	return r;
 }

@@ -79,7 +79,8 @@ static const struct verb verbs[] = {
 	{ "gc", cmd_gc,
 	  "gc\n"
 	  "  Removes orphans, objects no process holds (left by holders that died),\n"
-	  "  corrupt ones included, and prints each.\n" },
+	  "  corrupt ones included, and the directories a creator killed while it\n"
+	  "  made the store left behind, and prints each.\n" },
 };
 
 #define VERB_COUNT (sizeof(verbs) / sizeof(verbs[0]))

@@ -5,8 +5,8 @@
  * The tool is main.c's table of verbs and one cmd_<verb>.c a verb.  They
  * share command-line parsing (options, sizes with K/M/G/T suffixes, object
  * names), error lines that say what to do, walking the store and inspecting
- * the objects in it, and the table of who holds what, read once from
- * /proc/locks.  The tool links the static library and uses its internals
+ * the objects in it, and the table of who holds what, made once from
+ * /proc (locks.c).  The tool links the static library and uses its internals
  * (fm__*): it is the one program that looks into the store from outside the
  * API, to list it, inspect it and clean it up.
  */
@@ -141,6 +141,9 @@ struct tool_entry {
 	const char *dir_path; /* "<root>/local-<uid>" or "<root>/global" */
 	const char *file;
 	struct stat st;       /* the entry itself, not followed */
+	bool type_only;       /* st holds only the type, from readdir: a regular
+			       * file is stat'ed by tool_inspect, through the
+			       * descriptor it opens (one system call fewer) */
 };
 
 enum tool_state {
@@ -253,24 +256,26 @@ int tool_wait_sliced(fm_sync *o, uint64_t timeout_ns, const sigset_t *set);
 void tool_stop_signals(sigset_t *set, bool even_ignored);
 
 /* ------------------------------------------------------------------------
- * locks.c: who holds what, from /proc/locks.
+ * locks.c: who holds what, from /proc/<pid>/fd (and /proc/locks when some
+ * process cannot be inspected).
  * ------------------------------------------------------------------------ */
 
-/* One FLOCK lock: a holder of the object file dev:ino. */
+/* A holder of the object file dev:ino: a process that has it open, or
+ * (from /proc/locks) that took a FLOCK lock on it. */
 struct tool_lock {
-	unsigned major, minor;
 	uint64_t ino;
+	uint32_t dev; /* as the kernel keeps it: major << 20 | minor */
 	pid_t pid;
 };
 
-/* Every FLOCK lock in the system, sorted by file then pid. */
+/* Every holder of every regular file, sorted by file then pid. */
 struct tool_locks {
 	struct tool_lock *v;
 	size_t n;
-	bool known; /* false when /proc/locks could not be read */
+	bool known; /* false when /proc could not be read */
 };
 
-/* Reads /proc/locks once; on failure says so and leaves l->known false. */
+/* Finds the holders once; on failure says so and leaves l->known false. */
 void tool_locks_load(struct tool_locks *l);
 void tool_locks_free(struct tool_locks *l);
 

@@ -7,7 +7,7 @@
  * never creates anything: listing an empty or missing store finds nothing.
  * Objects are inspected without locks, so looking never changes what a
  * holder or an opener sees; whether anyone holds an object comes from
- * /proc/locks (locks.c).  Every file is judged on its own header, never
+ * /proc (locks.c).  Every file is judged on its own header, never
  * trusted: a bad one is reported as corrupt with the reason.
  */
 #define _GNU_SOURCE
@@ -210,8 +210,12 @@ static int walk_namespace(int rootfd, enum fm__namespace ns, uid_t uid, tool_vis
 	while ((errno = 0, de = readdir(dir)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		/* Gone since readdir saw it: removed by its last holder. */
-		if (fm__os_fstatat(fd, de->d_name, &e.st, AT_SYMLINK_NOFOLLOW) < 0)
+		/* A regular file is stat'ed when it is inspected; anything else
+		 * now.  Gone since readdir saw it: removed by its last holder. */
+		e.type_only = de->d_type == DT_REG;
+		if (e.type_only)
+			e.st = (struct stat){ .st_mode = S_IFREG };
+		else if (fm__os_fstatat(fd, de->d_name, &e.st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		e.file = de->d_name;
 		if (fn(&e, arg) != TOOL_OK)
@@ -386,6 +390,10 @@ void tool_inspect(struct tool_object *o, const struct tool_entry *e)
 		o->problem = "not a regular file";
 	} else if ((o->fd = fm__object_open_file(e->dirfd, e->file, O_RDONLY)) < 0) {
 		o->state = o->fd == -ENOENT ? TOOL_GONE : TOOL_UNREADABLE;
+		/* What is shown of a file that cannot be opened is its entry's. */
+		if (e->type_only && o->state != TOOL_GONE &&
+		    fm__os_fstatat(e->dirfd, e->file, &o->st, AT_SYMLINK_NOFOLLOW) < 0)
+			o->state = TOOL_GONE;
 		o->problem = o->fd == -EACCES ? "permission denied by the object's mode"
 					      : strerror(-o->fd);
 		o->fd = -1;

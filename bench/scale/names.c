@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * names.c - part "names": does anything slow down when one store holds
+ * 100,000 live named sections?
+ *
+ * Two stores side by side: a small one with 10 live sections and a large
+ * one with 100,000 (4 KiB each, never touched), held by holder processes.
+ * Each handle holds two descriptors (the locked one and the one views map
+ * from), so 100,000 of them need 200,000; a process may raise its hard
+ * RLIMIT_NOFILE up to /proc/sys/fs/nr_open only with CAP_SYS_RESOURCE, so
+ * the holders are as many processes as the limit in force requires, and
+ * the run says which limit that was.
+ *
+ * Timed, in blocks that alternate between the stores (ABBA, so drift
+ * cancels), switching FILEMAP_ROOT between blocks: fm_section_open + close
+ * of a random live name, the same with a whole view mapped and unmapped,
+ * and open + close of one name again and again; each figure is the median
+ * of the block means.  And the tool:
+ * `filemap ls` over each store (goal: under 1 s for 100,000 objects), and
+ * `filemap ls --json`, whose peak RSS shows whether it streams, and whose
+ * output must parse and list every object.  The tool runs over the small
+ * store before the large one's holders start, since what it costs follows
+ * what the whole system holds (it finds holders in /proc).
+ *
+ * While the 100,000 are held, anything that reads /proc/locks (lslocks, an
+ * older filemap ls) takes seconds per read and stalls every flock() and
+ * close() of a locked file on the machine meanwhile; the run holds them
+ * only as long as it must.
+ */
+#define _GNU_SOURCE
+#include "scale.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define NAME_FMT        "Local\\scale.name.%ld"
+#define OBJECT_SIZE     4096
+#define FDS_PER_SECTION 2  /* the locked descriptor and the one views map from */
+#define FD_SPARE        64 /* descriptors a holder keeps for everything else */
+
+/* A store and the processes that keep its sections alive. */
+struct side {
+	const char *label; /* "10 objects" */
+	char root[PATH_MAX];
+	long count;
+	pid_t *holders;
+	long nholders;
+	int release;       /* closing it lets the holders close and exit */
+};
+
+/* What a holder tells the parent once its sections exist: one write,
+ * smaller than PIPE_BUF, so holders sharing the pipe never interleave. */
+struct ready {
+	long index;
+	int code;
+	char message[200];
+};
+
+/* ---- holders ----------------------------------------------------------- */
+
+static void name_of(char *buf, size_t len, long i)
+{
+	snprintf(buf, len, NAME_FMT, i);
+}
+
+/* A holder process: creates sections [lo, hi), says so, waits for the
+ * release pipe to close, closes them (the last close removes each name). */
+static void holder_main(long index, long lo, long hi, int ready_fd, int release_fd)
+{
+	fm_section **held = calloc((size_t)(hi - lo), sizeof(*held));
+	struct ready msg = { .index = index };
+	char name[64], c;
+	long i;
+
+	if (!held)
+		msg.code = -ENOMEM;
+	for (i = lo; held && i < hi && msg.code >= 0; i++) {
+		name_of(name, sizeof(name), i);
+		msg.code = fm_section_create(&held[i - lo], name, OBJECT_SIZE, NULL);
+		if (msg.code < 0)
+			snprintf(msg.message, sizeof(msg.message), "%s", fm_last_error_message());
+	}
+	if (write(ready_fd, &msg, sizeof(msg)) != sizeof(msg))
+		msg.code = -EIO;
+	while (msg.code >= 0 && read(release_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	for (i = lo; held && i < hi; i++)
+		fm_section_close(held[i - lo]);
+	_exit(msg.code < 0);
+}
+
+/* Waits for every holder; false if one did not exit well. */
+static bool reap_holders(struct side *sd)
+{
+	bool ok = true;
+	char how[48];
+	int status;
+
+	if (sd->release >= 0)
+		close(sd->release);
+	sd->release = -1;
+	for (long i = 0; i < sd->nholders; i++) {
+		if (waitpid(sd->holders[i], &status, 0) != sd->holders[i] || !exited_well(status)) {
+			note("holder %ld of %s: %s", i, sd->root, status_text(status, how, sizeof(how)));
+			ok = false;
+		}
+	}
+	free(sd->holders);
+	sd->holders = NULL;
+	sd->nholders = 0;
+	return ok;
+}
+
+/* Reads every holder's ready message; false if one failed. */
+static bool await_holders(struct side *sd, int ready_fd)
+{
+	struct ready msg;
+	bool ok = true;
+
+	for (long i = 0; i < sd->nholders; i++) {
+		if (read(ready_fd, &msg, sizeof(msg)) != sizeof(msg)) {
+			note("a holder of %s died before it was ready", sd->root);
+			return false;
+		}
+		if (msg.code < 0) {
+			note("holder %ld of %s: %s", msg.index, sd->root, msg.message);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* Starts holders for sd->count sections, per_holder at most each.  They
+ * close inherited (another side's release pipe, or -1), so that closing
+ * it lets that side's holders go however long this side's live. */
+static int start_holders(struct side *sd, long per_holder, int inherited)
+{
+	int ready[2], release[2];
+	bool ok;
+
+	sd->nholders = (sd->count + per_holder - 1) / per_holder;
+	sd->holders = calloc((size_t)sd->nholders, sizeof(pid_t));
+	if (!sd->holders || pipe2(ready, O_CLOEXEC) < 0 || pipe2(release, O_CLOEXEC) < 0) {
+		note("cannot start holders: %s", strerror(errno));
+		return -1;
+	}
+	store_use(sd->root);
+	fflush(NULL);
+	for (long i = 0; i < sd->nholders; i++) {
+		long lo = i * per_holder, hi = lo + per_holder < sd->count ? lo + per_holder : sd->count;
+
+		sd->holders[i] = fork();
+		if (sd->holders[i] == 0) {
+			close(ready[0]);
+			close(release[1]);
+			if (inherited >= 0)
+				close(inherited);
+			holder_main(i, lo, hi, ready[1], release[0]);
+		}
+		if (sd->holders[i] < 0) {
+			note("fork: %s", strerror(errno));
+			sd->nholders = i;
+			break;
+		}
+	}
+	close(ready[1]);
+	close(release[0]);
+	sd->release = release[1];
+	ok = await_holders(sd, ready[0]);
+	close(ready[0]);
+	return ok ? 0 : -1;
+}
+
+/* ---- timing ------------------------------------------------------------ */
+
+/*
+ * What is timed.  A random live name is what a program meets, and with
+ * 100,000 objects it also meets their cost in the CPU's caches (each open
+ * touches another file's dentry, inode, lock list and header page); one
+ * name again and again shows the cost of the structures alone.
+ */
+struct kind {
+	const char *what, *brief;
+	bool map;  /* the whole view mapped and unmapped too */
+	bool same; /* always name 0 */
+};
+
+static const struct kind kinds[] = {
+	{ "open by name", "open", false, false },
+	{ "open + map + unmap by name", "open+map", true, false },
+	{ "open by name, one name again and again", "open of one name", false, true },
+};
+
+/* Opens a live name of sd (and maps it whole), then closes it. */
+static int open_once(const struct side *sd, uint64_t *rng, const struct kind *k)
+{
+	uint64_t i = rng_next(rng) % (uint64_t)sd->count;
+	fm_section *s;
+	char name[64];
+	void *v;
+	int r;
+
+	name_of(name, sizeof(name), k->same ? 0 : (long)i);
+	r = fm_section_open(&s, name, FM_READ | FM_WRITE);
+	if (r < 0)
+		return r;
+	if (k->map) {
+		r = fm_view_map(&v, s, 0, 0, FM_WRITE);
+		if (r == 0)
+			r = fm_view_unmap(v);
+	}
+	fm_section_close(s);
+	return r;
+}
+
+/* Mean microseconds of one open over a block in sd's store; -1 on failure. */
+static double block(const struct side *sd, long iterations, uint64_t *rng, const struct kind *k)
+{
+	double start;
+
+	store_use(sd->root);
+	/* Untimed: the library reopens its directories for the new root. */
+	if (open_once(sd, rng, k) < 0)
+		return -1;
+	start = now();
+	for (long i = 0; i < iterations; i++)
+		if (open_once(sd, rng, k) < 0)
+			return -1;
+	return (now() - start) / (double)iterations * 1e6;
+}
+
+/* The two stores side by side for one kind of open; reports both. */
+static int compare(struct side sides[2], const struct scale_opts *o, const struct kind *k,
+		   uint64_t *rng)
+{
+	const char *what = k->what;
+	double *v[2] = { calloc((size_t)o->blocks, sizeof(double)),
+			 calloc((size_t)o->blocks, sizeof(double)) };
+	struct stats st[2];
+	char bench[2][96], goal[96];
+	int r = -1;
+
+	for (long b = 0; v[0] && v[1] && b < o->blocks; b++) {
+		for (int turn = 0; turn < 2; turn++) {
+			int s = (int)((b + turn) % 2); /* ABBA: each store first half the time */
+
+			v[s][b] = block(&sides[s], o->iterations, rng, k);
+			if (v[s][b] < 0) {
+				report_failure("%s in %s: %s", what, sides[s].root,
+					       fm_last_error_message());
+				goto out;
+			}
+		}
+	}
+	for (int s = 0; v[0] && v[1] && s < 2; s++) {
+		stats_of(&st[s], v[s], (size_t)o->blocks, o->blocks * o->iterations);
+		snprintf(bench[s], sizeof(bench[s]), "%s, %s", what, sides[s].label);
+		report_measure(bench[s], IMPL_NATIVE, "us", &st[s]);
+	}
+	if (v[0] && v[1]) {
+		snprintf(goal, sizeof(goal), "%s with %ld objects <= 1.2x with %ld", k->brief,
+			 sides[1].count, sides[0].count);
+		report_goal(goal, bench[1], IMPL_NATIVE, bench[0], st[1].median / st[0].median, 1.2,
+			    BETTER_LOWER, false);
+		r = 0;
+	}
+out:
+	free(v[0]);
+	free(v[1]);
+	return r;
+}
+
+/* The library takes FILEMAP_ROOT on each call: a name only the large
+ * store has is absent from the small one, and there a moment later. */
+static int check_root_switch(struct side sides[2])
+{
+	fm_section *s = NULL;
+	char name[64];
+	int r0, r1;
+
+	name_of(name, sizeof(name), sides[0].count);
+	store_use(sides[0].root);
+	r0 = fm_section_open(&s, name, FM_READ);
+	fm_section_close(r0 == 0 ? s : NULL);
+	store_use(sides[1].root);
+	r1 = fm_section_open(&s, name, FM_READ);
+	fm_section_close(r1 == 0 ? s : NULL);
+	if (r0 == -ENOENT && r1 == 0)
+		return 0;
+	report_failure("switching FILEMAP_ROOT between calls: %s gave %s in %s and %s in %s", name,
+		       fm_errname(r0), sides[0].root, fm_errname(r1), sides[1].root);
+	return -1;
+}
+
+/* ---- the tool ---------------------------------------------------------- */
+
+/* `filemap ls` over sd's store, o->ls_runs times. */
+static int time_ls(const struct side *sd, const struct scale_opts *o, bool with_goal)
+{
+	static const char *const ls[] = { "ls", NULL };
+	double *t = calloc((size_t)o->ls_runs, sizeof(double));
+	char bench[96], goal[96];
+	struct stats st;
+	struct run r;
+
+	for (long i = 0; t && i < o->ls_runs; i++) {
+		if (run_tool(&r, o, sd->root, false, ls) < 0) {
+			report_failure("`filemap ls` failed on %s", sd->root);
+			free(t);
+			return -1;
+		}
+		t[i] = r.seconds * 1e3;
+	}
+	if (!t)
+		return -1;
+	stats_of(&st, t, (size_t)o->ls_runs, o->ls_runs);
+	free(t);
+	snprintf(bench, sizeof(bench), "filemap ls, %s", sd->label);
+	report_measure(bench, IMPL_TOOL, "ms", &st);
+	snprintf(goal, sizeof(goal), "filemap ls of %ld objects < 1 s", sd->count);
+	if (with_goal)
+		report_goal(goal, bench, IMPL_TOOL, "1 s", st.median / 1e3, 1.0, BETTER_LOWER, false);
+	return 0;
+}
+
+/* `filemap ls --json` over sd's store: its peak RSS, and its output checked.
+ * *rss gets the peak in KiB, *bytes the output's size. */
+static int check_ls_json(const struct side *sd, const struct scale_opts *o, long *rss,
+			 size_t *bytes)
+{
+	static const char *const ls[] = { "ls", "--json", NULL };
+	char bench[96], goal[96], why[128];
+	size_t len = 0;
+	struct run r;
+	long count = -1;
+	char *text;
+
+	text = run_tool_text(&r, o, sd->root, ls, &len);
+	if (!text) {
+		report_failure("`filemap ls --json` failed on %s", sd->root);
+		return -1;
+	}
+	count = json_array_count(text, len, why, sizeof(why));
+	free(text);
+	if (count < 0)
+		report_failure("`filemap ls --json` on %s: not valid JSON: %s", sd->root, why);
+	*rss = r.maxrss_kib;
+	*bytes = len;
+	snprintf(bench, sizeof(bench), "filemap ls --json peak RSS, %s", sd->label);
+	report_value(bench, IMPL_TOOL, "KiB", (double)r.maxrss_kib);
+	snprintf(bench, sizeof(bench), "filemap ls --json entries, %s", sd->label);
+	report_value(bench, IMPL_TOOL, "count", (double)count);
+	snprintf(goal, sizeof(goal), "ls --json parses and lists all %ld objects", sd->count);
+	report_goal(goal, bench, IMPL_TOOL, "the live objects", (double)count, (double)sd->count,
+		    BETTER_EQUAL, true);
+	note("ls --json, %s: %zu bytes of JSON, peak RSS %ld KiB, %.0f ms", sd->label, len,
+	     r.maxrss_kib, r.seconds * 1e3);
+	return 0;
+}
+
+/* The tool over one store: `ls` timed, `ls --json` checked. */
+static int tool_on(const struct side *sd, const struct scale_opts *o, bool with_goal, long *rss,
+		   size_t *bytes)
+{
+	return time_ls(sd, o, with_goal) < 0 || check_ls_json(sd, o, rss, bytes) < 0 ? -1 : 0;
+}
+
+/*
+ * Streaming, judged: a listing that kept its output would grow by at
+ * least the output's size; one that streams grows only by its table of
+ * holders (tens of bytes an object, next to some 190 of JSON).  So the
+ * goal is peak RSS growth from the small store to the large one under a
+ * quarter of the large listing's output.
+ */
+static void report_streaming(const struct side sides[2], const long rss[2], const size_t bytes[2])
+{
+	char bench[96], ref[96];
+	double growth;
+
+	growth = (double)(rss[1] - rss[0]) * 1024;
+	snprintf(bench, sizeof(bench), "filemap ls --json peak RSS growth, %ld to %ld objects",
+		 sides[0].count, sides[1].count);
+	report_value(bench, IMPL_TOOL, "KiB", growth / 1024);
+	snprintf(ref, sizeof(ref), "its output, %ld objects (%zu bytes)", sides[1].count, bytes[1]);
+	report_goal("ls --json streams: RSS growth <= 1/4 of its output", bench, IMPL_TOOL, ref,
+		    growth / (double)bytes[1], 0.25, BETTER_LOWER, false);
+}
+
+/* ---- the part ---------------------------------------------------------- */
+
+/* Lets the holders go and checks that the stores are empty after. */
+static int finish(struct side sides[2])
+{
+	char label[64];
+	int r = 0;
+
+	for (int s = 0; s < 2; s++) {
+		if (!reap_holders(&sides[s]))
+			r = -1;
+		snprintf(label, sizeof(label), "names, %s", sides[s].label);
+		store_finish(sides[s].root, label, IMPL_NATIVE);
+	}
+	return r;
+}
+
+int part_names(const struct scale_opts *o)
+{
+	struct side sides[2] = { { .count = o->small, .release = -1 },
+				 { .count = o->names, .release = -1 } };
+	long rss[2] = { 0, 0 };
+	size_t bytes[2] = { 0, 0 };
+	char labels[2][48];
+	uint64_t rng = o->seed;
+	long limit, per_holder;
+	int r = -1;
+
+	for (int s = 0; s < 2; s++) {
+		snprintf(labels[s], sizeof(labels[s]), "%ld objects", sides[s].count);
+		sides[s].label = labels[s];
+		if (store_prepare(sides[s].root, sizeof(sides[s].root), s ? "names-large" : "names-small",
+				  o) < 0)
+			return -1;
+	}
+	limit = raise_fd_limit(o->names * FDS_PER_SECTION + FD_SPARE);
+	per_holder = (limit - FD_SPARE) / FDS_PER_SECTION;
+	note("names: %ld live sections need %ld descriptors; RLIMIT_NOFILE is %ld here, so %ld "
+	     "holder process%s of at most %ld sections each",
+	     o->names, o->names * FDS_PER_SECTION, limit, (o->names + per_holder - 1) / per_holder,
+	     (o->names + per_holder - 1) / per_holder > 1 ? "es" : "", per_holder);
+	/* The tool over the small store first, while the system holds only
+	 * it: the tool's cost follows what the whole system holds. */
+	if (start_holders(&sides[0], per_holder, -1) < 0)
+		goto no_holders;
+	if (tool_on(&sides[0], o, false, &rss[0], &bytes[0]) < 0)
+		goto out;
+	if (start_holders(&sides[1], per_holder, sides[0].release) < 0)
+		goto no_holders;
+	if (check_root_switch(sides) < 0)
+		goto out;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (compare(sides, o, &kinds[k], &rng) < 0)
+			goto out;
+	if (tool_on(&sides[1], o, true, &rss[1], &bytes[1]) < 0)
+		goto out;
+	report_streaming(sides, rss, bytes);
+	r = 0;
+	goto out;
+no_holders:
+	report_failure("names: the holders could not create their sections");
+out:
+	if (finish(sides) < 0)
+		r = -1;
+	return r;
+}
