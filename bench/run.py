@@ -168,13 +168,18 @@ def compare(name, unit, impls, workers, args, failures):
             for impl, _w, _c, count, values in runs]
 
 
-def program_records(argv, env):
-    """The record lines a benchmark program prints (its stderr passes through)."""
-    print(f"== {' '.join(os.path.basename(a) if i == 0 else a for i, a in enumerate(argv))}",
-          file=sys.stderr, flush=True)
-    out = subprocess.run(argv, stdout=subprocess.PIPE, env=env, text=True, check=False)
+def program_records(argv, env, failures):
+    """The record lines a benchmark program prints (its stderr passes through);
+    a failure to run or a failing exit adds a line to failures."""
+    name = os.path.basename(argv[0])
+    print(f"== {' '.join([name, *argv[1:]])}", file=sys.stderr, flush=True)
+    try:
+        out = subprocess.run(argv, stdout=subprocess.PIPE, env=env, text=True, check=False)
+    except OSError as e:
+        failures.append(f"{name}: {e}")
+        return []
     if out.returncode != 0:
-        raise WorkerError(f"{os.path.basename(argv[0])} exited with {out.returncode}")
+        failures.append(f"{name} exited with {out.returncode}")
     return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
 
 
@@ -230,8 +235,9 @@ def markdown(measurements, goals, host, when):
         last = m["benchmark"]
     lines += ["", "| goal | ratio | limit | met |", "|---|--:|--:|---|"]
     for g in goals:
-        sign = "<=" if g["better"] == "lower" else ">="
-        lines.append(f"| {g['goal']} | {g['ratio']:.2f}x | {sign} {g['limit']}x "
+        sign = {"lower": "<=", "higher": ">=", "equal": "=="}[g["better"]]
+        x = "" if g.get("check") else "x"  # a check's figure is a count
+        lines.append(f"| {g['goal']} | {g['ratio']:.3g}{x} | {sign} {g['limit']:g}{x} "
                      f"| {'yes' if g['met'] else '**no**'} |")
     return "\n".join(lines) + "\n"
 
@@ -297,10 +303,7 @@ def measure(args, env):
     for argv in ([os.path.join(args.build, "bench-sync"), sync_rounds],
                  [os.path.join(args.build, "bench-copy"), *copy, args.copy_dir]):
         if re.search(args.only, os.path.basename(argv[0])):
-            try:
-                records += program_records(argv, env)
-            except (WorkerError, OSError) as e:
-                failures.append(str(e))
+            records += program_records(argv, env, failures)
     return records, failures
 
 
@@ -334,6 +337,13 @@ def syscalls(args, env, case, n=1000):
         print(f"{name}: {sum(per.values()):.3g} system calls: {listed}")
 
 
+def scale(args, env):
+    """bench-scale's records; a failing exit is a failed correctness check."""
+    failures = []
+    records = program_records([os.path.join(args.build, "scale", "bench-scale")], env, failures)
+    return records, failures
+
+
 def parse_args():
     p = argparse.ArgumentParser(description="Run filemap's benchmarks side by side.")
     p.add_argument("--build", required=True, help="the build's bench directory")
@@ -347,6 +357,8 @@ def parse_args():
     p.add_argument("--copy-mib", type=int, default=1024, help="size of the copied file")
     p.add_argument("--wine", help="Wine's loader (default: found on this machine)")
     p.add_argument("--wine-prefix", help="a private WINEPREFIX (default: BUILD/wine-prefix)")
+    p.add_argument("--scale", action="store_true",
+                   help="instead: run bench-scale and write OUT/scale.json and scale.md")
     p.add_argument("--syscalls", metavar="CASE",
                    help="instead: count the system calls of one iteration of a worker case "
                         "(lifecycle, open, map-64k...) with strace, per Linux implementation")
@@ -366,7 +378,7 @@ def main():
         if args.syscalls:
             syscalls(args, env, args.syscalls)
             return 0
-        records, failures = measure(args, env)
+        records, failures = (scale if args.scale else measure)(args, env)
     finally:
         shutil.rmtree(store, ignore_errors=True)
     measurements = with_references([r for r in records if "goal" not in r])
@@ -376,12 +388,13 @@ def main():
     for m in measurements:
         m["machine"] = host["summary"]
     os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "latest.json"), "w", encoding="utf-8") as f:
+    stem = "scale" if args.scale else "latest"
+    with open(os.path.join(args.out, f"{stem}.json"), "w", encoding="utf-8") as f:
         json.dump({"date": when, "machine": host, "measurements": measurements, "goals": goals},
                   f, indent=1)
         f.write("\n")
     table = markdown(measurements, goals, host, when)
-    with open(os.path.join(args.out, "latest.md"), "w", encoding="utf-8") as f:
+    with open(os.path.join(args.out, f"{stem}.md"), "w", encoding="utf-8") as f:
         f.write(table)
     print("\n" + table)
     for failure in failures:

@@ -13,8 +13,8 @@
  *   {"goal": ..., "benchmark": ..., "implementation": ..., "reference": ...,
  *    "ratio": ..., "limit": ..., "better": "lower", "met": true}
  *
- * For a correctness check the "ratio" is the checked count itself (errors,
- * pages, entries) and "limit" its bound.  stderr carries notes as the run
+ * For a correctness check ("check": true) the "ratio" is the checked count
+ * itself (errors, pages, entries) and "limit" its bound.  stderr carries notes as the run
  * goes and, at the end, a table of every goal.  Speed goals missed are
  * reported; only a failed correctness check fails the run.
  */
@@ -118,8 +118,9 @@ void report_goal(const char *goal, const char *benchmark, const char *impl,
 	json_text(impl);
 	fputs(", \"reference\": ", stdout);
 	json_text(reference);
-	printf(", \"ratio\": %.4g, \"limit\": %.4g, \"better\": \"%s\", \"met\": %s}\n", ratio,
-	       limit, better_word[better], met ? "true" : "false");
+	printf(", \"ratio\": %.4g, \"limit\": %.4g, \"better\": \"%s\", \"met\": %s, \"check\": %s}\n",
+	       ratio, limit, better_word[better], met ? "true" : "false",
+	       correctness ? "true" : "false");
 	fflush(stdout);
 	if (ngoals == MAX_GOALS) {
 		note("too many goals for the table; \"%s\" is left out of it", goal);
