@@ -8,9 +8,10 @@
  *
  *  - /proc/<pid>/fd: each descriptor of each process, followed (fstatat)
  *    to its file's device and inode, kept when the file is on the store's
- *    file system.  A process that has an object's file open holds it: a handle's descriptors are the only ones that stay
- *    open (others live for the moment of an open or a close), and a child
- *    that inherited a handle holds the object too.  One stat a descriptor,
+ *    file system.  A process that has an object's file open holds it: a
+ *    handle's descriptors are the only ones that stay open (others live
+ *    for the moment of an open or a close), and a child that inherited a
+ *    handle holds the object too.  One stat a descriptor,
  *    and no lock taken: 200,000 descriptors take some 0.3 s.  But only the
  *    processes the caller may inspect show: every one for root.
  *  - /proc/locks: every lock in the system and the pid that took it,
