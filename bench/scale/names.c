@@ -15,7 +15,14 @@
  * cancels), switching FILEMAP_ROOT between blocks: fm_section_open + close
  * of a random live name, the same with a whole view mapped and unmapped,
  * and open + close of one name again and again; each figure is the median
- * of the block means.  And the tool:
+ * of the block means.  Next to the two random kinds, in the same rotation,
+ * runs the reference: raw POSIX's shm_open + fstat + mmap + munmap + close
+ * of a random one of as many 4 KiB objects in /dev/shm, what the kernel
+ * alone costs to look up, open and map one of 100,000 tmpfs files; a goal
+ * compares filemap's growth from 10 to 100,000 objects with raw POSIX's.
+ * Those objects exist only while the opens are timed, and every way out
+ * removes them (an interrupted run leaves them, as it leaves its stores).
+ * And the tool:
  * `filemap ls` over each store (goal: under 1 s for 100,000 objects), and
  * `filemap ls --json`, whose peak RSS shows whether it streams, and whose
  * output must parse and list every object.  The tool runs over the small
@@ -37,6 +44,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +62,8 @@ struct side {
 	pid_t *holders;
 	long nholders;
 	int release;       /* closing it lets the holders close and exit */
+	char shm[48];      /* the raw POSIX objects: this prefix and an index */
+	long shm_made;     /* how many of them exist, [0, shm_made) */
 };
 
 /* What a holder tells the parent once its sections exist: one write,
@@ -178,25 +189,86 @@ static int start_holders(struct side *sd, long per_holder, int inherited)
 	return ok ? 0 : -1;
 }
 
+/* ---- the raw POSIX reference ------------------------------------------ */
+
+static void shm_name_of(char *buf, size_t len, const struct side *sd, long i)
+{
+	snprintf(buf, len, "%s%ld", sd->shm, i);
+}
+
+/* Removes sd's raw POSIX objects; false if one would not go. */
+static bool shm_remove(struct side *sd)
+{
+	bool ok = true;
+	char name[80];
+
+	for (; sd->shm_made > 0; sd->shm_made--) {
+		shm_name_of(name, sizeof(name), sd, sd->shm_made - 1);
+		if (shm_unlink(name) < 0 && errno != ENOENT) {
+			report_failure("shm_unlink %s: %s", name, strerror(errno));
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/*
+ * Makes sd->count raw POSIX objects of OBJECT_SIZE in /dev/shm, untouched.
+ * None is held open (100,000 descriptors are more than RLIMIT_NOFILE
+ * allows): a POSIX object lives until shm_unlink.  On failure removes
+ * what it made; the run's pid in the names keeps other runs' apart.
+ */
+static int shm_make(struct side *sd)
+{
+	char name[80];
+	int fd, err;
+
+	snprintf(sd->shm, sizeof(sd->shm), "/fm-scale-%d-%ld-", (int)getpid(), sd->count);
+	while (sd->shm_made < sd->count) {
+		shm_name_of(name, sizeof(name), sd, sd->shm_made);
+		fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		err = fd < 0 ? errno : ftruncate(fd, OBJECT_SIZE) < 0 ? errno : 0;
+		if (fd >= 0) {
+			sd->shm_made++;
+			close(fd);
+		}
+		if (err) {
+			report_failure("raw POSIX object %s: %s", name, strerror(err));
+			shm_remove(sd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* ---- timing ------------------------------------------------------------ */
 
 /*
  * What is timed.  A random live name is what a program meets, and with
  * 100,000 objects it also meets their cost in the CPU's caches (each open
  * touches another file's dentry, inode, lock list and header page); one
- * name again and again shows the cost of the structures alone.
+ * name again and again shows the cost of the structures alone.  Next to
+ * a random kind runs raw POSIX (posix names its benchmark): what the
+ * kernel alone pays for a random one of as many tmpfs files.  A POSIX open
+ * needs the map to reach the memory (as in bench/run.py's open benchmark),
+ * so the same operation stands beside both kinds, and beside open + map as
+ * that benchmark's second implementation.
  */
 struct kind {
 	const char *what, *brief;
-	bool map;  /* the whole view mapped and unmapped too */
-	bool same; /* always name 0 */
+	bool map;          /* the whole view mapped and unmapped too */
+	bool same;         /* always name 0 */
+	const char *posix; /* raw POSIX's benchmark, or NULL for none */
 };
 
 static const struct kind kinds[] = {
-	{ "open by name", "open", false, false },
-	{ "open + map + unmap by name", "open+map", true, false },
-	{ "open by name, one name again and again", "open of one name", false, true },
+	{ "open by name", "open", false, false,
+	  "shm_open + fstat + mmap + munmap + close by name" },
+	{ "open + map + unmap by name", "open+map", true, false, "open + map + unmap by name" },
+	{ "open by name, one name again and again", "open of one name", false, true, NULL },
 };
+
+#define IMPL_POSIX "raw POSIX"
 
 /* Opens a live name of sd (and maps it whole), then closes it. */
 static int open_once(const struct side *sd, uint64_t *rng, const struct kind *k)
@@ -220,60 +292,139 @@ static int open_once(const struct side *sd, uint64_t *rng, const struct kind *k)
 	return r;
 }
 
-/* Mean microseconds of one open over a block in sd's store; -1 on failure. */
-static double block(const struct side *sd, long iterations, uint64_t *rng, const struct kind *k)
+/* The same in raw POSIX, a random one of sd's objects: opened, its size
+ * asked (an opener does not know it), mapped whole, unmapped, closed.
+ * Returns 0 or -errno. */
+static int posix_once(const struct side *sd, uint64_t *rng, const struct kind *k)
+{
+	uint64_t i = rng_next(rng) % (uint64_t)sd->count;
+	struct stat st;
+	char name[80];
+	int fd, r = 0;
+	void *v;
+
+	shm_name_of(name, sizeof(name), sd, k->same ? 0 : (long)i);
+	fd = shm_open(name, O_RDWR | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if ((v = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) ==
+		 MAP_FAILED)
+		r = -errno;
+	else if (munmap(v, (size_t)st.st_size) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/* The implementations a comparison times: filemap, then the reference. */
+static const struct impl {
+	const char *name;
+	int (*once)(const struct side *sd, uint64_t *rng, const struct kind *k);
+} impls[] = { { IMPL_NATIVE, open_once }, { IMPL_POSIX, posix_once } };
+
+/* Mean microseconds of one open by m over a block in sd's store; -1 on
+ * failure, with *err its code. */
+static double block(const struct impl *m, const struct side *sd, long iterations, uint64_t *rng,
+		    const struct kind *k, int *err)
 {
 	double start;
 
 	store_use(sd->root);
 	/* Untimed: the library reopens its directories for the new root. */
-	if (open_once(sd, rng, k) < 0)
+	if ((*err = m->once(sd, rng, k)) < 0)
 		return -1;
 	start = now();
 	for (long i = 0; i < iterations; i++)
-		if (open_once(sd, rng, k) < 0)
+		if ((*err = m->once(sd, rng, k)) < 0)
 			return -1;
 	return (now() - start) / (double)iterations * 1e6;
 }
 
-/* The two stores side by side for one kind of open; reports both. */
-static int compare(struct side sides[2], const struct scale_opts *o, const struct kind *k,
-		   uint64_t *rng)
+/*
+ * o->blocks rounds of blocks into v[implementation][store]: the stores in
+ * turn (ABBA, so drift cancels), and in each store the nimpl
+ * implementations in turn, their order reversed every other round too.
+ */
+static int run_blocks(struct side sides[2], const struct scale_opts *o, const struct kind *k,
+		      uint64_t *rng, double *v[2][2], int nimpl)
 {
-	const char *what = k->what;
-	double *v[2] = { calloc((size_t)o->blocks, sizeof(double)),
-			 calloc((size_t)o->blocks, sizeof(double)) };
-	struct stats st[2];
-	char bench[2][96], goal[96];
-	int r = -1;
+	int err;
 
-	for (long b = 0; v[0] && v[1] && b < o->blocks; b++) {
-		for (int turn = 0; turn < 2; turn++) {
-			int s = (int)((b + turn) % 2); /* ABBA: each store first half the time */
+	for (long b = 0; b < o->blocks; b++) {
+		for (int turn = 0; turn < 2 * nimpl; turn++) {
+			int s = (int)((b + turn / nimpl) % 2), m = (int)((b + turn) % nimpl);
 
-			v[s][b] = block(&sides[s], o->iterations, rng, k);
-			if (v[s][b] < 0) {
-				report_failure("%s in %s: %s", what, sides[s].root,
-					       fm_last_error_message());
-				goto out;
+			v[m][s][b] = block(&impls[m], &sides[s], o->iterations, rng, k, &err);
+			if (v[m][s][b] < 0) {
+				report_failure("%s (%s) in %s: %s", k->what, impls[m].name,
+					       m ? sides[s].shm : sides[s].root,
+					       m ? strerror(-err) : fm_last_error_message());
+				return -1;
 			}
 		}
 	}
-	for (int s = 0; v[0] && v[1] && s < 2; s++) {
-		stats_of(&st[s], v[s], (size_t)o->blocks, o->blocks * o->iterations);
-		snprintf(bench[s], sizeof(bench[s]), "%s, %s", what, sides[s].label);
-		report_measure(bench[s], IMPL_NATIVE, "us", &st[s]);
+	return 0;
+}
+
+/*
+ * Filemap's growth from the small store to the large one next to raw
+ * POSIX's, which is the kernel's own: looking up and opening one of so
+ * many tmpfs files, their dentries and inodes out of the CPU's caches.
+ */
+static void report_growth(const struct side sides[2], const struct kind *k,
+			  const struct stats st[2][2], char bench[2][2][96])
+{
+	double fm = st[0][1].median / st[0][0].median, posix = st[1][1].median / st[1][0].median;
+	char goal[96], ref[256];
+
+	note("%s, %s to %s: filemap +%.2f us (%.3gx), raw POSIX +%.2f us (%.3gx)", k->what,
+	     sides[0].label, sides[1].label, st[0][1].median - st[0][0].median, fm,
+	     st[1][1].median - st[1][0].median, posix);
+	snprintf(goal, sizeof(goal), "%s growth (%ld/%ld) <= 1.2x raw POSIX's growth", k->brief,
+		 sides[1].count, sides[0].count);
+	snprintf(ref, sizeof(ref), "raw POSIX's growth, %s over %s", bench[1][1], sides[0].label);
+	report_goal(goal, bench[0][1], IMPL_NATIVE, ref, fm / posix, 1.2, BETTER_LOWER, false);
+}
+
+/* The two stores side by side for one kind of open, and raw POSIX's two
+ * sets beside them when the kind has it; reports them. */
+static int compare(struct side sides[2], const struct scale_opts *o, const struct kind *k,
+		   uint64_t *rng)
+{
+	int nimpl = k->posix ? 2 : 1, r = -1;
+	double *v[2][2] = { { NULL, NULL }, { NULL, NULL } };
+	struct stats st[2][2];
+	char bench[2][2][96], goal[96];
+
+	for (int m = 0; m < nimpl; m++)
+		for (int s = 0; s < 2; s++)
+			if (!(v[m][s] = calloc((size_t)o->blocks, sizeof(double)))) {
+				report_failure("%s: out of memory", k->what);
+				goto out;
+			}
+	if (run_blocks(sides, o, k, rng, v, nimpl) < 0)
+		goto out;
+	for (int s = 0; s < 2; s++) {
+		for (int m = 0; m < nimpl; m++) {
+			stats_of(&st[m][s], v[m][s], (size_t)o->blocks, o->blocks * o->iterations);
+			snprintf(bench[m][s], sizeof(bench[m][s]), "%s, %s", m ? k->posix : k->what,
+				 sides[s].label);
+			report_measure(bench[m][s], impls[m].name, "us", &st[m][s]);
+		}
 	}
-	if (v[0] && v[1]) {
-		snprintf(goal, sizeof(goal), "%s with %ld objects <= 1.2x with %ld", k->brief,
-			 sides[1].count, sides[0].count);
-		report_goal(goal, bench[1], IMPL_NATIVE, bench[0], st[1].median / st[0].median, 1.2,
-			    BETTER_LOWER, false);
-		r = 0;
-	}
+	snprintf(goal, sizeof(goal), "%s with %ld objects <= 1.2x with %ld", k->brief,
+		 sides[1].count, sides[0].count);
+	report_goal(goal, bench[0][1], IMPL_NATIVE, bench[0][0], st[0][1].median / st[0][0].median,
+		    1.2, BETTER_LOWER, false);
+	if (k->posix)
+		report_growth(sides, k, st, bench);
+	r = 0;
 out:
-	free(v[0]);
-	free(v[1]);
+	for (int m = 0; m < 2; m++)
+		for (int s = 0; s < 2; s++)
+			free(v[m][s]);
 	return r;
 }
 
@@ -395,13 +546,16 @@ static void report_streaming(const struct side sides[2], const long rss[2], cons
 
 /* ---- the part ---------------------------------------------------------- */
 
-/* Lets the holders go and checks that the stores are empty after. */
+/* Removes the raw POSIX objects, lets the holders go and checks that the
+ * stores are empty after. */
 static int finish(struct side sides[2])
 {
 	char label[64];
 	int r = 0;
 
 	for (int s = 0; s < 2; s++) {
+		if (!shm_remove(&sides[s]))
+			r = -1;
 		if (!reap_holders(&sides[s]))
 			r = -1;
 		snprintf(label, sizeof(label), "names, %s", sides[s].label);
@@ -444,9 +598,14 @@ int part_names(const struct scale_opts *o)
 		goto no_holders;
 	if (check_root_switch(sides) < 0)
 		goto out;
+	/* Raw POSIX's objects only while the opens are timed. */
+	if (shm_make(&sides[0]) < 0 || shm_make(&sides[1]) < 0)
+		goto out;
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (compare(sides, o, &kinds[k], &rng) < 0)
 			goto out;
+	if (!shm_remove(&sides[0]) || !shm_remove(&sides[1]))
+		goto out;
 	if (tool_on(&sides[1], o, true, &rss[1], &bytes[1]) < 0)
 		goto out;
 	report_streaming(sides, rss, bytes);
