@@ -479,7 +479,7 @@ static void target(const char *what, const char *benchmark, const char *x, const
 {
 	if (ntargets < (int)(sizeof(targets) / sizeof(targets[0])))
 		targets[ntargets++] = (struct target){ what, ratio, limit };
-	record_goal(what, benchmark, x, y, ratio, limit, true);
+	record_goal(what, benchmark, x, y, ratio, limit, RECORD_LOWER, false);
 }
 
 /* A round trip target within scenario f: im's median over ref's. */

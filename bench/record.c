@@ -47,17 +47,21 @@ void record_measurement(const char *benchmark, const char *implementation, const
 }
 
 bool record_goal(const char *goal, const char *benchmark, const char *implementation,
-		 const char *reference, double ratio, double limit, bool lower_better)
+		 const char *reference, double ratio, double limit, enum record_better better,
+		 bool check)
 {
-	bool met = lower_better ? ratio <= limit : ratio >= limit;
+	static const char *const word[] = { "lower", "higher", "equal" };
+	bool met = better == RECORD_LOWER	 ? ratio <= limit
+		   : better == RECORD_HIGHER ? ratio >= limit
+					     : ratio == limit;
 
 	putchar('{');
 	json_string("goal", goal);
 	json_string("benchmark", benchmark);
 	json_string("implementation", implementation);
 	json_string("reference", reference);
-	printf("\"ratio\": %.4g, \"limit\": %g, \"better\": \"%s\", \"met\": %s}\n", ratio, limit,
-	       lower_better ? "lower" : "higher", met ? "true" : "false");
+	printf("\"ratio\": %.4g, \"limit\": %.4g, \"better\": \"%s\", \"met\": %s, \"check\": %s}\n",
+	       ratio, limit, word[better], met ? "true" : "false", check ? "true" : "false");
 	fflush(stdout);
 	return met;
 }

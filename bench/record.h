@@ -6,7 +6,8 @@
  *   {"benchmark": ..., "implementation": ..., "unit": ..., "median": ...,
  *    "min": ..., "max": ..., "iterations": ...}
  *   {"goal": ..., "benchmark": ..., "implementation": ..., "reference": ...,
- *    "ratio": ..., "limit": ..., "better": "lower"|"higher", "met": ...}
+ *    "ratio": ..., "limit": ..., "better": "lower"|"higher"|"equal",
+ *    "met": ..., "check": ...}
  *
  * median, min and max are over the blocks a program ran, each block's
  * figure its mean (or its own median); iterations counts every timed one.
@@ -26,10 +27,16 @@ struct record_stats record_stats(double *v, size_t n);
 void record_measurement(const char *benchmark, const char *implementation, const char *unit,
 			struct record_stats s, long iterations);
 
-/* A goal: ratio is implementation's figure over reference's; lower_better
- * says whether the ratio must stay at or below limit (else at or above).
- * Returns whether it was met. */
+/* How a goal's ratio must stand against its limit. */
+enum record_better { RECORD_LOWER, RECORD_HIGHER, RECORD_EQUAL };
+
+/* A goal: ratio is implementation's figure over reference's, which must
+ * stay at or below limit (RECORD_LOWER), at or above it, or equal it.  A
+ * correctness check (check: its line says "check": true) gives a count as
+ * its ratio and the count's bound as its limit.  Returns whether it was
+ * met. */
 bool record_goal(const char *goal, const char *benchmark, const char *implementation,
-		 const char *reference, double ratio, double limit, bool lower_better);
+		 const char *reference, double ratio, double limit, enum record_better better,
+		 bool check);
 
 #endif

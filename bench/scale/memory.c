@@ -177,14 +177,14 @@ static void report_kind(const char *kind, const struct cost c[2])
 		snprintf(goal, sizeof(goal), "memory: heap left after closing %ld %ss", c[k].count,
 			 kind);
 		report_goal(goal, bench[k], IMPL_NATIVE, "the heap before", (double)c[k].left, 0,
-			    BETTER_EQUAL, true);
+			    RECORD_EQUAL, true);
 	}
 	note("memory: per %s: %.1f bytes and %.2f fds at %ld, %.1f bytes and %.2f fds at %ld", kind,
 	     c[0].heap, c[0].fds, c[0].count, c[1].heap, c[1].fds, c[1].count);
 	snprintf(goal, sizeof(goal), "heap per %s with %ld <= 1.2x with %ld", kind, c[1].count,
 		 c[0].count);
 	report_goal(goal, bench[1], IMPL_NATIVE, bench[0], c[1].heap / c[0].heap, 1.2,
-		    BETTER_LOWER, false);
+		    RECORD_LOWER, false);
 }
 
 /* How many sections the descriptor limit lets this process hold. */

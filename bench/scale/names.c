@@ -385,7 +385,7 @@ static void report_growth(const struct side sides[2], const struct kind *k,
 	snprintf(goal, sizeof(goal), "%s growth (%ld/%ld) <= 1.2x raw POSIX's growth", k->brief,
 		 sides[1].count, sides[0].count);
 	snprintf(ref, sizeof(ref), "raw POSIX's growth, %s over %s", bench[1][1], sides[0].label);
-	report_goal(goal, bench[0][1], IMPL_NATIVE, ref, fm / posix, 1.2, BETTER_LOWER, false);
+	report_goal(goal, bench[0][1], IMPL_NATIVE, ref, fm / posix, 1.2, RECORD_LOWER, false);
 }
 
 /* The two stores side by side for one kind of open, and raw POSIX's two
@@ -417,7 +417,7 @@ static int compare(struct side sides[2], const struct scale_opts *o, const struc
 	snprintf(goal, sizeof(goal), "%s with %ld objects <= 1.2x with %ld", k->brief,
 		 sides[1].count, sides[0].count);
 	report_goal(goal, bench[0][1], IMPL_NATIVE, bench[0][0], st[0][1].median / st[0][0].median,
-		    1.2, BETTER_LOWER, false);
+		    1.2, RECORD_LOWER, false);
 	if (k->posix)
 		report_growth(sides, k, st, bench);
 	r = 0;
@@ -477,7 +477,7 @@ static int time_ls(const struct side *sd, const struct scale_opts *o, bool with_
 	report_measure(bench, IMPL_TOOL, "ms", &st);
 	snprintf(goal, sizeof(goal), "filemap ls of %ld objects < 1 s", sd->count);
 	if (with_goal)
-		report_goal(goal, bench, IMPL_TOOL, "1 s", st.median / 1e3, 1.0, BETTER_LOWER, false);
+		report_goal(goal, bench, IMPL_TOOL, "1 s", st.median / 1e3, 1.0, RECORD_LOWER, false);
 	return 0;
 }
 
@@ -510,7 +510,7 @@ static int check_ls_json(const struct side *sd, const struct scale_opts *o, long
 	report_value(bench, IMPL_TOOL, "count", (double)count);
 	snprintf(goal, sizeof(goal), "ls --json parses and lists all %ld objects", sd->count);
 	report_goal(goal, bench, IMPL_TOOL, "the live objects", (double)count, (double)sd->count,
-		    BETTER_EQUAL, true);
+		    RECORD_EQUAL, true);
 	note("ls --json, %s: %zu bytes of JSON, peak RSS %ld KiB, %.0f ms", sd->label, len,
 	     r.maxrss_kib, r.seconds * 1e3);
 	return 0;
@@ -541,7 +541,7 @@ static void report_streaming(const struct side sides[2], const long rss[2], cons
 	report_value(bench, IMPL_TOOL, "KiB", growth / 1024);
 	snprintf(ref, sizeof(ref), "its output, %ld objects (%zu bytes)", sides[1].count, bytes[1]);
 	report_goal("ls --json streams: RSS growth <= 1/4 of its output", bench, IMPL_TOOL, ref,
-		    growth / (double)bytes[1], 0.25, BETTER_LOWER, false);
+		    growth / (double)bytes[1], 0.25, RECORD_LOWER, false);
 }
 
 /* ---- the part ---------------------------------------------------------- */

@@ -2,21 +2,11 @@
 /*
  * report.c - what bench-scale prints.
  *
- * stdout carries one JSON object a line, in the format every `make bench`
- * program shares: a measurement
- *
- *   {"benchmark": ..., "implementation": ..., "unit": ..., "median": ...,
- *    "min": ..., "max": ..., "iterations": ...}
- *
- * or a goal
- *
- *   {"goal": ..., "benchmark": ..., "implementation": ..., "reference": ...,
- *    "ratio": ..., "limit": ..., "better": "lower", "met": true}
- *
- * For a correctness check ("check": true) the "ratio" is the checked count
- * itself (errors, pages, entries) and "limit" its bound.  stderr carries notes as the run
- * goes and, at the end, a table of every goal.  Speed goals missed are
- * reported; only a failed correctness check fails the run.
+ * stdout carries record.h's lines, which every `make bench` program
+ * shares.  For a correctness check the goal's "ratio" is the checked count
+ * itself (errors, pages, entries) and "limit" its bound.  stderr carries
+ * notes as the run goes and, at the end, a table of every goal.  Speed
+ * goals missed are reported; only a failed correctness check fails the run.
  */
 #define _GNU_SOURCE
 #include "scale.h"
@@ -31,7 +21,7 @@
 struct goal {
 	char text[96];
 	double ratio, limit;
-	enum better better;
+	enum record_better better;
 	bool met, correctness;
 };
 
@@ -39,49 +29,18 @@ static struct goal goals[MAX_GOALS];
 static int ngoals;
 static int failures; /* correctness failures that are not goals */
 
-static const char *const better_word[] = { "lower", "higher", "equal" };
-
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 void stats_of(struct stats *out, double *v, size_t n, long iterations)
 {
-	qsort(v, n, sizeof(v[0]), by_value);
-	out->median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	out->min = v[0];
-	out->max = v[n - 1];
-	out->iterations = iterations;
-}
+	struct record_stats r = record_stats(v, n);
 
-/* A JSON string; what this program passes needs only quotes and
- * backslashes escaped. */
-static void json_text(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			putchar('\\');
-		putchar(*s);
-	}
-	putchar('"');
+	*out = (struct stats){ r.median, r.min, r.max, iterations };
 }
 
 void report_measure(const char *benchmark, const char *impl, const char *unit,
 		    const struct stats *s)
 {
-	fputs("{\"benchmark\": ", stdout);
-	json_text(benchmark);
-	fputs(", \"implementation\": ", stdout);
-	json_text(impl);
-	fputs(", \"unit\": ", stdout);
-	json_text(unit);
-	printf(", \"median\": %.6g, \"min\": %.6g, \"max\": %.6g, \"iterations\": %ld}\n",
-	       s->median, s->min, s->max, s->iterations);
-	fflush(stdout);
+	record_measurement(benchmark, impl, unit, (struct record_stats){ s->median, s->min, s->max },
+			   s->iterations);
 }
 
 void report_value(const char *benchmark, const char *impl, const char *unit, double value)
@@ -91,37 +50,12 @@ void report_value(const char *benchmark, const char *impl, const char *unit, dou
 	report_measure(benchmark, impl, unit, &s);
 }
 
-static bool is_met(double ratio, double limit, enum better better)
-{
-	switch (better) {
-	case BETTER_LOWER:
-		return ratio <= limit;
-	case BETTER_HIGHER:
-		return ratio >= limit;
-	case BETTER_EQUAL:
-		return ratio == limit;
-	}
-	return false;
-}
-
 void report_goal(const char *goal, const char *benchmark, const char *impl,
-		 const char *reference, double ratio, double limit, enum better better,
+		 const char *reference, double ratio, double limit, enum record_better better,
 		 bool correctness)
 {
-	bool met = is_met(ratio, limit, better);
+	bool met = record_goal(goal, benchmark, impl, reference, ratio, limit, better, correctness);
 
-	fputs("{\"goal\": ", stdout);
-	json_text(goal);
-	fputs(", \"benchmark\": ", stdout);
-	json_text(benchmark);
-	fputs(", \"implementation\": ", stdout);
-	json_text(impl);
-	fputs(", \"reference\": ", stdout);
-	json_text(reference);
-	printf(", \"ratio\": %.4g, \"limit\": %.4g, \"better\": \"%s\", \"met\": %s, \"check\": %s}\n",
-	       ratio, limit, better_word[better], met ? "true" : "false",
-	       correctness ? "true" : "false");
-	fflush(stdout);
 	if (ngoals == MAX_GOALS) {
 		note("too many goals for the table; \"%s\" is left out of it", goal);
 		return;

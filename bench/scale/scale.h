@@ -14,6 +14,8 @@
 #ifndef BENCH_SCALE_H
 #define BENCH_SCALE_H
 
+#include "record.h"
+
 #include <filemap.h>
 
 #include <stdbool.h>
@@ -67,8 +69,6 @@ struct stats {
 /* Median, min and max of v[0..n) (sorted in place); n > 0. */
 void stats_of(struct stats *out, double *v, size_t n, long iterations);
 
-enum better { BETTER_LOWER, BETTER_HIGHER, BETTER_EQUAL };
-
 /* The implementations measured. */
 #define IMPL_NATIVE "filemap native"
 #define IMPL_TOOL   "filemap tool"
@@ -85,7 +85,7 @@ void report_value(const char *benchmark, const char *impl, const char *unit, dou
  * and limit its bound.
  */
 void report_goal(const char *goal, const char *benchmark, const char *impl,
-		 const char *reference, double ratio, double limit, enum better better,
+		 const char *reference, double ratio, double limit, enum record_better better,
 		 bool correctness);
 
 /* A correctness failure that is not a goal: says why, and fails the run. */

@@ -189,7 +189,7 @@ int store_finish(const char *root, const char *label, const char *impl)
 	snprintf(bench, sizeof(bench), "%s: entries left in the store", label);
 	report_value(bench, impl, "count", (double)left);
 	snprintf(goal, sizeof(goal), "%s: store empty at the end", label);
-	report_goal(goal, bench, impl, "none", (double)left, 0, BETTER_EQUAL, true);
+	report_goal(goal, bench, impl, "none", (double)left, 0, RECORD_EQUAL, true);
 	if (left == 0) {
 		store_remove(root);
 		return 0;
