@@ -300,7 +300,7 @@ int fm__dir_refresh(struct fm__dir **dir, const char *call)
 	if (fm__os_fstat((*dir)->fd, &st) == 0 && st.st_nlink > 0)
 		return 0;
 	/* The stale one stays cached until a fresh one replaces it. */
-	r = dir_open(&fresh, fm__store_root(), (*dir)->ns, geteuid(), call);
+	r = dir_open(&fresh, fm__store_root(), (*dir)->ns, (*dir)->uid, call);
 	if (r < 0)
 		return r;
 	fm__dir_put(*dir);
