@@ -5,12 +5,12 @@
  * Each object is printed as soon as it is found, as a text row or as one
  * element of a JSON array, so that listing a store of 100,000 objects needs
  * no more memory than listing one (but for the table of holders, found
- * once, locks.c); rows come in directory order.  An object the caller may not open
- * (another user's 0600 Global\ object) is still listed, with what fstat
- * tells and type "?"; a corrupt one says why.  A mutex, event or semaphore
- * also shows its state, read from the header copy the listing already
- * reads and checked as the library checks it: a state that fails is shown
- * as corrupt, never described.
+ * once, locks.c); rows come in directory order.  An object the caller may
+ * not open (another user's 0600 Global\ object) is still listed, with
+ * what fstat tells and type "?"; a corrupt one says why.  A mutex, event or
+ * semaphore also shows its state, read from the header copy the listing
+ * already reads and checked as the library checks it: a state that fails
+ * is shown as corrupt, never described.
  */
 #define _GNU_SOURCE
 #include "tool.h"

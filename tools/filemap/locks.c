@@ -11,9 +11,9 @@
  *    file system.  A process that has an object's file open holds it: a
  *    handle's descriptors are the only ones that stay open (others live
  *    for the moment of an open or a close), and a child that inherited a
- *    handle holds the object too.  One stat a descriptor,
- *    and no lock taken: 200,000 descriptors take some 0.3 s.  But only the
- *    processes the caller may inspect show: every one for root.
+ *    handle holds the object too.  One stat a descriptor, and no lock
+ *    taken: 200,000 descriptors take some 0.3 s.  But only the processes
+ *    the caller may inspect show: every one for root.
  *  - /proc/locks: every lock in the system and the pid that took it,
  *
  *      1: FLOCK  ADVISORY  READ  1234 00:1a:5678 0 EOF
