@@ -11,7 +11,8 @@
  * For mutexes, events and semaphores: the rights the table keeps and
  * enforces, what Open* refuses (access 0 or a right the type lacks, as
  * Windows does, where Wine 8.0 grants), duplicates with fewer rights, an
- * event handle inherited across exec, and what cannot be waited on here.
+ * event handle inherited across exec, what cannot be waited on here, and a
+ * closed handle never answered from the per-thread lookup cache.
  */
 #define _GNU_SOURCE
 #define NOMINMAX
@@ -473,6 +474,51 @@ static void sync_close_twice(void)
 	CHECK_INT_EQ(GetLastError(), ERROR_FILE_NOT_FOUND);
 }
 
+static void *wait_in_thread(void *h)
+{
+	return (void *)(uintptr_t)WaitForSingleObject(h, 0);
+}
+
+/* What a thread's wait on h answers, as a DWORD. */
+static DWORD wait_from_another_thread(HANDLE h)
+{
+	pthread_t t;
+	void *answer = NULL;
+
+	CHECK_INT_EQ(pthread_create(&t, NULL, wait_in_thread, h), 0);
+	pthread_join(t, &answer);
+	return (DWORD)(uintptr_t)answer;
+}
+
+/* Lookups are cached per thread (handle.c): a closed handle, and a handle
+ * value that a new object took over, must never be served from the cache,
+ * in the thread that closed it or another.  (A closed one served would be
+ * a freed object: the ASan build reports it even where the answer looks
+ * right.) */
+static void sync_closed_handle_not_cached(void)
+{
+	HANDLE m = CreateMutexA(NULL, FALSE, NULL), e;
+
+	CHECK_INT_EQ(WaitForSingleObject(m, 0), WAIT_OBJECT_0);
+	CHECK(ReleaseMutex(m));
+	CHECK_INT_EQ(wait_from_another_thread(m), WAIT_OBJECT_0); /* its lock ends with it */
+	CHECK(CloseHandle(m));
+	CHECK_INT_EQ(WaitForSingleObject(m, 0), WAIT_FAILED);
+	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+	CHECK(!ReleaseMutex(m));
+	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+	/* The lowest free descriptor comes back: the same handle value. */
+	e = CreateEventA(NULL, TRUE, FALSE, NULL);
+	CHECK(e == m);
+	CHECK_INT_EQ(WaitForSingleObject(e, 0), WAIT_TIMEOUT);
+	CHECK_INT_EQ(wait_from_another_thread(e), WAIT_TIMEOUT);
+	CHECK(!ReleaseMutex(e));
+	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+	CHECK(SetEvent(e));
+	CHECK_INT_EQ(wait_from_another_thread(e), WAIT_OBJECT_0);
+	CloseHandle(e);
+}
+
 /* Helper: sets the inherited event whose handle value is argv[0], and says
  * what the adopted handle is. */
 static int set_inherited(int argc, char **argv)
@@ -560,6 +606,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(sync_release_counts),
 	TEST_CASE(sync_duplicates_with_fewer_rights),
 	TEST_CASE(sync_close_twice),
+	TEST_CASE(sync_closed_handle_not_cached),
 	TEST_CASE(sync_inherited_across_exec),
 	TEST_CASE(waits_refuse_what_is_not_waitable),
 };
