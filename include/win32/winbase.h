@@ -68,6 +68,33 @@ FM_W32_API HANDLE WINAPI GetCurrentProcess(void);
 FM_W32_API DWORD WINAPI GetCurrentProcessId(void);
 FM_W32_API DWORD WINAPI GetCurrentThreadId(void);
 
+/* Process handles: a process's handle is signalled when it ends (wait on
+ * it with SYNCHRONIZE).  Opening another user's process needs root
+ * (ERROR_ACCESS_DENIED); a pid naming no process gives
+ * ERROR_INVALID_PARAMETER.  GetExitCodeProcess answers STILL_ACTIVE while
+ * the process runs; once it has ended, the exit code of a child of the
+ * caller (128 + N if signal N killed it), or 0 for any other process, whose
+ * status Linux keeps for its parent only. */
+#define PROCESS_TERMINATE                 0x0001
+#define PROCESS_CREATE_THREAD             0x0002
+#define PROCESS_SET_SESSIONID             0x0004
+#define PROCESS_VM_OPERATION              0x0008
+#define PROCESS_VM_READ                   0x0010
+#define PROCESS_VM_WRITE                  0x0020
+#define PROCESS_DUP_HANDLE                0x0040
+#define PROCESS_CREATE_PROCESS            0x0080
+#define PROCESS_SET_QUOTA                 0x0100
+#define PROCESS_SET_INFORMATION           0x0200
+#define PROCESS_QUERY_INFORMATION         0x0400
+#define PROCESS_SUSPEND_RESUME            0x0800
+#define PROCESS_QUERY_LIMITED_INFORMATION 0x1000
+#define PROCESS_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+#define STILL_ACTIVE 259
+FM_W32_API HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle,
+				     DWORD dwProcessId);
+FM_W32_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
+FM_W32_API DWORD WINAPI GetProcessId(HANDLE Process);
+
 /* Mutexes, events and semaphores: named ones share the sections'
  * namespace (a name taken by another type: NULL, ERROR_INVALID_HANDLE).
  * Create* of an existing name returns it with ERROR_ALREADY_EXISTS and

@@ -47,21 +47,30 @@ W32_INTERNAL BOOL w32_fail_native(int code);
 
 /* ---- handles (handle.c) ---- */
 
-enum w32_kind { W32_NONE = 0, W32_SECTION, W32_FILE, W32_SYNC };
+enum w32_kind { W32_NONE = 0, W32_SECTION, W32_FILE, W32_SYNC, W32_WAITFD };
+
+/* What a W32_WAITFD handle stands for.  Such an object is signalled once
+ * and for good (a process that has ended), and its descriptor polls
+ * readable from then on; waiting never consumes it, so a wait needs only
+ * poll() and the wait functions need not know which kind it is. */
+enum w32_waitfd_type { W32_WAITFD_PROCESS = 1 };
 
 /* What the table keeps for a handle.  For a section, access holds the
  * SECTION_* rights Windows would grant the handle; the native handle's own
  * access is what the kernel enforces.  For a file, access holds GENERIC_*
  * bits reduced to GENERIC_READ / GENERIC_WRITE.  For a mutex, event or
  * semaphore, access holds its specific and standard rights, generic ones
- * mapped, and the layer alone enforces them. */
+ * mapped, and the layer alone enforces them.  For a W32_WAITFD object,
+ * access holds its type's rights (PROCESS_*), generic ones mapped. */
 struct w32_object {
 	enum w32_kind kind;
 	DWORD access;
 	fm_section *section;  /* W32_SECTION */
 	fm_sync *sync;        /* W32_SYNC */
-	int fd;               /* W32_FILE: the descriptor itself */
+	int fd;               /* W32_FILE, W32_WAITFD: the descriptor itself */
 	bool delete_on_close; /* W32_FILE with FILE_FLAG_DELETE_ON_CLOSE */
+	enum w32_waitfd_type waitfd; /* W32_WAITFD: what it stands for */
+	unsigned long id;            /* W32_WAITFD: its id (a process's pid) */
 };
 
 /* Enters obj under its descriptor (a section's fm_section_fd) and returns
@@ -79,6 +88,28 @@ W32_INTERNAL bool w32_address_mapped(const void *addr);
 W32_INTERNAL void w32_object_release(struct w32_object *obj);
 /* The descriptor of a handle value, or -1 when it cannot be one. */
 W32_INTERNAL int w32_handle_fd(HANDLE h);
+
+/* ---- processes (process.c) and waits on W32_WAITFD objects (wait-fd.c) ---- */
+
+/* The rights of a process handle that asked for access (generic mapped). */
+W32_INTERNAL DWORD w32_process_rights(DWORD access);
+/* Whether descriptor fd, inherited across exec, is a process handle (a
+ * pidfd); if so fills *out with all of a process handle's rights. */
+W32_INTERNAL bool w32_process_adopt(struct w32_object *out, int fd);
+/* A real handle's object for this process (DuplicateHandle of the
+ * pseudo-handle), with the rights asked for; false with the last error. */
+W32_INTERNAL bool w32_process_self(struct w32_object *out, DWORD access);
+/* Waits until fd polls readable or timeout_ms (INFINITE: never) passes:
+ * 0 signalled, -ETIMEDOUT, or another -errno. */
+W32_INTERNAL int w32_waitfd_wait(int fd, DWORD timeout_ms);
+/* A native wait's result as Windows says it (wait.c): WAIT_OBJECT_0 +
+ * index, WAIT_ABANDONED_0 + index, WAIT_TIMEOUT, or WAIT_FAILED with the
+ * last error set. */
+W32_INTERNAL DWORD w32_wait_result(int r, size_t index);
+/* WaitForMultipleObjects over handles of which at least one is a
+ * W32_WAITFD object; objs[] are the checked entries of the handles. */
+W32_INTERNAL DWORD w32_wait_mixed(const struct w32_object *objs, DWORD count, BOOL all,
+				  DWORD timeout_ms);
 
 /* ---- strings (text.c) ---- */
 

@@ -208,6 +208,11 @@ void kill_child(child *c)
 	TerminateProcess(c->pi.hProcess, 137);
 }
 
+DWORD child_id(const child *c)
+{
+	return c->pi.dwProcessId;
+}
+
 #else
 
 struct thread {
@@ -273,6 +278,11 @@ int wait_child(child *c)
 void kill_child(child *c)
 {
 	kill(c->pid, SIGKILL);
+}
+
+DWORD child_id(const child *c)
+{
+	return (DWORD)c->pid;
 }
 
 #endif

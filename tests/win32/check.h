@@ -47,6 +47,7 @@ unsigned long query_region(const void *p);
 typedef struct child child;
 child *start_child(const char *program, const char *mode, const char *arg);
 int wait_child(child *c);           /* its exit code */
+DWORD child_id(const child *c);     /* its process id */
 void kill_child(child *c);          /* like SIGKILL / TerminateProcess */
 
 /* Polls *flag until it is nonzero, up to ~10 s; 1 if it became so. */
