@@ -258,7 +258,7 @@ void w32_object_release(struct w32_object *obj)
 		if (obj->delete_on_close)
 			delete_on_close(obj->fd);
 		close(obj->fd);
-	} else if (obj->kind == W32_WAITFD) {
+	} else if (obj->kind == W32_WAITFD || obj->kind == W32_SNAPSHOT) {
 		close(obj->fd);
 	}
 	obj->kind = W32_NONE;
@@ -297,7 +297,7 @@ static bool dup_object(struct w32_object *out, const struct w32_object *src, DWO
 	int r, fd;
 
 	*out = (struct w32_object){ .kind = src->kind, .access = access, .fd = -1 };
-	if (src->kind == W32_FILE || src->kind == W32_WAITFD) {
+	if (src->kind == W32_FILE || src->kind == W32_WAITFD || src->kind == W32_SNAPSHOT) {
 		fd = fcntl(src->fd, F_DUPFD_CLOEXEC, 0);
 		if (fd < 0)
 			return w32_fail(w32_file_error(errno));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * process.c - process handles: OpenProcess, GetExitCodeProcess and
- * GetProcessId, and a real handle to this process for DuplicateHandle.
+ * GetProcessId, a real handle to this process for DuplicateHandle, and the
+ * priority class.
  *
  * A process handle is a pidfd: it names the process itself, not a pid that
  * a later process could take, and it polls readable once the process has
@@ -29,6 +30,8 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -228,4 +231,113 @@ FM_W32_API DWORD WINAPI GetProcessId(HANDLE Process)
 	if (!process_of(&obj, Process, PROCESS_QUERY_LIMITED_INFORMATION))
 		return 0;
 	return (DWORD)obj.id;
+}
+
+/* ---- priority classes, on nice values ---- */
+
+/* Each class: the nice value SetPriorityClass gives, the lowest nice value
+ * GetPriorityClass reads as it, and Windows' base priority of the class. */
+static const struct {
+	DWORD priority_class;
+	int nice, from;
+	LONG base;
+} classes[] = {
+	{ REALTIME_PRIORITY_CLASS, -20, -20, 24 },
+	{ HIGH_PRIORITY_CLASS, -10, -19, 13 },
+	{ ABOVE_NORMAL_PRIORITY_CLASS, -5, -9, 10 },
+	{ NORMAL_PRIORITY_CLASS, 0, -4, 8 },
+	{ BELOW_NORMAL_PRIORITY_CLASS, 10, 5, 6 },
+	{ IDLE_PRIORITY_CLASS, 19, 15, 4 },
+};
+
+#define CLASS_COUNT (sizeof(classes) / sizeof(classes[0]))
+
+static size_t class_index_of_nice(int nice)
+{
+	size_t i = CLASS_COUNT - 1;
+
+	while (i > 0 && nice < classes[i].from)
+		i--;
+	return i;
+}
+
+DWORD w32_priority_class_of_nice(int nice)
+{
+	return classes[class_index_of_nice(nice)].priority_class;
+}
+
+LONG w32_base_priority_of_nice(int nice)
+{
+	return classes[class_index_of_nice(nice)].base;
+}
+
+/* The pid a process handle (or the pseudo-handle) names, if it has right
+ * and the process still runs; 0 with the last error set. */
+static pid_t running_pid(HANDLE h, DWORD right)
+{
+	struct w32_object obj;
+	struct pollfd ended;
+
+	if (h == PSEUDO_PROCESS)
+		return getpid();
+	if (!process_of(&obj, h, right))
+		return 0;
+	ended = (struct pollfd){ .fd = obj.fd, .events = POLLIN };
+	if (poll(&ended, 1, 0) != 0 || obj.id == 0)
+		return w32_fail(ERROR_ACCESS_DENIED), 0;
+	return (pid_t)obj.id;
+}
+
+/* Sets every thread's nice value: Linux's is per thread. */
+static DWORD renice_threads(pid_t pid, int nice)
+{
+	char path[64];
+	struct dirent *e;
+	DWORD error = NO_ERROR;
+	DIR *tasks;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	tasks = opendir(path);
+	if (!tasks)
+		return ERROR_ACCESS_DENIED;
+	while ((e = readdir(tasks)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (setpriority(PRIO_PROCESS, (id_t)atoi(e->d_name), nice) != 0 && errno != ESRCH)
+			error = errno == EACCES || errno == EPERM ? ERROR_ACCESS_DENIED
+								   : w32_file_error(errno);
+	}
+	closedir(tasks);
+	return error;
+}
+
+FM_W32_API BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass)
+{
+	size_t i;
+	pid_t pid;
+	DWORD error;
+
+	for (i = 0; i < CLASS_COUNT && classes[i].priority_class != dwPriorityClass; i++)
+		;
+	pid = running_pid(hProcess, PROCESS_SET_INFORMATION);
+	if (!pid)
+		return FALSE;
+	if (i == CLASS_COUNT)
+		return w32_fail(ERROR_INVALID_PARAMETER);
+	error = renice_threads(pid, classes[i].nice);
+	return error == NO_ERROR ? TRUE : w32_fail(error);
+}
+
+FM_W32_API DWORD WINAPI GetPriorityClass(HANDLE hProcess)
+{
+	pid_t pid = running_pid(hProcess, PROCESS_QUERY_LIMITED_INFORMATION);
+	int nice;
+
+	if (!pid)
+		return 0;
+	errno = 0;
+	nice = getpriority(PRIO_PROCESS, (id_t)pid);
+	if (nice == -1 && errno != 0)
+		return w32_fail(w32_file_error(errno)), 0;
+	return w32_priority_class_of_nice(nice);
 }
