@@ -5,7 +5,8 @@
  * only check their argument (1 ms and up: TIMERR_NOERROR; 0:
  * TIMERR_NOCANDO) and change nothing.  timeGetTime is the milliseconds
  * since boot (GetTickCount's clock), wrapping at 2^32 as on Windows.
- * timeGetDevCaps reports 1 ms to 1,000,000 ms.
+ * timeGetDevCaps reports 1 ms to 1,000,000 ms, as Windows 10 does
+ * (TIMERR_NOCANDO for a NULL or short structure).
  */
 #ifndef FILEMAP_WIN32_TIMEAPI_H
 #define FILEMAP_WIN32_TIMEAPI_H

@@ -119,7 +119,7 @@ FM_W32_API DWORD WINAPI timeGetTime(void)
 FM_W32_API MMRESULT WINAPI timeGetDevCaps(LPTIMECAPS ptc, UINT cbtc)
 {
 	if (!ptc || cbtc < sizeof(*ptc))
-		return TIMERR_STRUCT;
+		return TIMERR_NOCANDO;
 	ptc->wPeriodMin = 1;
 	ptc->wPeriodMax = 1000000;
 	return TIMERR_NOERROR;

@@ -34,21 +34,6 @@
 #define FILE_NAME "w32crt-file.txt"
 #define DIR_NAME  "w32crt-dir"
 
-/* A wide string shown as ASCII ('?' for anything else): the checks'
- * values must not depend on how either side prints wide text. */
-static const char *ascii(const wchar_t *w)
-{
-	static char buffers[4][256];
-	static int next;
-	char *out = buffers[next++ % 4];
-	size_t i;
-
-	for (i = 0; w && w[i] && i < sizeof(buffers[0]) - 1; i++)
-		out[i] = w[i] >= 0x20 && w[i] < 0x7F ? (char)w[i] : '?';
-	out[i] = '\0';
-	return out;
-}
-
 /* "r errno text": a call's errno_t, errno and the buffer after it. */
 static void say_copy(const char *name, int r, const char *text)
 {
@@ -58,7 +43,7 @@ static void say_copy(const char *name, int r, const char *text)
 /* The same for a wide buffer, shown once the call is done. */
 static void say_wide_copy(const char *name, int r, const wchar_t *w)
 {
-	say(name, "%d %s", r, ascii(w));
+	say(name, "%d %s", r, wide_ascii(w));
 }
 
 static void secure_copies(void)
@@ -176,23 +161,23 @@ static void wide_printf(void)
 
 	r = swprintf_s(w, 64, L"%s|%S|%c|%C|%hs|%ls|%5s|%-3s|", L"wide", "narrow", L'w', 'n', "hs",
 		       L"ls", L"ab", L"c");
-	say("swprintf_s.strings", "%d %s", r, ascii(w));
+	say("swprintf_s.strings", "%d %s", r, wide_ascii(w));
 	r = swprintf_s(w, 64, L"%d %lu %I64d %x %.2f", -3, (DWORD)4000000000u, 1ll << 40, 255,
 		       2.5);
-	say("swprintf_s.numbers", "%d %s", r, ascii(w));
+	say("swprintf_s.numbers", "%d %s", r, wide_ascii(w));
 	errno = 0;
 	r = swprintf_s(w, 4, L"%s", L"abcdef");
-	say("swprintf_s.over", "%d [%s] %d", r, ascii(w), errno);
+	say("swprintf_s.over", "%d [%s] %d", r, wide_ascii(w), errno);
 	r = _snwprintf(four, 4, L"%s", L"abcdef");
 	say("_snwprintf.over", "%d %c%c%c%c", r, (char)four[0], (char)four[1], (char)four[2],
 	    (char)four[3]);
 	r = _snwprintf(w, 64, L"%s", L"fits");
-	say("_snwprintf.fits", "%d %s", r, ascii(w));
+	say("_snwprintf.fits", "%d %s", r, wide_ascii(w));
 	r = _snwprintf_s(w, 4, _TRUNCATE, L"%s", L"abcdef");
-	say("_snwprintf_s.truncate", "%d %s", r, ascii(w));
+	say("_snwprintf_s.truncate", "%d %s", r, wide_ascii(w));
 	say("_scwprintf", "%d", _scwprintf(L"%s=%d", L"ab", 12));
 	r = swprintf(w, 64, L"%s and %S", L"wide", "narrow");
-	say("swprintf.fits", "%d %s", r, ascii(w));
+	say("swprintf.fits", "%d %s", r, wide_ascii(w));
 }
 
 /* Wide output on the same stream as narrow output: each line is a check. */
@@ -227,7 +212,7 @@ static void numbers(void)
 	say("_itoa_s.bad_radix", "%d", _itoa_s(1, b, sizeof(b), 37));
 	say_wide_copy("_itow_s.fits", _itow_s(255, w, 40, 16), w);
 	say_wide_copy("_itow_s.too_small", _itow_s(255, w, 2, 10), w);
-	say("_itow.negative", "%s", ascii(_itow(-42, w, 10)));
+	say("_itow.negative", "%s", wide_ascii(_itow(-42, w, 10)));
 	say("_wtoi.plain", "%d", _wtoi(L"  -42xyz"));
 	say("_wtol.plain", "%ld", (long)_wtol(L"+17"));
 	say("_wtoi64.big", "%lld", _wtoi64(L"-9000000000"));
@@ -252,7 +237,7 @@ static void case_and_copies(void)
 	say("_strdup", "%s", dup);
 	free(dup);
 	wdup = _wcsdup(L"wcopy");
-	say("_wcsdup", "%s", ascii(wdup));
+	say("_wcsdup", "%s", wide_ascii(wdup));
 	free(wdup);
 }
 

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * game.c - a stand-in for a game's process, built as "Game64" for
+ * test-win32-console: a telemetry reader looks for "Game64.exe" in a
+ * process snapshot.  It runs until its standard input ends.
+ */
+#include <stdio.h>
+
+int main(void)
+{
+	while (getchar() != EOF)
+		;
+	return 0;
+}
