@@ -52,8 +52,9 @@
 #include <wctype.h>
 #ifdef __cplusplus
 /* Their C++ forms #undef the standard names; they must come before the
- * wide printf redirections below, not after. */
+ * redirections below (wprintf, clock, ...), not after. */
 #include <cstdio>
+#include <ctime>
 #include <cwchar>
 #endif
 
@@ -197,6 +198,10 @@ FM_W32_CRT_API errno_t _gmtime64_s(struct tm *result, const __time64_t *timer);
 FM_W32_CRT_API __time64_t _time64(__time64_t *timer);
 FM_W32_CRT_API errno_t ctime_s(char *buffer, size_t size, const time_t *timer);
 FM_W32_CRT_API errno_t asctime_s(char *buffer, size_t size, const struct tm *tm);
+/* clock() as MSVC's: the wall-clock time since the program started, in
+ * CLOCKS_PER_SEC units, where glibc's counts CPU time (a loop that sleeps
+ * while it waits for clock() to advance would wait almost for ever). */
+FM_W32_CRT_API clock_t fm_w32_clock(void);
 
 /* ------------------------------------------------------------------------
  * Files.  Wide names are converted to UTF-8, the layer's narrow encoding.
@@ -306,6 +311,8 @@ FM_W32_CRT_API int _putws(const wchar_t *s) FM_W32_CRT_WIDE(_putws);
 #undef fputwc
 #undef putwc
 #undef putwchar
+#undef clock
+#define clock     fm_w32_clock
 #define wprintf   fm_w32_wprintf
 #define fwprintf  fm_w32_fwprintf
 #define swprintf  fm_w32_swprintf
@@ -363,6 +370,7 @@ int fm_w32_wmain_entry(int, wchar_t **, wchar_t **) __asm__("fm_w32_wmain");
 #ifndef FM_W32_BUILDING_LIBRARY
 /* std::wprintf and friends name the same calls as ::wprintf. */
 namespace std {
+using ::fm_w32_clock;
 using ::fm_w32_wprintf;
 using ::fm_w32_fwprintf;
 using ::fm_w32_swprintf;

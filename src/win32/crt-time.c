@@ -2,7 +2,8 @@
 /*
  * crt-time.c - the time calls of Microsoft's C runtime: localtime_s and
  * gmtime_s with MSVC's argument order (the result first, the reverse of
- * C11 Annex K), their _64 names, _time64, ctime_s and asctime_s.
+ * C11 Annex K), their _64 names, _time64, ctime_s and asctime_s, and
+ * clock() as MSVC's: wall-clock time since the program started.
  *
  * The UCRT's checks: a null result is EINVAL; otherwise every field of it
  * is first set to -1, and a null time, or one outside the UCRT's range, is
@@ -110,4 +111,23 @@ FM_W32_API errno_t ctime_s(char *buffer, size_t size, const time_t *timer)
 		return w32_crt_fail(EINVAL);
 	r = convert(&tm, timer, true);
 	return r ? r : asctime_s(buffer, size, &tm);
+}
+
+/* When the program started, as near as a library can tell: when it was
+ * loaded, as MSVC's CRT counts from its own start-up. */
+static struct timespec started;
+
+__attribute__((constructor)) static void note_start(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &started);
+}
+
+FM_W32_API clock_t fm_w32_clock(void)
+{
+	struct timespec now;
+	int64_t ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = (int64_t)(now.tv_sec - started.tv_sec) * 1000000000 + (now.tv_nsec - started.tv_nsec);
+	return (clock_t)(ns / (1000000000 / CLOCKS_PER_SEC));
 }
