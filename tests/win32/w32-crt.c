@@ -253,6 +253,7 @@ static void times(void)
 	__time64_t max = 32535215999ll, past_max = 32535215999ll + 14 * 3600 + 1, now = 0;
 	struct tm tm;
 	char b[64];
+	clock_t start;
 	int r;
 
 	/* MSVC's order: the result first. */
@@ -273,6 +274,10 @@ static void times(void)
 	say_windows("asctime_s.fits", "0 Sun Sep  9 01:46:40 2001", "%d %.24s", r, b);
 	say("asctime_s.too_small", "%d", asctime_s(b, 25, &tm));
 	say("ctime_s.fits", "%d %d", ctime_s(b, sizeof(b), &t), (int)strlen(b));
+	/* MSVC's clock() counts wall time (glibc's, CPU time: about 0 here). */
+	start = clock();
+	Sleep(100);
+	say_bool("clock.counts_wall_time", clock() - start >= CLOCKS_PER_SEC / 20);
 	r = ctime_s(b, 20, &t);
 	/* The UCRT empties the buffer first; msvcrt.dll writes the time. */
 	say_windows("ctime_s.too_small", "22 0", "%d %d", r, (int)strlen(b));
