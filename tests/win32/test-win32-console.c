@@ -474,6 +474,52 @@ static void wide_and_narrow_share_a_stream(void)
 	CHECK(fwide(stdout, 0) <= 0);
 }
 
+static int echoed[2];
+
+static void echo_keys(void)
+{
+	echoed[0] = _getche();
+	echoed[1] = (int)_getwche();
+	_putch('!');
+	_cputs("line\n");
+	_putwch(L'\u2713');
+}
+
+static void conio_echoes_and_writes(void)
+{
+	char out[64];
+	int p[2];
+
+	CHECK(pipe(p) == 0);
+	CHECK(write(p[1], "k\xc3\xa9", 3) == 3);
+	close(p[1]);
+	stdin_from(p[0]);
+	capture_stdout(echo_keys, out, sizeof(out));
+	CHECK_INT_EQ(echoed[0], 'k');
+	CHECK_INT_EQ(echoed[1], 0xE9);
+	CHECK_STR_EQ(out, "k\xc3\xa9!line\n\xe2\x9c\x93");
+}
+
+static void wide_perror(void)
+{
+	char out[128];
+	int p[2], saved = dup(STDERR_FILENO);
+	ssize_t n;
+
+	CHECK(pipe(p) == 0);
+	dup2(p[1], STDERR_FILENO);
+	close(p[1]);
+	errno = ENOENT;
+	_wperror(L"w\u00e9de");
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = read(p[0], out, sizeof(out) - 1);
+	out[n > 0 ? n : 0] = '\0';
+	close(p[0]);
+	CHECK_STR_EQ(out, "w\xc3\xa9" "de: No such file or directory\n");
+}
+
 /* ---- what is no window ---- */
 
 static void window_calls_reach_no_window(void)
@@ -568,6 +614,8 @@ static const struct test_case cases[] = {
 	TEST_CASE(priority_class_for_every_thread),
 	TEST_CASE(message_box_prints_a_line),
 	TEST_CASE(wide_and_narrow_share_a_stream),
+	TEST_CASE(conio_echoes_and_writes),
+	TEST_CASE(wide_perror),
 	TEST_CASE(window_calls_reach_no_window),
 	TEST_CASE(crt_refuses_bad_arguments),
 	TEST_CASE(crt_environment_and_directories),

@@ -26,6 +26,8 @@
 #undef tell
 #include <errno.h>
 #include <limits.h>
+#include <process.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -320,6 +322,49 @@ static void files(void)
 	say("_getcwd.too_small", "%d %d", _getcwd(cwd_small, 1) == NULL, errno);
 }
 
+static int count_formatted(const char *format, ...)
+{
+	va_list args;
+	int r;
+
+	va_start(args, format);
+	r = _vscprintf(format, args);
+	va_end(args);
+	return r;
+}
+
+/* The rest of the calls, one check each. */
+static void the_rest(void)
+{
+	char b[32];
+	wchar_t w[32], upper[] = L"MiXeD", lower[] = L"MiXeD";
+	FILE *f = tmpfile();
+
+	say_copy("_ltoa_s.fits", _ltoa_s(-7, b, sizeof(b), 16), b);
+	say_copy("_i64toa_s.too_small", _i64toa_s(-1234567890123ll, b, 8, 10), b);
+	say("_ltow.hex_negative", "%s", wide_ascii(_ltow(-1, w, 16)));
+	say("_ultow.octal", "%s", wide_ascii(_ultow(8, w, 8)));
+	say("_wcslwr", "%s", wide_ascii(_wcslwr(lower)));
+	say("_wcsupr", "%s", wide_ascii(_wcsupr(upper)));
+	say("_vscprintf", "%d", count_formatted("%s-%d", "abc", 12345));
+	say("_swprintf", "%d %s", _swprintf(w, L"%s%d", L"no count ", 7), wide_ascii(w));
+	say("fprintf_s", "%d", f ? fprintf_s(f, "%I64d|%s", 1ll << 33, "x") : -1);
+	if (f)
+		fclose(f);
+	say("_wmkdir.new", "%d", _wmkdir(L"" DIR_NAME));
+	say("_waccess.dir", "%d", _waccess(L"" DIR_NAME, 0));
+	say("_rmdir.wide_made", "%d", _rmdir(DIR_NAME));
+	f = _wfopen(L"" FILE_NAME, L"w");
+	if (f)
+		fclose(f);
+	say("_wremove", "%d %d", _wremove(L"" FILE_NAME), _access(FILE_NAME, 0));
+	say_bool("_getpid", _getpid() == (int)GetCurrentProcessId());
+	say("_isatty.pipe", "%d", _isatty(_fileno(stdout)));
+	fflush(stdout);
+	_putws(L"_putws.line: wide");
+	fflush(stdout);
+}
+
 static void modes(void)
 {
 	fflush(stdout);
@@ -369,6 +414,7 @@ int main(void)
 	times();
 	files();
 	modes();
+	the_rest();
 	interlocked();
 	say("_countof", "%d", (int)_countof("four"));
 	return 0;
