@@ -89,6 +89,8 @@ void *w32_wide_of_locale(const char *s, size_t width)
 
 FM_W32_API wchar_t **_wenviron;
 FM_W32_API w16_t **_wenviron_w16;
+/* wmain's argv, which lives as long as the program, as argv does. */
+static void **wide_argv;
 
 /* A wide copy of a NULL-terminated array of strings; NULL if memory is
  * short.  It lives as long as the program, as argv does. */
@@ -114,23 +116,21 @@ static void **wide_array(char **strings, size_t width)
 FM_W32_API int fm_w32_run_wmain(int argc, char **argv, char **envp,
 				int (*entry)(int, wchar_t **, wchar_t **))
 {
-	wchar_t **wide_argv = (wchar_t **)wide_array(argv, 4);
-
+	wide_argv = wide_array(argv, 4);
 	_wenviron = (wchar_t **)wide_array(envp, 4);
 	if (!wide_argv || !_wenviron)
 		return NO_MEMORY_STATUS;
-	return entry(argc, wide_argv, _wenviron);
+	return entry(argc, (wchar_t **)wide_argv, _wenviron);
 }
 
 FM_W32_API int fm_w32_run_wmain_w16(int argc, char **argv, char **envp,
 				    int (*entry)(int, w16_t **, w16_t **))
 {
-	w16_t **wide_argv = (w16_t **)wide_array(argv, 2);
-
+	wide_argv = wide_array(argv, 2);
 	_wenviron_w16 = (w16_t **)wide_array(envp, 2);
 	if (!wide_argv || !_wenviron_w16)
 		return NO_MEMORY_STATUS;
-	return entry(argc, wide_argv, _wenviron_w16);
+	return entry(argc, (w16_t **)wide_argv, _wenviron_w16);
 }
 
 /* ---- GetCommandLine ---- */
