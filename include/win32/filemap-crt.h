@@ -343,19 +343,29 @@ FM_W32_CRT_API int fm_w32_run_wmain(int argc, char **argv, char **envp,
 FM_W32_CRT_API extern wchar_t **_wenviron FM_W32_CRT_WIDE(_wenviron);
 
 #ifndef FM_W32_BUILDING_LIBRARY
-/* The program's wmain, however it declares its parameters: the call
- * passes all three, which a shorter list ignores. */
-int fm_w32_wmain_entry(int, wchar_t **, wchar_t **) __asm__("fm_w32_wmain");
-
+/* main calls the program's wmain through an alias of it with all three
+ * parameters, which a shorter list ignores (the call is the C ABI's, whose
+ * caller cleans up); GCC's check that an alias has its target's type is
+ * silenced there, as the type differs on purpose. */
+#if defined(__clang__)
+#define FM_W32_ANY_TYPE_ALIAS(declaration) declaration
+#else
+#define FM_W32_ANY_TYPE_ALIAS(declaration)                                  \
+	_Pragma("GCC diagnostic push")                                      \
+	_Pragma("GCC diagnostic ignored \"-Wattribute-alias\"")           \
+	declaration                                                         \
+	_Pragma("GCC diagnostic pop")
+#endif
 #ifdef __cplusplus
 #define FM_W32_WMAIN_DEFINITION extern "C" int fm_w32_wmain
 #else
-/* static: it needs no prototype; used: only main calls it, by its
- * assembler name. */
-#define FM_W32_WMAIN_DEFINITION static __attribute__((used)) int fm_w32_wmain
+/* static: it needs no prototype, and nothing outside calls it. */
+#define FM_W32_WMAIN_DEFINITION static int fm_w32_wmain
 #endif
 #define wmain                                                                        \
 	fm_w32_wmain_return_type(void);                                              \
+	FM_W32_ANY_TYPE_ALIAS(static int fm_w32_wmain_entry(int, wchar_t **, wchar_t **) \
+				      __attribute__((alias("fm_w32_wmain")));)       \
 	int main(int fm_w32_argc, char **fm_w32_argv, char **fm_w32_envp)            \
 	{                                                                            \
 		return fm_w32_run_wmain(fm_w32_argc, fm_w32_argv, fm_w32_envp,       \

@@ -221,7 +221,8 @@ static void expect_program_output(const char *program, char *const argv[], const
 
 static void unicode_tmain_gets_wide_arguments(void)
 {
-	static const char *const programs[] = { "w32-tmain", "w32-tmain-w16", "w32-tmain-cxx" };
+	static const char *const programs[] = { "w32-tmain", "w32-tmain-w16", "w32-tmain-lto",
+						"w32-tmain-cxx" };
 	size_t count = sizeof(programs) / sizeof(programs[0]);
 	/* "é" (1 unit), "→✓" (2), and U+1F600 (a surrogate pair in UTF-16). */
 	const char *expected4[] = { "argc 3", "arg 1 [h\xc3\xa9llo \xe2\x86\x92\xe2\x9c\x93] 8 U+0068",
@@ -248,15 +249,18 @@ static void unicode_tmain_gets_wide_arguments(void)
 
 static void tmain_forms(void)
 {
+	static const char *const void_forms[] = { "w32-tmain-void", "w32-tmain-void-c2x" };
 	char path[4096], line[128];
 	char *argv[] = { "w32-tmain", "x", "y", NULL };
 	int out;
 	pid_t pid;
 
-	pid = spawn(test_program(path, sizeof(path), "w32-tmain-void"), argv, -1, &out);
-	test_expect_line(out, "form 0: no arguments");
-	CHECK_INT_EQ(test_wait(pid), 0);
-	close(out);
+	for (size_t i = 0; i < 2; i++) {
+		pid = spawn(test_program(path, sizeof(path), void_forms[i]), argv, -1, &out);
+		test_expect_line(out, "form 0: no arguments");
+		CHECK_INT_EQ(test_wait(pid), 0);
+		close(out);
+	}
 	pid = spawn(test_program(path, sizeof(path), "w32-wmain-envp"), argv, -1, &out);
 	test_expect_line(out, "argc 3");
 	while (test_read_line(out, line, sizeof(line)) && strncmp(line, "envp", 4) != 0)
