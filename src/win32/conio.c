@@ -12,6 +12,10 @@
  * handlers are the default ones, as ncurses does: a shell left without
  * echo would be the user's problem otherwise.
  *
+ * A program in the background of its terminal (started with &) leaves
+ * the terminal alone: changing it would stop the program (SIGTTOU), and
+ * the keys typed are the shell's, so _kbhit sees none there.
+ *
  * Not a terminal: _kbhit asks the kernel how many bytes are ready
  * (FIONREAD: a pipe's or socket's queue, a file's rest), so /dev/null and
  * end of file say no; _getch reads one byte.  All read descriptor 0
@@ -40,11 +44,20 @@ static struct {
 	uint16_t low;         /* _getwch_w16: the low surrogate still owed */
 } console = { .lock = PTHREAD_MUTEX_INITIALIZER, .pushed = NOTHING_PUSHED };
 
-/* Async-signal-safe: tcsetattr is. */
+/* Async-signal-safe: tcsetattr and sigprocmask are.  SIGTTOU is blocked
+ * around it: a program moved to the background since (Ctrl-Z, bg) would
+ * otherwise be stopped on its way out. */
 static void restore_terminal(void)
 {
-	if (console.changed)
-		tcsetattr(INPUT, TCSANOW, &console.saved);
+	sigset_t ttou, old;
+
+	if (!console.changed)
+		return;
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetattr(INPUT, TCSANOW, &console.saved);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static void restore_and_die(int sig)
@@ -69,13 +82,27 @@ static void install_hooks_locked(void)
 			sigaction(fatal[i], &hook, NULL);
 }
 
-/* Whether the input is a terminal; if so, puts it in conio's mode. */
-static bool terminal_input(void)
+enum input { NOT_A_TERMINAL, TERMINAL, BACKGROUND };
+
+/* Whether the program is in the background of the terminal it reads: the
+ * terminal is its controlling one (else tcgetpgrp fails, and no signal
+ * would stop it) and another process group has the foreground. */
+static bool in_background(void)
+{
+	pid_t foreground = tcgetpgrp(INPUT);
+
+	return foreground >= 0 && foreground != getpgrp();
+}
+
+/* What the input is; a terminal in the foreground is put in conio's mode. */
+static enum input terminal_input(void)
 {
 	struct termios t;
 
 	if (!isatty(INPUT))
-		return false;
+		return NOT_A_TERMINAL;
+	if (in_background())
+		return BACKGROUND;
 	pthread_mutex_lock(&console.lock);
 	if (!console.changed && tcgetattr(INPUT, &console.saved) == 0) {
 		t = console.saved;
@@ -87,7 +114,7 @@ static bool terminal_input(void)
 		console.changed = tcsetattr(INPUT, TCSANOW, &t) == 0;
 	}
 	pthread_mutex_unlock(&console.lock);
-	return true;
+	return TERMINAL;
 }
 
 static int take_pushed(void)
@@ -111,7 +138,8 @@ FM_W32_API int _kbhit(void)
 	pthread_mutex_unlock(&console.lock);
 	if (pushed)
 		return 1;
-	terminal_input();
+	if (terminal_input() == BACKGROUND)
+		return 0;
 	return ioctl(INPUT, FIONREAD, &ready) == 0 && ready > 0;
 }
 
@@ -134,7 +162,7 @@ FM_W32_API int _getch(void)
 
 	if (c != NOTHING_PUSHED)
 		return c;
-	terminal = terminal_input();
+	terminal = terminal_input() != NOT_A_TERMINAL;
 	c = read_byte();
 	/* The terminal turned Enter's '\r' into '\n'; Windows gives '\r'. */
 	return terminal && c == '\n' ? '\r' : c;

@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <pty.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -96,6 +97,42 @@ static int keys_then_wait(int argc, char **argv)
 	return 0;
 }
 
+/* Helper: takes its terminal as its controlling one, gives the foreground
+ * to another process group, and has a third, in the background (and not
+ * orphaned, so SIGTTOU would stop it), call _kbhit: it must see no key
+ * and leave the terminal alone, not be stopped for changing it. */
+static int background_kbhit(int argc, char **argv)
+{
+	pid_t other, reader;
+	int status = 0;
+
+	(void)argc;
+	(void)argv;
+	if (setsid() < 0 || ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
+		return 2;
+	other = fork();
+	if (other == 0) {
+		setpgid(0, 0);
+		pause();
+		_exit(0);
+	}
+	setpgid(other, other);
+	if (tcsetpgrp(STDIN_FILENO, other) < 0)
+		return 3;
+	reader = fork();
+	if (reader == 0) {
+		setpgid(0, 0);
+		test_say("kbhit %d", _kbhit());
+		_exit(0);
+	}
+	setpgid(reader, reader);
+	waitpid(reader, &status, WUNTRACED);
+	test_say("%s", WIFSTOPPED(status) ? "stopped" : "ran");
+	kill(reader, SIGKILL);
+	kill(other, SIGKILL);
+	return 0;
+}
+
 static pid_t spawn_on_terminal(const char *helper, int slave, int *out)
 {
 	char *argv[] = { "/proc/self/exe", "--helper", (char *)helper, NULL };
@@ -111,6 +148,16 @@ static void check_terminal_mode(int fd, bool conio_mode)
 	CHECK_INT_EQ((t.c_lflag & ICANON) != 0, !conio_mode);
 	CHECK_INT_EQ((t.c_lflag & ECHO) != 0, !conio_mode);
 	CHECK(t.c_lflag & ISIG);
+}
+
+/* Puts a terminal in the mode conio sets, as another program might. */
+static void set_key_mode(int fd)
+{
+	struct termios t;
+
+	CHECK(tcgetattr(fd, &t) == 0);
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	CHECK(tcsetattr(fd, TCSANOW, &t) == 0);
 }
 
 static void conio_on_a_terminal(void)
@@ -144,6 +191,16 @@ static void conio_on_a_terminal(void)
 	kill(pid, SIGTERM);
 	CHECK_INT_EQ(test_wait(pid), 128 + SIGTERM);
 	check_terminal_mode(slave, false);
+	close(out);
+
+	/* In the background: no key (though one is there to read in the
+	 * mode conio would set), no change, not stopped. */
+	set_key_mode(slave);
+	CHECK(write(master, "k", 1) == 1);
+	pid = spawn_on_terminal("background_kbhit", slave, &out);
+	test_expect_line(out, "kbhit 0");
+	test_expect_line(out, "ran");
+	CHECK_INT_EQ(test_wait(pid), 0);
 	close(out);
 	close(master);
 	close(slave);
@@ -605,6 +662,7 @@ static void crt_environment_and_directories(void)
 static const struct test_helper helpers[] = {
 	TEST_HELPER(keys),
 	TEST_HELPER(keys_then_wait),
+	TEST_HELPER(background_kbhit),
 	TEST_HELPER(split_own),
 };
 
