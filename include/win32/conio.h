@@ -9,7 +9,8 @@
  * terminal to that mode (Ctrl-C still interrupts), and the library puts
  * the terminal back as it was when the program exits, or dies of SIGINT,
  * SIGTERM, SIGHUP or SIGQUIT while it had not set its own handler for
- * them.  Enter reads as '\r', as on Windows; other keys arrive as the
+ * them.  A program in the background of its terminal leaves it alone and
+ * sees no key.  Enter reads as '\r', as on Windows; other keys arrive as the
  * bytes the terminal sends (an arrow key is an escape sequence, not
  * Windows' 0xE0 and a scan code).
  *
