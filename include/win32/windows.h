@@ -433,7 +433,8 @@ typedef struct _OVERLAPPED {
  * Windows' macros.  In C++ they are function templates instead, so that
  * they cannot break the standard library (std::min, numeric_limits<T>::max()
  * and <algorithm> stay intact); where std::min and ::min both fit, the
- * standard one is chosen (it is the more specialised). */
+ * standard one is chosen (it is the more specialised).  A program that
+ * defined its own min or max macro keeps it, as with Windows' headers. */
 #if !defined(__cplusplus) && !defined(NOMINMAX)
 #ifndef max
 #define max(a, b) (((a) > (b)) ? (a) : (b))
@@ -449,16 +450,20 @@ typedef struct _OVERLAPPED {
 }
 
 #ifndef NOMINMAX
+#ifndef max
 template <class A, class B>
 constexpr auto max(A a, B b) -> decltype(a > b ? a : b)
 {
 	return a > b ? a : b;
 }
+#endif
+#ifndef min
 template <class A, class B>
 constexpr auto min(A a, B b) -> decltype(a < b ? a : b)
 {
 	return a < b ? a : b;
 }
+#endif
 #endif
 #endif
 
