@@ -356,8 +356,10 @@ static void snapshot_finds_programs_by_windows_name(void)
 	pid_t game, wine_like;
 
 	CHECK(pipe2(feed, O_CLOEXEC) == 0);
-	game = spawn(test_program(path, sizeof(path), "Game64"), game_argv, feed[0], NULL);
+	game = spawn(test_program(path, sizeof(path), "Game64"), game_argv, feed[0], &out);
 	close(feed[0]);
+	test_expect_line(out, "running"); /* it runs Game64 now, not this program */
+	close(out);
 	/* A native program is named as its Windows build would be. */
 	snapshot_name((DWORD)game, name, sizeof(name), &parent);
 	CHECK_STR_EQ(name, "Game64.exe");
