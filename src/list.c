@@ -332,6 +332,7 @@ struct fm_store_list {
 	struct fm__inspection now; /* the object last reported */
 	bool have_now;
 	char *path;                /* now's store file */
+	size_t path_cap;
 	int32_t *pids;             /* now's holders */
 	size_t pids_cap;
 };
@@ -535,6 +536,25 @@ static void describe_header(struct fm_object_info *info, const struct fm__inspec
 	}
 }
 
+/* Makes l->path the entry's path, in a buffer kept from one to the next. */
+static int join_path(fm_store_list *l, const struct fm__entry *e)
+{
+	size_t dir = strlen(e->dir_path), file = strlen(e->file), need = dir + file + 2;
+
+	if (need > l->path_cap) {
+		char *more = realloc(l->path, need);
+
+		if (!more)
+			return -ENOMEM;
+		l->path = more;
+		l->path_cap = need;
+	}
+	memcpy(l->path, e->dir_path, dir);
+	l->path[dir] = '/';
+	memcpy(l->path + dir + 1, e->file, file + 1);
+	return 0;
+}
+
 /* Fills *out from the object l->now found at e; 0 or -ENOMEM. */
 static int describe(fm_store_list *l, const struct fm__entry *e, struct fm_object_info *out)
 {
@@ -542,11 +562,8 @@ static int describe(fm_store_list *l, const struct fm__entry *e, struct fm_objec
 	const struct fm__inspection *o = &l->now;
 	size_t holders = 0;
 
-	free(l->path);
-	if (asprintf(&l->path, "%s/%s", e->dir_path, e->file) < 0) {
-		l->path = NULL;
+	if (join_path(l, e) < 0)
 		return -ENOMEM;
-	}
 	if (l->holders.known && take_holders(l, &holders) < 0)
 		return -ENOMEM;
 	info.ns = e->ns == FM__NS_GLOBAL ? FM_NAMESPACE_GLOBAL : FM_NAMESPACE_LOCAL;
