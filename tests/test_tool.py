@@ -1265,6 +1265,86 @@ class ToolTest(unittest.TestCase):
         self.release(big)
         self.assertStoreEmpty()
 
+    # -- the manual ---------------------------------------------------------
+
+    def manual_examples(self):
+        """The EXAMPLES blocks of filemap.1, as the reader sees them."""
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "man",
+                            "filemap.1")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        blocks = re.findall(r"^\.EX\n(.*?)^\.EE$", text.split(".SH EXAMPLES")[1], re.S | re.M)
+        plain = []
+        for block in blocks:
+            block = re.sub(r"\\f[BPIR]", "", block)
+            for groff, char in (("\\(aq", "'"), ("\\(ga", "`"), ("\\e", "\\"),
+                                ("\\-", "-"), ("\\&", "")):
+                block = block.replace(groff, char)
+            plain.append(block.splitlines())
+        return plain
+
+    def normalise(self, text, pids):
+        """The tool's output as the manual shows it: its pids, alice's
+        store, no time."""
+        me = owner_name(os.geteuid())
+        for actual, shown in pids.items():
+            # The padding after a pid in a column keeps the column's width;
+            # one space in a sentence stays one.
+            width = len(str(actual))
+            text = re.sub(r"\b%d\b( *)" % actual,
+                          lambda m: str(shown) + (" " * (width + len(m.group(1)) -
+                                                         len(str(shown)))
+                                                  if len(m.group(1)) > 1 else m.group(1)),
+                          text)
+        text = text.replace("%-10s" % me, "%-10s" % "alice")
+        text = text.replace("owner:      %s (uid %d)" % (me, os.geteuid()),
+                            "owner:      alice (uid 1000)")
+        text = text.replace(self.root, "/dev/shm/filemap")
+        text = text.replace("local-%d" % os.geteuid(), "local-1000")
+        text = text.replace("by uid %d," % os.geteuid(), "by uid 1000,")
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}", "TIME", text)
+
+    def run_example(self, lines):
+        """Runs the commands of one example block and checks that each
+        prints what the manual says it does."""
+        env = dict(self.env, PATH=os.path.dirname(TOOL) + ":" + os.environ["PATH"])
+        pids, background, i = {}, [], 0
+        while i < len(lines):
+            command = lines[i][2:]
+            i += 1
+            expected = []
+            while i < len(lines) and not lines[i].startswith("$ "):
+                expected.append(re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}", "TIME",
+                                       lines[i]))
+                i += 1
+            if command.startswith("kill %"):
+                self.release(background[int(command[6:]) - 1])
+                continue
+            if command.endswith("&"):
+                proc = subprocess.Popen(["bash", "-c", "exec " + command[:-1]], env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                self.holders.append(proc)
+                background.append(proc)
+                line = proc.stdout.readline().decode().rstrip("\n")
+                shown = int(re.search(r"pid (\d+)", expected[0]).group(1))
+                pids[proc.pid] = shown
+                self.assertEqual([self.normalise(line, pids)], expected, command)
+                continue
+            result = subprocess.run(["bash", "-c", command], env=env, capture_output=True,
+                                    timeout=TIMEOUT)
+            self.assertEqual(result.stderr, b"", command)
+            self.assertEqual(self.normalise(result.stdout.decode(), pids).splitlines(),
+                             expected, command)
+        for proc in background:
+            if proc.poll() is None:
+                self.release(proc)
+
+    def test_manual_examples_are_the_tools_output(self):
+        examples = self.manual_examples()
+        self.run_example(examples[0])
+        self.run_example(examples[1])
+        self.assertStoreEmpty()
+
     # -- other users ------------------------------------------------------
 
     @unittest.skipUnless(os.geteuid() == 0, "needs root to run as another user")
