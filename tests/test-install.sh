@@ -16,10 +16,13 @@ for f in "$libdir/libfilemap.so" "$libdir/libfilemap.a" "$libdir/pkgconfig/filem
 	 "$libdir/cmake/filemap/filemap-config.cmake" \
 	 "$work/prefix/include/filemap.h" "$work/prefix/include/filemap/version.h" \
 	 "$work/prefix/bin/filemap" "$work/prefix/share/man/man1/filemap.1" \
-	 "$work/prefix/share/man/man7/filemap.7" "$work/prefix/share/man/man3/fm_section_create.3"; do
+	 "$work/prefix/share/man/man7/filemap.7" "$work/prefix/share/man/man3/fm_section_create.3" \
+	 "$work/prefix/share/man/man3/fm_store_list_open.3" \
+	 "$work/prefix/share/bash-completion/completions/filemap" \
+	 "$work/prefix/share/zsh/site-functions/_filemap"; do
 	[ -e "$f" ] || { echo "not installed: ${f#$work/prefix/}"; exit 1; }
 done
-echo "installed: libraries, headers, filemap.pc, CMake package, tool, man pages"
+echo "installed: libraries, headers, filemap.pc, CMake package, tool, man pages, completions"
 
 if command -v pkg-config >/dev/null; then
 	export PKG_CONFIG_PATH=$libdir/pkgconfig

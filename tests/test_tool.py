@@ -1265,6 +1265,63 @@ class ToolTest(unittest.TestCase):
         self.release(big)
         self.assertStoreEmpty()
 
+    # -- shell completions --------------------------------------------------
+
+    COMPLETIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools",
+                               "filemap", "completions")
+
+    def complete(self, shell, script, *words):
+        """What the completion for shell offers for words (the last one
+        being completed), one candidate a line."""
+        env = dict(self.env, PATH=os.path.dirname(TOOL) + ":" + os.environ["PATH"])
+        result = subprocess.run([shell, *script, *words], env=env, capture_output=True,
+                                timeout=TIMEOUT)
+        self.assertEqual(result.stderr, b"")
+        return result.stdout.decode().splitlines()
+
+    @unittest.skipUnless(shutil.which("bash"), "needs bash")
+    def test_bash_completion(self):
+        script = ["-c", 'source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _filemap; '
+                  '((${#COMPREPLY[@]} == 0)) || printf "%s\\n" "${COMPREPLY[@]}"',
+                  os.path.join(self.COMPLETIONS, "filemap.bash")]
+        procs = [self.hold("Local\\job one", "1"), self.hold("Global\\g", "1")]
+        self.assertEqual(self.complete("bash", script, "filemap", "w"), ["watch", "write", "wait"])
+        self.assertEqual(sorted(self.complete("bash", script, "filemap", "cat", "")),
+                         sorted(["Local\\\\job\\ one", "job\\ one", "Global\\\\g"]))
+        self.assertEqual(self.complete("bash", script, "filemap", "stat", "j"), ["job\\ one"])
+        self.assertEqual(self.complete("bash", script, "filemap", "ls", "--n"),
+                         ["--names", "--namespace"])
+        self.assertEqual(self.complete("bash", script, "filemap", "ls", "--type", "s"),
+                         ["section", "semaphore"])
+        self.assertEqual(self.complete("bash", script, "filemap", "help", "st"), ["stat"])
+        self.assertEqual(self.complete("bash", script, "filemap", "gc", ""), [])
+        for proc in procs:
+            self.release(proc)
+        self.assertStoreEmpty()
+
+    @unittest.skipUnless(shutil.which("zsh"), "needs zsh")
+    def test_zsh_completion(self):
+        # compadd and _files stand in for zsh's completion system: they
+        # print what they are given.
+        script = ["-f", "-c", 'compadd() { while [[ $1 == -* ]]; do [[ $1 == -- ]] && '
+                  '{ shift; break }; shift; done; print -rl -- "$@" }; '
+                  '_files() { print files }; fpath=($0 $fpath); autoload -Uz _filemap; '
+                  'words=("$@"); CURRENT=$#; PREFIX=${words[CURRENT]}; _filemap',
+                  self.COMPLETIONS]
+        procs = [self.hold("Local\\job one", "1")]
+        self.assertIn("watch", self.complete("zsh", script, "filemap", ""))
+        self.assertEqual(sorted(self.complete("zsh", script, "filemap", "cat", "")),
+                         ["Local\\job one", "job one"])
+        self.assertEqual(self.complete("zsh", script, "filemap", "ls", "--n"),
+                         ["--human", "--json", "--names", "--namespace", "--type"])
+        self.assertEqual(self.complete("zsh", script, "filemap", "ls", "--namespace", ""),
+                         ["Local", "Global"])
+        self.assertEqual(self.complete("zsh", script, "filemap", "create", "x", "--file", ""),
+                         ["files"])
+        for proc in procs:
+            self.release(proc)
+        self.assertStoreEmpty()
+
     # -- the manual ---------------------------------------------------------
 
     def manual_examples(self):
