@@ -34,6 +34,13 @@
 int fm__fail(int code, const char *call, const char *object, const char *detail, ...)
 	FM__PRINTF(4, 5);
 
+/* Access bits as a message says them: "r", "rw", "rwx", "c" (copy-on-write),
+ * "none"; in a struct so that a message can take it in its arguments. */
+struct fm__access_words {
+	char s[8];
+};
+struct fm__access_words fm__access_words(unsigned access);
+
 /* ------------------------------------------------------------------------
  * name.c: parsing, validating and encoding object names.
  * ------------------------------------------------------------------------ */
