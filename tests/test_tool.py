@@ -956,6 +956,15 @@ class ToolTest(unittest.TestCase):
         self.release(keeper)
         self.assertStoreEmpty()
 
+    def test_semaphore_defaults_are_the_python_modules(self):
+        # One rule everywhere: a semaphore starts at 1 (threading.Semaphore)
+        # and may go up to 2147483647 (Windows' limit).
+        keeper = self.hold("Local\\dflt", "--type", "semaphore")
+        self.assertEqual(self.sync_state("dflt"), {"signaled": True, "count": 1,
+                                                   "maximum": 2147483647, "waiters": 0})
+        self.release(keeper)
+        self.assertStoreEmpty()
+
     def test_semaphore_counts(self):
         keeper = self.hold("Local\\slots", "--type", "semaphore", "--initial", "1",
                            "--maximum", "3")

@@ -67,8 +67,10 @@ static int check_sync(struct create *c, const char *size)
 		return TOOL_OK;
 	if (c->maximum == NOT_GIVEN)
 		c->maximum = INT32_MAX;
+	/* The one rule of the Python module too: a semaphore starts at 1, as
+	 * threading.Semaphore does, and may go up to Windows' limit. */
 	if (c->initial == NOT_GIVEN)
-		c->initial = 0;
+		c->initial = 1;
 	if (c->maximum == 0 || c->maximum > INT32_MAX) {
 		tool_error("--maximum %llu: use 1 to %d", (unsigned long long)c->maximum, INT32_MAX);
 		return TOOL_USAGE;

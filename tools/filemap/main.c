@@ -66,7 +66,7 @@ static const struct verb verbs[] = {
 	  "  --hold         keep holding it until SIGINT or SIGTERM\n"
 	  "  --manual       an event: manual-reset (default: auto-reset)\n"
 	  "  --signaled     an event: starts signalled\n"
-	  "  --initial N    a semaphore: its count at first (default 0)\n"
+	  "  --initial N    a semaphore: its count at first (default 1)\n"
 	  "  --maximum N    a semaphore: its maximum count (default 2147483647)\n" },
 	{ "cat", cmd_cat,
 	  "cat NAME [--offset N] [--length N] [--hex] [--follow [--interval MS]]\n"
