@@ -11,6 +11,7 @@ trap 'rm -rf "$work"' EXIT
 export FILEMAP_ROOT=$work/store
 
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
+cp "$build/install_manifest.txt" "$work/manifest"
 libdir=$(dirname "$(find "$work/prefix" -name libfilemap.so -print -quit)")
 for f in "$libdir/libfilemap.so" "$libdir/libfilemap.a" "$libdir/pkgconfig/filemap.pc" \
 	 "$libdir/cmake/filemap/filemap-config.cmake" \
@@ -38,3 +39,15 @@ cmake -S "$src/tests/install" -B "$work/consumer-build" -DCMAKE_PREFIX_PATH="$wo
 	-DCMAKE_C_FLAGS="${CFLAGS:-}" -DCMAKE_BUILD_RPATH="$libdir" >/dev/null
 cmake --build "$work/consumer-build" >/dev/null
 echo "find_package: $("$work/consumer-build/consumer")"
+
+# `make uninstall` removes exactly what was installed: no file is left, and
+# filemap's own directories are gone.
+"$src/cmake/uninstall.sh" "$work/manifest" >/dev/null
+left=$(find "$work/prefix" ! -type d)
+[ -z "$left" ] || { echo "uninstall left: $left"; exit 1; }
+for dir in include/filemap lib/cmake/filemap; do
+	[ ! -d "$work/prefix/$dir" ] && [ ! -d "$libdir/${dir#lib/}" ] ||
+		{ echo "uninstall left the directory $dir"; exit 1; }
+done
+[ ! -e "$work/manifest" ] || { echo "uninstall left its manifest"; exit 1; }
+echo "uninstall: every installed file removed"
