@@ -167,7 +167,8 @@ static int take_frame(struct watch *w)
 	fm_store_list_close(l);
 	if (r != 0)
 		return tool_fail(-ENOMEM, "cannot keep the listing");
-	qsort(w->now.rows, w->now.n, sizeof(*w->now.rows), by_name);
+	if (w->now.n) /* qsort may not be given NULL, even for none */
+		qsort(w->now.rows, w->now.n, sizeof(*w->now.rows), by_name);
 	return TOOL_OK;
 }
 
@@ -288,7 +289,8 @@ static int run(struct watch *w, const sigset_t *stops)
 		if (r != TOOL_OK)
 			break;
 		/* The last frame, by key, tells what changed. */
-		qsort(w->before.rows, w->before.n, sizeof(*w->before.rows), by_key);
+		if (w->before.n)
+			qsort(w->before.rows, w->before.n, sizeof(*w->before.rows), by_key);
 		mark_changes(w);
 		draw(w);
 		free_frame(&w->before);
