@@ -15,10 +15,14 @@
  *       advance at both ends of the section, lets go of NAME, then sets
  *       STOP.  Natively, with SIZE, also checks that the native API reports
  *       exactly SIZE bytes.  TICK and STOP "-": no events.
- *   bridge-prog ping A B ROUNDS / bridge-prog pong A B
+ *   bridge-prog ping A B ROUNDS / bridge-prog pong A B ROUNDS
  *       bounce two auto-reset events ROUNDS times; ping prints the round
  *       trips' median and 99th percentile in microseconds (the latency
- *       benchmark, bench/bridge.sh).
+ *       benchmark, bench/bridge-latency.sh); both then say whether a spare
+ *       signal (an echo) came.
+ *   bridge-prog follow EVENT ACK ROUNDS
+ *       ROUNDS times: waits for the manual-reset EVENT, resets it, sets the
+ *       auto-reset ACK.
  *
  * Each prints "role: what: value" lines and exits 0 when all went well.
  */
@@ -167,6 +171,12 @@ static int compare(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Whether a spare signal arrives on e within 200 ms (an echo would). */
+static const char *spare(HANDLE e)
+{
+	return WaitForSingleObject(e, 200) == WAIT_OBJECT_0 ? "one" : "none";
+}
+
 static int ping(const char *a_name, const char *b_name, int rounds)
 {
 	HANDLE a = CreateEventA(NULL, FALSE, FALSE, a_name), b = CreateEventA(NULL, FALSE, FALSE, b_name);
@@ -180,27 +190,49 @@ static int ping(const char *a_name, const char *b_name, int rounds)
 	for (int i = 0; i < rounds; i++) {
 		QueryPerformanceCounter(&t0);
 		SetEvent(a);
-		if (WaitForSingleObject(b, 5000) != WAIT_OBJECT_0)
-			return fail("no pong within 5 s");
+		if (WaitForSingleObject(b, WAIT_MS) != WAIT_OBJECT_0)
+			return fail("no pong");
 		QueryPerformanceCounter(&t1);
 		us[i] = (double)(t1.QuadPart - t0.QuadPart) * 1e6 / (double)hz.QuadPart;
 	}
 	qsort(us, (size_t)rounds, sizeof(*us), compare);
 	printf("ping: round trips: %d, median %.1f us, p99 %.1f us\n", rounds, us[rounds / 2],
 	       us[rounds * 99 / 100]);
+	printf("ping: spare signal: %s\n", spare(b));
 	return 0;
 }
 
-static int pong(const char *a_name, const char *b_name)
+static int pong(const char *a_name, const char *b_name, int rounds)
 {
 	HANDLE a = CreateEventA(NULL, FALSE, FALSE, a_name), b = CreateEventA(NULL, FALSE, FALSE, b_name);
+	int i;
 
 	role = "pong";
 	if (!a || !b)
 		return fail("cannot make the events");
-	while (WaitForSingleObject(a, 10000) == WAIT_OBJECT_0)
+	for (i = 0; i < rounds && WaitForSingleObject(a, WAIT_MS) == WAIT_OBJECT_0; i++)
 		SetEvent(b);
-	return 0;
+	printf("pong: answered: %d\n", i);
+	printf("pong: spare signal: %s\n", spare(a));
+	return i == rounds ? 0 : 1;
+}
+
+/* Waits for the manual-reset event to be set, resets it, and says so by
+ * setting the auto-reset ack; rounds times. */
+static int follow(const char *event_name, const char *ack_name, int rounds)
+{
+	HANDLE e = wait_open(open_event, event_name), ack = wait_open(open_event, ack_name);
+	int i;
+
+	role = "follow";
+	if (!e || !ack)
+		return fail("cannot open the events");
+	for (i = 0; i < rounds && WaitForSingleObject(e, WAIT_MS) == WAIT_OBJECT_0; i++) {
+		ResetEvent(e);
+		SetEvent(ack);
+	}
+	printf("follow: rounds: %d\n", i);
+	return i == rounds ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -213,9 +245,11 @@ int main(int argc, char **argv)
 		return consume(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	if (argc == 5 && strcmp(argv[1], "ping") == 0)
 		return ping(argv[2], argv[3], atoi(argv[4]) > 0 ? atoi(argv[4]) : 1);
-	if (argc == 4 && strcmp(argv[1], "pong") == 0)
-		return pong(argv[2], argv[3]);
+	if (argc == 5 && strcmp(argv[1], "pong") == 0)
+		return pong(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 5 && strcmp(argv[1], "follow") == 0)
+		return follow(argv[2], argv[3], atoi(argv[4]));
 	fprintf(stderr, "usage: bridge-prog produce NAME SIZE TICK STOP [TICKS] | consume NAME TICK STOP "
-			"[SIZE] | ping A B ROUNDS | pong A B\n");
+			"[SIZE] | ping A B ROUNDS | pong A B ROUNDS | follow EVENT ACK ROUNDS\n");
 	return 2;
 }

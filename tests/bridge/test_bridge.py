@@ -18,6 +18,12 @@ Wine cases (exit 77, SKIPPED, without wine64 or the mingw-w64 builds):
   shared_when_native_second  NAME:SIZE made by the bridge, then by a native
                              producer (ERROR_ALREADY_EXISTS), no copying
   killed_then_gc             the bridge SIGKILLed; `filemap gc` leaves nothing
+  auto_reset_events          auto-reset events bounced both ways: every set
+                             taken once, no echo
+  manual_reset_events        a native set reaches Windows, the Windows reset
+                             comes back
+  script_command             COMMAND names no .exe: the helper runs alone
+  proton_like                a Proton-shaped %command% (verb, then the .exe)
 Without Wine:
   posix                      --posix over a plain shm_open producer, and
                              `filemap create NAME 0 --file ... --hold`
@@ -215,7 +221,8 @@ def case_windows_to_native(c):
     need_wine()
     windows_producer(c, "Local\\w2n", "Local\\w2n:65536", 65536,
                      ["produce: CreateFileMapping: ERROR_ALREADY_EXISTS",
-                      "Local\\w2n: 65536 bytes, shared without copying"])
+                      "Local\\w2n: 65536 bytes, a native section on the shared file",
+                      "Local\\w2n: a Windows section on the shared file"])
 
 
 def case_native_to_windows(c):
@@ -230,7 +237,7 @@ def case_native_to_windows(c):
     check(status == 0, "the Windows consumer succeeds", status)
     expect_lines(text, ["consume: woken by the event: yes", "consume: counter advanced: yes",
                         "consume: last bytes follow: yes",
-                        "Local\\n2w: held natively already, 65536 bytes: mirrored",
+                        "Local\\n2w: held natively already, 65536 bytes: mirrored to the shared file",
                         "Local\\n2w.tick: manual-reset event"], "the bridge's run")
     status, text = finish(producer, "native producer")
     check(status == 0, "the native producer was stopped through the bridge", status)
@@ -244,7 +251,7 @@ def case_windows_first(c):
     # The size of a section a Windows program made is whole pages: 16384.
     windows_producer(c, "Local\\wf", "Local\\wf", 16384,
                      ["produce: CreateFileMapping: new",
-                      "Local\\wf: existed already there: mirrored"])
+                      "Local\\wf: made first on the Windows side: mirrored to the shared file"])
 
 
 def case_shared_when_native_second(c):
@@ -262,7 +269,7 @@ def case_shared_when_native_second(c):
     check(status == 0, "the Windows consumer succeeds", status)
     expect_lines(text, ["consume: woken by the event: yes", "consume: counter advanced: yes",
                         "consume: last bytes follow: yes",
-                        "Local\\ns: made on the shared file on the Windows side"],
+                        "Local\\ns: a Windows section on the shared file"],
                  "the bridge's run")
     check("mirrored" not in text, "nothing is mirrored")
     gone_after(c, "Local\\ns")
@@ -310,6 +317,94 @@ def case_killed_then_gc(c):
     check("removed orphan Local\\kill" in text, "gc removes the orphaned name")
     check("removed stale bridge directory" in text, "gc removes the bridge directory")
     check(not c.leftovers(), "nothing is left", c.leftovers())
+
+
+def case_auto_reset_events(c):
+    need_wine()
+    rounds = "300"
+    b = c.start(bridge_cmd("--event", "Local\\ev.a", "--event", "Local\\ev.b", "--",
+                           *win("pong", "Local\\ev.a", "Local\\ev.b", rounds)))
+    status, text = finish(c.start([PROG, "ping", "Local\\ev.a", "Local\\ev.b", rounds]), "native ping")
+    check(status == 0, "every native set was answered through the bridge", status)
+    check("ping: spare signal: none" in text, "no set came back twice")
+    status, text = finish(b, "bridge")
+    check(status == 0, "the Windows side answered every set once", status)
+    expect_lines(text, [f"pong: answered: {rounds}", "pong: spare signal: none",
+                        "Local\\ev.a: auto-reset event"], "the Windows pong")
+    gone_after(c, "Local\\ev.a")
+
+
+def case_manual_reset_events(c):
+    need_wine()
+    # Four rounds there, three checked here: the program may end before
+    # its last reset is relayed, and its end is the bridge's.
+    b = c.start(bridge_cmd("--event", "Local\\mr:manual", "--event", "Local\\mr.ack", "--",
+                           *win("follow", "Local\\mr", "Local\\mr.ack", "4")))
+    c.wait_for("the bridge made the events", lambda: c.exists("Local\\mr.ack"))
+    for i in range(3):
+        check(c.tool("signal", "Local\\mr").returncode == 0, f"round {i}: set natively")
+        check(c.tool("wait", "Local\\mr.ack", "--timeout", "60000").returncode == 0,
+              f"round {i}: the Windows side saw it set")
+        c.wait_for(f"round {i}: its reset there comes back", lambda: c.tool(
+            "wait", "Local\\mr", "--timeout", "0").returncode == 4)
+    c.tool("signal", "Local\\mr")
+    status, text = finish(b, "bridge")
+    check(status == 0 and "follow: rounds: 4" in text, "the Windows side followed every round",
+          status)
+
+
+def case_script_command(c):
+    need_wine()
+    script = os.path.join(c.dir, "start-game")
+    with open(script, "w") as f:  # a launcher script: no .exe in COMMAND
+        f.write(f'#!/bin/sh\nexec "{WINE}" "{EXE}" "$@"\n')
+    os.chmod(script, 0o755)
+    c.env["WINE"] = WINE
+    b = c.start(bridge_cmd("Local\\sc:65536", "--event", "Local\\sc.tick:manual", "--event",
+                           "Local\\sc.stop:manual", "--", script, "produce", "Local\\sc", "65536",
+                           "Local\\sc.tick", "Local\\sc.stop"))
+    status, text = finish(c.start([PROG, "consume", "Local\\sc", "Local\\sc.tick",
+                                   "Local\\sc.stop", "65536"]), "native consumer")
+    check(status == 0, "the native consumer succeeds", status)
+    status, text = finish(b, "bridge")
+    check(status == 0, "the bridge exits with the script's status 0", status)
+    expect_lines(text, [f"running the Windows helper with {WINE}",
+                        "produce: CreateFileMapping: ERROR_ALREADY_EXISTS",
+                        "produce: stopped: yes"], "the bridge's run")
+    gone_after(c, "Local\\sc")
+
+
+def case_proton_like(c):
+    need_wine()
+    # Proton's script takes a verb, waits (waitforexitandrun) for the
+    # prefix's wineserver to exit, then runs the game with its own Wine in
+    # $STEAM_COMPAT_DATA_PATH/pfx.  A helper started beside it would make
+    # that wait last forever; in front of the .exe it runs after it.
+    compat = os.path.join(c.dir, "compatdata")
+    os.mkdir(compat)
+    os.symlink(PREFIX, os.path.join(compat, "pfx"))
+    proton = os.path.join(c.dir, "proton")
+    server = os.path.join(os.path.dirname(os.path.realpath(WINE)), "wineserver")
+    with open(proton, "w") as f:
+        f.write(f"""#!/bin/sh
+[ -n "$STEAM_COMPAT_DATA_PATH" ] || {{ echo "No compat data path?"; exit 1; }}
+export WINEPREFIX="$STEAM_COMPAT_DATA_PATH/pfx"
+verb=$1; shift
+[ "$verb" = waitforexitandrun ] && "{server}" -w
+exec "{WINE}" "$@"
+""")
+    os.chmod(proton, 0o755)
+    c.env["STEAM_COMPAT_DATA_PATH"] = compat
+    c.env.pop("WINEPREFIX")
+    b = c.start(bridge_cmd("Local\\pr:43996", "--", proton, "waitforexitandrun", EXE,
+                           "produce", "Local\\pr", "43996", "Local\\pr.tick", "Local\\pr.stop",
+                           "300"))
+    c.wait_for("the game writes", lambda: counter(c, "Local\\pr") > 0, limit=120)
+    check(c.tool("stat", "Local\\pr").returncode == 0, "the native name is there meanwhile")
+    status, text = finish(b, "bridge")
+    expect_lines(text, ["produce: CreateFileMapping: ERROR_ALREADY_EXISTS",
+                        "running the Windows helper in front of " + EXE], "the bridge's run")
+    gone_after(c, "Local\\pr")
 
 
 def case_posix(c):

@@ -239,6 +239,10 @@ struct bridge_loop {
 	struct bridge_link *link;
 	pid_t command;           /* COMMAND, or 0 when none runs */
 	pid_t helper;            /* the helper we started, or 0 */
+	bool helper_in_command;  /* the helper runs in COMMAND, in front of its program */
+	bool ended;              /* COMMAND ended: the loop ends once the helper's
+				  * connection closes, or at linger_until */
+	uint64_t linger_until;   /* CLOCK_MONOTONIC, ms */
 	bool ready;              /* the helper said READY, and is still there */
 	bool ready_seen;         /* the helper said READY at some point */
 	bool linked;             /* the connection is up */

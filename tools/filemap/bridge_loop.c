@@ -13,6 +13,9 @@
 #include <time.h>
 
 #define MS 1000000u
+/* How long the loop goes on after COMMAND ended, for the last messages of a
+ * helper that ran in it (they come before the connection closes). */
+#define LINGER_MS 2000
 
 static uint64_t now_ms(void)
 {
@@ -62,7 +65,7 @@ static bool handle_note(struct bridge_loop *l, const struct bridge_note *n)
 		return false;
 	case BRIDGE_NOTE_LINK_CLOSED:
 		l->linked = l->ready = false;
-		return false;
+		return l->ended;
 	case BRIDGE_NOTE_EXITED:
 		if (n->pid == l->helper)
 			l->helper = 0;
@@ -70,7 +73,9 @@ static bool handle_note(struct bridge_loop *l, const struct bridge_note *n)
 			return false;
 		l->command = 0;
 		l->status = exit_status(n->status);
-		return true;
+		l->ended = true;
+		l->linger_until = now_ms() + LINGER_MS;
+		return !(l->helper_in_command && l->linked);
 	case BRIDGE_NOTE_STOP:
 		l->status = n->status;
 		return l->command == 0;
@@ -167,12 +172,14 @@ void bridge_loop_run(struct bridge_loop *l)
 		n = wait_list(l, objects, which);
 		timeout = looking ? BRIDGE_EVENT_POLL_MS * MS : polling ? BRIDGE_APPEAR_POLL_MS * MS :
 									  FM_INFINITE;
+		if (l->ended && timeout > BRIDGE_APPEAR_POLL_MS * MS)
+			timeout = BRIDGE_APPEAR_POLL_MS * MS;
 		r = fm_wait_any(objects, n, timeout, &index);
 		if (r >= 0 && index > 0)
 			relay_woken(&l->objects->events[which[index]].relay);
 		else if (r < 0 && r != -ETIMEDOUT)
 			no_waits(l, r);
-		done = drain(l);
+		done = drain(l) || (l->ended && now_ms() >= l->linger_until);
 		looking = look(l);
 	}
 }

@@ -122,8 +122,8 @@ static int mirror_native(struct bridge_objects *o, struct bridge_section *s)
 	}
 	s->state = BRIDGE_COPYING;
 	if (o->verbose)
-		tool_error("%s: held natively already, %llu bytes: mirrored", s->name.full,
-			   (unsigned long long)s->size);
+		tool_error("%s: held natively already, %llu bytes: mirrored to the shared file",
+			   s->name.full, (unsigned long long)s->size);
 	return TOOL_OK;
 }
 
@@ -158,7 +158,7 @@ static int share(struct bridge_objects *o, struct bridge_section *s, unsigned i,
 	s->size = size;
 	s->state = BRIDGE_SHARING;
 	if (o->verbose)
-		tool_error("%s: %llu bytes, shared without copying", s->name.full,
+		tool_error("%s: %llu bytes, a native section on the shared file", s->name.full,
 			   (unsigned long long)size);
 	return TOOL_OK;
 }
@@ -310,9 +310,10 @@ void bridge_objects_message(struct bridge_objects *o, const struct bridge_msg *m
 	} else if (s && m->type == BRIDGE_STATUS) {
 		s->windows = (int)m->value;
 		if (o->verbose)
-			tool_error("%s: %s on the Windows side", s->name.full,
-				   m->value == BRIDGE_MIRRORED ? "existed already there: mirrored" :
-								 "made on the shared file");
+			tool_error("%s: %s", s->name.full,
+				   m->value == BRIDGE_MIRRORED ?
+					   "made first on the Windows side: mirrored to the shared file" :
+					   "a Windows section on the shared file");
 	} else if (s && m->type == BRIDGE_APPEARED && s->state == BRIDGE_PENDING && m->value > 0 &&
 		   m->value <= SIZE_MAX) {
 		/* A Windows program made it first: it has that many bytes. */

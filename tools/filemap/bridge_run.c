@@ -41,6 +41,11 @@
 #include <time.h>
 #include <unistd.h>
 
+/* How often, and how far apart, a bridge that ends tries to remove files
+ * that some process still has open. */
+#define CLOSE_TRIES 20
+#define CLOSE_PAUSE_MS 50
+
 /* The bridge directory's path, for the caller's effective uid. */
 static int bridge_dir_path(char *out, size_t len)
 {
@@ -152,6 +157,8 @@ static int empty_run_dir(int dir, const char *name, int fd, bool verbose)
 
 	if (!d && copy >= 0)
 		close(copy);
+	if (d)
+		rewinddir(d); /* the copy shares fd's offset, where a last pass ended */
 	while (d && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' || fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
@@ -307,7 +314,17 @@ int bridge_run_copy_helper(struct bridge_run *r, const char *helper)
 
 void bridge_run_close(struct bridge_run *r)
 {
-	if (r->fd >= 0 && r->dir >= 0 && empty_run_dir(r->dir, r->name, r->fd, false) > 0)
+	int kept = 0;
+
+	/* Wine's server lets go of a program's files a moment after the
+	 * program ended: a little patience, before leaving them to gc. */
+	for (int i = 0; r->fd >= 0 && r->dir >= 0 && i < CLOSE_TRIES; i++) {
+		kept = empty_run_dir(r->dir, r->name, r->fd, false);
+		if (!kept)
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = CLOSE_PAUSE_MS * 1000000L }, NULL);
+	}
+	if (kept)
 		tool_error("note: %s stays while programs hold its files; the next bridge or "
 			   "`filemap gc` removes it after them", r->path);
 	if (r->fd >= 0)

@@ -232,6 +232,7 @@ static int start_helper(struct bridge_session *st, struct bridge_args *a)
 
 	if (index >= 0) {
 		st->argv = bridge_insert_helper(a->command, a->command_count, index, st->run.path);
+		st->loop.helper_in_command = true;
 		if (a->objects.verbose)
 			tool_error("running the Windows helper in front of %s", a->command[index]);
 		return st->argv ? TOOL_OK : TOOL_FAILED;

@@ -61,6 +61,7 @@ struct helper {
 	unsigned section_count;
 	struct helper_event events[BRIDGE_MAX_EVENTS];
 	unsigned event_count;
+	bool has_program;    /* it runs a program (else the tool's going ends it) */
 	SOCKET sock;         /* INVALID_SOCKET once the tool is gone */
 	HANDLE sock_event;   /* signalled when the connection has news */
 	unsigned char rx[16 * 64];

@@ -22,7 +22,9 @@ static void link_lost(struct helper *h, const char *why)
 		return;
 	closesocket(h->sock);
 	h->sock = INVALID_SOCKET;
-	helper_say("the connection to filemap is gone (%s): events are no longer relayed", why);
+	if (h->has_program)
+		helper_say("the connection to filemap is gone (%s): events are no longer relayed",
+			   why);
 }
 
 bool link_connect(struct helper *h)
@@ -208,6 +210,30 @@ static bool look(struct helper *h)
 	return some;
 }
 
+/*
+ * The program ended: what it did to the events just before (a last set, a
+ * last reset) must still go across, though the wait saw the program first.
+ * So the events are taken and looked at once more, without waiting.
+ */
+static void last_round(struct helper *h)
+{
+	HANDLE handles[MAXIMUM_WAIT_OBJECTS];
+	int which[MAXIMUM_WAIT_OBJECTS];
+	DWORD n, r;
+
+	for (unsigned rounds = 0; h->sock != INVALID_SOCKET && rounds <= h->event_count; rounds++) {
+		n = wait_list(h, NULL, handles, which);
+		r = WaitForMultipleObjects(n, handles, FALSE, 0);
+		if (r >= WAIT_OBJECT_0 + n)
+			break;
+		if (handles[r - WAIT_OBJECT_0] == h->sock_event)
+			receive(h);
+		else
+			relay_woken(&h->events[which[r - WAIT_OBJECT_0]].relay);
+	}
+	look(h);
+}
+
 void link_run(struct helper *h, HANDLE program)
 {
 	HANDLE handles[MAXIMUM_WAIT_OBJECTS];
@@ -226,8 +252,10 @@ void link_run(struct helper *h, HANDLE program)
 			return; /* no program, and the tool is gone */
 		timeout = looking ? BRIDGE_EVENT_POLL_MS : polling ? BRIDGE_APPEAR_POLL_MS : INFINITE;
 		r = WaitForMultipleObjects(n, handles, FALSE, timeout);
-		if (r < WAIT_OBJECT_0 + n && handles[r - WAIT_OBJECT_0] == program)
+		if (r < WAIT_OBJECT_0 + n && handles[r - WAIT_OBJECT_0] == program) {
+			last_round(h);
 			return;
+		}
 		if (r < WAIT_OBJECT_0 + n && handles[r - WAIT_OBJECT_0] == h->sock_event)
 			receive(h);
 		else if (r < WAIT_OBJECT_0 + n)

@@ -293,6 +293,7 @@ int main(void)
 		return 2;
 	}
 	first = argc > 3 ? 4 : argc;
+	h.has_program = first < argc;
 	ok = setup(&h, argv[2]);
 	if (!ok)
 		helper_say("the bridge is not set up%s", first < argc ? "; running the program anyway" : "");
