@@ -250,8 +250,8 @@ struct bridge_loop {
 	int status;              /* how COMMAND ended, as an exit status */
 };
 
-/* Waits for the helper's READY (when we started it); TOOL_OK or
- * TOOL_FAILED having said why. */
+/* Waits for the helper's READY (when we started it); TOOL_OK, TOOL_FAILED
+ * having said why, or 128 + N when a signal N stopped the bridge. */
 int bridge_loop_wait_ready(struct bridge_loop *l);
 
 /* Relays until COMMAND ends (or, without one, until a signal); its exit

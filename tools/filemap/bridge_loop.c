@@ -98,7 +98,7 @@ int bridge_loop_wait_ready(struct bridge_loop *l)
 	/* ready_seen, not ready: a helper may be ready and gone at once. */
 	while (!l->ready_seen) {
 		if (drain(l))
-			return TOOL_FAILED; /* stopped by a signal */
+			return l->status; /* stopped by a signal: 128 + its number */
 		if (l->ready_seen)
 			break;
 		if (!l->helper) {

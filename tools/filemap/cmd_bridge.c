@@ -297,7 +297,7 @@ static void finish(struct bridge_session *st, struct bridge_args *a)
 	bridge_link_close(&st->link);
 	stop_helper(st);
 	bridge_objects_close(&a->objects);
-	if (st->wine && st->loop.command == 0 && !st->loop.hello_seen && a->command)
+	if (st->loop.ended && st->loop.helper_in_command && !st->loop.hello_seen)
 		tool_error("the Windows helper never connected: COMMAND did not run it (its messages "
 			   "above may say why); the names were native only");
 	bridge_run_close(&st->run);
@@ -321,9 +321,9 @@ static int run(struct bridge_args *a)
 	st.wine = a->objects.section_count || a->objects.event_count;
 	st.loop = (struct bridge_loop){ .objects = &a->objects, .inbox = &st.inbox,
 					.link = &st.link };
-	r = bridge_signals_start(&st.inbox, &st.child);
+	r = bridge_inbox_init(&st.inbox);
 	if (r == TOOL_OK)
-		r = bridge_inbox_init(&st.inbox);
+		r = bridge_signals_start(&st.inbox, &st.child);
 	if (r != TOOL_OK)
 		return r;
 	r = prepare(&st, a);
