@@ -5,7 +5,7 @@
 PRESET ?= dev
 BUILD  := build/$(PRESET)
 
-.PHONY: all build demo test test-asan test-tsan bench bench-scale install clean
+.PHONY: all build demo test test-asan test-tsan bench bench-scale bench-bridge install clean
 
 all: build
 
@@ -50,6 +50,12 @@ bench:
 bench-scale:
 	$(MAKE) build PRESET=release
 	python3 bench/run.py --scale --build build/release/bench --out bench/results
+
+# How long an event's set takes to cross `filemap bridge`, next to the same
+# ping-pong natively and under Wine alone (needs wine64 and mingw-w64).
+bench-bridge:
+	$(MAKE) build PRESET=release
+	sh bench/bridge-latency.sh build/release
 
 install: build
 	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
