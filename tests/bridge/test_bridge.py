@@ -456,6 +456,13 @@ def case_helper_missing(c):
     check("filemap-bridge.exe is not installed" in r.stderr and "mingw-w64" in r.stderr,
           "and says what is missing", r.stderr)
     check(not c.exists("Local\\nohelper") and not c.leftovers(), "nothing was made")
+    # A helper, but no Wine to run it with (COMMAND names no .exe).
+    c.env["FILEMAP_BRIDGE_HELPER"] = PROG
+    r = c.tool("bridge", "--wine", os.path.join(c.dir, "no-wine"), "Local\\nowine:4096", "--",
+               "true")
+    check(r.returncode == 1 and "the Windows helper needs Wine" in r.stderr,
+          "no Wine is said too", (r.returncode, r.stderr))
+    check(not c.exists("Local\\nowine") and not c.leftovers(), "and nothing is left")
 
 
 def as_other_user(fn):

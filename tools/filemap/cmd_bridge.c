@@ -247,7 +247,12 @@ static int start_helper(struct bridge_session *st, struct bridge_args *a)
 		tool_error("running the Windows helper with %s in %s", st->helper_argv[0],
 			   getenv("WINEPREFIX") ? getenv("WINEPREFIX") : "Wine's default prefix, ~/.wine");
 	r = bridge_spawn(&st->loop.helper, st->helper_argv, &st->inbox);
-	return r == TOOL_OK ? bridge_loop_wait_ready(&st->loop) : TOOL_FAILED;
+	if (r != TOOL_OK) {
+		tool_error("the Windows helper needs Wine: install it, give --wine PATH or $WINE, "
+			   "or name the game's .exe in COMMAND");
+		return TOOL_FAILED;
+	}
+	return bridge_loop_wait_ready(&st->loop);
 }
 
 /* Steps 1 and 2 (see the top), and the helper. */
