@@ -24,6 +24,8 @@ Wine cases (exit 77, SKIPPED, without wine64 or the mingw-w64 builds):
                              comes back
   script_command             COMMAND names no .exe: the helper runs alone
   proton_like                a Proton-shaped %command% (verb, then the .exe)
+  windows_had_it             NAME:SIZE a Windows program made before the
+                             bridge, which runs without COMMAND: mirrored
 Without Wine:
   posix                      --posix over a plain shm_open producer, and
                              `filemap create NAME 0 --file ... --hold`
@@ -97,11 +99,26 @@ class Case:
         self.env.pop("DISPLAY", None)
         self.procs = []
 
-    def start(self, args, **kw):
-        p = subprocess.Popen(args, env=self.env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, cwd=self.dir, **kw)
+    def start(self, args):
+        """Starts args, its output to a file of the case: not a pipe, whose
+        end the wineserver a first Wine program starts would inherit and
+        keep open after the program ended."""
+        out = os.path.join(self.dir, f"out-{len(self.procs)}")
+        with open(out, "w") as f:
+            p = subprocess.Popen(args, env=self.env, stdout=f, stderr=subprocess.STDOUT,
+                                 text=True, cwd=self.dir)
+        p.out_path = out
         self.procs.append(p)
         return p
+
+    def output(self, p):
+        with open(p.out_path) as f:
+            return f.read()
+
+    def wait_line(self, p, text, limit=120):
+        """Waits until p has printed a line starting with text."""
+        return self.wait_for(f"{text!r} is printed", lambda: any(
+            line.startswith(text) for line in self.output(p).splitlines()), limit=limit)
 
     def run(self, args, timeout=TIMEOUT):
         return subprocess.run(args, env=self.env, stdout=subprocess.PIPE,
@@ -142,14 +159,16 @@ class Case:
 
 
 def finish(p, what, timeout=TIMEOUT):
-    """Waits for p; prints its output; returns (status, stdout + stderr)."""
+    """Waits for p (started by Case.start); prints its output; returns
+    (status, output)."""
     try:
-        out, err = p.communicate(timeout=timeout)
+        p.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         p.kill()
-        out, err = p.communicate()
+        p.wait()
         check(False, f"{what} ends", f"not within {timeout} s")
-    text = out + err
+    with open(p.out_path) as f:
+        text = f.read()
     print(f"--- {what} (status {p.returncode}):\n{text.rstrip()}")
     return p.returncode, text
 
@@ -405,6 +424,30 @@ exec "{WINE}" "$@"
     expect_lines(text, ["produce: CreateFileMapping: ERROR_ALREADY_EXISTS",
                         "running the Windows helper in front of " + EXE], "the bridge's run")
     gone_after(c, "Local\\pr")
+
+
+def case_windows_had_it(c):
+    need_wine()
+    name, tick, stop = "Local\\wh", "Local\\wh.tick", "Local\\wh.stop"
+    producer = c.start(win("produce", name, "65536", tick, stop))
+    c.wait_line(producer, "produce: CreateFileMapping:")
+    check("produce: CreateFileMapping: new" in c.output(producer),
+          "a Windows program made the section first, without the bridge")
+    b = c.start(bridge_cmd("--wine", WINE, "--event", f"{tick}:manual", "--event",
+                           f"{stop}:manual", f"{name}:65536"))
+    c.wait_line(b, "filemap bridge: holding the names")
+    status, text = finish(c.start([PROG, "consume", name, tick, stop, "65536"]),
+                          "native consumer")
+    check(status == 0, "the native consumer reads the mirrored section", status)
+    status, text = finish(producer, "Windows producer")
+    check(status == 0 and "produce: stopped: yes" in text,
+          "the native STOP reached the Windows program that made the events", status)
+    b.send_signal(signal.SIGTERM)
+    status, text = finish(b, "bridge")
+    check(status == 128 + signal.SIGTERM, "SIGTERM ends the bridge, as its status says", status)
+    expect_lines(text, ["Local\\wh: made first on the Windows side: mirrored to the shared file",
+                        f"running the Windows helper with {WINE}"], "the bridge's run")
+    gone_after(c, name)
 
 
 def case_posix(c):
