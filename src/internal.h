@@ -115,12 +115,19 @@ int fm__dir_refresh(struct fm__dir **dir, const char *call);
 struct fm__dir *fm__dir_ref(struct fm__dir *d);
 void fm__dir_put(struct fm__dir *d);
 
+/* The three kinds of store directory. */
+enum fm__dir_kind { FM__DIR_ROOT, FM__DIR_GLOBAL, FM__DIR_LOCAL };
+
 /*
- * Validates an open store directory: a real directory owned by uid with
- * exactly mode, or (root only) world-writable and sticky or owned by the
- * caller.  Returns NULL when safe, else why not.
+ * Validates an open store directory of kind for effective uid: the root
+ * owned by root or uid, and sticky if others may write it; global/ mode
+ * 1777 owned by root or by the root's owner (root_owner); local-<uid> mode
+ * 0700 owned by uid.  Returns NULL when safe, else why not, which may be
+ * written into buf (len bytes): one clause that names the owner and says
+ * what to do.
  */
-const char *fm__dir_check(const struct stat *st, uid_t uid, mode_t mode);
+const char *fm__dir_check(const struct stat *st, enum fm__dir_kind kind, uid_t uid,
+			  uid_t root_owner, char *buf, size_t len);
 
 /* ------------------------------------------------------------------------
  * header.c: the object header at the start of every object file.

@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +27,20 @@ static char case_dir[512];
 const char *test_root(void)
 {
 	return root_path;
+}
+
+const char *test_store_path(const char *fmt, ...)
+{
+	static char bufs[4][PATH_MAX];
+	static unsigned next;
+	char *buf = bufs[next++ % 4], rel[PATH_MAX / 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rel, sizeof(rel), fmt, ap);
+	va_end(ap);
+	snprintf(buf, PATH_MAX, "%s/%s", getenv("FILEMAP_ROOT"), rel);
+	return buf;
 }
 
 _Noreturn void test_fail(const char *file, int line, const char *fmt, ...)

@@ -36,23 +36,8 @@
  * Paths in the store
  * ------------------------------------------------------------------------ */
 
-/* A path under the case's store root, in one of a few rotating buffers so
- * that a call may use several.  The root comes from FILEMAP_ROOT, which
- * helpers inherit (test_root() is known only in the case's own process). */
-static const char *at_root(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *at_root(const char *fmt, ...)
-{
-	static char bufs[4][PATH_MAX];
-	static unsigned next;
-	char *buf = bufs[next++ % 4], rel[PATH_MAX / 2];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(rel, sizeof(rel), fmt, ap);
-	va_end(ap);
-	snprintf(buf, PATH_MAX, "%s/%s", getenv("FILEMAP_ROOT"), rel);
-	return buf;
-}
+/* A path under the case's store root (helpers too may use it). */
+#define at_root test_store_path
 
 /* A path beside the root, in the case's private directory. */
 static const char *beside_root(const char *file)
@@ -588,21 +573,26 @@ static void hostile_root_symlink(void)
 	expect_usable("Local\\x");
 }
 
-/* Another user's root is refused unless it is shared like /tmp. */
+/*
+ * Another user's root is refused whatever its mode, even shared like /tmp:
+ * its owner could remove or rename anything in it.  The message names the
+ * owner.
+ */
 static void hostile_root_owner(void)
 {
-	static const mode_t refused[] = { 0755, 0777, 01755, 0700 };
+	static const mode_t refused[] = { 0755, 0777, 01755, 0700, 01777 };
 
 	need_root("to switch to uid 65534 and chown");
 	for (size_t i = 0; i < TEST_COUNT(refused); i++) {
 		make_dir(test_root(), refused[i]);
 		give_to_nobody(test_root());
 		expect_refused("Local\\x", test_root());
+		CHECK(strstr(fm_last_error_message(), "uid 65534") != NULL);
 		expect_refused("Global\\x", test_root());
 		remove_plant(test_root());
 	}
-	make_dir(test_root(), 01777);
-	give_to_nobody(test_root());
+	/* A root's own, shared or not, is fine. */
+	make_dir(test_root(), 0755);
 	expect_usable("Local\\x");
 }
 
@@ -1086,7 +1076,8 @@ static void names_escaped(void)
 		CHECK_OK(fm_section_create(&s[i], names[i][0], 4096, NULL));
 		CHECK_INT_EQ(mode_of(local_file(names[i][1])), 0600);
 	}
-	CHECK_INT_EQ(count_entries(test_root(), NULL, 0), 1); /* local-0 alone */
+	/* No escape left the namespace: local-0 and global (made with the root). */
+	CHECK_INT_EQ(count_entries(test_root(), NULL, 0), 2);
 	CHECK_INT_EQ(count_entries(local_dir(), NULL, 0), 3);
 	for (int i = 0; i < 3; i++) {
 		CHECK_OK(fm_section_open(&o, names[i][0], FM_READ));

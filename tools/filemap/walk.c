@@ -21,8 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define WORLD_STICKY 01777
-
 static const char *const ns_prefix[FM__NS_COUNT] = { "Local\\", "Global\\" };
 
 /* The types' names, bare and with their article. */
@@ -56,17 +54,20 @@ const char *tool_a_type(uint32_t type)
 
 /*
  * Opens directory sub under dirfd and checks it as the library would (see
- * fm__dir_check; mode 0 is the root).  Returns TOOL_OK with *out set,
- * TOOL_ABSENT when it does not exist, or TOOL_FAILED having said why.
+ * fm__dir_check; root_owner is the root's owner, for global/).  Returns
+ * TOOL_OK with *out set (open for reading), TOOL_ABSENT when it does not
+ * exist, or TOOL_FAILED having said why.
  */
-static int open_checked(int dirfd, const char *sub, const char *path, uid_t uid, mode_t mode,
-			int *out)
+static int open_checked(int dirfd, const char *sub, const char *path, enum fm__dir_kind kind,
+			uid_t uid, uid_t root_owner, int *out)
 {
+	char buf[512];
 	const char *why;
 	struct stat st;
 	int fd, r;
 
-	fd = fm__os_openat(dirfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	/* O_PATH first: one we may not read is still judged by its owner. */
+	fd = fm__os_openat(dirfd, sub, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
 	if (fd == -ENOENT)
 		return TOOL_ABSENT;
 	if (fd == -ELOOP || fd == -ENOTDIR)
@@ -76,23 +77,33 @@ static int open_checked(int dirfd, const char *sub, const char *path, uid_t uid,
 	else if ((r = fm__os_fstat(fd, &st)) < 0)
 		why = strerror(-r);
 	else
-		why = fm__dir_check(&st, uid, mode);
+		why = fm__dir_check(&st, kind, uid, root_owner, buf, sizeof(buf));
 	if (!why) {
-		*out = fd;
-		return TOOL_OK;
+		*out = fm__os_openat(fd, ".", O_RDONLY | O_DIRECTORY, 0);
+		fm__os_close(fd);
+		if (*out >= 0)
+			return TOOL_OK;
+		why = strerror(-*out);
+		fd = -1;
 	}
 	if (fd >= 0)
 		fm__os_close(fd);
-	tool_error("store directory %s %s; not using it: fix or remove it", path, why);
+	tool_error("store directory %s %s; not using it", path, why);
 	return TOOL_FAILED;
 }
 
-/* Opens the store root; TOOL_ABSENT when there is no store yet. */
-static int open_root(int *out)
+/* Opens the store root; TOOL_ABSENT when there is no store yet.  *owner
+ * is its owner. */
+static int open_root(int *out, uid_t *owner)
 {
 	const char *root = fm__store_root();
+	struct stat st;
+	int r;
 
-	return open_checked(AT_FDCWD, root, root, geteuid(), 0, out);
+	r = open_checked(AT_FDCWD, root, root, FM__DIR_ROOT, geteuid(), 0, out);
+	if (r == TOOL_OK)
+		*owner = fm__os_fstat(*out, &st) == 0 ? st.st_uid : 0;
+	return r;
 }
 
 static void namespace_dir(char *buf, size_t len, enum fm__namespace ns, uid_t uid)
@@ -104,7 +115,8 @@ static void namespace_dir(char *buf, size_t len, enum fm__namespace ns, uid_t ui
 }
 
 /* Opens namespace directory sub (of ns, owned by uid for local-<uid>). */
-static int open_namespace_at(int rootfd, enum fm__namespace ns, uid_t uid, int *fd, char **path)
+static int open_namespace_at(int rootfd, uid_t root_owner, enum fm__namespace ns, uid_t uid,
+			     int *fd, char **path)
 {
 	char sub[32];
 	int r;
@@ -114,7 +126,8 @@ static int open_namespace_at(int rootfd, enum fm__namespace ns, uid_t uid, int *
 		tool_error("out of memory");
 		return TOOL_FAILED;
 	}
-	r = open_checked(rootfd, sub, *path, uid, ns == FM__NS_GLOBAL ? WORLD_STICKY : 0700, fd);
+	r = open_checked(rootfd, sub, *path, ns == FM__NS_GLOBAL ? FM__DIR_GLOBAL : FM__DIR_LOCAL,
+			 uid, root_owner, fd);
 	if (r != TOOL_OK) {
 		free(*path);
 		*path = NULL;
@@ -149,14 +162,15 @@ int tool_find(struct tool_entry *e, struct fm__name *parsed, int argc, char **ar
 
 int tool_lookup(struct tool_entry *e, struct fm__name *parsed)
 {
+	uid_t root_owner = 0;
 	char *path = NULL;
 	int rootfd, r, err = 0;
 
 	memset(e, 0, sizeof(*e));
 	e->dirfd = -1;
-	r = open_root(&rootfd);
+	r = open_root(&rootfd, &root_owner);
 	if (r == TOOL_OK) {
-		r = open_namespace_at(rootfd, parsed->ns, geteuid(), &e->dirfd, &path);
+		r = open_namespace_at(rootfd, root_owner, parsed->ns, geteuid(), &e->dirfd, &path);
 		fm__os_close(rootfd);
 	}
 	e->ns = parsed->ns;
@@ -186,8 +200,8 @@ void tool_entry_close(struct tool_entry *e, struct fm__name *parsed)
 }
 
 /* Visits every entry of one namespace directory; returns a TOOL_* code. */
-static int walk_namespace(int rootfd, enum fm__namespace ns, uid_t uid, tool_visit_fn fn,
-			  void *arg)
+static int walk_namespace(int rootfd, uid_t root_owner, enum fm__namespace ns, uid_t uid,
+			  tool_visit_fn fn, void *arg)
 {
 	struct tool_entry e = { .ns = ns, .owner = ns == FM__NS_GLOBAL ? (uid_t)-1 : uid };
 	int fd, r, status = TOOL_OK;
@@ -195,7 +209,7 @@ static int walk_namespace(int rootfd, enum fm__namespace ns, uid_t uid, tool_vis
 	char *path;
 	DIR *dir;
 
-	r = open_namespace_at(rootfd, ns, uid, &fd, &path);
+	r = open_namespace_at(rootfd, root_owner, ns, uid, &fd, &path);
 	if (r != TOOL_OK)
 		return r == TOOL_ABSENT ? TOOL_OK : r;
 	dir = fdopendir(fd);
@@ -249,7 +263,7 @@ static bool local_dir_uid(const char *name, uid_t *uid)
 }
 
 /* Root sees every user's Local\ objects: every local-<uid> directory. */
-static int walk_every_local(int rootfd, tool_visit_fn fn, void *arg)
+static int walk_every_local(int rootfd, uid_t root_owner, tool_visit_fn fn, void *arg)
 {
 	int fd = fm__os_openat(rootfd, ".", O_RDONLY | O_DIRECTORY, 0), status = TOOL_OK;
 	struct dirent *de;
@@ -266,7 +280,7 @@ static int walk_every_local(int rootfd, tool_visit_fn fn, void *arg)
 	}
 	while ((de = readdir(dir)) != NULL) {
 		if (local_dir_uid(de->d_name, &uid) &&
-		    walk_namespace(rootfd, FM__NS_LOCAL, uid, fn, arg) != TOOL_OK)
+		    walk_namespace(rootfd, root_owner, FM__NS_LOCAL, uid, fn, arg) != TOOL_OK)
 			status = TOOL_FAILED;
 	}
 	closedir(dir);
@@ -276,15 +290,16 @@ static int walk_every_local(int rootfd, tool_visit_fn fn, void *arg)
 int tool_walk_store(tool_visit_fn fn, void *arg)
 {
 	int rootfd, r, status;
+	uid_t owner = 0;
 
-	r = open_root(&rootfd);
+	r = open_root(&rootfd, &owner);
 	if (r != TOOL_OK)
 		return r == TOOL_ABSENT ? TOOL_OK : r;
 	if (geteuid() == 0)
-		status = walk_every_local(rootfd, fn, arg);
+		status = walk_every_local(rootfd, owner, fn, arg);
 	else
-		status = walk_namespace(rootfd, FM__NS_LOCAL, geteuid(), fn, arg);
-	if (walk_namespace(rootfd, FM__NS_GLOBAL, 0, fn, arg) != TOOL_OK)
+		status = walk_namespace(rootfd, owner, FM__NS_LOCAL, geteuid(), fn, arg);
+	if (walk_namespace(rootfd, owner, FM__NS_GLOBAL, 0, fn, arg) != TOOL_OK)
 		status = TOOL_FAILED;
 	fm__os_close(rootfd);
 	return status;

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-security.c - what another user can do through the store, tried as
+ * a hostile user would: uid 65534 attacks root, and attacks uid 65535, in
+ * a store that root made (as systemd-tmpfiles would) or, where the attack
+ * is to make the store first, in one the attacker made.  Each case checks
+ * the promise of filemap(7), SECURITY: the victim's files unchanged and
+ * unread, its objects intact and still held, no hang beyond a bounded
+ * wait, no SIGBUS in any process, and the exact error codes.
+ *
+ * Every step another user takes runs in a forked child that has switched
+ * to that user and that dies of SIGALRM if it hangs (BOUND seconds), so a
+ * hang is a failure of that step, not of the whole run.  The cases need
+ * root (to switch users, and as the first victim) and skip, visibly,
+ * without it.
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+#include "internal.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ATTACKER 65534
+#define VICTIM   65535
+/* The longest a step may take, hangs included; the library's own bound on
+ * waiting for a lock is a few seconds. */
+#define BOUND 20
+
+/* ------------------------------------------------------------------------
+ * Users and bounded steps
+ * ------------------------------------------------------------------------ */
+
+static void need_root(void)
+{
+	if (geteuid() != 0)
+		SKIP("needs root, to switch to uids %d and %d", ATTACKER, VICTIM);
+}
+
+static void become(uid_t uid)
+{
+	if (uid == 0)
+		return;
+	if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 ||
+	    setresuid(uid, uid, uid) < 0)
+		FAIL("cannot become uid %u: %s", (unsigned)uid, strerror(errno));
+}
+
+struct step {
+	uid_t uid;
+	int (*fn)(void *);
+	void *arg;
+};
+
+static int run_step(void *p)
+{
+	const struct step *s = p;
+
+	become(s->uid);
+	alarm(BOUND);
+	return s->fn(s->arg);
+}
+
+/* Runs fn(arg) as uid (0: root) in a child: its exit code, or 128 + the
+ * signal that ended it (SIGALRM: it hung). */
+static int run_as(uid_t uid, int (*fn)(void *), void *arg)
+{
+	struct step s = { uid, fn, arg };
+
+	return test_in_child(run_step, &s);
+}
+
+/* The same, and the step must succeed. */
+static void expect_ok_as(uid_t uid, int (*fn)(void *), void *arg, const char *what)
+{
+	int r = run_as(uid, fn, arg);
+
+	if (r == 128 + SIGALRM)
+		FAIL("%s, as uid %u: hung (more than %d s)", what, (unsigned)uid, BOUND);
+	if (r == 128 + SIGBUS)
+		FAIL("%s, as uid %u: killed by SIGBUS", what, (unsigned)uid);
+	if (r != 0)
+		FAIL("%s, as uid %u: failed (%d)", what, (unsigned)uid, r);
+}
+
+/* ------------------------------------------------------------------------
+ * Paths
+ * ------------------------------------------------------------------------ */
+
+#define at_root test_store_path
+
+/* The directory the case's store root is in, made shared like /dev/shm
+ * (sticky, writable by all), so that any user may make the root first. */
+static void share_root_parent(void)
+{
+	char parent[PATH_MAX];
+
+	snprintf(parent, sizeof(parent), "%s", getenv("FILEMAP_ROOT"));
+	*strrchr(parent, '/') = '\0';
+	if (chmod(parent, 01777) < 0)
+		FAIL("chmod %s: %s", parent, strerror(errno));
+}
+
+/* The store as systemd-tmpfiles makes it: the root and global/, root's. */
+static void make_system_store(void)
+{
+	share_root_parent();
+	if (mkdir(getenv("FILEMAP_ROOT"), 01777) < 0 || chmod(getenv("FILEMAP_ROOT"), 01777) < 0 ||
+	    mkdir(at_root("global"), 01777) < 0 || chmod(at_root("global"), 01777) < 0)
+		FAIL("making the store: %s", strerror(errno));
+}
+
+/* Makes directory path as the current user, with exactly mode. */
+static void plant_dir(const char *path, mode_t mode)
+{
+	if (mkdir(path, 0700) < 0 || chmod(path, mode) < 0)
+		FAIL("mkdir %s: %s", path, strerror(errno));
+}
+
+/* Runs the filemap tool with one argument as the current user; its exit
+ * code, and its stderr in err. */
+static int run_tool(const char *verb, char *err, size_t len)
+{
+	const char *tool = getenv("FILEMAP_TOOL");
+	int pipe_fds[2], status;
+	ssize_t n = 0, r;
+	pid_t pid;
+
+	if (!tool)
+		FAIL("FILEMAP_TOOL is not set");
+	CHECK(pipe(pipe_fds) == 0);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(pipe_fds[1], STDERR_FILENO);
+		dup2(open("/dev/null", O_WRONLY), STDOUT_FILENO);
+		execl(tool, tool, verb, (char *)NULL);
+		_exit(126);
+	}
+	close(pipe_fds[1]);
+	while ((size_t)n + 1 < len && (r = read(pipe_fds[0], err + n, len - 1 - n)) > 0)
+		n += r;
+	err[n] = '\0';
+	close(pipe_fds[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* ------------------------------------------------------------------------
+ * Item 3: whoever makes the store first must not own everyone's names
+ * ------------------------------------------------------------------------ */
+
+/* The attacker makes the store on a fresh machine, shared like /tmp, with
+ * a global/ of its own. */
+static int attacker_makes_store(void *unused)
+{
+	plant_dir(getenv("FILEMAP_ROOT"), 01777);
+	plant_dir(at_root("global"), 01777);
+	return 0;
+}
+
+/* The victim's create in a store another user made is refused, naming
+ * that user and what to do, and nothing of the victim's enters it. */
+static int victim_refuses_store(void *name)
+{
+	fm_section *s;
+
+	CHECK_RC(fm_section_create(&s, name, 4096, NULL), FM_ESTORE);
+	CHECK(strstr(fm_last_error_message(), "uid 65534") != NULL);
+	CHECK(strstr(fm_last_error_message(), "filemap(7)") != NULL);
+	CHECK_RC(fm_section_open(&s, name, FM_READ), FM_ESTORE);
+	return 0;
+}
+
+static void check_store_of_attacker(uid_t victim)
+{
+	need_root();
+	share_root_parent();
+	expect_ok_as(ATTACKER, attacker_makes_store, NULL, "making the store");
+	expect_ok_as(victim, victim_refuses_store, "Global\\victim", "creating Global\\victim");
+	expect_ok_as(victim, victim_refuses_store, "Local\\victim", "creating Local\\victim");
+	CHECK(access(at_root("global/victim"), F_OK) < 0);
+}
+
+static void store_made_by_attacker_vs_root(void)
+{
+	check_store_of_attacker(0);
+}
+
+static void store_made_by_attacker_vs_65535(void)
+{
+	check_store_of_attacker(VICTIM);
+}
+
+/* ------------------------------------------------------------------------
+ * Item 4: squatting
+ * ------------------------------------------------------------------------ */
+
+static uid_t squat_victim;
+
+/* The attacker takes the victim's Local\ directory before it exists. */
+static int squat_local(void *unused)
+{
+	plant_dir(at_root("local-%u", (unsigned)squat_victim), 0700);
+	return 0;
+}
+
+/* The victim is told FM_ESTORE, naming the directory and its owner. */
+static int victim_sees_squat(void *dir)
+{
+	fm_section *s;
+
+	CHECK_RC(fm_section_create(&s, "Local\\x", 4096, NULL), FM_ESTORE);
+	CHECK(strstr(fm_last_error_message(), dir) != NULL);
+	CHECK(strstr(fm_last_error_message(), "uid 65534") != NULL);
+	return 0;
+}
+
+static int victim_creates(void *name)
+{
+	fm_section *s;
+
+	CHECK_OK(fm_section_create(&s, name, 4096, NULL));
+	fm_section_close(s);
+	return 0;
+}
+
+/* Root's gc removes the squat, and the victim has its namespace back. */
+static void gc_frees_squat(uid_t victim, const char *name)
+{
+	char err[4096];
+
+	CHECK_INT_EQ(run_tool("gc", err, sizeof(err)), 0);
+	expect_ok_as(victim, victim_creates, (void *)name, "using the store after gc");
+}
+
+static void check_squat_local(uid_t victim)
+{
+	char dir[PATH_MAX];
+
+	need_root();
+	make_system_store();
+	squat_victim = victim;
+	snprintf(dir, sizeof(dir), "local-%u", (unsigned)victim);
+	expect_ok_as(ATTACKER, squat_local, NULL, "squatting");
+	expect_ok_as(victim, victim_sees_squat, dir, "creating Local\\x");
+	gc_frees_squat(victim, "Local\\x");
+}
+
+static void squat_local_vs_root(void)
+{
+	check_squat_local(0);
+}
+
+static void squat_local_vs_65535(void)
+{
+	check_squat_local(VICTIM);
+}
+
+/* The attacker makes the root itself, 0755: nobody else may use it. */
+static int squat_root(void *unused)
+{
+	plant_dir(getenv("FILEMAP_ROOT"), 0755);
+	return 0;
+}
+
+static void check_squat_root(uid_t victim)
+{
+	need_root();
+	share_root_parent();
+	expect_ok_as(ATTACKER, squat_root, NULL, "squatting the root");
+	expect_ok_as(victim, victim_sees_squat, getenv("FILEMAP_ROOT"), "creating Local\\x");
+}
+
+static void squat_root_vs_root(void)
+{
+	check_squat_root(0);
+}
+
+static void squat_root_vs_65535(void)
+{
+	check_squat_root(VICTIM);
+}
+
+/* In a root's store that has no global/ yet, the attacker makes one, as a
+ * plain file or as a directory of its own. */
+static int squat_global_file(void *unused)
+{
+	int fd = open(at_root("global"), O_CREAT | O_EXCL | O_WRONLY, 0644);
+
+	CHECK(fd >= 0);
+	close(fd);
+	return 0;
+}
+
+static int squat_global_dir(void *unused)
+{
+	plant_dir(at_root("global"), 01777);
+	return 0;
+}
+
+static int victim_sees_global_squat(void *unused)
+{
+	fm_section *s;
+
+	CHECK_RC(fm_section_create(&s, "Global\\x", 4096, NULL), FM_ESTORE);
+	CHECK(strstr(fm_last_error_message(), "global") != NULL);
+	CHECK(strstr(fm_last_error_message(), "uid 65534") != NULL);
+	return 0;
+}
+
+static void check_squat_global(uid_t victim, int (*squat)(void *))
+{
+	need_root();
+	share_root_parent();
+	plant_dir(getenv("FILEMAP_ROOT"), 01777);
+	expect_ok_as(ATTACKER, squat, NULL, "squatting global");
+	expect_ok_as(victim, victim_sees_global_squat, NULL, "creating Global\\x");
+	gc_frees_squat(victim, "Global\\x");
+}
+
+static void squat_global_file_vs_root(void)
+{
+	check_squat_global(0, squat_global_file);
+}
+
+static void squat_global_dir_vs_65535(void)
+{
+	check_squat_global(VICTIM, squat_global_dir);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static const struct test_case cases[] = {
+	TEST_CASE(store_made_by_attacker_vs_root),
+	TEST_CASE(store_made_by_attacker_vs_65535),
+	TEST_CASE(squat_local_vs_root),
+	TEST_CASE(squat_local_vs_65535),
+	TEST_CASE(squat_root_vs_root),
+	TEST_CASE(squat_root_vs_65535),
+	TEST_CASE(squat_global_file_vs_root),
+	TEST_CASE(squat_global_dir_vs_65535),
+};
+
+int main(int argc, char **argv)
+{
+	return test_main(argc, argv, cases, TEST_COUNT(cases), NULL, 0);
+}
