@@ -219,6 +219,32 @@ bool fm__header_is_ours(const char *why);
 size_t fm__struct_fit(uint32_t size, const size_t *field_ends, size_t count);
 
 /* ------------------------------------------------------------------------
+ * holder.c: locks that other processes hold.
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Takes LOCK_SH on fd, trying again for a bounded time (a few seconds)
+ * while another description holds LOCK_EX, never blocking.  Returns 0,
+ * -EBUSY when the exclusive holder stayed (no remover does), or -errno.
+ */
+int fm__lock_shared(int fd);
+
+/* One granted flock() lock, as /proc/locks lists it. */
+struct fm__proc_lock {
+	pid_t pid;
+	unsigned major, minor; /* the file's device */
+	uint64_t ino;
+	bool exclusive;        /* LOCK_EX */
+};
+
+/* Parses a line of /proc/locks; false for anything but a granted FLOCK. */
+bool fm__proc_lock_parse(const char *line, struct fm__proc_lock *out);
+
+/* Names who holds LOCK_EX on the file st, for a message: "uid N (pid P)",
+ * or "another process" when /proc does not tell.  Returns buf. */
+const char *fm__lock_holder(const struct stat *st, char *buf, size_t len);
+
+/* ------------------------------------------------------------------------
  * object.c: the lifetime of named objects (DESIGN.md "Lifetime").
  * ------------------------------------------------------------------------ */
 

@@ -118,6 +118,14 @@ static void object_set(struct fm__object *out, int fd, struct fm__dir *dir,
 	out->ino = st->st_ino;
 }
 
+/* Undoes object_set, leaving out prepared and its descriptor open. */
+static void object_unset(struct fm__object *out)
+{
+	fm__dir_put(out->dir);
+	out->dir = NULL;
+	out->fd = -1;
+}
+
 /* Reads and checks the header of a locked object file against name. */
 static int check_existing(int fd, const struct stat *st, const struct fm__name *name,
 			  uint32_t expected_type, struct fm__header *hdr, const char *call)
@@ -172,6 +180,17 @@ static int remove_orphan(struct fm__dir *dir, const struct fm__name *name, int f
 	return fm__fail(r, call, name->full, NULL);
 }
 
+/* Somebody who is not a remover keeps LOCK_EX on the object file st. */
+static int held_exclusively(const struct fm__name *name, const struct stat *st, const char *call)
+{
+	char holder[64];
+
+	return fm__fail(-EBUSY, call, name->full,
+			"held exclusively by %s, which no filemap process does for long; "
+			"`filemap gc` run by its owner (uid %u) or root removes it",
+			fm__lock_holder(st, holder, sizeof(holder)), (unsigned)st->st_uid);
+}
+
 /*
  * Takes the shared lock that makes us a holder, then checks the object:
  * 0 with out filled (fd is now out's), 1 when it was removed while we
@@ -186,13 +205,13 @@ static int hold_existing(struct fm__object *out, int fd, struct fm__dir *dir,
 
 	r = fm__os_flock(fd, LOCK_SH | LOCK_NB);
 	if (r == -EWOULDBLOCK) {
-		/* A remover holds LOCK_EX for a moment: wait for it, but never
-		 * for a lock on a file that is no object. */
+		/* A remover holds LOCK_EX for a moment: wait for it, a bounded
+		 * time, and never for a lock on a file that is no object. */
 		r = fm__os_fstat(fd, &st);
 		if (r == 0 && !S_ISREG(st.st_mode))
 			return not_regular(name, call);
-		if (r == 0)
-			r = fm__os_flock(fd, LOCK_SH);
+		if (r == 0 && (r = fm__lock_shared(fd)) == -EBUSY)
+			return held_exclusively(name, &st, call);
 	}
 	if (r == 0)
 		r = fm__os_fstat(fd, &st);
@@ -218,9 +237,17 @@ static int open_attempt(struct fm__object *out, const struct fm__name *name,
 			struct fm__dir *dir, int open_flags, uint32_t expected_type,
 			bool creating, const char *call)
 {
+	bool read_only = false;
 	int fd, r;
 
 	fd = fm__object_open_file(dir->fd, name->file, open_flags);
+	/* Another user's Global\ object may keep its data elsewhere, behind
+	 * a store file only its owner may write: its
+	 * header tells, so read that. */
+	if (fd == -EACCES && open_flags == O_RDWR && dir->ns == FM__NS_GLOBAL) {
+		fd = fm__object_open_file(dir->fd, name->file, O_RDONLY);
+		read_only = true;
+	}
 	if (fd == -ENOENT)
 		return -ENOENT;
 	if (fd == -ELOOP)
@@ -242,6 +269,11 @@ static int open_attempt(struct fm__object *out, const struct fm__name *name,
 		r = hold_existing(out, fd, dir, name, expected_type, call);
 	else
 		r = fm__fail(r, call, name->full, NULL);
+	if (r == 0 && read_only) {
+		/* The data is in the store file, which we may not write. */
+		object_unset(out);
+		r = fm__fail(-EACCES, call, name->full, "permission denied by the object's mode");
+	}
 	if (r != 0)
 		fm__os_close(fd);
 	return r;
@@ -387,8 +419,9 @@ static int build_file(struct built *b, const struct fm__name *name,
 		r = fm__os_fchmod(b->fd, spec->mode);
 	if (r == 0 && spec->init)
 		r = spec->init(b->fd, spec->init_arg);
+	/* Nobody else can have the unnamed file: the lock is free. */
 	if (r == 0 && name)
-		r = fm__os_flock(b->fd, LOCK_SH);
+		r = fm__os_flock(b->fd, LOCK_SH | LOCK_NB);
 	return r;
 }
 
@@ -517,7 +550,8 @@ int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_
 	fd = fm__object_reopen(o, open_flags);
 	if (fd < 0)
 		return fm__fail(fd, call, label, NULL);
-	r = o->dir ? fm__os_flock(fd, LOCK_SH) : 0;
+	/* Our own hold keeps any LOCK_EX away: this never waits. */
+	r = o->dir ? fm__os_flock(fd, LOCK_SH | LOCK_NB) : 0;
 	object_init(out);
 	if (r == 0 && o->dir) {
 		out->file = strdup(o->file);
@@ -614,11 +648,11 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, con
 	else if (hdr.name_size == 0)
 		object_init(out);
 	else if ((r = locate(out, &st, name, call)) == 0 && out->dir &&
-		 (r = fm__os_flock(fd, LOCK_SH)) < 0) {
+		 (r = fm__lock_shared(fd)) < 0) {
 		/* An inherited hold is already LOCK_SH; this only makes sure. */
 		fm__dir_put(out->dir);
 		object_unprepare(out);
-		r = fm__fail(r, call, name, NULL);
+		r = fm__fail(r, call, name, r == -EBUSY ? "held exclusively by another process" : NULL);
 	}
 	free(name);
 	if (r < 0)

@@ -336,6 +336,149 @@ static void squat_global_dir_vs_65535(void)
 	check_squat_global(VICTIM, squat_global_dir);
 }
 
+/* ------------------------------------------------------------------------
+ * Item 2: a lock another user holds must not hang anyone
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Starts fn(arg) as uid in a child that, once fn returns 0, says so and
+ * waits to be killed (holding whatever fn took).  Returns its pid.
+ */
+static pid_t start_as(uid_t uid, int (*fn)(void *), void *arg)
+{
+	int fds[2];
+	char c = 0;
+	pid_t pid;
+
+	CHECK(pipe(fds) == 0);
+	fflush(NULL);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		become(uid);
+		alarm(BOUND);
+		if (fn(arg) != 0)
+			_exit(1);
+		alarm(0);
+		if (write(fds[1], "1", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	if (read(fds[0], &c, 1) != 1)
+		FAIL("the process of uid %u failed before it was ready (%d)", (unsigned)uid,
+		     test_wait(pid));
+	close(fds[0]);
+	return pid;
+}
+
+static void stop(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	test_wait(pid);
+}
+
+/* Creates the section name, readable by all, and exits holding it: its
+ * name is left as an orphan. */
+static int leave_readable_orphan(void *name)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	fm_section *s;
+
+	opts.mode = 0644;
+	CHECK_OK(fm_section_create(&s, name, 4096, &opts));
+	return 0;
+}
+
+/* Takes LOCK_EX on the store file of Global\<leaf> and keeps it. */
+static int lock_exclusively(void *leaf)
+{
+	int fd = open(at_root("global/%s", (const char *)leaf), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	CHECK(fd >= 0);
+	CHECK(flock(fd, LOCK_EX | LOCK_NB) == 0);
+	return 0;
+}
+
+/* Plants a file of its own under Global\<leaf> and keeps LOCK_EX on it. */
+static int plant_locked(void *leaf)
+{
+	int fd = open(at_root("global/%s", (const char *)leaf), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+		      0644);
+
+	CHECK(fd >= 0);
+	CHECK(write(fd, "not an object", 13) == 13);
+	CHECK(flock(fd, LOCK_EX | LOCK_NB) == 0);
+	return 0;
+}
+
+/* Open and create of the locked name come back, -EBUSY, naming the
+ * attacker. */
+static int victim_sees_busy(void *name)
+{
+	fm_section *s;
+
+	CHECK_RC(fm_section_open(&s, name, FM_READ), -EBUSY);
+	CHECK(strstr(fm_last_error_message(), "uid 65534") != NULL);
+	CHECK_RC(fm_section_create(&s, name, 4096, NULL), -EBUSY);
+	CHECK(strstr(fm_last_error_message(), "uid 65534") != NULL);
+	return 0;
+}
+
+/* gc run by the victim: removes the name if it may, else says who may. */
+static int victim_gc(void *unused)
+{
+	char err[4096];
+
+	CHECK_INT_EQ(run_tool("gc", err, sizeof(err)), 0);
+	return 0;
+}
+
+static void check_exclusive_lock(uid_t victim, bool planted)
+{
+	pid_t attacker;
+
+	need_root();
+	make_system_store();
+	if (planted)
+		attacker = start_as(ATTACKER, plant_locked, "held");
+	else {
+		expect_ok_as(victim, leave_readable_orphan, "Global\\held", "leaving an orphan");
+		attacker = start_as(ATTACKER, lock_exclusively, "held");
+	}
+	expect_ok_as(victim, victim_sees_busy, "Global\\held", "opening Global\\held");
+	/* The owner (or root) may remove it; anyone else is told who may. */
+	expect_ok_as(victim, victim_gc, NULL, "gc");
+	if (planted && victim != 0)
+		CHECK(access(at_root("global/held"), F_OK) == 0);
+	expect_ok_as(0, victim_gc, NULL, "gc");
+	CHECK(access(at_root("global/held"), F_OK) < 0);
+	expect_ok_as(victim, victim_creates, "Global\\held", "creating Global\\held");
+	stop(attacker);
+}
+
+static void exclusive_lock_on_orphan_vs_root(void)
+{
+	check_exclusive_lock(0, false);
+}
+
+static void exclusive_lock_on_orphan_vs_65535(void)
+{
+	check_exclusive_lock(VICTIM, false);
+}
+
+static void exclusive_lock_on_plant_vs_root(void)
+{
+	check_exclusive_lock(0, true);
+}
+
+static void exclusive_lock_on_plant_vs_65535(void)
+{
+	check_exclusive_lock(VICTIM, true);
+}
+
 /* ------------------------------------------------------------------------ */
 
 static const struct test_case cases[] = {
@@ -347,6 +490,10 @@ static const struct test_case cases[] = {
 	TEST_CASE(squat_root_vs_65535),
 	TEST_CASE(squat_global_file_vs_root),
 	TEST_CASE(squat_global_dir_vs_65535),
+	TEST_CASE(exclusive_lock_on_orphan_vs_root),
+	TEST_CASE(exclusive_lock_on_orphan_vs_65535),
+	TEST_CASE(exclusive_lock_on_plant_vs_root),
+	TEST_CASE(exclusive_lock_on_plant_vs_65535),
 };
 
 int main(int argc, char **argv)

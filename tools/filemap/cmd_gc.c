@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 /* Prints the object's name, or its file when the name is unknown, and
@@ -52,6 +53,46 @@ static void print_label(FILE *f, const struct tool_object *o, const struct tool_
 		fprintf(f, " (uid %u)", (unsigned)e->owner);
 }
 
+/*
+ * A held entry: held by handles (LOCK_SH), or by somebody who keeps
+ * LOCK_EX, which no filemap process does for long (a remover unlinks at
+ * once): that blocks every open of the name, so it is removed, as a
+ * remover would, if we may (root, or the object's owner); unlinking takes
+ * no lock.  Returns a TOOL_* code.
+ */
+static int collect_held(const struct tool_object *o, const struct tool_entry *e)
+{
+	char holder[64];
+	struct stat at;
+	int r = fm__os_flock(o->fd, LOCK_SH | LOCK_NB);
+
+	/* A moment's LOCK_SH: it tells the kinds of holder apart. */
+	if (r == -EWOULDBLOCK)
+		r = fm__lock_shared(o->fd);
+	if (r != -EBUSY) {
+		fm__os_flock(o->fd, LOCK_UN);
+		return TOOL_OK; /* held by handles: not ours to judge */
+	}
+	fm__lock_holder(&o->st, holder, sizeof(holder));
+	/* Only while the name is still that file. */
+	r = fm__os_fstatat(e->dirfd, e->file, &at, AT_SYMLINK_NOFOLLOW);
+	if (r == 0 && (at.st_dev != o->st.st_dev || at.st_ino != o->st.st_ino))
+		return TOOL_OK;
+	if (r == 0)
+		r = fm__os_unlinkat(e->dirfd, e->file, 0);
+	if (r == 0 || r == -ENOENT) {
+		printf("removed ");
+		print_label(stdout, o, e);
+		printf(" (held exclusively by %s, not a filemap process)\n", holder);
+		return TOOL_OK;
+	}
+	fputs("filemap gc: note: ", stderr);
+	print_label(stderr, o, e);
+	fprintf(stderr, " is held exclusively by %s, which blocks every open of it; run `filemap gc` "
+		"as its owner (uid %u) or root to remove it\n", holder, (unsigned)o->st.st_uid);
+	return TOOL_OK;
+}
+
 /* Removes the entry if it is an orphan; returns a TOOL_* code. */
 static int collect(const struct tool_object *o, const struct tool_entry *e)
 {
@@ -66,7 +107,7 @@ static int collect(const struct tool_object *o, const struct tool_entry *e)
 		return TOOL_OK;
 	}
 	if (r == 0)
-		return TOOL_OK; /* held: not ours to judge */
+		return collect_held(o, e);
 	fputs(r == -EACCES ? "filemap gc: note: cannot remove orphan " : "filemap gc: cannot remove ",
 	      stderr);
 	print_label(stderr, o, e);
