@@ -141,7 +141,10 @@ enum fm__type {
 };
 
 #define FM__MAGIC "FILEMAP\x1a"
-#define FM__FORMAT_VERSION 1u
+/* 2: the object's mode and where its data is (FM__HDR_SHM) are in the
+ * header; version 1 trusted a file-backed header's path blindly, so its
+ * objects are refused (FM_ECORRUPT, "unknown format version"). */
+#define FM__FORMAT_VERSION 2u
 /* The name (then the backing path) starts here; the rest of the page and
  * any further pages up to header_size belong to the header. */
 #define FM__HEADER_NAME_OFFSET 256u
@@ -153,7 +156,10 @@ enum fm__type {
 #define FM__HDR_FILE    (1u << 1) /* backed by a user's file: the store file is the
 				   * header alone, the data is the file at the path
 				   * after the name, verified by backing_dev/ino */
-#define FM__HDR_KNOWN   (FM__HDR_RESERVE | FM__HDR_FILE)
+#define FM__HDR_SHM     (1u << 2) /* the data (a section's bytes, a sync object's
+				   * state page) is a SysV shared memory segment,
+				   * shm_id; the store file is the header alone */
+#define FM__HDR_KNOWN   (FM__HDR_RESERVE | FM__HDR_FILE | FM__HDR_SHM)
 
 /*
  * The fixed part of the header, FM__HEADER_NAME_OFFSET bytes, native byte
@@ -176,7 +182,11 @@ struct fm__header {
 	uint32_t path_size;    /* bytes of the backing file's path after the name */
 	uint64_t backing_dev;  /* the backing file's device and inode */
 	uint64_t backing_ino;
-	uint8_t reserved[48];
+	uint32_t mode;         /* the object's permission bits, as its creator gave them */
+	int32_t shm_id;        /* FM__HDR_SHM: the segment, and its shm_ctime once */
+	int64_t shm_ctime;     /* made: with its creator and size, its identity */
+	uint64_t ipc_ns;       /* the inode of the IPC namespace it lives in */
+	uint8_t reserved[24];
 	/* Sync objects' shared state: futex words, 64-byte aligned. */
 	_Alignas(64) uint32_t sync[32];
 };
@@ -260,6 +270,7 @@ struct fm__object {
 	char *name;     /* the full name (malloc'd), or NULL */
 	dev_t dev;      /* the object file's identity (0 for an unnamed */
 	ino_t ino;      /* file-backed section's, which has none here) */
+	uid_t owner;    /* the object file's owner: whom its header speaks for */
 	struct fm__header hdr;
 };
 

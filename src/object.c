@@ -116,6 +116,7 @@ static void object_set(struct fm__object *out, int fd, struct fm__dir *dir,
 	out->hdr = *hdr;
 	out->dev = st->st_dev;
 	out->ino = st->st_ino;
+	out->owner = st->st_uid;
 }
 
 /* Undoes object_set, leaving out prepared and its descriptor open. */
@@ -269,7 +270,7 @@ static int open_attempt(struct fm__object *out, const struct fm__name *name,
 		r = hold_existing(out, fd, dir, name, expected_type, call);
 	else
 		r = fm__fail(r, call, name->full, NULL);
-	if (r == 0 && read_only) {
+	if (r == 0 && read_only && !(out->hdr.flags & (FM__HDR_FILE | FM__HDR_SHM))) {
 		/* The data is in the store file, which we may not write. */
 		object_unset(out);
 		r = fm__fail(-EACCES, call, name->full, "permission denied by the object's mode");
@@ -345,6 +346,26 @@ static void header_fill(struct fm__header *h, const struct fm__name *name,
 	h->path_size = (uint32_t)path_size;
 	h->backing_dev = spec->dev;
 	h->backing_ino = spec->ino;
+	h->mode = (uint32_t)spec->mode;
+}
+
+/*
+ * The mode of a new object's store file.  Its header is trusted as far as
+ * its owner is (other users' processes act on what it says), so nobody
+ * else may ever write it.  A file-backed section's store file is its
+ * header alone, which the users its mode lets in must read.
+ */
+static mode_t store_mode(const struct fm__object_spec *spec)
+{
+	mode_t mode = 0600;
+
+	if (!spec->path)
+		return spec->mode;
+	if (spec->mode & 0070)
+		mode |= 0040;
+	if (spec->mode & 0007)
+		mode |= 0004;
+	return mode;
 }
 
 /* Writes the header h (then name, backing path) of a new object into the
@@ -372,7 +393,8 @@ void fm__object_init_file(struct fm__object *out, int fd, const struct fm__objec
 {
 	object_init(out);
 	out->fd = fd;
-	header_fill(&out->hdr, NULL, spec, geteuid());
+	out->owner = geteuid();
+	header_fill(&out->hdr, NULL, spec, out->owner);
 }
 
 /* Sizes the new file and, unless reserving, takes its memory now. */
@@ -410,13 +432,13 @@ static int build_file(struct built *b, const struct fm__name *name,
 	header_fill(&b->hdr, name, spec, uid);
 	if (r == 0)
 		r = write_header(b->fd, name, spec, &b->hdr);
-	/* The file was made with spec->mode, less the umask (or as a default
+	/* The file was made with its store mode, less the umask (or as a default
 	 * ACL of the directory says): the mode is set exactly only if that
 	 * changed it.  The fstat also gives the file's identity. */
 	if (r == 0)
 		r = fm__os_fstat(b->fd, &b->st);
-	if (r == 0 && (b->st.st_mode & 07777) != spec->mode)
-		r = fm__os_fchmod(b->fd, spec->mode);
+	if (r == 0 && (b->st.st_mode & 07777) != store_mode(spec))
+		r = fm__os_fchmod(b->fd, store_mode(spec));
 	if (r == 0 && spec->init)
 		r = spec->init(b->fd, spec->init_arg);
 	/* Nobody else can have the unnamed file: the lock is free. */
@@ -433,7 +455,7 @@ static int build(struct built *b, struct fm__dir *dir, const struct fm__name *na
 	const char *label = name ? name->full : "(unnamed)";
 	int r;
 
-	b->fd = fm__os_openat(dir->fd, ".", O_TMPFILE | O_RDWR, spec->mode);
+	b->fd = fm__os_openat(dir->fd, ".", O_TMPFILE | O_RDWR, store_mode(spec));
 	if (b->fd < 0)
 		return fm__fail(b->fd, call, label, "cannot make a file in %s: %s", dir->path,
 				fm_strerror(b->fd));
@@ -570,6 +592,7 @@ int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_
 	out->hdr = o->hdr;
 	out->dev = o->dev;
 	out->ino = o->ino;
+	out->owner = o->owner;
 	return 0;
 }
 
@@ -661,6 +684,7 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, con
 	out->hdr = hdr;
 	out->dev = st.st_dev;
 	out->ino = st.st_ino;
+	out->owner = st.st_uid;
 	return 0;
 }
 

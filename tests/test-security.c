@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -90,6 +91,53 @@ static void expect_ok_as(uid_t uid, int (*fn)(void *), void *arg, const char *wh
 		FAIL("%s, as uid %u: failed (%d)", what, (unsigned)uid, r);
 }
 
+/*
+ * Starts fn(arg) as uid in a child that, once fn returns 0, says so and
+ * waits to be killed (holding whatever fn took).  Returns its pid.
+ */
+static pid_t start_as(uid_t uid, int (*fn)(void *), void *arg)
+{
+	int fds[2];
+	char c = 0;
+	pid_t pid;
+
+	CHECK(pipe(fds) == 0);
+	fflush(NULL);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		become(uid);
+		alarm(BOUND);
+		if (fn(arg) != 0)
+			_exit(1);
+		alarm(0);
+		if (write(fds[1], "1", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	if (read(fds[0], &c, 1) != 1)
+		FAIL("the process of uid %u failed before it was ready (%d)", (unsigned)uid,
+		     test_wait(pid));
+	close(fds[0]);
+	return pid;
+}
+
+static void stop(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	test_wait(pid);
+}
+
+/* Stops the attacker, and removes the orphan it leaves under name. */
+static void stop_attacker(pid_t pid, const char *name)
+{
+	stop(pid);
+	test_expect_gone(name);
+}
+
 /* ------------------------------------------------------------------------
  * Paths
  * ------------------------------------------------------------------------ */
@@ -151,6 +199,18 @@ static int run_tool(const char *verb, char *err, size_t len)
 	close(pipe_fds[0]);
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* A path beside the store root, in the case's own directory. */
+static const char *beside_root(const char *leaf)
+{
+	static char bufs[4][PATH_MAX];
+	static unsigned next;
+	char *buf = bufs[next++ % 4];
+
+	snprintf(buf, PATH_MAX, "%s", getenv("FILEMAP_ROOT"));
+	snprintf(strrchr(buf, '/') + 1, PATH_MAX / 2, "%s", leaf);
+	return buf;
 }
 
 /* ------------------------------------------------------------------------
@@ -337,48 +397,177 @@ static void squat_global_dir_vs_65535(void)
 }
 
 /* ------------------------------------------------------------------------
- * Item 2: a lock another user holds must not hang anyone
+ * Item 1: a file-backed header must not make others open what it says
  * ------------------------------------------------------------------------ */
 
-/*
- * Starts fn(arg) as uid in a child that, once fn returns 0, says so and
- * waits to be killed (holding whatever fn took).  Returns its pid.
- */
-static pid_t start_as(uid_t uid, int (*fn)(void *), void *arg)
-{
-	int fds[2];
-	char c = 0;
-	pid_t pid;
+#define SECRET "the victim's secret"
 
-	CHECK(pipe(fds) == 0);
-	fflush(NULL);
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		close(fds[0]);
-		become(uid);
-		alarm(BOUND);
-		if (fn(arg) != 0)
-			_exit(1);
-		alarm(0);
-		if (write(fds[1], "1", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
+/* The victim's file nobody else may read: SECRET, mode 0600. */
+static const char *make_secret(uid_t owner)
+{
+	const char *path = beside_root("secret");
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	CHECK(fd >= 0);
+	CHECK(write(fd, SECRET, strlen(SECRET)) == (ssize_t)strlen(SECRET));
+	CHECK(fchown(fd, owner, owner) == 0);
+	close(fd);
+	return path;
+}
+
+static void expect_secret_intact(void)
+{
+	char buf[64] = { 0 };
+	int fd = open(beside_root("secret"), O_RDONLY | O_CLOEXEC);
+
+	CHECK(fd >= 0);
+	CHECK(read(fd, buf, sizeof(buf) - 1) >= 0);
+	close(fd);
+	CHECK_STR_EQ(buf, SECRET);
+}
+
+/* Watches path for being opened (an O_PATH open is no open). */
+static int watch_opens(const char *path)
+{
+	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	CHECK(fd >= 0);
+	CHECK(inotify_add_watch(fd, path, IN_OPEN) >= 0);
+	return fd;
+}
+
+static void expect_not_opened(int watch, const char *what)
+{
+	char buf[4096];
+
+	if (read(watch, buf, sizeof(buf)) > 0)
+		FAIL("%s was opened", what);
+	close(watch);
+}
+
+/* Rewrites the header of the store file of Global\<leaf>, a file-backed
+ * section of ours, to name target instead. */
+static void retarget_header(const char *leaf, const char *target)
+{
+	int fd = open(at_root("global/%s", leaf), O_RDWR | O_CLOEXEC);
+	struct fm__header h;
+	struct stat st;
+
+	CHECK(fd >= 0);
+	CHECK(stat(target, &st) == 0);
+	CHECK(pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h));
+	h.path_size = (uint32_t)strlen(target);
+	h.backing_dev = st.st_dev;
+	h.backing_ino = st.st_ino;
+	CHECK(pwrite(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h));
+	CHECK(pwrite(fd, target, h.path_size, FM__HEADER_NAME_OFFSET + h.name_size) ==
+	      (ssize_t)h.path_size);
+	close(fd);
+}
+
+/* The attacker shares Global\bait over a file of its own, one byte long,
+ * then makes its header name target (and holds it). */
+static int serve_bait(void *target)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	const char *bait = beside_root("bait");
+	fm_section *s;
+
+	opts.fd = open(bait, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	CHECK(opts.fd >= 0);
+	CHECK(write(opts.fd, "b", 1) == 1);
+	opts.mode = 0644;
+	CHECK_OK(fm_section_create(&s, "Global\\bait", 0, &opts));
+	retarget_header("bait", target);
+	return 0;
+}
+
+/* The victim opens Global\bait to write, and to read, and uses what it
+ * gets as a victim would: both refused, with code. */
+static int victim_opens_bait(void *code)
+{
+	static const unsigned accesses[] = { FM_READ | FM_WRITE, FM_READ };
+	int r[TEST_COUNT(accesses)];
+	fm_section *s;
+	char *view;
+
+	for (size_t i = 0; i < TEST_COUNT(accesses); i++) {
+		r[i] = fm_section_open(&s, "Global\\bait", accesses[i]);
+		if (r[i] == 0 && fm_view_map((void **)&view, s, 0, 0, accesses[i]) == 0 &&
+		    (accesses[i] & FM_WRITE))
+			view[0] = 'X'; /* the victim writes its data */
 	}
-	close(fds[1]);
-	if (read(fds[0], &c, 1) != 1)
-		FAIL("the process of uid %u failed before it was ready (%d)", (unsigned)uid,
-		     test_wait(pid));
-	close(fds[0]);
-	return pid;
+	for (size_t i = 0; i < TEST_COUNT(accesses); i++)
+		CHECK_RC(r[i], (int)(intptr_t)code);
+	return 0;
 }
 
-static void stop(pid_t pid)
+static void check_bait_secret(uid_t victim)
 {
-	kill(pid, SIGKILL);
-	test_wait(pid);
+	const char *secret;
+	pid_t attacker;
+	int watch;
+
+	need_root();
+	make_system_store();
+	share_root_parent();
+	secret = make_secret(victim);
+	watch = watch_opens(secret);
+	attacker = start_as(ATTACKER, serve_bait, (void *)secret);
+	expect_ok_as(victim, victim_opens_bait, (void *)(intptr_t)-EACCES, "opening Global\\bait");
+	expect_not_opened(watch, "the victim's secret");
+	expect_secret_intact();
+	stop_attacker(attacker, "Global\\bait");
 }
+
+static void file_header_names_secret_vs_root(void)
+{
+	check_bait_secret(0);
+}
+
+static void file_header_names_secret_vs_65535(void)
+{
+	check_bait_secret(VICTIM);
+}
+
+/* The attacker's FIFO: opening it is a side effect (a writer waiting in
+ * open would go on), and no opener may open anything but a regular file. */
+static int make_fifo(void *path)
+{
+	CHECK(mkfifo(path, 0666) == 0);
+	return 0;
+}
+
+static void check_bait_fifo(uid_t victim)
+{
+	const char *fifo = beside_root("fifo");
+	pid_t attacker;
+	int watch;
+
+	need_root();
+	make_system_store();
+	share_root_parent();
+	expect_ok_as(ATTACKER, make_fifo, (void *)fifo, "making a FIFO");
+	watch = watch_opens(fifo);
+	attacker = start_as(ATTACKER, serve_bait, (void *)fifo);
+	expect_ok_as(victim, victim_opens_bait, (void *)(intptr_t)-ESTALE, "opening Global\\bait");
+	expect_not_opened(watch, "the FIFO");
+	stop_attacker(attacker, "Global\\bait");
+}
+
+static void file_header_names_fifo_vs_root(void)
+{
+	check_bait_fifo(0);
+}
+
+static void file_header_names_fifo_vs_65535(void)
+{
+	check_bait_fifo(VICTIM);
+}
+
+/* ------------------------------------------------------------------------
+ * Item 2: a lock another user holds must not hang anyone
+ * ------------------------------------------------------------------------ */
 
 /* Creates the section name, readable by all, and exits holding it: its
  * name is left as an orphan. */
@@ -490,6 +679,10 @@ static const struct test_case cases[] = {
 	TEST_CASE(squat_root_vs_65535),
 	TEST_CASE(squat_global_file_vs_root),
 	TEST_CASE(squat_global_dir_vs_65535),
+	TEST_CASE(file_header_names_secret_vs_root),
+	TEST_CASE(file_header_names_secret_vs_65535),
+	TEST_CASE(file_header_names_fifo_vs_root),
+	TEST_CASE(file_header_names_fifo_vs_65535),
 	TEST_CASE(exclusive_lock_on_orphan_vs_root),
 	TEST_CASE(exclusive_lock_on_orphan_vs_65535),
 	TEST_CASE(exclusive_lock_on_plant_vs_root),
