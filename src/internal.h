@@ -290,6 +290,13 @@ struct fm__object_spec {
 	 * one's store file holds only the header, with this path. */
 	const char *path;   /* absolute, or NULL: unnamed */
 	uint64_t dev, ino;
+	/* Runs once a named create knows the name is absent, before it builds
+	 * the object; NULL for none.  With it, create looks for the name
+	 * first, so that a name that exists changes nothing (a file-backed
+	 * section grows the caller's file here).  Returns 0, or a failure
+	 * with its message set. */
+	int (*prepare)(void *arg);
+	void *prepare_arg;
 };
 
 /*

@@ -523,6 +523,14 @@ static int create_named(struct fm__object *out, struct fm__dir **dir, const stru
 	struct built b;
 	int r;
 
+	if (spec->prepare) {
+		r = open_existing(out, name, dir, open_flags, spec->type, true, call);
+		if (r != -ENOENT)
+			return r == 0 ? FM_EXISTED : r;
+		r = spec->prepare(spec->prepare_arg);
+		if (r < 0)
+			return r;
+	}
 	r = build(&b, *dir, name, spec, call);
 	if (r == 0)
 		return publish(out, &b, dir, name, open_flags, spec->type, call);

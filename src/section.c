@@ -175,14 +175,38 @@ static int create_object(fm_section *s, const struct fm__name *name,
 	return 0;
 }
 
-/* The file-backed part of create: checks the file and grows it. */
-static int prepare_file(struct fm__backing *b, struct fm__object_spec *spec, int fd,
-			bool named, const char *label, const char *call)
+/* The file-backed part of create, once the name is known to be new. */
+struct grow {
+	struct fm__backing *b;
+	uint64_t size;
+	bool reserve;
+	const char *label, *call;
+};
+
+static int grow_file(void *arg)
+{
+	const struct grow *g = arg;
+
+	return fm__backing_grow(g->b, g->size, g->reserve, g->label, g->call);
+}
+
+/*
+ * The file-backed part of create: checks the file, and grows it, but a
+ * named section's only when its name is new (spec->prepare, g), so that a
+ * create that finds the name taken changes nothing.
+ */
+static int prepare_file(struct fm__backing *b, struct fm__object_spec *spec, struct grow *g,
+			int fd, bool named, const char *label, const char *call)
 {
 	int r = fm__backing_check(b, fd, &spec->size, spec->max_access, named, label, call);
 
-	if (r == 0)
-		r = fm__backing_grow(b, spec->size, spec->reserve, label, call);
+	*g = (struct grow){ b, spec->size, spec->reserve, label, call };
+	if (r == 0 && named) {
+		spec->prepare = grow_file;
+		spec->prepare_arg = g;
+	} else if (r == 0) {
+		r = grow_file(g);
+	}
 	spec->path = b->path;
 	spec->dev = b->st.st_dev;
 	spec->ino = b->st.st_ino;
@@ -196,6 +220,7 @@ FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
 	const char *label = name ? name : "(unnamed)";
 	struct fm__backing backing = { .fd = -1 }, *b = NULL;
 	struct fm__name parsed = { 0 };
+	struct grow grow;
 	struct fm__object_spec spec;
 	fm_section *s = NULL;
 	int r, result = -1, fd = -1;
@@ -207,7 +232,7 @@ FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
 	r = check_create(&spec, &fd, opts, size, label, call);
 	if (r == 0 && fd >= 0) {
 		b = &backing;
-		r = prepare_file(b, &spec, fd, name != NULL, label, call);
+		r = prepare_file(b, &spec, &grow, fd, name != NULL, label, call);
 	}
 	if (r == 0 && !(s = calloc(1, sizeof(*s))))
 		r = fm__fail(-ENOMEM, call, label, NULL);
@@ -220,7 +245,8 @@ FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
 	fm__name_free(&parsed);
 	if (r < 0 && result >= 0)
 		fm__object_release(&s->obj);
-	if (r < 0 && b)
+	/* A racing creator that published the name first: its section. */
+	if ((r < 0 || result == FM_EXISTED) && b)
 		fm__backing_undo(b);
 	if (b)
 		fm__backing_release(b);

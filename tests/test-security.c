@@ -566,6 +566,66 @@ static void file_header_names_fifo_vs_65535(void)
 }
 
 /* ------------------------------------------------------------------------
+ * Item 6: a create that finds the name taken changes nothing of the caller's
+ * ------------------------------------------------------------------------ */
+
+/* The attacker takes a name, shared with all, before the victim. */
+static int take_name(void *name)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	fm_section *s;
+
+	opts.mode = 0666;
+	CHECK_OK(fm_section_create(&s, name, 4096, &opts));
+	return 0;
+}
+
+/* The victim creates Global\\taken over a file of its own of 25 bytes,
+ * asking for 100 MiB: it gets the attacker's section, and its file is as
+ * it was, to the nanosecond of its last change. */
+static int victim_creates_over_file(void *unused)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	struct stat before, after;
+	fm_section *s;
+
+	opts.fd = open(beside_root("mine"), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	CHECK(opts.fd >= 0);
+	CHECK(write(opts.fd, "twenty-five bytes of data", 25) == 25);
+	CHECK(fstat(opts.fd, &before) == 0);
+	CHECK_RC(fm_section_create(&s, "Global\\taken", 100 << 20, &opts), FM_EXISTED);
+	CHECK_INT_EQ(fm_section_size(s), 4096);
+	CHECK(fstat(opts.fd, &after) == 0);
+	CHECK_INT_EQ(after.st_size, 25);
+	CHECK_INT_EQ(after.st_ctim.tv_sec, before.st_ctim.tv_sec);
+	CHECK_INT_EQ(after.st_ctim.tv_nsec, before.st_ctim.tv_nsec);
+	fm_section_close(s);
+	return 0;
+}
+
+static void check_create_over_file(uid_t victim)
+{
+	pid_t attacker;
+
+	need_root();
+	make_system_store();
+	share_root_parent();
+	attacker = start_as(ATTACKER, take_name, "Global\\taken");
+	expect_ok_as(victim, victim_creates_over_file, NULL, "creating Global\\taken");
+	stop_attacker(attacker, "Global\\taken");
+}
+
+static void file_create_on_taken_name_vs_root(void)
+{
+	check_create_over_file(0);
+}
+
+static void file_create_on_taken_name_vs_65535(void)
+{
+	check_create_over_file(VICTIM);
+}
+
+/* ------------------------------------------------------------------------
  * Item 2: a lock another user holds must not hang anyone
  * ------------------------------------------------------------------------ */
 
@@ -683,6 +743,8 @@ static const struct test_case cases[] = {
 	TEST_CASE(file_header_names_secret_vs_65535),
 	TEST_CASE(file_header_names_fifo_vs_root),
 	TEST_CASE(file_header_names_fifo_vs_65535),
+	TEST_CASE(file_create_on_taken_name_vs_root),
+	TEST_CASE(file_create_on_taken_name_vs_65535),
 	TEST_CASE(exclusive_lock_on_orphan_vs_root),
 	TEST_CASE(exclusive_lock_on_orphan_vs_65535),
 	TEST_CASE(exclusive_lock_on_plant_vs_root),
