@@ -4,7 +4,8 @@
  *
  * A store file may have been written by a crashing process, another version,
  * or another user on purpose; nothing in it is trusted until every field has
- * been checked against the file's own fstat.  A header that fails is reported
+ * been checked against the file's own fstat, and nothing in it is trusted
+ * beyond its owner's rights: a store file that others may write is refused.  A header that fails is reported
  * as FM_ECORRUPT with the reason, and its object is never mapped.
  */
 #include "internal.h"
@@ -69,6 +70,9 @@ static const char *check_fixed(const struct fm__header *h, const struct stat *st
 		return not_ours;
 	if (h->version != FM__FORMAT_VERSION)
 		return "unknown format version";
+	/* Only the owner's word counts: what others could write, nobody trusts. */
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return "the store file is writable by other users";
 	if (!known_type(h->type))
 		return "unknown object type";
 	if (h->header_size % fm__page_size() != 0 || h->header_size > FM__HEADER_MAX)

@@ -272,6 +272,12 @@ struct fm__object {
 	ino_t ino;      /* file-backed section's, which has none here) */
 	uid_t owner;    /* the object file's owner: whom its header speaks for */
 	struct fm__header hdr;
+	/* FM__HDR_SHM: this handle's attachment of the data, read-write if
+	 * shm_write, and a read-only one made on first use (fm__object_shm_ro);
+	 * both fm__shm_length(&hdr) long.  NULL otherwise. */
+	void *shm;
+	bool shm_write;
+	_Atomic(void *) shm_ro;
 };
 
 /* What to build when creating. */
@@ -283,8 +289,10 @@ struct fm__object_spec {
 	mode_t mode;        /* permission bits of a named object */
 	bool reserve;       /* sparse: do not reserve the data's memory */
 	/* Runs on the new file (fd, open read-write, with its header) before
-	 * anyone else can see it; NULL for none.  Returns 0 or -errno. */
-	int (*init)(int fd, void *arg);
+	 * anyone else can see it, with its data's segment attached read-write
+	 * at shm (NULL: the data is in the file); NULL for none.  Returns 0 or
+	 * -errno. */
+	int (*init)(int fd, void *shm, void *arg);
 	void *init_arg;
 	/* A file-backed section (FM__HDR_FILE): where its data is.  A named
 	 * one's store file holds only the header, with this path. */
@@ -313,15 +321,17 @@ int fm__object_open(struct fm__object *out, const struct fm__name *name,
 		    int open_flags, uint32_t expected_type, const char *call);
 
 /* Another handle on the same object: a new description, locked shared. */
-int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_flags,
+int fm__object_dup(struct fm__object *out, struct fm__object *o, int open_flags,
 		   const char *call);
 
 /*
  * Makes a handle of the object file open at fd (say, inherited across
  * exec), taking ownership of fd on success.  A descriptor that is not a
- * filemap object is -EBADF.
+ * filemap object is -EBADF.  access (FM_* bits) says what the handle's
+ * data must allow; 0: as much as it can have.
  */
-int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, const char *call);
+int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, unsigned access,
+		     const char *call);
 
 /*
  * Makes the handle of an unnamed file-backed section: fd (now out's) is its
@@ -340,6 +350,14 @@ int fm__object_reopen(const struct fm__object *o, int flags);
 void fm__object_release(struct fm__object *o);
 
 /*
+ * A read-only attachment of a segment-backed object's data, for views that
+ * must never become writable: o->shm when the handle is read-only, else
+ * one attached on first use.  NULL when the object's mode denies even its
+ * owner reading (its creator then has only the read-write one).
+ */
+void *fm__object_shm_ro(struct fm__object *o);
+
+/*
  * If nobody holds the object file open at fd (named file in dir), removes
  * its name.  Takes LOCK_EX|LOCK_NB on fd, which must be a description of
  * this process's own that holds no lock.  Returns 1 removed, 0 held or not
@@ -350,6 +368,57 @@ int fm__object_remove_if_unheld(int dirfd, const char *file, int fd);
 
 /* Opens a store file for inspection: no locks, never blocks, no symlinks. */
 int fm__object_open_file(int dirfd, const char *file, int flags);
+
+/* ------------------------------------------------------------------------
+ * shm.c: the data of objects other users may map, in SysV shared memory.
+ * ------------------------------------------------------------------------ */
+
+/* Whether a new object's data goes into a segment: a Global\ object
+ * (not file-backed) whose mode lets group or others in. */
+bool fm__shm_wanted(const struct fm__name *name, const struct fm__object_spec *spec);
+
+/* The bytes of the segment of header h, and its length mapped. */
+size_t fm__shm_size(const struct fm__header *h);
+size_t fm__shm_length(const struct fm__header *h);
+
+/* The inode of this process's IPC namespace. */
+int fm__ipc_namespace(uint64_t *out);
+
+/* A new object's segment, as its creator has it. */
+struct fm__shm_new {
+	int id;
+	void *rw;        /* attached read-write */
+	void *ro;        /* attached read-only (only when made for a reader) */
+	size_t len;      /* the attachments' length */
+	int64_t ctime;   /* the segment's shm_ctime, for the header */
+	uint64_t ipc_ns;
+};
+
+/*
+ * Makes a segment of size bytes with permission bits mode, marked for
+ * removal, attached read-write (and read-only too unless write), its pages
+ * taken unless reserve.  Returns 0, or a failure with its message set
+ * (-ENOSPC: a system limit or memory, named).
+ */
+int fm__shm_create(struct fm__shm_new *n, uint64_t size, mode_t mode, bool reserve, bool write,
+		   const char *label, const char *call);
+
+/* Detaches what fm__shm_create attached; the segment goes with its last. */
+void fm__shm_discard(struct fm__shm_new *n);
+
+/*
+ * Attaches the segment of header h (whose store file owner owns) read-write
+ * or read-only, once checked to be the one owner made.  Returns 0 with
+ * *out; -EIDRM, without a message, when it is gone (every process that
+ * had it attached left); or a failure with its message set (-EACCES by
+ * its mode, FM_ECORRUPT, -ENOTSUP from another IPC namespace).
+ */
+int fm__shm_attach(void **out, const struct fm__header *h, uid_t owner, bool write,
+		   const char *label, const char *call);
+
+/* Another mapping of the len shared bytes at from (at a fixed address if
+ * at is not NULL, replacing what is there), with from's protection. */
+int fm__shm_dup(void **out, void *from, size_t len, void *at);
 
 /* ------------------------------------------------------------------------
  * file.c: the user's file behind a file-backed section.
@@ -411,6 +480,13 @@ struct fm_section {
 static inline bool fm__section_is_file(const fm_section *s)
 {
 	return s->obj.hdr.flags & FM__HDR_FILE;
+}
+
+/* Whether the section's data is a shared memory segment (shm.c): views map
+ * the handle's attachments, s->obj.shm and fm__object_shm_ro(). */
+static inline bool fm__section_is_shm(const fm_section *s)
+{
+	return s->obj.hdr.flags & FM__HDR_SHM;
 }
 
 /*

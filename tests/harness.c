@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "internal.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -188,6 +189,20 @@ int test_in_child(int (*fn)(void *), void *arg)
 	if (pid == 0)
 		_exit(fn(arg));
 	return test_wait(pid);
+}
+
+unsigned test_object_mode(const char *path)
+{
+	struct fm__header h;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0 || pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		FAIL("cannot read the header of %s: %s", path, strerror(errno));
+	close(fd);
+	if ((st.st_mode & 0622) != 0600)
+		FAIL("store file %s has mode %04o", path, (unsigned)(st.st_mode & 07777));
+	return h.mode;
 }
 
 /* Counts the entries of every directory directly under the root. */

@@ -124,6 +124,13 @@ void test_expect_line(int fd, const char *expected);
 /* In a helper: writes a line to stdout and flushes it. */
 void test_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * The permission bits the object whose store file is at path was created
+ * with (from its header).  Also checks what every store file's own mode
+ * must be: its owner's to read and write, nobody else's to write.
+ */
+unsigned test_object_mode(const char *path);
+
 /* Number of entries in the store (every namespace directory). */
 int test_store_count(void);
 

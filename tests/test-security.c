@@ -25,6 +25,7 @@
 #include <stdarg.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -138,6 +139,69 @@ static void stop_attacker(pid_t pid, const char *name)
 	test_expect_gone(name);
 }
 
+/*
+ * An agent: a process of another user that sets something up, pauses
+ * (agent_pause, in the agent) until the case lets it go on (agent_finish),
+ * then checks what it holds and exits: its exit code, or 128 + the signal
+ * that killed it (SIGBUS: the memory it mapped was cut from under it).
+ */
+struct agent {
+	pid_t pid;
+	int go;
+};
+
+static int agent_ready = -1, agent_go = -1;
+
+static void agent_pause(void)
+{
+	char c = 0;
+
+	alarm(0);
+	if (write(agent_ready, "1", 1) != 1 || read(agent_go, &c, 1) != 1)
+		_exit(3);
+	alarm(BOUND);
+}
+
+static void agent_start(struct agent *a, uid_t uid, int (*fn)(void *), void *arg)
+{
+	int ready[2], go[2];
+	char c;
+
+	CHECK(pipe(ready) == 0 && pipe(go) == 0);
+	fflush(NULL);
+	a->pid = fork();
+	CHECK(a->pid >= 0);
+	if (a->pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		agent_ready = ready[1];
+		agent_go = go[0];
+		become(uid);
+		alarm(BOUND);
+		_exit(fn(arg));
+	}
+	close(ready[1]);
+	close(go[0]);
+	a->go = go[1];
+	if (read(ready[0], &c, 1) != 1)
+		FAIL("the agent of uid %u failed before it was ready (%d)", (unsigned)uid,
+		     test_wait(a->pid));
+	close(ready[0]);
+}
+
+static void agent_finish(struct agent *a, const char *what)
+{
+	int r;
+
+	CHECK(write(a->go, "1", 1) == 1);
+	close(a->go);
+	r = test_wait(a->pid);
+	if (r == 128 + SIGBUS)
+		FAIL("%s: killed by SIGBUS", what);
+	if (r != 0)
+		FAIL("%s: failed (%d)", what, r);
+}
+
 /* ------------------------------------------------------------------------
  * Paths
  * ------------------------------------------------------------------------ */
@@ -211,6 +275,14 @@ static const char *beside_root(const char *leaf)
 	snprintf(buf, PATH_MAX, "%s", getenv("FILEMAP_ROOT"));
 	snprintf(strrchr(buf, '/') + 1, PATH_MAX / 2, "%s", leaf);
 	return buf;
+}
+
+/* Root's gc removes what the agents left, exiting with their handles. */
+static void collect_orphans(void)
+{
+	char err[4096];
+
+	CHECK_INT_EQ(run_tool("gc", err, sizeof(err)), 0);
 }
 
 /* ------------------------------------------------------------------------
@@ -626,6 +698,254 @@ static void file_create_on_taken_name_vs_65535(void)
 }
 
 /* ------------------------------------------------------------------------
+ * Item 5: no holder may shrink the memory others map
+ * ------------------------------------------------------------------------ */
+
+#define PAGES 4
+
+/* Everything a holder might try on every descriptor it has: shrink it,
+ * and write over the header at its start. */
+static void vandalize_descriptors(void)
+{
+	for (int fd = 3; fd < 1024; fd++) {
+		if (fcntl(fd, F_GETFD) < 0)
+			continue;
+		if (ftruncate(fd, 0) == 0)
+			fprintf(stderr, "    note: descriptor %d could be truncated\n", fd);
+		if (pwrite(fd, "vandal", 6, 0) == 6)
+			fprintf(stderr, "    note: descriptor %d could be written at 0\n", fd);
+	}
+}
+
+/* The same by the store file's path, for a holder allowed to open it. */
+static void vandalize_path(const char *path)
+{
+	int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fprintf(stderr, "    note: %s could be opened for writing\n", path);
+		(void)!ftruncate(fd, 0);
+		close(fd);
+	}
+}
+
+static void fill(char *p, size_t n, char c)
+{
+	memset(p, c, n);
+}
+
+/* Every byte of the view is c (reading them all: a cut page is SIGBUS). */
+static void expect_filled(const char *p, size_t n, char c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != c)
+			FAIL("byte %zu is %#x, not %#x", i, (unsigned char)p[i], (unsigned char)c);
+}
+
+/* The victim shares Global\\shared (PAGES pages, mode 0666), an event and
+ * a mutex, maps them, and once the attacker had its go, uses all of it. */
+static int victim_shares(void *unused)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	struct fm_sync_opts sync_opts = FM_SYNC_OPTS_INIT;
+	size_t len = PAGES * fm_page_size();
+	fm_section *s, *again;
+	fm_sync *event, *mutex;
+	char *view;
+
+	opts.mode = 0666;
+	sync_opts.mode = 0666;
+	CHECK_OK(fm_section_create(&s, "Global\\shared", len, &opts));
+	CHECK_OK(fm_event_create(&event, "Global\\event", 0, &sync_opts));
+	CHECK_OK(fm_mutex_create(&mutex, "Global\\mutex", 0, &sync_opts));
+	view = test_map_whole(s, FM_WRITE);
+	fill(view, len, 'v');
+	agent_pause();
+	expect_filled(view, len, 'a'); /* what the attacker wrote, all of it */
+	CHECK_OK(fm_event_set(event));
+	CHECK_OK(fm_event_wait(event, 0));
+	CHECK_OK(fm_mutex_lock(mutex, 0));
+	CHECK_OK(fm_mutex_unlock(mutex));
+	/* The name still opens, with its header intact. */
+	CHECK_OK(fm_section_open(&again, "Global\\shared", FM_READ));
+	CHECK_INT_EQ(fm_section_size(again), len);
+	fm_section_close(again);
+	return 0;
+}
+
+/* The attacker, allowed to write all three, tries to shrink them. */
+static int attacker_shrinks(void *unused)
+{
+	size_t len = PAGES * fm_page_size();
+	fm_sync *event, *mutex;
+	fm_section *s;
+	char *view;
+
+	CHECK_OK(fm_section_open(&s, "Global\\shared", FM_READ | FM_WRITE));
+	CHECK_OK(fm_event_open(&event, "Global\\event"));
+	CHECK_OK(fm_mutex_open(&mutex, "Global\\mutex"));
+	view = test_map_whole(s, FM_WRITE);
+	expect_filled(view, len, 'v');
+	fill(view, len, 'a');
+	vandalize_descriptors();
+	vandalize_path(at_root("global/shared"));
+	vandalize_path(at_root("global/event"));
+	vandalize_path(at_root("global/mutex"));
+	return 0;
+}
+
+static void check_shrink_shared(uid_t victim)
+{
+	struct agent v;
+
+	need_root();
+	make_system_store();
+	agent_start(&v, victim, victim_shares, NULL);
+	expect_ok_as(ATTACKER, attacker_shrinks, NULL, "attacking");
+	agent_finish(&v, "the victim, using what it shares");
+	collect_orphans();
+}
+
+static void shrink_shared_objects_vs_root(void)
+{
+	check_shrink_shared(0);
+}
+
+static void shrink_shared_objects_vs_65535(void)
+{
+	check_shrink_shared(VICTIM);
+}
+
+/* The attacker owns Global\\pub (mode 0644) and keeps writing it; the
+ * victim maps it to read.  Owning it must not let the attacker cut it. */
+static int attacker_publishes(void *unused)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	size_t len = PAGES * fm_page_size();
+	fm_section *s;
+	char *view;
+
+	opts.mode = 0644;
+	CHECK_OK(fm_section_create(&s, "Global\\pub", len, &opts));
+	view = test_map_whole(s, FM_WRITE);
+	fill(view, len, 'p');
+	agent_pause();
+	vandalize_descriptors();
+	vandalize_path(at_root("global/pub"));
+	return 0;
+}
+
+static int victim_reads_pub(void *unused)
+{
+	size_t len = PAGES * fm_page_size();
+	fm_section *s;
+	char *view;
+
+	CHECK_OK(fm_section_open(&s, "Global\\pub", FM_READ));
+	view = test_map_whole(s, FM_READ);
+	expect_filled(view, len, 'p');
+	agent_pause();
+	expect_filled(view, len, 'p');
+	return 0;
+}
+
+static void check_shrink_own(uid_t victim)
+{
+	struct agent a, v;
+
+	need_root();
+	make_system_store();
+	agent_start(&a, ATTACKER, attacker_publishes, NULL);
+	agent_start(&v, victim, victim_reads_pub, NULL);
+	agent_finish(&a, "the attacker");
+	agent_finish(&v, "the victim, reading what it maps");
+	collect_orphans();
+}
+
+static void shrink_own_shared_section_vs_root(void)
+{
+	check_shrink_own(0);
+}
+
+static void shrink_own_shared_section_vs_65535(void)
+{
+	check_shrink_own(VICTIM);
+}
+
+/* ------------------------------------------------------------------------
+ * Issue 15: the creator's handle has all access; opens by name the mode's
+ * ------------------------------------------------------------------------ */
+
+/* A producer (uid 65535) publishes Global\\ro and Local\\ro, mode 0444,
+ * writable by its own handle and that handle's duplicates only; and an
+ * event of mode 0400 that only its creator's handles may use. */
+static int producer(void *unused)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	struct fm_sync_opts sync_opts = FM_SYNC_OPTS_INIT;
+	fm_section *g, *l, *dup, *other;
+	fm_sync *event, *event_dup;
+	char *view, *dup_view;
+
+	opts.mode = 0444;
+	CHECK_OK(fm_section_create(&g, "Global\\ro", 4096, &opts));
+	CHECK_OK(fm_section_create(&l, "Local\\ro", 4096, &opts));
+	CHECK_INT_EQ(fm_section_access(g), FM_READ | FM_WRITE);
+	view = test_map_whole(g, FM_WRITE);
+	strcpy(view, "published");
+	CHECK_OK(fm_section_dup(&dup, g, 0));
+	dup_view = test_map_whole(dup, FM_WRITE);
+	CHECK_STR_EQ(dup_view, "published");
+	strcpy(view + 100, "by a duplicate too");
+	strcpy(test_map_whole(l, FM_WRITE), "local");
+	/* Opening by name is bounded by the mode, for the owner too. */
+	CHECK_RC(fm_section_open(&other, "Global\\ro", FM_READ | FM_WRITE), -EACCES);
+	CHECK_RC(fm_section_open(&other, "Local\\ro", FM_READ | FM_WRITE), -EACCES);
+	CHECK_OK(fm_section_open(&other, "Local\\ro", FM_READ));
+	CHECK_STR_EQ(test_map_whole(other, FM_READ), "local");
+	sync_opts.mode = 0400;
+	CHECK_OK(fm_event_create(&event, "Global\\ev", 0, &sync_opts));
+	CHECK_OK(fm_sync_dup(&event_dup, event));
+	CHECK_OK(fm_event_set(event_dup));
+	CHECK_OK(fm_event_wait(event, 0));
+	CHECK_RC(fm_event_open(&event_dup, "Global\\ev"), -EACCES);
+	agent_pause();
+	return 0;
+}
+
+/* Another user reads Global\\ro and may not write it, by any way. */
+static int reader(void *unused)
+{
+	fm_section *s;
+	fm_sync *event;
+	char *view;
+	void *raw;
+
+	CHECK_RC(fm_section_open(&s, "Global\\ro", FM_READ | FM_WRITE), -EACCES);
+	CHECK_OK(fm_section_open(&s, "Global\\ro", FM_READ));
+	view = test_map_whole(s, FM_READ);
+	CHECK_STR_EQ(view, "published");
+	CHECK_STR_EQ(view + 100, "by a duplicate too");
+	CHECK_RC(fm_view_map(&raw, s, 0, 0, FM_WRITE), -EACCES);
+	CHECK(mprotect(view, 4096, PROT_READ | PROT_WRITE) < 0);
+	CHECK_RC(fm_event_open(&event, "Global\\ev"), -EACCES);
+	vandalize_descriptors();
+	return 0;
+}
+
+static void creator_keeps_full_access(void)
+{
+	struct agent p;
+
+	need_root();
+	make_system_store();
+	agent_start(&p, VICTIM, producer, NULL);
+	expect_ok_as(ATTACKER, reader, NULL, "reading Global\\ro");
+	agent_finish(&p, "the producer");
+	collect_orphans();
+}
+
+/* ------------------------------------------------------------------------
  * Item 2: a lock another user holds must not hang anyone
  * ------------------------------------------------------------------------ */
 
@@ -745,6 +1065,11 @@ static const struct test_case cases[] = {
 	TEST_CASE(file_header_names_fifo_vs_65535),
 	TEST_CASE(file_create_on_taken_name_vs_root),
 	TEST_CASE(file_create_on_taken_name_vs_65535),
+	TEST_CASE(shrink_shared_objects_vs_root),
+	TEST_CASE(shrink_shared_objects_vs_65535),
+	TEST_CASE(shrink_own_shared_section_vs_root),
+	TEST_CASE(shrink_own_shared_section_vs_65535),
+	TEST_CASE(creator_keeps_full_access),
 	TEST_CASE(exclusive_lock_on_orphan_vs_root),
 	TEST_CASE(exclusive_lock_on_orphan_vs_65535),
 	TEST_CASE(exclusive_lock_on_plant_vs_root),

@@ -270,7 +270,7 @@ static void global_default_mode_denies_others(void)
 
 	need_root("to switch to uid 65534 and chown");
 	CHECK_OK(fm_section_create(&s, "Global\\private", 4096, NULL));
-	CHECK_INT_EQ(mode_of(at_root("global/private")), 0600);
+	CHECK_INT_EQ(test_object_mode(at_root("global/private")), 0600);
 	nobody_fork("global_denied");
 	fm_section_close(s);
 	test_expect_gone("Global\\private");
@@ -283,7 +283,7 @@ static void global_mode_0666_shared(void)
 
 	need_root("to switch to uid 65534 and chown");
 	s = create_mode("Global\\shared", FM_READ | FM_WRITE, 0666);
-	CHECK_INT_EQ(mode_of(at_root("global/shared")), 0666);
+	CHECK_INT_EQ(test_object_mode(at_root("global/shared")), 0666);
 	view = test_map_whole(s, FM_READ);
 	nobody_fork("global_write");
 	CHECK_STR_EQ(view, "written by uid 65534");
@@ -336,7 +336,7 @@ static void read_only_section(void)
 	void *view;
 
 	s = create_mode("Local\\ro", FM_READ, 0644);
-	CHECK_INT_EQ(mode_of(local_file("ro")), 0444);
+	CHECK_INT_EQ(test_object_mode(local_file("ro")), 0444);
 	CHECK_RC(fm_view_map(&view, s, 0, 0, FM_WRITE), -EACCES);
 	CHECK_RC(fm_section_open(&w, "Local\\ro", FM_WRITE), -EACCES);
 	view = test_map_whole(s, FM_READ);
@@ -344,7 +344,7 @@ static void read_only_section(void)
 	fm_section_close(s);
 
 	s = create_mode("Local\\ro", FM_READ, 0);
-	CHECK_INT_EQ(mode_of(local_file("ro")), 0400);
+	CHECK_INT_EQ(test_object_mode(local_file("ro")), 0400);
 	fm_section_close(s);
 	test_expect_gone("Local\\ro");
 }
@@ -357,9 +357,9 @@ static void modes_ignore_umask(void)
 	a = create_mode("Local\\m", FM_READ | FM_WRITE, 0644);
 	b = create_mode("Local\\d", FM_READ | FM_WRITE, 0);
 	c = create_mode("Global\\g", FM_READ | FM_WRITE, 0666);
-	CHECK_INT_EQ(mode_of(local_file("m")), 0644);
-	CHECK_INT_EQ(mode_of(local_file("d")), 0600);
-	CHECK_INT_EQ(mode_of(at_root("global/g")), 0666);
+	CHECK_INT_EQ(test_object_mode(local_file("m")), 0644);
+	CHECK_INT_EQ(test_object_mode(local_file("d")), 0600);
+	CHECK_INT_EQ(test_object_mode(at_root("global/g")), 0666);
 	/* The directories the library made, too. */
 	CHECK_INT_EQ(mode_of(test_root()), 01777);
 	CHECK_INT_EQ(mode_of(at_root("global")), 01777);

@@ -96,7 +96,7 @@ static void print_text(struct ls *ls, const struct tool_entry *e, const struct t
 		tool_sync_brief(sync, sizeof(sync), &o->sync);
 	printf("%-9s %-9s %14s %04o  %-10s %-7s ", ns_label[e->ns],
 	       o->typed ? tool_type_name(o->hdr.type) : "?", size,
-	       (unsigned)(o->st.st_mode & 07777), owner_name(ls, o->st.st_uid),
+	       tool_object_mode(o), owner_name(ls, o->st.st_uid),
 	       state_of(ls, o, holders));
 	if (!ls->locks.known || holders == 0) {
 		printf("%-10s ", ls->locks.known ? "-" : "?");
@@ -195,7 +195,7 @@ static void print_json(struct ls *ls, const struct tool_entry *e, const struct t
 		printf("%llu", (unsigned long long)o->hdr.size);
 	else
 		fputs("null", stdout);
-	printf(",\"mode\":\"%04o\",\"uid\":%u,\"holders\":", (unsigned)(o->st.st_mode & 07777),
+	printf(",\"mode\":\"%04o\",\"uid\":%u,\"holders\":", tool_object_mode(o),
 	       (unsigned)o->st.st_uid);
 	if (ls->locks.known) {
 		putchar('[');

@@ -135,12 +135,13 @@ static void print_backing(const struct tool_object *o)
 		       strcmp(state, "replaced") == 0 ? " by another file" : "");
 }
 
-static void print_owner(const struct stat *st)
+static void print_owner(const struct tool_object *o)
 {
+	const struct stat *st = &o->st;
 	struct passwd *pw = getpwuid(st->st_uid);
 
 	field("mode:");
-	printf("%04o\n", (unsigned)(st->st_mode & 07777));
+	printf("%04o\n", tool_object_mode(o));
 	field("owner:");
 	if (pw)
 		printf("%s (uid %u)\n", pw->pw_name, (unsigned)st->st_uid);
@@ -203,7 +204,7 @@ int cmd_stat(int argc, char **argv)
 			print_backing(&o);
 		else
 			printf("%-12s?\n%-12s%s\n", "type:", "problem:", o.problem);
-		print_owner(&o.st);
+		print_owner(&o);
 		print_holders(&o);
 	}
 	tool_object_free(&o);

@@ -169,6 +169,10 @@ struct tool_object {
 	char *backing;         /* a sound file-backed section's file path, or NULL */
 };
 
+/* The object's permission bits: as its creator gave them (its header) when
+ * the header is sound, else its store file's. */
+unsigned tool_object_mode(const struct tool_object *o);
+
 /*
  * Visits one entry; returns TOOL_OK or TOOL_FAILED (remembered, walking
  * goes on).

@@ -16,6 +16,7 @@
 #include "sync.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,6 +335,29 @@ static char *decode_name(const struct tool_entry *e)
 }
 
 /*
+ * A sync object other users may operate keeps its state in a segment, not
+ * in the header: this copies it into o->hdr, attaching the segment
+ * read-only for the moment (no lock: the object is only looked at).
+ * False, with o's state and problem set, when it cannot be read.
+ */
+static bool read_shm_state(struct tool_object *o)
+{
+	const size_t at = offsetof(struct fm__header, sync);
+	void *page;
+	int r = fm__shm_attach(&page, &o->hdr, o->st.st_uid, false, "(filemap)", "filemap");
+
+	if (r == 0) {
+		memcpy(o->hdr.sync, (const char *)page + at, sizeof(o->hdr.sync));
+		fm__os_munmap(page, fm__shm_length(&o->hdr));
+		return true;
+	}
+	o->state = r == FM_ECORRUPT ? TOOL_CORRUPT : TOOL_UNREADABLE;
+	o->problem = r == -EIDRM ? "its state is gone: nobody has it any more (an orphan)"
+				 : fm_strerror(r);
+	return false;
+}
+
+/*
  * Judges a sync object's state, from the header's copy of it: the library
  * refuses an object whose state fails its checks, so such an object is
  * corrupt, though its type is known.
@@ -342,6 +366,8 @@ static void inspect_sync(struct tool_object *o)
 {
 	const char *why = NULL;
 
+	if ((o->hdr.flags & FM__HDR_SHM) && !read_shm_state(o))
+		return;
 	if (fm__sync_describe(&o->hdr, &o->sync, &why) == 0)
 		return;
 	o->state = TOOL_CORRUPT;
@@ -421,6 +447,11 @@ void tool_inspect(struct tool_object *o, const struct tool_entry *e)
 	}
 	if (!o->name)
 		o->name = decode_name(e);
+}
+
+unsigned tool_object_mode(const struct tool_object *o)
+{
+	return o->typed ? o->hdr.mode : (unsigned)(o->st.st_mode & 07777);
 }
 
 void tool_object_free(struct tool_object *o)
