@@ -20,7 +20,16 @@
  *    name.  (Converting our own lock would be wrong: a forked child may
  *    share our description.)
  *
- * Only a remover ever holds LOCK_EX, and only for the moment of removal.
+ * Only a remover ever holds LOCK_EX, and only for the moment of removal;
+ * anybody who may read an object file could hold it longer, so nobody
+ * waits for it in the kernel (holder.c).
+ *
+ * Who may write what: a store file is its owner's alone to write (its
+ * header speaks for its owner: header.c, file.c); an object other users
+ * may map keeps its data in a SysV segment instead of its file (shm.c),
+ * which each handle keeps attached; the object's mode, recorded in the
+ * header, bounds opens by name: other users' by the kernel, the owner's
+ * here (owner_refused), and the creating handle not at all.
  */
 #define _GNU_SOURCE
 #include "internal.h"
