@@ -7,11 +7,20 @@
  * needs, long enough or growable, on a file system that can map it, and,
  * for a named section, reachable by a path that leads back to the very
  * same file (device and inode), since that path is how other processes
- * find the data.  Only then does it grow the file, and a failure after
- * that shrinks it back.  An opener opens the path from the header and
- * checks it is still that file and still holds the whole section: a file
- * removed, replaced or truncated under the name is -ESTALE, never a SIGBUS
- * later.
+ * find the data, and the creator's own file.  Only then does it grow the
+ * file, and a failure after that shrinks it back.
+ *
+ * An opener opens the path from the header with its own rights, which may
+ * be more than the header's author has: root, say, opening a name another
+ * user made.  So the header is trusted only to name its owner's files:
+ * the path is opened O_PATH | O_NOFOLLOW first, which does nothing to the
+ * file (no device is opened, no FIFO, no lease broken), and only a regular
+ * file, still the creator's (device and inode), holding the whole section,
+ * and owned by the header's owner (or by anyone, if root wrote the header),
+ * is then opened for real, through that very descriptor, so that nothing
+ * can be swapped in between.  A file removed, replaced or truncated under
+ * the name is -ESTALE, never a SIGBUS later; another user's is -EACCES.
+ * The header itself is the store file's, which only its owner may write.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -21,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* What a descriptor that is not a regular file is, for messages. */
 static const char *kind_of(mode_t mode)
@@ -127,6 +137,11 @@ static int resolve_path(struct fm__backing *b, const char *label, const char *ca
 		return fm__fail(-ESTALE, call, label,
 				"fd %d (%s) has no path another process could open it by (deleted or moved?)",
 				b->fd, b->path);
+	/* Openers open only the files of the header's owner (fm__backing_open). */
+	if (b->st.st_uid != geteuid() && geteuid() != 0)
+		return fm__fail(-EACCES, call, label,
+				"fd %d (%s) belongs to uid %u: a named section may map only its creator's own file",
+				b->fd, b->path, (unsigned)b->st.st_uid);
 	return 0;
 }
 
@@ -209,39 +224,73 @@ void fm__backing_release(struct fm__backing *b)
 	b->path = NULL;
 }
 
+/* Checks the file found at the header's path (fstat st) against the
+ * header of o: 0, or a failure with its message set. */
+static int check_found(const struct fm__object *o, const struct stat *st, const char *path,
+		       const char *call)
+{
+	if (!S_ISREG(st->st_mode) || st->st_dev != o->hdr.backing_dev ||
+	    st->st_ino != o->hdr.backing_ino)
+		return fm__fail(-ESTALE, call, o->name,
+				"the backing file %s was replaced by another file", path);
+	if (st->st_uid != o->owner && o->owner != 0)
+		return fm__fail(-EACCES, call, o->name,
+				"the backing file %s belongs to uid %u, not to the section's owner, uid %u: "
+				"not opened", path, (unsigned)st->st_uid, (unsigned)o->owner);
+	if ((uint64_t)st->st_size < o->hdr.size)
+		return fm__fail(-ESTALE, call, o->name,
+				"the backing file %s was truncated to %llu bytes, short of the section's %llu",
+				path, (unsigned long long)st->st_size, (unsigned long long)o->hdr.size);
+	return 0;
+}
+
+/* Opens for real the file that the O_PATH descriptor at refers to. */
+static int open_found(const struct fm__object *o, int at, int open_flags, const char *path,
+		      const char *call)
+{
+	/* O_NONBLOCK: a lease its owner holds on it must not hang us. */
+	int fd = fm__os_reopen(at, open_flags | O_NONBLOCK | O_NOCTTY);
+
+	if (fd == -EACCES || fd == -EPERM)
+		return fm__fail(-EACCES, call, o->name, "permission denied by the backing file %s",
+				path);
+	if (fd == -EWOULDBLOCK)
+		return fm__fail(-EBUSY, call, o->name,
+				"the backing file %s is under a lease another process holds", path);
+	if (fd < 0)
+		return fm__fail(fd, call, o->name, "cannot open the backing file %s: %s", path,
+				fm_strerror(fd));
+	return fd;
+}
+
 int fm__backing_open(const struct fm__object *o, int open_flags, const char *call)
 {
 	const char *why = NULL;
 	char *path = NULL;
 	struct stat st;
-	int fd, r;
+	int at, r;
 
 	r = fm__header_read_path(o->fd, &o->hdr, &path, &why);
 	if (r < 0)
 		return fm__fail(r, call, o->name, "cannot read the backing file's path: %s",
 				r == FM_ECORRUPT ? why : fm_strerror(r));
-	/* O_NONBLOCK: a FIFO put in the file's place must not hang us. */
-	fd = fm__os_openat(AT_FDCWD, path, open_flags | O_NONBLOCK | O_NOCTTY, 0);
-	if (fd == -ENOENT || fd == -ENOTDIR)
+	/* O_PATH: no side effect, whatever is there; O_NOFOLLOW: a symlink
+	 * put in its place is opened as itself, and refused. */
+	at = fm__os_openat(AT_FDCWD, path, O_PATH | O_NOFOLLOW, 0);
+	if (at == -ENOENT || at == -ENOTDIR)
 		r = fm__fail(-ESTALE, call, o->name, "the backing file %s was removed", path);
-	else if (fd == -EACCES || fd == -EPERM)
-		r = fm__fail(-EACCES, call, o->name, "permission denied by the backing file %s",
+	else if (at == -EACCES || at == -EPERM)
+		r = fm__fail(-EACCES, call, o->name, "permission denied on the way to the backing file %s",
 			     path);
-	else if (fd < 0)
-		r = fm__fail(fd, call, o->name, "cannot open the backing file %s: %s", path,
-			     fm_strerror(fd));
-	else if ((r = fm__os_fstat(fd, &st)) < 0)
+	else if (at < 0)
+		r = fm__fail(at, call, o->name, "cannot open the backing file %s: %s", path,
+			     fm_strerror(at));
+	else if ((r = fm__os_fstat(at, &st)) < 0)
 		r = fm__fail(r, call, o->name, "%s: %s", path, fm_strerror(r));
-	else if (!S_ISREG(st.st_mode) || st.st_dev != o->hdr.backing_dev ||
-		 st.st_ino != o->hdr.backing_ino)
-		r = fm__fail(-ESTALE, call, o->name,
-			     "the backing file %s was replaced by another file", path);
-	else if ((uint64_t)st.st_size < o->hdr.size)
-		r = fm__fail(-ESTALE, call, o->name,
-			     "the backing file %s was truncated to %llu bytes, short of the section's %llu",
-			     path, (unsigned long long)st.st_size, (unsigned long long)o->hdr.size);
+	else if ((r = check_found(o, &st, path, call)) == 0)
+		r = open_found(o, at, open_flags, path, call);
+	if (at >= 0)
+		fm__os_close(at);
 	free(path);
-	if (r < 0 && fd >= 0)
-		fm__os_close(fd);
-	return r < 0 ? r : fd;
+	return r;
 }

@@ -122,17 +122,76 @@ static unsigned reported_access(unsigned access)
 	return fm__access_normalize(access);
 }
 
+/*
+ * A copy-on-write view of a section in a segment: a segment has no file to
+ * map privately, so the view is private memory holding a copy of the
+ * section as it is now.  It does not see later writes by others.
+ */
+static int map_shm_copy(void **base, const void *from, size_t map_len, int prot, void *addr)
+{
+	int r = fm__os_mmap(base, addr, map_len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | (addr ? MAP_FIXED_NOREPLACE : 0), -1, 0);
+
+	if (r < 0)
+		return r;
+	memcpy(*base, from, map_len);
+	if (prot != (PROT_READ | PROT_WRITE))
+		r = fm__os_mprotect(*base, map_len, prot);
+	if (r < 0)
+		fm__os_munmap(*base, map_len);
+	return r;
+}
+
+/*
+ * Maps a view of a section in a segment: a second mapping of one of the
+ * handle's attachments (no permission is checked again), the read-only
+ * one unless the view writes, so that it can never be made writable.  At a
+ * fixed address, the range is taken first (never over a mapping), then
+ * replaced by the view.
+ */
+static int map_shm(void **base, fm_section *s, uint64_t offset, size_t map_len, int prot,
+		   unsigned access, void *addr)
+{
+	void *from = access & FM_WRITE ? s->obj.shm : fm__object_shm_ro(&s->obj), *taken = NULL;
+	int attached = access & FM_WRITE ? PROT_READ | PROT_WRITE : PROT_READ, r = 0;
+
+	if (!from) { /* a creator whose mode denies even itself reading */
+		from = s->obj.shm;
+		attached = PROT_READ | PROT_WRITE;
+	}
+	from = (char *)from + offset;
+	if (access & FM_COPY)
+		return map_shm_copy(base, from, map_len, prot, addr);
+	if (addr)
+		r = fm__os_mmap(&taken, addr, map_len, PROT_NONE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (r == 0 && taken && taken != addr)
+		r = -EEXIST; /* a kernel older than 4.17: a hint, not honoured */
+	if (r == 0)
+		r = fm__shm_dup(base, from, map_len, taken);
+	if (r == 0 && prot != attached)
+		r = fm__os_mprotect(*base, map_len, prot);
+	if (r < 0 && taken)
+		fm__os_munmap(taken, map_len);
+	else if (r < 0 && *base)
+		fm__os_munmap(*base, map_len);
+	return r;
+}
+
 /* Maps the checked view at addr (NULL: anywhere), never over a mapping. */
 static int map_at(void **base, fm_section *s, uint64_t offset, size_t map_len, int prot,
 		  unsigned access, void *addr, const char *call)
 {
 	int flags = (access & FM_COPY ? MAP_PRIVATE : MAP_SHARED) | (addr ? MAP_FIXED_NOREPLACE : 0);
-	int fd = fm__section_view_fd(s, access, call);
-	int r;
+	int fd, r;
 
-	if (fd < 0)
+	*base = NULL;
+	if (fm__section_is_shm(s))
+		r = map_shm(base, s, offset, map_len, prot, access, addr);
+	else if ((fd = fm__section_view_fd(s, access, call)) < 0)
 		return fd;
-	r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->data_offset + offset);
+	else
+		r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->data_offset + offset);
 	if (r == 0 && addr && *base != addr) {
 		/* A kernel older than 4.17 takes MAP_FIXED_NOREPLACE as a hint. */
 		fm__os_munmap(*base, map_len);
