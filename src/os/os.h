@@ -69,6 +69,22 @@ int fm__os_futex_waitv(const _Atomic uint32_t *const words[], const uint32_t exp
 		       size_t count, const struct timespec *deadline);
 
 /*
+ * The calling thread and its robust-futex list (not fault-injected either).
+ *
+ * fm__os_gettid: the thread's id, in its own PID namespace.
+ * fm__os_robust_list: the list head the thread registered (glibc registers
+ * one for every thread), or NULL if none.
+ * fm__os_set_robust_list: registers head as the thread's list: 0 or -errno.
+ * fm__os_random64: 64 random bits (never blocking; a weaker mix of the
+ * time, the pid and an address if the kernel has no entropy to give yet).
+ */
+struct robust_list_head;
+int32_t fm__os_gettid(void);
+struct robust_list_head *fm__os_robust_list(void);
+int fm__os_set_robust_list(struct robust_list_head *head);
+uint64_t fm__os_random64(void);
+
+/*
  * Fault injection for tests: the nth wrapper call from now on (1 = the next
  * one) fails with -err instead of reaching the kernel; 0 disarms.  Counting
  * is process-wide.  Returns how many calls were left when it was disarmed
