@@ -52,8 +52,11 @@ static const char *check_fixed(const struct fm__header *h, const struct stat *st
 {
 	if (memcmp(h->magic, FM__MAGIC, sizeof(h->magic)) != 0)
 		return not_ours;
+	if (h->version < FM__FORMAT_VERSION)
+		return "made by an older filemap (format version below 3); "
+		       "end the programs that hold it, or remove it with filemap rm";
 	if (h->version != FM__FORMAT_VERSION)
-		return "unknown format version";
+		return "made by a newer filemap (unknown format version)";
 	if (!known_type(h->type))
 		return "unknown object type";
 	if (h->header_size % fm__page_size() != 0 || h->header_size > FM__HEADER_MAX)
@@ -71,8 +74,9 @@ static const char *check_fixed(const struct fm__header *h, const struct stat *st
 		return check_section(h, st);
 	if (h->flags & FM__HDR_FILE)
 		return "only a section can be backed by a file";
-	/* A sync object is its header: its state is in the sync words. */
-	if (h->size != 0 || h->flags != 0 || (uint64_t)st->st_size != h->header_size)
+	/* A sync object is its header and one state page. */
+	if (h->size != 0 || h->flags != 0 ||
+	    (uint64_t)st->st_size != h->header_size + fm__page_size())
 		return "sync object size does not match the file";
 	return NULL;
 }

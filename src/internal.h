@@ -134,7 +134,9 @@ enum fm__type {
 };
 
 #define FM__MAGIC "FILEMAP\x1a"
-#define FM__FORMAT_VERSION 1u
+/* 3: a sync object's state is a page of its own after the header (issue
+ * 13); 1 overlaid it on the header. */
+#define FM__FORMAT_VERSION 3u
 /* The name (then the backing path) starts here; the rest of the page and
  * any further pages up to header_size belong to the header. */
 #define FM__HEADER_NAME_OFFSET 256u
@@ -169,9 +171,9 @@ struct fm__header {
 	uint32_t path_size;    /* bytes of the backing file's path after the name */
 	uint64_t backing_dev;  /* the backing file's device and inode */
 	uint64_t backing_ino;
-	uint8_t reserved[48];
-	/* Sync objects' shared state: futex words, 64-byte aligned. */
-	_Alignas(64) uint32_t sync[32];
+	/* Unused (zero).  A sync object's state is not here: it is the page
+	 * after the header (sync.h), so that no holder maps the header. */
+	uint8_t reserved[176];
 };
 _Static_assert(sizeof(struct fm__header) == FM__HEADER_NAME_OFFSET, "header layout");
 
@@ -391,6 +393,7 @@ struct fm__global {
 	uid_t dirs_uid;                     /* and the effective uid (Local\ differs) */
 	void *views;                        /* tsearch tree of struct fm__view */
 	size_t view_count;
+	void *sync_maps;                    /* tsearch tree of struct fm__sync_map */
 };
 
 extern struct fm__global fm__global;

@@ -99,7 +99,7 @@ static bool enough_armed(void *arg)
 {
 	struct armed *a = arg;
 
-	return atomic_load(&a->o->state->waiters) >= a->want;
+	return atomic_load(&a->o->counter->waiters) >= a->want;
 }
 
 /* For hint(): somebody sleeps on the mutex (FUTEX_WAITERS). */
@@ -107,7 +107,7 @@ static bool mutex_contended(void *arg)
 {
 	fm_sync *m = arg;
 
-	return atomic_load((_Atomic uint32_t *)&m->state->mutex.__data.__lock) & 0x80000000u;
+	return atomic_load(m->word) & 0x80000000u;
 }
 
 /* ------------------------------------------------------------------------
@@ -264,6 +264,7 @@ static void agent_do(char *line)
 		r = fm_event_set(agent_obj);
 	else if (strcmp(line, "set_when_asleep") == 0)
 		r = set_when_asleep(arg);
+
 	else if (strcmp(line, "release") == 0) {
 		r = fm_semaphore_release(agent_obj, (uint32_t)atoi(arg ? arg : "1"), &prev);
 		test_say("%s %u", fm_errname(r), prev);
@@ -866,6 +867,38 @@ static void mutex_waitv_waiters_each_woken(void)
 static void mutex_mixed_waiters_each_woken(void)
 {
 	mutex_waiters_each_woken(2);
+}
+
+/* A fork child is another process: it does not own what its parent's
+ * thread owns, and what it owns when it exits is abandoned. */
+static int child_of_owner(void *m)
+{
+	if (fm_mutex_unlock(m) != -EPERM)
+		return 1;
+	if (fm_mutex_trylock(m) != -EBUSY)
+		return 2;
+	return 0;
+}
+
+static int child_locks_and_exits(void *m)
+{
+	return fm_mutex_lock(m, LONG_WAIT) == 0 ? 0 : 1;
+}
+
+static void mutex_owned_across_fork(void)
+{
+	fm_mutex *m;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 1, NULL));
+	CHECK_OK(fm_mutex_lock(m, 0));
+	CHECK_INT_EQ(test_in_child(child_of_owner, m), 0);
+	expect_owned_by_me(m, 2);
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_INT_EQ(test_in_child(child_locks_and_exits, m), 0);
+	CHECK_RC(fm_mutex_lock(m, LONG_WAIT), FM_ABANDONED);
+	CHECK_OK(fm_mutex_unlock(m));
+	fm_mutex_close(m);
 }
 
 /* ------------------------------------------------------------------------
@@ -1782,7 +1815,10 @@ static void sync_modes(void)
  * Damaged state in the store
  * ------------------------------------------------------------------------ */
 
-#define STATE_AT(field) (offsetof(struct fm__header, sync) + offsetof(struct fm__sync_state, field))
+/* Where field of o's state line (a struct layout) is in o's store file. */
+#define STATE_AT(o, layout, field)                                                   \
+	((o)->obj.hdr.header_size + fm__sync_state_offset((o)->type, (o)->obj.ino) + \
+	 offsetof(layout, field))
 
 /* Writes value (4 bytes) at offset of a Local\ object's store file. */
 static void damage(const char *file, size_t offset, uint32_t value)
@@ -1807,7 +1843,7 @@ static void corrupt_semaphore(void)
 	fm_sync *s, *o;
 
 	CHECK_OK(fm_semaphore_create(&s, SEM, 1, 2, NULL));
-	damage("semaphore", STATE_AT(word), 7); /* above its maximum */
+	damage("semaphore", STATE_AT(s, struct fm__counter_state, word), 7); /* above its maximum */
 	CHECK_CORRUPT(fm_semaphore_open(&o, SEM), "fm_semaphore_open", SEM);
 	CHECK_CORRUPT(fm_semaphore_create(&o, SEM, 0, 1, NULL), "fm_semaphore_create", SEM);
 	/* Damaged after this handle opened it. */
@@ -1816,13 +1852,13 @@ static void corrupt_semaphore(void)
 	CHECK_RC(fm_semaphore_wait(s, 10 * MS), FM_ECORRUPT);
 	CHECK_RC(fm_wait_any(&s, 1, 0, NULL), FM_ECORRUPT);
 	CHECK_CORRUPT(fm_sync_query(&info, s), "fm_sync_query", SEM);
-	damage("semaphore", STATE_AT(word), 0);
-	damage("semaphore", STATE_AT(param), 0); /* a maximum of 0 */
+	damage("semaphore", STATE_AT(s, struct fm__counter_state, word), 0);
+	damage("semaphore", STATE_AT(s, struct fm__counter_state, param), 0); /* a maximum of 0 */
 	CHECK_CORRUPT(fm_semaphore_open(&o, SEM), "fm_semaphore_open", SEM);
-	damage("semaphore", STATE_AT(param), 0x80000000u);
+	damage("semaphore", STATE_AT(s, struct fm__counter_state, param), 0x80000000u);
 	CHECK_CORRUPT(fm_semaphore_open(&o, SEM), "fm_semaphore_open", SEM);
 	/* Repaired, it works again. */
-	damage("semaphore", STATE_AT(param), 2);
+	damage("semaphore", STATE_AT(s, struct fm__counter_state, param), 2);
 	CHECK_OK(fm_semaphore_open(&o, SEM));
 	CHECK_OK(fm_semaphore_release(o, 2, NULL));
 	CHECK_OK(fm_semaphore_wait(s, 0));
@@ -1835,16 +1871,16 @@ static void corrupt_event(void)
 	fm_sync *e, *o;
 
 	CHECK_OK(fm_event_create(&e, EVENT, 0, NULL));
-	damage("event", STATE_AT(param), FM_EVENT_MANUAL_RESET | 4); /* unknown kind bits */
+	damage("event", STATE_AT(e, struct fm__counter_state, param), FM_EVENT_MANUAL_RESET | 4); /* unknown kind bits */
 	CHECK_CORRUPT(fm_event_open(&o, EVENT), "fm_event_open", EVENT);
 	CHECK_CORRUPT(fm_event_set(e), "fm_event_set", EVENT);
 	CHECK_RC(fm_event_reset(e), FM_ECORRUPT);
 	CHECK_RC(fm_event_pulse(e), FM_ECORRUPT);
-	damage("event", STATE_AT(param), 0);
-	damage("event", STATE_AT(word), 0xfffffff0u); /* tokens no set could leave */
+	damage("event", STATE_AT(e, struct fm__counter_state, param), 0);
+	damage("event", STATE_AT(e, struct fm__counter_state, word), 0xfffffff0u); /* tokens no set could leave */
 	CHECK_CORRUPT(fm_event_open(&o, EVENT), "fm_event_open", EVENT);
 	CHECK_RC(fm_event_set(e), FM_ECORRUPT);
-	damage("event", STATE_AT(word), 0);
+	damage("event", STATE_AT(e, struct fm__counter_state, word), 0);
 	CHECK_OK(fm_event_open(&o, EVENT));
 	CHECK_OK(fm_event_set(o));
 	CHECK_OK(fm_event_wait(e, 0));
@@ -1854,18 +1890,28 @@ static void corrupt_event(void)
 
 static void corrupt_mutex(void)
 {
-	size_t kind = STATE_AT(mutex) + offsetof(pthread_mutex_t, __data.__kind);
 	fm_sync *m, *o;
+	size_t tag, word;
 	uint32_t sound;
 
 	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
-	sound = (uint32_t)m->state->mutex.__data.__kind;
-	damage("mutex", kind, 0); /* a plain, private, non-robust mutex */
+	tag = STATE_AT(m, struct fm__mutex_state, tag);
+	word = STATE_AT(m, struct fm__mutex_state, word);
+	sound = atomic_load(&m->mutex->tag);
+	damage("mutex", tag, 0); /* not a mutex's state at all */
 	CHECK_CORRUPT(fm_mutex_open(&o, MUTEX), "fm_mutex_open", MUTEX);
 	CHECK_CORRUPT(fm_mutex_create(&o, MUTEX, 1, NULL), "fm_mutex_create", MUTEX);
-	damage("mutex", kind, 0x7fffffff);
+	damage("mutex", tag, FM__STATE_TAG(FM__TYPE_EVENT)); /* another type's */
 	CHECK_CORRUPT(fm_mutex_open(&o, MUTEX), "fm_mutex_open", MUTEX);
-	damage("mutex", kind, sound);
+	damage("mutex", tag, sound);
+	damage("mutex", word, 0x3fffffff); /* an owner no thread id can be */
+	CHECK_CORRUPT(fm_mutex_open(&o, MUTEX), "fm_mutex_open", MUTEX);
+	/* Damaged after this handle opened it. */
+	CHECK_CORRUPT(fm_mutex_lock(m, 0), "fm_mutex_lock", MUTEX);
+	CHECK_CORRUPT(fm_mutex_lock(m, 10 * MS), "fm_mutex_lock", MUTEX);
+	CHECK_CORRUPT(fm_sync_wait(m, 10 * MS), "fm_mutex_lock", MUTEX);
+	CHECK_RC(fm_wait_any(&m, 1, 10 * MS, NULL), FM_ECORRUPT);
+	damage("mutex", word, 0);
 	CHECK_OK(fm_mutex_open(&o, MUTEX));
 	CHECK_OK(fm_mutex_lock(o, 0));
 	CHECK_OK(fm_mutex_unlock(m));
@@ -2232,6 +2278,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(mutex_wait_any_waiters_each_woken),
 	TEST_CASE(mutex_waitv_waiters_each_woken),
 	TEST_CASE(mutex_mixed_waiters_each_woken),
+	TEST_CASE(mutex_owned_across_fork),
 	TEST_CASE(event_auto_reset),
 	TEST_CASE(event_initial_state_and_flags),
 	TEST_CASE(event_auto_eight_threads),

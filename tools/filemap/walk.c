@@ -319,7 +319,7 @@ static char *decode_name(const struct tool_entry *e)
 }
 
 /*
- * Judges a sync object's state, from the header's copy of it: the library
+ * Judges a sync object's state, read from its state page: the library
  * refuses an object whose state fails its checks, so such an object is
  * corrupt, though its type is known.
  */
@@ -327,7 +327,7 @@ static void inspect_sync(struct tool_object *o)
 {
 	const char *why = NULL;
 
-	if (fm__sync_describe(&o->hdr, &o->sync, &why) == 0)
+	if (fm__sync_describe_file(o->fd, &o->st, &o->hdr, &o->sync, &why) == 0)
 		return;
 	o->state = TOOL_CORRUPT;
 	snprintf(o->why, sizeof(o->why), "corrupt %s state: %s", tool_type_name(o->hdr.type),
