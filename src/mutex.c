@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mutex.c - named mutexes: Windows' recursive, per-thread mutex that is
- * reported abandoned when its owner dies.
+ * reported abandoned when its owner dies, and handed to a waiter when it is
+ * released.
  *
  * The shared state is a futex word in the kernel's robust-futex format (the
  * owner's thread id, FUTEX_WAITERS, FUTEX_OWNER_DIED) and a few words of
@@ -20,8 +21,23 @@
  * covering the moment between.  A word with FUTEX_OWNER_DIED and no id was
  * abandoned: its taker is told FM_ABANDONED.
  *
- * Release: a word with FUTEX_WAITERS, or waiters counted in the state,
- * gets a wake for one sleeper.
+ * Hand-off: a release that finds waiters leaves the word free but marked
+ * with FUTEX_WAITERS, wakes one sleeper (the kernel wakes the one that has
+ * slept longest: first in, first out among threads of one priority), and
+ * records its own identity in the handoff word.  Until somebody takes the
+ * mutex, the releasing thread does not take it back, so a thread that
+ * releases and waits again lets the waiter in first, as on Windows.  If
+ * the woken waiter does not take it (it died; it took another object of a
+ * wait-any), the releaser may take it again after HANDOFF_GRACE_NS, or
+ * after HANDOFF_BRIEF_NS once no other waiter is left.  Other threads that
+ * did not wait may still take a free mutex first.
+ *
+ * A thread that took the mutex after waiting for it, or from a hand-off,
+ * marks its own release so too, even when no waiter is armed at that
+ * moment: the thread it came from is usually on its way back into waiting
+ * (two threads that each release and wait again), and on Windows it would
+ * be queued before this one could retake the mutex.  If nobody comes, the
+ * marker costs this thread HANDOFF_BRIEF_NS once.
  */
 #define _GNU_SOURCE
 #include "sync.h"
@@ -35,6 +51,14 @@
 #define OWNER_DIED FUTEX_OWNER_DIED
 /* No thread id is larger (PID_MAX_LIMIT): a word naming one is corrupt. */
 #define TID_MAX    (4u << 20)
+/* How long a thread that released a mutex to a waiter keeps off it if no
+ * waiter takes it: long enough for a woken thread to be scheduled on a busy
+ * machine, short enough not to matter when that thread died. */
+#define HANDOFF_GRACE_NS (100 * 1000000ll)
+/* The same while no other waiter is armed: the time a thread that just
+ * released the mutex needs to come back and wait for it again. */
+#define HANDOFF_BRIEF_NS (1000000ll)
+
 static void *node_of(const fm_sync *m)
 {
 	return &m->local->next;
@@ -49,6 +73,28 @@ static bool ours(const fm_sync *m, const struct fm__thread *t)
 static bool alive(int32_t tid)
 {
 	return syscall(SYS_tgkill, fm__self()->pid, tid, 0) == 0 || errno != ESRCH;
+}
+
+/*
+ * Whether t handed m over lately and must keep off it for now; if so, w
+ * (may be NULL: then t is not armed) learns until when.
+ */
+static bool deferred(fm_sync *m, struct fm__thread *t, struct fm__waiter *w)
+{
+	struct fm__mutex_state *st = m->mutex;
+	uint32_t others;
+	int64_t until;
+
+	if (atomic_load_explicit(&st->handoff, memory_order_relaxed) != t->ident)
+		return false;
+	others = atomic_load_explicit(&st->waiters, memory_order_relaxed) - (w && w->armed);
+	until = atomic_load_explicit(&m->local->handoff_ns, memory_order_relaxed) +
+		(others > 0 && others < UINT32_MAX / 2 ? HANDOFF_GRACE_NS : HANDOFF_BRIEF_NS);
+	if (fm__now_ns() >= until)
+		return false;
+	if (w)
+		w->retry_ns = until;
+	return true;
 }
 
 /* Records in the shared state that t's process owns m, count times. */
@@ -68,11 +114,13 @@ static void clear_owner(struct fm__mutex_state *st)
 	atomic_store_explicit(&st->recursion, 0, memory_order_relaxed);
 }
 
-/* Makes t the owner, in this process's own books, of m it just took. */
-static void own(fm_sync *m, struct fm__thread *t)
+/* Makes t the owner, in this process's own books, of m it just took;
+ * contended: it waited, or came from a hand-off. */
+static void own(fm_sync *m, struct fm__thread *t, bool contended)
 {
 	fm__robust_link(t, node_of(m));
 	atomic_store_explicit(&m->local->count, 1, memory_order_relaxed);
+	atomic_store_explicit(&m->local->contended, contended, memory_order_relaxed);
 	atomic_store_explicit(&m->local->owner, t->tid, memory_order_relaxed);
 }
 
@@ -86,7 +134,7 @@ static int claim(fm_sync *m, struct fm__thread *t, uint32_t v, bool armed)
 	struct fm__mutex_state *st = m->mutex;
 	uint32_t mine = (uint32_t)t->tid | (v & WAITERS) | (armed ? WAITERS : 0);
 	int32_t owner;
-	bool abandoned;
+	bool abandoned, handed;
 
 	fm__robust_pending(t, node_of(m));
 	if (!atomic_compare_exchange_strong(m->word, &v, mine)) {
@@ -101,9 +149,12 @@ static int claim(fm_sync *m, struct fm__thread *t, uint32_t v, bool armed)
 		fm__robust_pending(t, NULL);
 		return FM_ECORRUPT;
 	}
-	own(m, t);
+	handed = atomic_load_explicit(&st->handoff, memory_order_relaxed) != 0;
+	own(m, t, armed || handed);
 	fm__robust_pending(t, NULL);
 	publish_owner(st, 1);
+	if (handed)
+		atomic_store_explicit(&st->handoff, 0, memory_order_relaxed);
 	abandoned = (v & OWNER_DIED) ||
 		    (atomic_load_explicit(&st->abandoned, memory_order_relaxed) &&
 		     atomic_exchange(&st->abandoned, 0));
@@ -129,7 +180,7 @@ static bool mutex_ready(fm_sync *m)
 
 	if (ours(m, t) || (v & TID_MASK) > TID_MAX)
 		return true; /* recursion, or a corrupt word take() reports */
-	return (v & TID_MASK) == 0;
+	return (v & TID_MASK) == 0 && !deferred(m, t, NULL);
 }
 
 static int mutex_take(fm_sync *m, struct fm__waiter *w, bool all)
@@ -147,7 +198,7 @@ static int mutex_take(fm_sync *m, struct fm__waiter *w, bool all)
 
 		if ((v & TID_MASK) > TID_MAX)
 			return FM_ECORRUPT;
-		if ((v & TID_MASK) != 0)
+		if ((v & TID_MASK) != 0 || deferred(m, t, w))
 			return FM__NOT_TAKEN;
 		r = claim(m, t, v, w && w->armed);
 		if (r != FM__NOT_TAKEN)
@@ -156,17 +207,27 @@ static int mutex_take(fm_sync *m, struct fm__waiter *w, bool all)
 	return FM__NOT_TAKEN;
 }
 
+/* Marks m as handed over by t: t keeps off it for a while (deferred()). */
+static void mark_handoff(fm_sync *m, struct fm__thread *t)
+{
+	atomic_store_explicit(&m->local->handoff_ns, fm__now_ns(), memory_order_relaxed);
+	atomic_store(&m->mutex->handoff, t->ident);
+}
+
 /*
  * Releases m, which t owns once: 0, or FM_ECORRUPT if the word no longer
  * says so (a co-holder wrote it; the word is left as it is).  Either way t
- * owns m no more.
+ * owns m no more.  handoff: a release (the mutex may go to a waiter, see
+ * above); else a wait-all gives back what it could not use.
  */
-static int release(fm_sync *m, struct fm__thread *t)
+static int release(fm_sync *m, struct fm__thread *t, bool handoff)
 {
 	struct fm__mutex_state *st = m->mutex;
 	uint32_t v;
 	int r = 0, i;
 
+	if (handoff && atomic_load_explicit(&m->local->contended, memory_order_relaxed))
+		mark_handoff(m, t);
 	fm__robust_pending(t, node_of(m));
 	fm__robust_unlink(node_of(m));
 	atomic_store_explicit(&m->local->count, 0, memory_order_relaxed);
@@ -189,6 +250,8 @@ static int release(fm_sync *m, struct fm__thread *t)
 		}
 	}
 	/* Waiters: the word stays marked for them, and one is woken. */
+	if (handoff)
+		mark_handoff(m, t);
 	atomic_store(m->word, WAITERS);
 	fm__os_futex_wake(m->word, 1);
 out:
@@ -209,7 +272,7 @@ static void mutex_untake(fm_sync *m, int taken)
 	/* Keep the news for the next taker: we hand the mutex back unused. */
 	if (taken == FM__TAKEN_ABANDONED)
 		atomic_store(&m->mutex->abandoned, 1);
-	release(m, t);
+	release(m, t, false);
 }
 
 static void mutex_arm(fm_sync *m)
@@ -237,7 +300,7 @@ static bool mutex_observe(fm_sync *m, struct fm__waiter *w, bool all)
 		uint32_t tid = v & TID_MASK;
 
 		/* Free (or abandoned, or corrupt): take() will tell. */
-		if (tid == 0 || tid > TID_MAX) {
+		if ((tid == 0 && !deferred(m, t, w)) || tid > TID_MAX) {
 			w->expected = v;
 			return true;
 		}
@@ -334,6 +397,7 @@ static int mutex_init(void *state, struct fm__mutex_local *lc, const void *arg)
 	atomic_store(&st->word, (uint32_t)t->tid);
 	fm__robust_link(t, &lc->next);
 	atomic_store_explicit(&lc->count, 1, memory_order_relaxed);
+	atomic_store_explicit(&lc->contended, false, memory_order_relaxed);
 	atomic_store(&lc->owner, t->tid);
 	fm__robust_pending(t, NULL);
 	publish_owner(st, 1);
@@ -407,7 +471,7 @@ FM_API int fm_mutex_unlock(fm_mutex *m)
 		atomic_store_explicit(&m->mutex->recursion, n - 1, memory_order_relaxed);
 		return 0;
 	}
-	if (release(m, t) < 0)
+	if (release(m, t, true) < 0)
 		return fm__fail(FM_ECORRUPT, call, fm__sync_label(m),
 				"corrupt mutex state: another process changed its owner; "
 				"the calling thread owns it no more");

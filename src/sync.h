@@ -60,7 +60,10 @@ struct fm__mutex_state {
 	/* An abandoned acquisition was given back by a wait-all that could
 	 * not take everything; the next taker is told FM_ABANDONED. */
 	_Atomic uint32_t abandoned;
-	uint32_t reserved0;
+	/* The ident (fm__thread()->ident) of the thread that last released
+	 * the mutex to a waiter, until somebody takes it: that thread does not
+	 * take it back meanwhile (hand-off, mutex.c).  0: none. */
+	_Atomic uint32_t handoff;
 	/* How many waiters are armed (a hint, as an event's). */
 	_Atomic uint32_t waiters;
 	_Atomic uint32_t tag; /* FM__STATE_TAG(FM__TYPE_MUTEX) */
@@ -87,6 +90,10 @@ struct fm__mutex_local {
 	void *next;               /* the node the list links; word + 32 */
 	_Atomic int32_t owner;    /* the owning thread of this process, or 0 */
 	_Atomic uint32_t count;   /* its recursion count */
+	/* CLOCK_MONOTONIC ns of this process's last hand-off (mutex.c). */
+	_Atomic int64_t handoff_ns;
+	/* The owner waited for the mutex, or got it from a hand-off. */
+	_Atomic bool contended;
 };
 
 /* A compare-and-swap loop on a shared word gives up after this many
@@ -130,8 +137,8 @@ struct fm__waiter {
 	uint32_t gen;      /* a manual event's generation when armed */
 	bool armed;        /* counted in the object's waiters hint */
 	bool woke;         /* a wake on this object reached the wait */
-	/* The object may become available without a wake at this
-	 * CLOCK_MONOTONIC time (ns): the wait looks again then; 0: no such. */
+	/* A mutex this thread handed to a waiter: not before this
+	 * CLOCK_MONOTONIC time (ns) may the wait take it back; 0: no limit. */
 	int64_t retry_ns;
 };
 
@@ -294,7 +301,7 @@ const struct fm__self *fm__self(void);
 /* What the library keeps per thread. */
 struct fm__thread {
 	int32_t tid;     /* gettid(), cached; 0 until set up */
-	uint32_t ident;  /* a hash of the token and tid, never 0 */
+	uint32_t ident;  /* this thread in a mutex's hand-off marker, never 0 */
 	/* The kernel's robust-futex list of this thread (glibc's), or NULL
 	 * if its layout is not the one this library links into. */
 	struct robust_list_head *head;

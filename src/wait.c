@@ -225,8 +225,8 @@ static bool worth_trying(struct wait *wt)
 	return wt->all ? all : any;
 }
 
-/* The time the sleep ends at: the deadline, or earlier when an object may
- * be available then (0: none). */
+/* The time the sleep ends at: the deadline, or earlier when a mutex may
+ * be taken back then (0: none). */
 static int64_t wake_at(const struct wait *wt)
 {
 	int64_t at = wt->deadline_ns;
@@ -324,8 +324,8 @@ static int wait_loop(struct wait *wt, size_t *index)
 		r = sleep_on(wt);
 		if (r == -ENOSYS || r == -EINVAL || r == -EFAULT)
 			return r;
-		/* -ETIMEDOUT: the deadline (seen at the top), or an object's
-		 * retry time. */
+		/* -ETIMEDOUT: the deadline (seen at the top), or a mutex this
+		 * thread handed over may be taken back now. */
 	}
 }
 

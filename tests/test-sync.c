@@ -230,6 +230,48 @@ static int agent_open(const char *what, char *arg)
 	return -ENOSYS;
 }
 
+/* The turns two processes take at a mutex, in order ('T' the test, 'A'
+ * an agent): a section both map. */
+#define TURNS "Local\\turns"
+
+struct turns {
+	_Atomic int n;
+	char who[256];
+};
+
+static void take_turn(struct turns *t, char who)
+{
+	int n = atomic_fetch_add(&t->n, 1);
+
+	if (n >= 0 && n < (int)sizeof(t->who))
+		t->who[n] = who;
+}
+
+/* "N": N times, waits for the agent's mutex (with fm_wait_any over it and
+ * an event nobody sets, if any), takes a turn, and releases it. */
+static int agent_turns(char *arg, bool any)
+{
+	fm_sync *objs[2] = { NULL, agent_obj };
+	struct turns *t;
+	fm_section *s;
+	int r, n = arg ? atoi(arg) : 0;
+
+	r = fm_section_open(&s, TURNS, FM_WRITE);
+	if (r < 0 || (r = fm_view_map((void **)&t, s, 0, 0, FM_WRITE)) < 0 ||
+	    (r = fm_event_create(&objs[0], NULL, 0, NULL)) < 0)
+		return r;
+	for (int i = 0; i < n && r >= 0; i++) {
+		r = any ? fm_wait_any(objs, 2, LONG_WAIT, NULL) : fm_mutex_lock(agent_obj, LONG_WAIT);
+		take_turn(t, 'A');
+		if (r >= 0)
+			r = fm_mutex_unlock(agent_obj);
+	}
+	fm_event_close(objs[0]);
+	fm_view_unmap(t);
+	fm_section_close(s);
+	return r;
+}
+
 /* "PID TID": sets the event once that thread sleeps, waiting on it. */
 static int set_when_asleep(char *arg)
 {
@@ -264,7 +306,8 @@ static void agent_do(char *line)
 		r = fm_event_set(agent_obj);
 	else if (strcmp(line, "set_when_asleep") == 0)
 		r = set_when_asleep(arg);
-
+	else if (strcmp(line, "turns") == 0 || strcmp(line, "turns_any") == 0)
+		r = agent_turns(arg, line[5] == '_');
 	else if (strcmp(line, "release") == 0) {
 		r = fm_semaphore_release(agent_obj, (uint32_t)atoi(arg ? arg : "1"), &prev);
 		test_say("%s %u", fm_errname(r), prev);
@@ -867,6 +910,93 @@ static void mutex_waitv_waiters_each_woken(void)
 static void mutex_mixed_waiters_each_woken(void)
 {
 	mutex_waiters_each_woken(2);
+}
+
+/*
+ * Hand-off: this process releases the mutex and at once waits for it again,
+ * ten times, while an agent waits for it: each release gives it to the
+ * agent, as on Windows, so the turns alternate (9 of 10 at least: a woken
+ * agent that the scheduler does not run within the grace may lose one).
+ * any: both wait with fm_wait_any, over the mutex and an idle event.
+ */
+static void mutex_handoff(bool any)
+{
+	fm_sync *m, *idle, *objs[2];
+	struct turns *t;
+	struct agent other;
+	fm_section *s;
+	int alternations = 0;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 1, NULL));
+	CHECK_OK(fm_event_create(&idle, NULL, 0, NULL));
+	CHECK_OK(fm_section_create(&s, TURNS, sizeof(*t), NULL));
+	t = test_map_whole(s, FM_WRITE);
+	objs[0] = any ? m : idle;
+	objs[1] = any ? idle : m;
+	agent_start(&other);
+	CHECK_STR_EQ(agent_ask(&other, "open_mutex %s", MUTEX), "SUCCESS");
+	agent_send(&other, any ? "turns_any 10" : "turns 10");
+	wait_asleep(other.pid, agent_tid(&other), mutex_contended, m);
+	for (int i = 0; i < 10; i++) {
+		size_t index = 9;
+
+		take_turn(t, 'T');
+		CHECK_OK(fm_mutex_unlock(m));
+		if (any) {
+			CHECK_OK(fm_wait_any(objs, 2, LONG_WAIT, &index));
+			CHECK_INT_EQ(index, 0);
+		} else {
+			CHECK_OK(fm_mutex_lock(m, LONG_WAIT));
+		}
+	}
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_STR_EQ(agent_answer(&other), "SUCCESS");
+	CHECK_INT_EQ(atomic_load(&t->n), 20);
+	for (int i = 0; i + 1 < 20; i++)
+		alternations += t->who[i] == 'T' && t->who[i + 1] == 'A';
+	if (alternations < 9)
+		FAIL("turns %.20s: only %d of 10 releases went to the waiter", t->who, alternations);
+	agent_stop(&other);
+	CHECK_OK(fm_view_unmap(t));
+	fm_section_close(s);
+	fm_event_close(idle);
+	fm_mutex_close(m);
+}
+
+static void mutex_handoff_alternates(void)
+{
+	mutex_handoff(false);
+}
+
+static void mutex_handoff_in_wait_any(void)
+{
+	mutex_handoff(true);
+}
+
+/* A release that hands the mutex to a waiter keeps the releaser off it
+ * (Windows: the waiter owns it already), even for a lock that would not
+ * wait; with nobody waiting, the releaser takes it back at once. */
+static void mutex_handoff_keeps_releaser_off(void)
+{
+	struct agent other;
+	fm_mutex *m;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 1, NULL));
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_OK(fm_mutex_trylock(m)); /* nobody waited */
+	agent_start(&other);
+	CHECK_STR_EQ(agent_ask(&other, "open_mutex %s", MUTEX), "SUCCESS");
+	agent_send(&other, "lock -1");
+	wait_asleep(other.pid, agent_tid(&other), mutex_contended, m);
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_RC(fm_mutex_trylock(m), -EBUSY);
+	CHECK_STR_EQ(agent_answer(&other), "SUCCESS");
+	CHECK_INT_EQ(query(m).owner_pid, other.pid);
+	CHECK_STR_EQ(agent_ask(&other, "unlock"), "SUCCESS");
+	CHECK_OK(fm_mutex_trylock(m));
+	CHECK_OK(fm_mutex_unlock(m));
+	agent_stop(&other);
+	fm_mutex_close(m);
 }
 
 /* A fork child is another process: it does not own what its parent's
@@ -2278,6 +2408,9 @@ static const struct test_case cases[] = {
 	TEST_CASE(mutex_wait_any_waiters_each_woken),
 	TEST_CASE(mutex_waitv_waiters_each_woken),
 	TEST_CASE(mutex_mixed_waiters_each_woken),
+	TEST_CASE(mutex_handoff_alternates),
+	TEST_CASE(mutex_handoff_in_wait_any),
+	TEST_CASE(mutex_handoff_keeps_releaser_off),
 	TEST_CASE(mutex_owned_across_fork),
 	TEST_CASE(event_auto_reset),
 	TEST_CASE(event_initial_state_and_flags),
