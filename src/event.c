@@ -59,20 +59,21 @@ static bool available(const struct fm__counter_state *st, uint32_t v, const stru
 	return v >= FM__EV_UNIT;
 }
 
-static bool event_ready(fm_sync *o)
+static bool event_ready(fm_sync *o, unsigned how)
 {
 	uint32_t v = atomic_load_explicit(&o->counter->word, memory_order_relaxed);
 
+	(void)how;
 	return (v & FM__EV_SIGNALED) || (!is_manual(o->counter) && v >= FM__EV_UNIT);
 }
 
-static int event_take(fm_sync *o, struct fm__waiter *w, bool all)
+static int event_take(fm_sync *o, struct fm__waiter *w, unsigned how)
 {
 	struct fm__counter_state *st = o->counter;
 	uint32_t v = atomic_load(&st->word);
 
 	if (is_manual(st))
-		return available(st, v, w, all) ? FM__TAKEN : FM__NOT_TAKEN;
+		return available(st, v, w, how & FM__TAKE_ALL) ? FM__TAKEN : FM__NOT_TAKEN;
 	for (int i = 0; i < FM__CAS_TRIES && (v & FM__EV_SIGNALED || v >= FM__EV_UNIT); i++) {
 		uint32_t next = v >= FM__EV_UNIT ? v - FM__EV_UNIT : v & ~FM__EV_SIGNALED;
 

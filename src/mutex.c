@@ -77,9 +77,11 @@ static bool alive(int32_t tid)
 
 /*
  * Whether t handed m over lately and must keep off it for now; if so, w
- * (may be NULL: then t is not armed) learns until when.
+ * (may be NULL: then t is not armed) learns until when.  may_wait: the
+ * call waits if it cannot take m; one that would not keeps off only while
+ * other waiters are armed (on Windows the mutex would be theirs already).
  */
-static bool deferred(fm_sync *m, struct fm__thread *t, struct fm__waiter *w)
+static bool deferred(fm_sync *m, struct fm__thread *t, struct fm__waiter *w, bool may_wait)
 {
 	struct fm__mutex_state *st = m->mutex;
 	uint32_t others;
@@ -88,8 +90,13 @@ static bool deferred(fm_sync *m, struct fm__thread *t, struct fm__waiter *w)
 	if (atomic_load_explicit(&st->handoff, memory_order_relaxed) != t->ident)
 		return false;
 	others = atomic_load_explicit(&st->waiters, memory_order_relaxed) - (w && w->armed);
-	until = atomic_load_explicit(&m->local->handoff_ns, memory_order_relaxed) +
-		(others > 0 && others < UINT32_MAX / 2 ? HANDOFF_GRACE_NS : HANDOFF_BRIEF_NS);
+	if (others > 0 && others < UINT32_MAX / 2)
+		until = HANDOFF_GRACE_NS;
+	else if (may_wait)
+		until = HANDOFF_BRIEF_NS;
+	else
+		return false;
+	until += atomic_load_explicit(&m->local->handoff_ns, memory_order_relaxed);
 	if (fm__now_ns() >= until)
 		return false;
 	if (w)
@@ -129,7 +136,8 @@ static void own(fm_sync *m, struct fm__thread *t, bool contended)
  * FM__TAKEN_ABANDONED, FM__NOT_TAKEN (the word changed), or FM_ECORRUPT.
  * armed: t waited, so others may wait too: keep FUTEX_WAITERS set.
  */
-static int claim(fm_sync *m, struct fm__thread *t, uint32_t v, bool armed)
+static inline __attribute__((always_inline)) int claim(fm_sync *m, struct fm__thread *t,
+							 uint32_t v, bool armed)
 {
 	struct fm__mutex_state *st = m->mutex;
 	uint32_t mine = (uint32_t)t->tid | (v & WAITERS) | (armed ? WAITERS : 0);
@@ -173,21 +181,20 @@ static int recurse(fm_sync *m)
 	return FM__TAKEN;
 }
 
-static bool mutex_ready(fm_sync *m)
+static bool mutex_ready(fm_sync *m, unsigned how)
 {
 	struct fm__thread *t = fm__thread();
 	uint32_t v = atomic_load_explicit(m->word, memory_order_relaxed);
 
 	if (ours(m, t) || (v & TID_MASK) > TID_MAX)
 		return true; /* recursion, or a corrupt word take() reports */
-	return (v & TID_MASK) == 0 && !deferred(m, t, NULL);
+	return (v & TID_MASK) == 0 && !deferred(m, t, NULL, how & FM__TAKE_MAY_WAIT);
 }
 
-static int mutex_take(fm_sync *m, struct fm__waiter *w, bool all)
+static int mutex_take(fm_sync *m, struct fm__waiter *w, unsigned how)
 {
 	struct fm__thread *t = fm__thread();
 
-	(void)all;
 	if (!t->head)
 		return -ENOTSUP;
 	if (ours(m, t))
@@ -198,7 +205,7 @@ static int mutex_take(fm_sync *m, struct fm__waiter *w, bool all)
 
 		if ((v & TID_MASK) > TID_MAX)
 			return FM_ECORRUPT;
-		if ((v & TID_MASK) != 0 || deferred(m, t, w))
+		if ((v & TID_MASK) != 0 || deferred(m, t, w, w || (how & FM__TAKE_MAY_WAIT)))
 			return FM__NOT_TAKEN;
 		r = claim(m, t, v, w && w->armed);
 		if (r != FM__NOT_TAKEN)
@@ -220,7 +227,8 @@ static void mark_handoff(fm_sync *m, struct fm__thread *t)
  * owns m no more.  handoff: a release (the mutex may go to a waiter, see
  * above); else a wait-all gives back what it could not use.
  */
-static int release(fm_sync *m, struct fm__thread *t, bool handoff)
+static inline __attribute__((always_inline)) int release(fm_sync *m, struct fm__thread *t,
+							  bool handoff)
 {
 	struct fm__mutex_state *st = m->mutex;
 	uint32_t v;
@@ -230,8 +238,10 @@ static int release(fm_sync *m, struct fm__thread *t, bool handoff)
 		mark_handoff(m, t);
 	fm__robust_pending(t, node_of(m));
 	fm__robust_unlink(node_of(m));
+	/* Another thread of ours that takes the word after us (its compare-
+	 * and-swap orders after ours) sees this. */
 	atomic_store_explicit(&m->local->count, 0, memory_order_relaxed);
-	atomic_store(&m->local->owner, 0);
+	atomic_store_explicit(&m->local->owner, 0, memory_order_relaxed);
 	v = atomic_load(m->word);
 	if ((v & TID_MASK) != (uint32_t)t->tid ||
 	    atomic_load_explicit(&st->owner, memory_order_relaxed) != fm__self()->token) {
@@ -300,7 +310,7 @@ static bool mutex_observe(fm_sync *m, struct fm__waiter *w, bool all)
 		uint32_t tid = v & TID_MASK;
 
 		/* Free (or abandoned, or corrupt): take() will tell. */
-		if ((tid == 0 && !deferred(m, t, w)) || tid > TID_MAX) {
+		if ((tid == 0 && !deferred(m, t, w, true)) || tid > TID_MAX) {
 			w->expected = v;
 			return true;
 		}
@@ -428,13 +438,12 @@ FM_API int fm_mutex_open(fm_mutex **out, const char *name)
 	return fm__sync_open(out, name, FM__TYPE_MUTEX, "fm_mutex_open");
 }
 
-static int mutex_lock(fm_mutex *m, uint64_t timeout_ns, bool try, const char *call)
+int fm__mutex_lock(fm_mutex *m, uint64_t timeout_ns, bool try, const char *call)
 {
-	int r = fm__sync_use(m, FM__TYPE_MUTEX, call);
+	int r = mutex_take(m, NULL, try || timeout_ns == 0 ? 0 : FM__TAKE_MAY_WAIT);
 
-	if (r < 0)
-		return r;
-	r = mutex_take(m, NULL, false);
+	if (__builtin_expect(r == FM__TAKEN, 1))
+		return 0;
 	if (r == FM__NOT_TAKEN && !try && timeout_ns != 0)
 		return fm__wait(&m, 1, false, timeout_ns, NULL, call);
 	if (r == FM__NOT_TAKEN && try)
@@ -444,12 +453,18 @@ static int mutex_lock(fm_mutex *m, uint64_t timeout_ns, bool try, const char *ca
 
 FM_API int fm_mutex_lock(fm_mutex *m, uint64_t timeout_ns)
 {
-	return mutex_lock(m, timeout_ns, false, "fm_mutex_lock");
+	static const char call[] = "fm_mutex_lock";
+	int r = fm__sync_use(m, FM__TYPE_MUTEX, call);
+
+	return r < 0 ? r : fm__mutex_lock(m, timeout_ns, false, call);
 }
 
 FM_API int fm_mutex_trylock(fm_mutex *m)
 {
-	return mutex_lock(m, 0, true, "fm_mutex_trylock");
+	static const char call[] = "fm_mutex_trylock";
+	int r = fm__sync_use(m, FM__TYPE_MUTEX, call);
+
+	return r < 0 ? r : fm__mutex_lock(m, 0, true, call);
 }
 
 FM_API int fm_mutex_unlock(fm_mutex *m)

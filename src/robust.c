@@ -2,7 +2,8 @@
 /*
  * robust.c - the process and its threads as mutex owners: the process's
  * token, each thread's cached id, and the robust-futex lists through which
- * the kernel reports an owner's death.
+ * the kernel reports an owner's death (the list operations themselves are
+ * inline, in robust.h).
  *
  * When a thread exits, also on SIGKILL, the kernel walks the list of robust
  * futexes the thread registered (set_robust_list) and, for each entry whose
@@ -41,11 +42,11 @@ _Static_assert(64 - offsetof(struct fm__mutex_state, word) +
 			       offsetof(struct fm__mutex_local, next) == -FUTEX_OFFSET,
 	       "the node is futex_offset after the word");
 
-static struct fm__self self;
-static _Atomic bool self_ready;
+struct fm__self fm__self_data;
+_Atomic bool fm__self_ready;
 static pthread_once_t self_once = PTHREAD_ONCE_INIT;
 
-static __thread __attribute__((tls_model("initial-exec"))) struct fm__thread me;
+__thread struct fm__thread fm__me __attribute__((tls_model("initial-exec")));
 
 /* A list head of our own, for a thread that has none (glibc registers one
  * for every thread; this is for a C library that does not).  The word
@@ -61,22 +62,20 @@ static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 static void new_self(void)
 {
 	do
-		self.token = fm__os_random64();
-	while (self.token == 0);
-	self.pid = (int32_t)getpid();
+		fm__self_data.token = fm__os_random64();
+	while (fm__self_data.token == 0);
+	fm__self_data.pid = (int32_t)getpid();
 }
 
 static void init_self(void)
 {
 	new_self();
-	atomic_store(&self_ready, true);
+	atomic_store(&fm__self_ready, true);
 }
 
-const struct fm__self *fm__self(void)
+void fm__self_init(void)
 {
-	if (!atomic_load_explicit(&self_ready, memory_order_acquire))
-		pthread_once(&self_once, init_self);
-	return &self;
+	pthread_once(&self_once, init_self);
 }
 
 static uint32_t ident_of(uint64_t token, int32_t tid)
@@ -105,29 +104,18 @@ static struct robust_list_head *find_head(void)
 	return head && head->futex_offset == FUTEX_OFFSET ? head : NULL;
 }
 
-struct fm__thread *fm__thread(void)
+struct fm__thread *fm__thread_setup(void)
 {
-	if (__builtin_expect(me.tid != 0, 1))
-		return &me;
-	me.tid = fm__os_gettid();
-	me.ident = ident_of(fm__self()->token, me.tid);
-	me.head = find_head();
-	return &me;
-}
-
-void fm__robust_pending(struct fm__thread *t, void *node)
-{
-	/* The kernel reads it only when this thread dies: a compiler barrier
-	 * keeps it in order with the word operations around it. */
-	atomic_signal_fence(memory_order_seq_cst);
-	t->head->list_op_pending = node;
-	atomic_signal_fence(memory_order_seq_cst);
+	fm__me.tid = fm__os_gettid();
+	fm__me.ident = ident_of(fm__self()->token, fm__me.tid);
+	fm__me.head = find_head();
+	return &fm__me;
 }
 
 static void thread_ends(void *arg)
 {
 	(void)arg;
-	fm__sync_map_thread_ends(me.tid);
+	fm__sync_map_thread_ends(fm__me.tid);
 }
 
 static void make_exit_key(void)
@@ -137,50 +125,21 @@ static void make_exit_key(void)
 
 /* Arms the thread-end hook, once per thread: a thread that owns a mutex
  * must let go of it before it ends. */
-static void arm_exit_hook(struct fm__thread *t)
+void fm__thread_arm_exit_hook(struct fm__thread *t)
 {
 	pthread_once(&exit_key_once, make_exit_key);
 	t->exit_hook = pthread_setspecific(exit_key, t) == 0;
 }
 
-void fm__robust_link(struct fm__thread *t, void *node)
-{
-	void **n = node, *first = t->head->list.next;
-	void **f = (void **)((uintptr_t)first & ~(uintptr_t)1);
-
-	if (!t->exit_hook)
-		arm_exit_hook(t);
-	f[-1] = node;
-	n[0] = first;
-	n[-1] = &t->head->list;
-	/* The node is complete before the list leads to it. */
-	atomic_signal_fence(memory_order_seq_cst);
-	t->head->list.next = node;
-}
-
-void fm__robust_unlink(void *node)
-{
-	void **n = node;
-	void **next = (void **)((uintptr_t)n[0] & ~(uintptr_t)1);
-	void **prev = (void **)((uintptr_t)n[-1] & ~(uintptr_t)1);
-
-	next[-1] = n[-1];
-	prev[0] = n[0];
-	/* Out of the list before the node's own links go. */
-	atomic_signal_fence(memory_order_seq_cst);
-	n[-1] = NULL;
-	n[0] = NULL;
-}
-
 void fm__robust_forked(void)
 {
-	int32_t parent_tid = me.tid;
+	int32_t parent_tid = fm__me.tid;
 
 	/* First out of the list the child's thread inherited, then anew. */
 	fm__sync_map_forked(parent_tid);
-	if (atomic_load(&self_ready))
+	if (atomic_load(&fm__self_ready))
 		new_self();
-	me.tid = 0;
+	fm__me.tid = 0;
 	if (parent_tid)
-		fm__thread();
+		fm__thread_setup();
 }

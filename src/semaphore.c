@@ -28,18 +28,19 @@ static const char *semaphore_check(const void *state)
 	return NULL;
 }
 
-static bool semaphore_ready(fm_sync *o)
+static bool semaphore_ready(fm_sync *o, unsigned how)
 {
+	(void)how;
 	return atomic_load_explicit(&o->counter->word, memory_order_relaxed) > 0;
 }
 
-static int semaphore_take(fm_sync *o, struct fm__waiter *w, bool all)
+static int semaphore_take(fm_sync *o, struct fm__waiter *w, unsigned how)
 {
 	struct fm__counter_state *st = o->counter;
 	uint32_t v = atomic_load(&st->word);
 
 	(void)w;
-	(void)all;
+	(void)how;
 	/* Bounded: a count that others keep changing ends as "not taken". */
 	for (int i = 0; i < FM__CAS_TRIES && v > 0; i++) {
 		if (v > maximum_of(st))

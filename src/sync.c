@@ -39,7 +39,7 @@ const char *fm__sync_label(const fm_sync *o)
 	return o && o->obj.name ? o->obj.name : "(unnamed)";
 }
 
-int fm__sync_use(const fm_sync *o, uint32_t type, const char *call)
+int fm__sync_use_fail(const fm_sync *o, uint32_t type, const char *call)
 {
 	if (!o)
 		return fm__fail(-EINVAL, call, NULL, "the object is NULL");
@@ -48,7 +48,7 @@ int fm__sync_use(const fm_sync *o, uint32_t type, const char *call)
 	if (type && o->type != type)
 		return fm__fail(FM_ETYPE, call, fm__sync_label(o), "a %s, not a %s",
 				fm__sync_kind_of(o->type)->noun, fm__sync_kind_of(type)->noun);
-	return 0;
+	return 0; /* never: fm__sync_use() called it */
 }
 
 /* Whether the state of o, a handle with its mapping, is sound; if not,

@@ -18,8 +18,8 @@
 #define FM_SYNC_H
 
 #include "internal.h"
+#include "robust.h"
 
-#include <linux/futex.h>
 #include <time.h>
 
 /* The tag of a state line: "SYN" and the object's type. */
@@ -110,7 +110,6 @@ size_t fm__sync_state_offset(uint32_t type, uint64_t ino);
 
 /* The process's one mapping of a sync object's state (sync-map.c). */
 struct fm__sync_map;
-struct fm__thread;
 
 struct fm__sync_kind;
 
@@ -142,6 +141,11 @@ struct fm__waiter {
 	int64_t retry_ns;
 };
 
+/* How a take() takes: part of a wait-all (a pulse does not count); for a
+ * call that will wait if it cannot (not a try, not a timeout of 0). */
+#define FM__TAKE_ALL      1u
+#define FM__TAKE_MAY_WAIT 2u
+
 /* Results of a kind's take(). */
 #define FM__NOT_TAKEN        0
 #define FM__TAKEN            1
@@ -154,8 +158,8 @@ struct fm__waiter {
  *           first pass of a wait, before it takes or arms anything).
  *  take     takes the object if it is available now: FM__TAKEN,
  *           FM__TAKEN_ABANDONED, FM__NOT_TAKEN, or a failure (FM_ECORRUPT,
- *           -EAGAIN, -ENOTSUP).  w may be NULL (not yet armed).  all: part
- *           of a wait-all (a pulse does not count).
+ *           -EAGAIN, -ENOTSUP).  w may be NULL (not yet armed).  how:
+ *           FM__TAKE_* (ready() takes it too).
  *  untake   gives back what take took (a wait-all that cannot take all).
  *  arm      counts the wait in the object's waiters hint; disarm undoes it.
  *  observe  records in w the word's value to sleep on, and says whether the
@@ -167,8 +171,8 @@ struct fm__waiter {
  */
 struct fm__sync_kind {
 	const char *noun;
-	bool (*ready)(fm_sync *o);
-	int (*take)(fm_sync *o, struct fm__waiter *w, bool all);
+	bool (*ready)(fm_sync *o, unsigned how);
+	int (*take)(fm_sync *o, struct fm__waiter *w, unsigned how);
 	void (*untake)(fm_sync *o, int taken);
 	void (*arm)(fm_sync *o);
 	void (*disarm)(fm_sync *o);
@@ -209,7 +213,14 @@ int fm__sync_open(fm_sync **out, const char *name, uint32_t type, const char *ca
  * Checks that o is an open sync object of type (0: any), for call: 0, or
  * -EINVAL (NULL or not a sync object) or FM_ETYPE, with the message set.
  */
-int fm__sync_use(const fm_sync *o, uint32_t type, const char *call);
+int fm__sync_use_fail(const fm_sync *o, uint32_t type, const char *call);
+static inline int fm__sync_use(const fm_sync *o, uint32_t type, const char *call)
+{
+	if (__builtin_expect(o && atomic_load_explicit(&o->magic, memory_order_relaxed) ==
+					  FM__SYNC_MAGIC && (!type || o->type == type), 1))
+		return 0;
+	return fm__sync_use_fail(o, type, call);
+}
 
 /* The label of o for messages: its name or "(unnamed)". */
 const char *fm__sync_label(const fm_sync *o);
@@ -281,49 +292,13 @@ void fm__sync_map_thread_ends(int32_t tid);
  * forking thread (parent_tid) owned out of the list the child inherited. */
 void fm__sync_map_forked(int32_t parent_tid);
 
+/* Locks the mutex m (checked by the caller) for call, waiting timeout_ns,
+ * or not at all (try: -EBUSY rather than -ETIMEDOUT). */
+int fm__mutex_lock(fm_mutex *m, uint64_t timeout_ns, bool try, const char *call);
+
 /* A thread that ends owning a mutex (sync-map.c): abandons it, as the
  * kernel does for a thread that dies, and unlinks its node. */
 void fm__mutex_abandon(struct fm__mutex_state *st, struct fm__mutex_local *lc,
 		       struct fm__thread *t);
-
-/* ------------------------------------------------------------------------
- * robust.c: the process, its threads, and their robust-futex lists.
- * ------------------------------------------------------------------------ */
-
-/* What identifies this process to other holders; new in a fork child. */
-struct fm__self {
-	uint64_t token; /* random, never 0: tells processes apart across PID
-			 * namespaces, where thread ids repeat */
-	int32_t pid;    /* getpid(), cached */
-};
-const struct fm__self *fm__self(void);
-
-/* What the library keeps per thread. */
-struct fm__thread {
-	int32_t tid;     /* gettid(), cached; 0 until set up */
-	uint32_t ident;  /* this thread in a mutex's hand-off marker, never 0 */
-	/* The kernel's robust-futex list of this thread (glibc's), or NULL
-	 * if its layout is not the one this library links into. */
-	struct robust_list_head *head;
-	bool exit_hook;  /* the thread-end hook is armed */
-};
-
-/* The calling thread, set up on first use. */
-struct fm__thread *fm__thread(void);
-
-/*
- * The robust-list operations on the calling thread's list, in glibc's
- * protocol: pending(node) before taking or releasing a mutex (the kernel
- * finishes that operation if the thread dies in it), pending(NULL) after;
- * link a node once the mutex is taken, unlink it before it is released.
- */
-void fm__robust_pending(struct fm__thread *t, void *node);
-void fm__robust_link(struct fm__thread *t, void *node);
-void fm__robust_unlink(void *node);
-
-/* In a fork child (global.c, the global lock held): forgets the parent's
- * mutex ownership (fm__sync_map_forked), then takes a new token and pid
- * and the child's own thread id. */
-void fm__robust_forked(void);
 
 #endif /* FM_SYNC_H */

@@ -111,11 +111,12 @@ static const struct fm__sync_kind *kind(const struct wait *wt, size_t i)
 }
 
 /* One wait-any attempt: FM__TAKEN... with *index, FM__NOT_TAKEN, or a
- * failure.  w: the waiters (NULL before the wait armed). */
-static int try_any(fm_sync *const objects[], size_t count, struct fm__waiter *w, size_t *index)
+ * failure.  w: the waiters (NULL before the wait armed); how: FM__TAKE_*. */
+static int try_any(fm_sync *const objects[], size_t count, struct fm__waiter *w, unsigned how,
+		   size_t *index)
 {
 	for (size_t i = 0; i < count; i++) {
-		int r = objects[i]->kind->take(objects[i], w ? &w[i] : NULL, false);
+		int r = objects[i]->kind->take(objects[i], w ? &w[i] : NULL, how);
 
 		if (r != FM__NOT_TAKEN) {
 			*index = i;
@@ -126,14 +127,14 @@ static int try_any(fm_sync *const objects[], size_t count, struct fm__waiter *w,
 }
 
 /* One wait-all attempt: everything, or nothing.  *index: an abandoned one. */
-static int try_all(fm_sync *const objects[], size_t count, struct fm__waiter *w, int taken[],
-		   size_t *index)
+static int try_all(fm_sync *const objects[], size_t count, struct fm__waiter *w, unsigned how,
+		   int taken[], size_t *index)
 {
 	int result = FM__TAKEN;
 	size_t i;
 
 	for (i = 0; i < count; i++) {
-		taken[i] = objects[i]->kind->take(objects[i], w ? &w[i] : NULL, true);
+		taken[i] = objects[i]->kind->take(objects[i], w ? &w[i] : NULL, how | FM__TAKE_ALL);
 		if (taken[i] != FM__TAKEN && taken[i] != FM__TAKEN_ABANDONED)
 			break;
 		if (taken[i] == FM__TAKEN_ABANDONED && result == FM__TAKEN) {
@@ -151,35 +152,36 @@ static int try_all(fm_sync *const objects[], size_t count, struct fm__waiter *w,
 
 /*
  * The first pass: loads only, then a take of what they showed available.
- * FM__TAKEN... with *index, FM__NOT_TAKEN, or a failure.
+ * FM__TAKEN... with *index, FM__NOT_TAKEN, or a failure.  how: FM__TAKE_*.
  */
-static int first_pass(fm_sync *const objects[], size_t count, bool all, size_t *index)
+static int first_pass(fm_sync *const objects[], size_t count, unsigned how, size_t *index)
 {
 	int taken[FM_WAIT_MAX], r;
 	size_t i;
 
-	if (all) {
+	if (how & FM__TAKE_ALL) {
 		for (i = 0; i < count; i++)
-			if (!objects[i]->kind->ready(objects[i]))
+			if (!objects[i]->kind->ready(objects[i], how))
 				return FM__NOT_TAKEN;
-		return try_all(objects, count, NULL, taken, index);
+		return try_all(objects, count, NULL, how, taken, index);
 	}
 	for (i = 0; i < count; i++)
-		if (objects[i]->kind->ready(objects[i]))
+		if (objects[i]->kind->ready(objects[i], how))
 			break;
 	if (i == count)
 		return FM__NOT_TAKEN;
 	*index = i;
-	r = objects[i]->kind->take(objects[i], NULL, false);
+	r = objects[i]->kind->take(objects[i], NULL, how);
 	/* Another thread was quicker: try them all. */
-	return r == FM__NOT_TAKEN ? try_any(objects, count, NULL, index) : r;
+	return r == FM__NOT_TAKEN ? try_any(objects, count, NULL, how, index) : r;
 }
 
+/* An attempt of an armed wait (it may wait). */
 static int attempt(struct wait *wt, size_t *index)
 {
 	if (wt->all)
-		return try_all(wt->objects, wt->count, wt->w, wt->taken, index);
-	return try_any(wt->objects, wt->count, wt->w, index);
+		return try_all(wt->objects, wt->count, wt->w, FM__TAKE_MAY_WAIT, wt->taken, index);
+	return try_any(wt->objects, wt->count, wt->w, FM__TAKE_MAY_WAIT, index);
 }
 
 /* Raises the waiters hints of the objects (only mutexes: before the spin;
@@ -388,7 +390,9 @@ int fm__wait(fm_sync *const objects[], size_t count, bool all, uint64_t timeout_
 	     size_t *index, const char *call)
 {
 	size_t taken = 0;
-	int r = first_pass(objects, count, all, &taken);
+	int r = first_pass(objects, count,
+			   (all ? FM__TAKE_ALL : 0) | (timeout_ns != 0 ? FM__TAKE_MAY_WAIT : 0),
+			   &taken);
 
 	if (r == FM__NOT_TAKEN && timeout_ns != 0)
 		r = wait_slow(objects, count, all, timeout_ns, &taken);
@@ -439,14 +443,23 @@ FM_API int fm_wait_all(fm_sync *const objects[], size_t count, uint64_t timeout_
 	return r < 0 ? r : fm__wait(objects, count, true, timeout_ns, index, call);
 }
 
-FM_API int fm_sync_wait(fm_sync *o, uint64_t timeout_ns)
+static const char sync_wait_call[] = "fm_sync_wait";
+
+/* fm_sync_wait but for a mutex: apart, so that a mutex's (the Win32
+ * layer's WaitForSingleObject) pays nothing for it. */
+static __attribute__((noinline)) int wait_one(fm_sync *o, uint64_t timeout_ns)
 {
-	static const char call[] = "fm_sync_wait";
-	int r = fm__sync_use(o, 0, call);
+	int r = fm__sync_use(o, 0, sync_wait_call);
 
 	if (r < 0)
 		return r;
-	if (o->type == FM__TYPE_MUTEX)
-		return fm_mutex_lock(o, timeout_ns);
-	return fm__wait(&o, 1, false, timeout_ns, NULL, call);
+	return fm__wait(&o, 1, false, timeout_ns, NULL, sync_wait_call);
+}
+
+FM_API int fm_sync_wait(fm_sync *o, uint64_t timeout_ns)
+{
+	if (o && atomic_load_explicit(&o->magic, memory_order_relaxed) == FM__SYNC_MAGIC &&
+	    o->type == FM__TYPE_MUTEX)
+		return fm__mutex_lock(o, timeout_ns, false, sync_wait_call);
+	return wait_one(o, timeout_ns);
 }

@@ -999,6 +999,50 @@ static void mutex_handoff_keeps_releaser_off(void)
 	fm_mutex_close(m);
 }
 
+static _Atomic pid_t retaker_tid;
+
+/* On a thread: waits for the mutex, releases it, and takes it back with a
+ * lock that would not wait (then lets go). */
+static int wait_release_retake(void *m)
+{
+	atomic_store(&retaker_tid, gettid());
+	int r = fm_mutex_lock(m, LONG_WAIT);
+
+	if (r == 0)
+		r = fm_mutex_unlock(m);
+	if (r == 0)
+		r = fm_mutex_trylock(m);
+	if (r == 0)
+		r = fm_mutex_unlock(m);
+	return r;
+}
+
+/* A thread that had to wait for the mutex and releases it with nobody
+ * waiting may take it back at once, even with a lock that would not wait:
+ * nobody is owed it (Windows answers WAIT_OBJECT_0 there). */
+static void mutex_retake_after_waiting(void)
+{
+	struct call c;
+	struct agent other;
+	pthread_t t;
+	fm_mutex *m;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	agent_start(&other);
+	CHECK_STR_EQ(agent_ask(&other, "open_mutex %s", MUTEX), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&other, "lock 0"), "SUCCESS");
+	c = (struct call){ wait_release_retake, m, 0 };
+	CHECK_INT_EQ(pthread_create(&t, NULL, call_main, &c), 0);
+	while (atomic_load(&retaker_tid) == 0)
+		pause_ms(1);
+	wait_asleep(getpid(), atomic_load(&retaker_tid), mutex_contended, m);
+	CHECK_STR_EQ(agent_ask(&other, "unlock"), "SUCCESS");
+	CHECK_INT_EQ(pthread_join(t, NULL), 0);
+	CHECK_OK(c.result);
+	agent_stop(&other);
+	fm_mutex_close(m);
+}
+
 /* A fork child is another process: it does not own what its parent's
  * thread owns, and what it owns when it exits is abandoned. */
 static int child_of_owner(void *m)
@@ -2039,7 +2083,7 @@ static void corrupt_mutex(void)
 	/* Damaged after this handle opened it. */
 	CHECK_CORRUPT(fm_mutex_lock(m, 0), "fm_mutex_lock", MUTEX);
 	CHECK_CORRUPT(fm_mutex_lock(m, 10 * MS), "fm_mutex_lock", MUTEX);
-	CHECK_CORRUPT(fm_sync_wait(m, 10 * MS), "fm_mutex_lock", MUTEX);
+	CHECK_CORRUPT(fm_sync_wait(m, 10 * MS), "fm_sync_wait", MUTEX);
 	CHECK_RC(fm_wait_any(&m, 1, 10 * MS, NULL), FM_ECORRUPT);
 	damage("mutex", word, 0);
 	CHECK_OK(fm_mutex_open(&o, MUTEX));
@@ -2411,6 +2455,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(mutex_handoff_alternates),
 	TEST_CASE(mutex_handoff_in_wait_any),
 	TEST_CASE(mutex_handoff_keeps_releaser_off),
+	TEST_CASE(mutex_retake_after_waiting),
 	TEST_CASE(mutex_owned_across_fork),
 	TEST_CASE(event_auto_reset),
 	TEST_CASE(event_initial_state_and_flags),
