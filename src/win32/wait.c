@@ -26,15 +26,17 @@ static uint64_t timeout_ns(DWORD ms)
 /* The sync object of h, ready to wait on; NULL with the last error set. */
 static fm_sync *waitable(HANDLE h)
 {
-	struct w32_object obj;
+	const struct w32_object *obj = w32_handle_peek(h);
 
-	if (!w32_handle_get(&obj, h))
+	if (!obj)
 		return NULL;
-	if (obj.kind == W32_FILE)
+	if (obj->kind == W32_SYNC && (obj->access & SYNCHRONIZE))
+		return obj->sync;
+	if (obj->kind == W32_FILE)
 		return w32_fail_null(ERROR_INVALID_HANDLE);
-	if (!(obj.access & SYNCHRONIZE))
+	if (!(obj->access & SYNCHRONIZE))
 		return w32_fail_null(ERROR_ACCESS_DENIED);
-	return obj.kind == W32_SYNC ? obj.sync : w32_fail_null(ERROR_INVALID_HANDLE);
+	return w32_fail_null(ERROR_INVALID_HANDLE);
 }
 
 static DWORD wait_failed(DWORD error)
