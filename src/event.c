@@ -59,14 +59,6 @@ static bool available(const struct fm__counter_state *st, uint32_t v, const stru
 	return v >= FM__EV_UNIT;
 }
 
-static bool event_ready(fm_sync *o, unsigned how)
-{
-	uint32_t v = atomic_load_explicit(&o->counter->word, memory_order_relaxed);
-
-	(void)how;
-	return (v & FM__EV_SIGNALED) || (!is_manual(o->counter) && v >= FM__EV_UNIT);
-}
-
 static int event_take(fm_sync *o, struct fm__waiter *w, unsigned how)
 {
 	struct fm__counter_state *st = o->counter;
@@ -179,7 +171,6 @@ static void event_describe(const void *state, struct fm_sync_info *info)
 
 const struct fm__sync_kind fm__event_kind = {
 	.noun = "event",
-	.ready = event_ready,
 	.take = event_take,
 	.untake = event_untake,
 	.arm = event_arm,

@@ -181,7 +181,7 @@ static int recurse(fm_sync *m)
 	return FM__TAKEN;
 }
 
-static bool mutex_ready(fm_sync *m, unsigned how)
+bool fm__mutex_ready(fm_sync *m, unsigned how)
 {
 	struct fm__thread *t = fm__thread();
 	uint32_t v = atomic_load_explicit(m->word, memory_order_relaxed);
@@ -360,7 +360,6 @@ static void mutex_describe(const void *state, struct fm_sync_info *info)
 
 const struct fm__sync_kind fm__mutex_kind = {
 	.noun = "mutex",
-	.ready = mutex_ready,
 	.take = mutex_take,
 	.untake = mutex_untake,
 	.arm = mutex_arm,

@@ -28,12 +28,6 @@ static const char *semaphore_check(const void *state)
 	return NULL;
 }
 
-static bool semaphore_ready(fm_sync *o, unsigned how)
-{
-	(void)how;
-	return atomic_load_explicit(&o->counter->word, memory_order_relaxed) > 0;
-}
-
 static int semaphore_take(fm_sync *o, struct fm__waiter *w, unsigned how)
 {
 	struct fm__counter_state *st = o->counter;
@@ -110,7 +104,6 @@ static void semaphore_describe(const void *state, struct fm_sync_info *info)
 
 const struct fm__sync_kind fm__semaphore_kind = {
 	.noun = "semaphore",
-	.ready = semaphore_ready,
 	.take = semaphore_take,
 	.untake = semaphore_untake,
 	.arm = semaphore_arm,

@@ -80,6 +80,12 @@ static int sync_finish(fm_sync *o, const char *call)
 	r = check_state(o, call);
 	if (r < 0)
 		return r;
+	if (o->type == FM__TYPE_MUTEX)
+		o->ready_mask = 0;
+	else if (o->type == FM__TYPE_EVENT && (atomic_load(&o->counter->param) & FM_EVENT_MANUAL_RESET))
+		o->ready_mask = FM__EV_SIGNALED;
+	else
+		o->ready_mask = UINT32_MAX;
 	atomic_store(&o->magic, FM__SYNC_MAGIC);
 	return 0;
 }

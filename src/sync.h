@@ -116,6 +116,10 @@ struct fm__sync_kind;
 struct fm_sync {
 	_Atomic uint32_t magic; /* FM__SYNC_MAGIC while the handle is open */
 	uint32_t type;          /* FM__TYPE_MUTEX, _EVENT or _SEMAPHORE */
+	/* An event or semaphore is available when its word has one of these
+	 * bits (a manual-reset event: FM__EV_SIGNALED; else any: a count, a
+	 * token, the signalled bit); 0 for a mutex.  Fixed at open. */
+	uint32_t ready_mask;
 	const struct fm__sync_kind *kind;
 	_Atomic uint32_t *word; /* the futex word, in the state page */
 	union {
@@ -154,12 +158,10 @@ struct fm__waiter {
 /*
  * The operations a wait needs from each kind of object.
  *
- *  ready    whether the object looks available now, from loads alone (the
- *           first pass of a wait, before it takes or arms anything).
  *  take     takes the object if it is available now: FM__TAKEN,
  *           FM__TAKEN_ABANDONED, FM__NOT_TAKEN, or a failure (FM_ECORRUPT,
  *           -EAGAIN, -ENOTSUP).  w may be NULL (not yet armed).  how:
- *           FM__TAKE_* (ready() takes it too).
+ *           FM__TAKE_*.
  *  untake   gives back what take took (a wait-all that cannot take all).
  *  arm      counts the wait in the object's waiters hint; disarm undoes it.
  *  observe  records in w the word's value to sleep on, and says whether the
@@ -171,7 +173,6 @@ struct fm__waiter {
  */
 struct fm__sync_kind {
 	const char *noun;
-	bool (*ready)(fm_sync *o, unsigned how);
 	int (*take)(fm_sync *o, struct fm__waiter *w, unsigned how);
 	void (*untake)(fm_sync *o, int taken);
 	void (*arm)(fm_sync *o);
@@ -291,6 +292,20 @@ void fm__sync_map_thread_ends(int32_t tid);
  * nothing; forgets the parent's ownership, and takes the nodes of what its
  * forking thread (parent_tid) owned out of the list the child inherited. */
 void fm__sync_map_forked(int32_t parent_tid);
+
+/*
+ * Whether o looks available now, from loads alone: the first pass of a
+ * wait, before it takes or arms anything.  Inline, without a call for an
+ * event or a semaphore: a wait-any over 64 objects pays this 64 times.
+ * how: FM__TAKE_*.  A mutex's answer is fm__mutex_ready().
+ */
+bool fm__mutex_ready(fm_sync *m, unsigned how);
+static inline bool fm__sync_ready(fm_sync *o, unsigned how)
+{
+	if (__builtin_expect(o->ready_mask != 0, 1))
+		return atomic_load_explicit(o->word, memory_order_relaxed) & o->ready_mask;
+	return fm__mutex_ready(o, how);
+}
 
 /* Locks the mutex m (checked by the caller) for call, waiting timeout_ns,
  * or not at all (try: -EBUSY rather than -ETIMEDOUT). */

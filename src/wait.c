@@ -150,28 +150,37 @@ static int try_all(fm_sync *const objects[], size_t count, struct fm__waiter *w,
 	return result;
 }
 
+/* The lowest of objects[0..count) that looks available (loads only), or
+ * count. */
+static size_t first_ready(fm_sync *const objects[], size_t count, unsigned how)
+{
+	for (size_t i = 0; i < count; i++)
+		if (fm__sync_ready(objects[i], how))
+			return i;
+	return count;
+}
+
 /*
- * The first pass: loads only, then a take of what they showed available.
- * FM__TAKEN... with *index, FM__NOT_TAKEN, or a failure.  how: FM__TAKE_*.
+ * The first attempt, after the first pass of loads: a wait-any takes
+ * objects[first], which looked available (first == count: none did); a
+ * wait-all takes everything if everything looks available.  FM__TAKEN...
+ * with *index, FM__NOT_TAKEN, or a failure.  how: FM__TAKE_*.
  */
-static int first_pass(fm_sync *const objects[], size_t count, unsigned how, size_t *index)
+static int first_attempt(fm_sync *const objects[], size_t count, unsigned how, size_t first,
+			 size_t *index)
 {
 	int taken[FM_WAIT_MAX], r;
-	size_t i;
 
 	if (how & FM__TAKE_ALL) {
-		for (i = 0; i < count; i++)
-			if (!objects[i]->kind->ready(objects[i], how))
+		for (size_t i = 0; i < count; i++)
+			if (!fm__sync_ready(objects[i], how))
 				return FM__NOT_TAKEN;
 		return try_all(objects, count, NULL, how, taken, index);
 	}
-	for (i = 0; i < count; i++)
-		if (objects[i]->kind->ready(objects[i], how))
-			break;
-	if (i == count)
+	if (first >= count)
 		return FM__NOT_TAKEN;
-	*index = i;
-	r = objects[i]->kind->take(objects[i], NULL, how);
+	*index = first;
+	r = objects[first]->kind->take(objects[first], NULL, how);
 	/* Another thread was quicker: try them all. */
 	return r == FM__NOT_TAKEN ? try_any(objects, count, NULL, how, index) : r;
 }
@@ -386,19 +395,39 @@ int fm__take_result(int r, const char *call, const char *label)
 	}
 }
 
-int fm__wait(fm_sync *const objects[], size_t count, bool all, uint64_t timeout_ns,
-	     size_t *index, const char *call)
+static unsigned how_of(bool all, uint64_t timeout_ns)
+{
+	return (all ? FM__TAKE_ALL : 0) | (timeout_ns != 0 ? FM__TAKE_MAY_WAIT : 0);
+}
+
+/* fm__wait, after a first pass of loads found objects[first] available
+ * (first == count: none). */
+static int wait_from(fm_sync *const objects[], size_t count, bool all, uint64_t timeout_ns,
+		     size_t *index, size_t first, const char *call)
 {
 	size_t taken = 0;
-	int r = first_pass(objects, count,
-			   (all ? FM__TAKE_ALL : 0) | (timeout_ns != 0 ? FM__TAKE_MAY_WAIT : 0),
-			   &taken);
+	int r = first_attempt(objects, count, how_of(all, timeout_ns), first, &taken);
 
 	if (r == FM__NOT_TAKEN && timeout_ns != 0)
 		r = wait_slow(objects, count, all, timeout_ns, &taken);
+	if (__builtin_expect(r == FM__TAKEN, 1) && (all || !index)) {
+		if (index)
+			*index = 0;
+		return 0;
+	}
 	if (index && (r == FM__TAKEN || r == FM__TAKEN_ABANDONED))
 		*index = r == FM__TAKEN_ABANDONED || !all ? taken : 0;
+	if (r == FM__TAKEN)
+		return 0;
 	return fm__take_result(r, call, fm__sync_label(objects[taken < count ? taken : 0]));
+}
+
+int fm__wait(fm_sync *const objects[], size_t count, bool all, uint64_t timeout_ns,
+	     size_t *index, const char *call)
+{
+	size_t first = all ? count : first_ready(objects, count, how_of(all, timeout_ns));
+
+	return wait_from(objects, count, all, timeout_ns, index, first, call);
 }
 
 /* Checks a wait's arguments: 0, or a failure with its message set. */
@@ -425,13 +454,29 @@ static int check_objects(fm_sync *const objects[], size_t count, bool all, const
 	return 0;
 }
 
+/*
+ * The first pass of a wait-any: checks every handle and notes the first
+ * object that looks available, in one sweep of loads (a wait-any over 64
+ * objects whose last one is set costs about twice a single wait).
+ */
 FM_API int fm_wait_any(fm_sync *const objects[], size_t count, uint64_t timeout_ns,
 		       size_t *index)
 {
 	static const char call[] = "fm_wait_any";
-	int r = check_objects(objects, count, false, call);
+	unsigned how = how_of(false, timeout_ns);
+	size_t first = count;
 
-	return r < 0 ? r : fm__wait(objects, count, false, timeout_ns, index, call);
+	if (!objects || count == 0 || count > FM_WAIT_MAX)
+		return check_objects(objects, count, false, call);
+	for (size_t i = 0; i < count; i++) {
+		fm_sync *o = objects[i];
+
+		if (!o || atomic_load_explicit(&o->magic, memory_order_relaxed) != FM__SYNC_MAGIC)
+			return check_objects(objects, count, false, call);
+		if (first == count && fm__sync_ready(o, how))
+			first = i;
+	}
+	return wait_from(objects, count, false, timeout_ns, index, first, call);
 }
 
 FM_API int fm_wait_all(fm_sync *const objects[], size_t count, uint64_t timeout_ns,
