@@ -18,9 +18,9 @@
  * for a write, a 4-byte-word index of the page and a value.
  */
 #define _GNU_SOURCE
+#include "store.h"
 #include "sync.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,35 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define OP_LIMIT_NS  1000000000ll /* an operation that takes longer hung */
 #define STEP         6
 
-static char root_dir[64];
 static const char *const names[] = { "Local\\fm", "Local\\fa", "Local\\fe", "Local\\fs" };
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void remove_store(void)
-{
-	nftw(root_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-static void setup(void)
-{
-	char root[80];
-
-	if (root_dir[0])
-		return;
-	strcpy(root_dir, "/dev/shm/fm-fuzz-XXXXXX");
-	if (!mkdtemp(root_dir))
-		abort();
-	atexit(remove_store);
-	snprintf(root, sizeof(root), "%s/r", root_dir);
-	setenv("FILEMAP_ROOT", root, 1);
-}
 
 static fm_sync *make(int which)
 {
@@ -160,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fm_sync *all[4] = { NULL, NULL, NULL, NULL }, *o;
 	int which;
 
-	setup();
+	fuzz_store();
 	if (size < 1)
 		return 0;
 	which = data[0] % 4;
