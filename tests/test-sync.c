@@ -33,10 +33,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef SYS_futex_waitv
-#define SYS_futex_waitv 449
-#endif
-
 #define MS         1000000ull /* nanoseconds */
 #define LONG_WAIT  (20000 * MS) /* a wait that fails the case, not hangs it */
 #define NOBODY     65534
@@ -44,50 +40,6 @@
 /* ------------------------------------------------------------------------
  * Watching a waiter go to sleep
  * ------------------------------------------------------------------------ */
-
-/* Whether thread tid of process pid sleeps in a futex call now. */
-static bool asleep_in_futex(pid_t pid, pid_t tid)
-{
-	char path[128], buf[1024], *p;
-	long nr = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	p = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	if (!p || !(p = strrchr(buf, ')')) || p[1] != ' ' || p[2] != 'S')
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return true; /* not allowed to look closer: sleeping will do */
-	if (fscanf(f, "%ld", &nr) != 1)
-		nr = -1;
-	fclose(f);
-	return nr == SYS_futex || nr == SYS_futex_waitv;
-}
-
-static void pause_ms(int ms)
-{
-	struct timespec t = { 0, ms * 1000000L };
-
-	nanosleep(&t, NULL);
-}
-
-/* Waits (up to 20 s, then fails) until tid of pid sleeps in a futex call
- * and hint() says the object counts enough waiters. */
-static void wait_asleep(pid_t pid, pid_t tid, bool (*hint)(void *), void *arg)
-{
-	for (int i = 0; i < 20000; i++) {
-		if (asleep_in_futex(pid, tid) && (!hint || hint(arg)))
-			return;
-		pause_ms(1);
-	}
-	FAIL("thread %d of process %d never went to sleep in a wait", (int)tid, (int)pid);
-}
 
 /* For hint(): the object counts at least want armed waiters. */
 struct armed {
@@ -280,7 +232,7 @@ static int set_when_asleep(char *arg)
 
 	if (!tid)
 		return -EINVAL;
-	wait_asleep(atoi(arg), atoi(tid + 1), enough_armed, &armed);
+	test_wait_asleep(atoi(arg), atoi(tid + 1), enough_armed, &armed);
 	return fm_event_set(agent_obj);
 }
 
@@ -382,7 +334,7 @@ static pid_t waiter_tid(struct waiter *w)
 	pid_t tid;
 
 	while ((tid = atomic_load(&w->tid)) == 0)
-		pause_ms(1);
+		test_pause_ms(1);
 	return tid;
 }
 
@@ -394,7 +346,7 @@ static void waiters_asleep(struct waiter *w, int n, fm_sync *o, uint64_t timeout
 	for (int i = 0; i < n; i++) {
 		waiter_start(&w[i], o, timeout);
 		a.want = (uint32_t)i + 1;
-		wait_asleep(getpid(), waiter_tid(&w[i]), enough_armed, &a);
+		test_wait_asleep(getpid(), waiter_tid(&w[i]), enough_armed, &a);
 	}
 }
 
@@ -689,7 +641,7 @@ static void mutex_abandoned_by_kill_with_waiters(void)
 		agent_start(&w[i]);
 		CHECK_STR_EQ(agent_ask(&w[i], "open_mutex %s", MUTEX), "SUCCESS");
 		agent_send(&w[i], "lock -1");
-		wait_asleep(w[i].pid, agent_tid(&w[i]), mutex_contended, m);
+		test_wait_asleep(w[i].pid, agent_tid(&w[i]), mutex_contended, m);
 	}
 	CHECK(kill(owner.pid, SIGKILL) == 0);
 	agent_reap(&owner, 128 + SIGKILL);
@@ -884,7 +836,7 @@ static void mutex_waiters_each_woken(int kind)
 		w[i].unlock = true;
 		w[i].timeout = LONG_WAIT;
 		CHECK_INT_EQ(pthread_create(&w[i].thread, NULL, waiter_main, &w[i]), 0);
-		wait_asleep(getpid(), waiter_tid(&w[i]), mutex_contended, m);
+		test_wait_asleep(getpid(), waiter_tid(&w[i]), mutex_contended, m);
 	}
 	CHECK_OK(fm_mutex_unlock(m));
 	for (int i = 0; i < n; i++) {
@@ -936,7 +888,7 @@ static void mutex_handoff(bool any)
 	agent_start(&other);
 	CHECK_STR_EQ(agent_ask(&other, "open_mutex %s", MUTEX), "SUCCESS");
 	agent_send(&other, any ? "turns_any 10" : "turns 10");
-	wait_asleep(other.pid, agent_tid(&other), mutex_contended, m);
+	test_wait_asleep(other.pid, agent_tid(&other), mutex_contended, m);
 	for (int i = 0; i < 10; i++) {
 		size_t index = 9;
 
@@ -987,7 +939,7 @@ static void mutex_handoff_keeps_releaser_off(void)
 	agent_start(&other);
 	CHECK_STR_EQ(agent_ask(&other, "open_mutex %s", MUTEX), "SUCCESS");
 	agent_send(&other, "lock -1");
-	wait_asleep(other.pid, agent_tid(&other), mutex_contended, m);
+	test_wait_asleep(other.pid, agent_tid(&other), mutex_contended, m);
 	CHECK_OK(fm_mutex_unlock(m));
 	CHECK_RC(fm_mutex_trylock(m), -EBUSY);
 	CHECK_STR_EQ(agent_answer(&other), "SUCCESS");
@@ -1034,8 +986,8 @@ static void mutex_retake_after_waiting(void)
 	c = (struct call){ wait_release_retake, m, 0 };
 	CHECK_INT_EQ(pthread_create(&t, NULL, call_main, &c), 0);
 	while (atomic_load(&retaker_tid) == 0)
-		pause_ms(1);
-	wait_asleep(getpid(), atomic_load(&retaker_tid), mutex_contended, m);
+		test_pause_ms(1);
+	test_wait_asleep(getpid(), atomic_load(&retaker_tid), mutex_contended, m);
 	CHECK_STR_EQ(agent_ask(&other, "unlock"), "SUCCESS");
 	CHECK_INT_EQ(pthread_join(t, NULL), 0);
 	CHECK_OK(c.result);
@@ -1168,7 +1120,7 @@ static void agents_waiting(struct agent *a, int n, fm_sync *o, const char *kind,
 		CHECK_STR_EQ(agent_ask(&a[i], "open_%s %s", kind, name), "SUCCESS");
 		agent_send(&a[i], "wait -1");
 		armed.want = (uint32_t)i + 1;
-		wait_asleep(a[i].pid, agent_tid(&a[i]), enough_armed, &armed);
+		test_wait_asleep(a[i].pid, agent_tid(&a[i]), enough_armed, &armed);
 	}
 }
 
@@ -1275,7 +1227,7 @@ static void event_pulse_auto(void)
 	waiters_asleep(w, 2, e, LONG_WAIT);
 	CHECK_OK(fm_event_pulse(e));
 	/* Exactly one returns: whichever it is, join it first. */
-	for (done = -1; done < 0; pause_ms(1))
+	for (done = -1; done < 0; test_pause_ms(1))
 		for (int i = 0; i < 2 && done < 0; i++)
 			if (pthread_tryjoin_np(w[i].thread, NULL) == 0)
 				done = i;
