@@ -2046,6 +2046,26 @@ static void corrupt_mutex(void)
 	CHECK_INT_EQ(test_store_count(), 0);
 }
 
+/* An object of another format version (format 1 kept a sync object's state
+ * in its header) is refused, and the message says what it is. */
+static void other_format_refused(void)
+{
+	size_t version = offsetof(struct fm__header, version);
+	fm_sync *m, *o;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	damage("mutex", version, 1);
+	CHECK_CORRUPT(fm_mutex_open(&o, MUTEX), "fm_mutex_open", MUTEX);
+	CHECK(strstr(fm_last_error_message(), "older filemap") != NULL);
+	damage("mutex", version, FM__FORMAT_VERSION + 1);
+	CHECK_CORRUPT(fm_mutex_create(&o, MUTEX, 0, NULL), "fm_mutex_create", MUTEX);
+	CHECK(strstr(fm_last_error_message(), "newer filemap") != NULL);
+	damage("mutex", version, FM__FORMAT_VERSION);
+	CHECK_OK(fm_mutex_open(&o, MUTEX));
+	fm_sync_close(o);
+	fm_sync_close(m);
+}
+
 /* ------------------------------------------------------------------------
  * Stress
  * ------------------------------------------------------------------------ */
@@ -2434,6 +2454,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(corrupt_semaphore),
 	TEST_CASE(corrupt_event),
 	TEST_CASE(corrupt_mutex),
+	TEST_CASE(other_format_refused),
 	TEST_CASE(stress_mutex_processes),
 	TEST_CASE(stress_threads),
 	TEST_CASE(fault_sync_calls),
