@@ -42,10 +42,6 @@
 #define _GNU_SOURCE
 #include "sync.h"
 
-#include <signal.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #define TID_MASK   FUTEX_TID_MASK
 #define WAITERS    FUTEX_WAITERS
 #define OWNER_DIED FUTEX_OWNER_DIED
@@ -67,12 +63,6 @@ static void *node_of(const fm_sync *m)
 static bool ours(const fm_sync *m, const struct fm__thread *t)
 {
 	return atomic_load_explicit(&m->local->owner, memory_order_relaxed) == t->tid;
-}
-
-/* Whether thread tid of this process still runs. */
-static bool alive(int32_t tid)
-{
-	return syscall(SYS_tgkill, fm__self()->pid, tid, 0) == 0 || errno != ESRCH;
 }
 
 /*
@@ -150,7 +140,7 @@ static inline __attribute__((always_inline)) int claim(fm_sync *m, struct fm__th
 		return FM__NOT_TAKEN;
 	}
 	owner = atomic_load_explicit(&m->local->owner, memory_order_relaxed);
-	if (owner != 0 && alive(owner)) {
+	if (owner != 0 && fm__os_thread_exists(fm__self()->pid, owner)) {
 		/* Another thread of ours owns it, yet its word said free: a
 		 * co-holder wrote it.  Give the word back as it was. */
 		atomic_compare_exchange_strong(m->word, &mine, v);

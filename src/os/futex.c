@@ -77,6 +77,11 @@ int32_t fm__os_gettid(void)
 	return (int32_t)syscall(SYS_gettid);
 }
 
+bool fm__os_thread_exists(int32_t pid, int32_t tid)
+{
+	return syscall(SYS_tgkill, pid, tid, 0) == 0 || errno != ESRCH;
+}
+
 struct robust_list_head *fm__os_robust_list(void)
 {
 	struct robust_list_head *head = NULL;

@@ -11,6 +11,7 @@
 #ifndef FM_OS_H
 #define FM_OS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -77,9 +78,12 @@ int fm__os_futex_waitv(const _Atomic uint32_t *const words[], const uint32_t exp
  * fm__os_set_robust_list: registers head as the thread's list: 0 or -errno.
  * fm__os_random64: 64 random bits (never blocking; a weaker mix of the
  * time, the pid and an address if the kernel has no entropy to give yet).
+ * fm__os_thread_exists: whether the thread tid of the process pid (this
+ * one's) still exists.
  */
 struct robust_list_head;
 int32_t fm__os_gettid(void);
+bool fm__os_thread_exists(int32_t pid, int32_t tid);
 struct robust_list_head *fm__os_robust_list(void);
 int fm__os_set_robust_list(struct robust_list_head *head);
 uint64_t fm__os_random64(void);
