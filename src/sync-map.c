@@ -210,18 +210,21 @@ int fm__sync_map_new(struct fm__sync_map **map, int fd, uint32_t type, void **st
 	return 0;
 }
 
-void fm__sync_map_adopt(fm_sync *o, struct fm__sync_map *map)
+int fm__sync_map_adopt(fm_sync *o, struct fm__sync_map *map)
 {
+	bool listed;
+
 	map->dev = o->obj.dev;
 	map->ino = o->obj.ino;
 	map->refs = 1;
-	/* A new inode: nothing is listed for it.  Without the memory to list
-	 * it, it serves this handle alone (other handles of the object in
-	 * this process would map their own). */
+	/* A new inode: nothing is listed for it. */
 	fm__global_lock();
-	list_locked(map);
+	listed = list_locked(map);
 	fm__global_unlock();
+	if (!listed)
+		return -ENOMEM;
 	use(o, map);
+	return 0;
 }
 
 void fm__sync_map_discard(struct fm__sync_map *map)

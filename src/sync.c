@@ -127,6 +127,16 @@ static int init_hook(int fd, void *arg)
 	return r;
 }
 
+/* A new object's state that no handle will use: releases what init took
+ * (a new mutex its creator owns must leave the robust list), then unmaps. */
+static void drop_new_state(struct create_ctx *ctx, void (*undo)(void *, struct fm__mutex_local *))
+{
+	if (undo)
+		undo(ctx->state, ctx->local);
+	fm__sync_map_discard(ctx->map);
+	ctx->map = NULL;
+}
+
 static int read_opts(struct fm_sync_opts *o, const struct fm_sync_opts *opts)
 {
 	static const size_t field_ends[] = {
@@ -189,23 +199,18 @@ int fm__sync_create(fm_sync **out, const char *name, uint32_t type, fm__sync_ini
 	};
 	result = fm__object_create(&s->obj, name ? &parsed : NULL, &spec, O_RDWR, call);
 	fm__name_free(&parsed);
-	if (ctx.map && result != 0) {
-		/* Built but not published: the name existed, or publishing
-		 * failed.  Release what init took before the page goes. */
-		if (undo)
-			undo(ctx.state, ctx.local);
-		fm__sync_map_discard(ctx.map);
-		ctx.map = NULL;
-	}
+	if (ctx.map && result != 0)
+		drop_new_state(&ctx, undo); /* the name existed, or publishing failed */
 	if (result < 0) {
 		free(s);
 		return result;
 	}
-	if (ctx.map)
-		fm__sync_map_adopt(s, ctx.map);
-	r = sync_finish(s, call);
+	r = ctx.map ? fm__sync_map_adopt(s, ctx.map) : 0;
+	if (r < 0)
+		drop_new_state(&ctx, undo);
+	r = r < 0 ? fm__fail(r, call, label, NULL) : sync_finish(s, call);
 	if (r < 0) {
-		if (result == 0 && undo) /* undo only what init did */
+		if (ctx.map && undo) /* undo only what init did */
 			undo(ctx.state, ctx.local);
 		sync_discard(s);
 		return r;

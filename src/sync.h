@@ -274,8 +274,9 @@ int fm__sync_map_new(struct fm__sync_map **map, int fd, uint32_t type, void **st
 		     struct fm__mutex_local **local);
 
 /* Adopts a new object's mapping (from fm__sync_map_new) for its first
- * handle o, once the object is published. */
-void fm__sync_map_adopt(fm_sync *o, struct fm__sync_map *map);
+ * handle o, once the object is published: 0, or -ENOMEM (the mapping is
+ * then still the caller's). */
+int fm__sync_map_adopt(fm_sync *o, struct fm__sync_map *map);
 
 /* Drops a mapping fm__sync_map_new made and nobody adopted. */
 void fm__sync_map_discard(struct fm__sync_map *map);
