@@ -153,6 +153,24 @@ static int read_opts(struct fm_sync_opts *o, const struct fm_sync_opts *opts)
 	return 0;
 }
 
+/* Reads and checks the create call's options into *o: 0, or -EINVAL with
+ * the message set. */
+static int check_opts(struct fm_sync_opts *o, const struct fm_sync_opts *opts, const char *label,
+		      const char *call)
+{
+	if (read_opts(o, opts) < 0)
+		return fm__fail(-EINVAL, call, label, "opts->size is %u; use FM_SYNC_OPTS_INIT",
+				opts->size);
+	if ((o->mode ? o->mode : 0600) & ~MODE_BITS)
+		return fm__fail(-EINVAL, call, label, "mode %#o: only permission bits (0777)",
+				(unsigned)o->mode);
+	if (o->mode && (o->mode & 0600) != 0600)
+		return fm__fail(-EINVAL, call, label,
+				"mode %#o: the owner must be able to read and write (0600)",
+				(unsigned)o->mode);
+	return 0;
+}
+
 int fm__sync_create(fm_sync **out, const char *name, uint32_t type, fm__sync_init init,
 		    void (*undo)(void *state, struct fm__mutex_local *local), const void *arg,
 		    const struct fm_sync_opts *opts, const char *call)
@@ -169,18 +187,7 @@ int fm__sync_create(fm_sync **out, const char *name, uint32_t type, fm__sync_ini
 		return fm__fail(-EINVAL, call, label, "out is NULL");
 	if (name && (r = fm__name_parse(&parsed, name)) < 0)
 		return fm__fail(r, call, label, NULL);
-	if (read_opts(&o, opts) < 0)
-		r = fm__fail(-EINVAL, call, label, "opts->size is %u; use FM_SYNC_OPTS_INIT",
-			     opts->size);
-	else if ((o.mode ? o.mode : 0600) & ~MODE_BITS)
-		r = fm__fail(-EINVAL, call, label, "mode %#o: only permission bits (0777)",
-			     (unsigned)o.mode);
-	else if (o.mode && (o.mode & 0600) != 0600)
-		r = fm__fail(-EINVAL, call, label,
-			     "mode %#o: the owner must be able to read and write (0600)",
-			     (unsigned)o.mode);
-	else
-		r = 0;
+	r = check_opts(&o, opts, label, call);
 	s = r < 0 ? NULL : calloc(1, sizeof(*s));
 	if (r == 0 && !s)
 		r = fm__fail(-ENOMEM, call, label, NULL);
