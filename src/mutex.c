@@ -28,16 +28,19 @@
  * mutex, the releasing thread does not take it back, so a thread that
  * releases and waits again lets the waiter in first, as on Windows.  If
  * the woken waiter does not take it (it died; it took another object of a
- * wait-any), the releaser may take it again after HANDOFF_GRACE_NS, or
- * after HANDOFF_BRIEF_NS once no other waiter is left.  Other threads that
- * did not wait may still take a free mutex first.
+ * wait-any), the releaser may take it again after HANDOFF_GRACE_NS.  Other
+ * threads that did not wait may still take a free mutex first.
  *
- * A thread that took the mutex after waiting for it, or from a hand-off,
- * marks its own release so too, even when no waiter is armed at that
- * moment: the thread it came from is usually on its way back into waiting
- * (two threads that each release and wait again), and on Windows it would
- * be queued before this one could retake the mutex.  If nobody comes, the
- * marker costs this thread HANDOFF_BRIEF_NS once.
+ * A waiter may be armed and not yet asleep (it spins first): an armed one
+ * counts as due too.  A thread that just released the mutex to us is
+ * usually on its way back into waiting (two threads that each release and
+ * wait again; on Windows it would be queued before we could retake the
+ * mutex): so a release of a mutex we got contended keeps us off too, even
+ * with nobody armed yet, for HANDOFF_BRIEF_NS, and only a call that would
+ * wait anyway.  Where a hand-off lapses with nobody coming (a waiter that
+ * died armed left the count high; the other thread went elsewhere), the
+ * process makes no more hand-offs that woke nobody until the mutex is
+ * contended again: a thread alone pays the lapse once, not at every lock.
  */
 #define _GNU_SOURCE
 #include "sync.h"
@@ -51,9 +54,10 @@
  * waiter takes it: long enough for a woken thread to be scheduled on a busy
  * machine, short enough not to matter when that thread died. */
 #define HANDOFF_GRACE_NS (100 * 1000000ll)
-/* The same while no other waiter is armed: the time a thread that just
- * released the mutex needs to come back and wait for it again. */
-#define HANDOFF_BRIEF_NS (1000000ll)
+/* The same when the wake reached nobody (see above): the time a spinning
+ * waiter takes to take it, or a thread that just released it to come back
+ * and wait for it again. */
+#define HANDOFF_BRIEF_NS (200000ll)
 
 static void *node_of(const fm_sync *m)
 {
@@ -67,26 +71,27 @@ static bool ours(const fm_sync *m, const struct fm__thread *t)
 
 /*
  * Whether t handed m over lately and must keep off it for now; if so, w
- * (may be NULL: then t is not armed) learns until when.  may_wait: the
- * call waits if it cannot take m; one that would not keeps off only while
- * other waiters are armed (on Windows the mutex would be theirs already).
+ * (may be NULL: then t is not armed) learns until when.  A waiter is due
+ * while the hand-off woke one or others are armed; else only a call that
+ * waits anyway keeps off, briefly.  may_wait: the call waits if it cannot
+ * take m (one that would not, keeps off only while a waiter is due: on
+ * Windows the mutex would be that waiter's already).
  */
 static bool deferred(fm_sync *m, struct fm__thread *t, struct fm__waiter *w, bool may_wait)
 {
-	struct fm__mutex_state *st = m->mutex;
 	uint32_t others;
+	bool due;
 	int64_t until;
 
-	if (atomic_load_explicit(&st->handoff, memory_order_relaxed) != t->ident)
+	if (atomic_load_explicit(&m->mutex->handoff, memory_order_relaxed) != t->ident)
 		return false;
-	others = atomic_load_explicit(&st->waiters, memory_order_relaxed) - (w && w->armed);
-	if (others > 0 && others < UINT32_MAX / 2)
-		until = HANDOFF_GRACE_NS;
-	else if (may_wait)
-		until = HANDOFF_BRIEF_NS;
-	else
+	others = atomic_load_explicit(&m->mutex->waiters, memory_order_relaxed) - (w && w->armed);
+	due = atomic_load_explicit(&m->local->handoff_woke, memory_order_relaxed) ||
+	      (others > 0 && others < UINT32_MAX / 2);
+	if (!due && !may_wait)
 		return false;
-	until += atomic_load_explicit(&m->local->handoff_ns, memory_order_relaxed);
+	until = atomic_load_explicit(&m->local->handoff_ns, memory_order_relaxed) +
+		(due ? HANDOFF_GRACE_NS : HANDOFF_BRIEF_NS);
 	if (fm__now_ns() >= until)
 		return false;
 	if (w)
@@ -111,28 +116,44 @@ static void clear_owner(struct fm__mutex_state *st)
 	atomic_store_explicit(&st->recursion, 0, memory_order_relaxed);
 }
 
-/* Makes t the owner, in this process's own books, of m it just took;
- * contended: it waited, or came from a hand-off. */
-static void own(fm_sync *m, struct fm__thread *t, bool contended)
+/* Makes t the owner, in this process's own books, of m it just took. */
+static void own(fm_sync *m, struct fm__thread *t)
 {
 	fm__robust_link(t, node_of(m));
 	atomic_store_explicit(&m->local->count, 1, memory_order_relaxed);
-	atomic_store_explicit(&m->local->contended, contended, memory_order_relaxed);
 	atomic_store_explicit(&m->local->owner, t->tid, memory_order_relaxed);
+}
+
+/* Notes how t got m: from another thread's hand-off, or after waiting
+ * while another owned it (contended); or back from its own hand-off, which
+ * nobody took (quiet); the handoff word h is then cleared. */
+static void note_handoff(fm_sync *m, struct fm__thread *t, uint32_t h, const struct fm__waiter *w)
+{
+	struct fm__mutex_local *lc = m->local;
+	bool contended = (h != 0 && h != t->ident) || (w && w->saw_owner);
+
+	atomic_store_explicit(&lc->contended, contended, memory_order_relaxed);
+	if (contended)
+		atomic_store_explicit(&lc->quiet, false, memory_order_relaxed);
+	else if (h == t->ident)
+		atomic_store_explicit(&lc->quiet, true, memory_order_relaxed);
+	if (h != 0)
+		atomic_store_explicit(&m->mutex->handoff, 0, memory_order_relaxed);
 }
 
 /*
  * Takes m for t, if its word still is v (free): FM__TAKEN,
  * FM__TAKEN_ABANDONED, FM__NOT_TAKEN (the word changed), or FM_ECORRUPT.
- * armed: t waited, so others may wait too: keep FUTEX_WAITERS set.
+ * w: t's waiter, if it waited (armed: others may wait too, so FUTEX_WAITERS
+ * stays set).
  */
 static inline __attribute__((always_inline)) int claim(fm_sync *m, struct fm__thread *t,
-							 uint32_t v, bool armed)
+							 uint32_t v, const struct fm__waiter *w)
 {
 	struct fm__mutex_state *st = m->mutex;
-	uint32_t mine = (uint32_t)t->tid | (v & WAITERS) | (armed ? WAITERS : 0);
+	uint32_t mine = (uint32_t)t->tid | (v & WAITERS) | (w && w->armed ? WAITERS : 0);
 	int32_t owner;
-	bool abandoned, handed;
+	bool abandoned;
 
 	fm__robust_pending(t, node_of(m));
 	if (!atomic_compare_exchange_strong(m->word, &v, mine)) {
@@ -147,12 +168,10 @@ static inline __attribute__((always_inline)) int claim(fm_sync *m, struct fm__th
 		fm__robust_pending(t, NULL);
 		return FM_ECORRUPT;
 	}
-	handed = atomic_load_explicit(&st->handoff, memory_order_relaxed) != 0;
-	own(m, t, armed || handed);
+	own(m, t);
 	fm__robust_pending(t, NULL);
 	publish_owner(st, 1);
-	if (handed)
-		atomic_store_explicit(&st->handoff, 0, memory_order_relaxed);
+	note_handoff(m, t, atomic_load_explicit(&st->handoff, memory_order_relaxed), w);
 	abandoned = (v & OWNER_DIED) ||
 		    (atomic_load_explicit(&st->abandoned, memory_order_relaxed) &&
 		     atomic_exchange(&st->abandoned, 0));
@@ -197,18 +216,39 @@ static int mutex_take(fm_sync *m, struct fm__waiter *w, unsigned how)
 			return FM_ECORRUPT;
 		if ((v & TID_MASK) != 0 || deferred(m, t, w, w || (how & FM__TAKE_MAY_WAIT)))
 			return FM__NOT_TAKEN;
-		r = claim(m, t, v, w && w->armed);
+		r = claim(m, t, v, w);
 		if (r != FM__NOT_TAKEN)
 			return r;
 	}
 	return FM__NOT_TAKEN;
 }
 
-/* Marks m as handed over by t: t keeps off it for a while (deferred()). */
+/* Marks m as handed over by t: t keeps off it for a while (deferred());
+ * briefly until the wake says it reached a waiter. */
 static void mark_handoff(fm_sync *m, struct fm__thread *t)
 {
 	atomic_store_explicit(&m->local->handoff_ns, fm__now_ns(), memory_order_relaxed);
+	atomic_store_explicit(&m->local->handoff_woke, false, memory_order_relaxed);
 	atomic_store(&m->mutex->handoff, t->ident);
+}
+
+/* The word of m, which t owned, is free now, marked for its waiters: wakes
+ * one.  handoff: t's own release (not a wait-all's give-back). */
+static void wake_waiter(fm_sync *m, struct fm__thread *t, bool handoff)
+{
+	struct fm__mutex_local *lc = m->local;
+	uint32_t h = t->ident;
+	bool woke = fm__os_futex_wake(m->word, 1) > 0;
+
+	if (!handoff)
+		return;
+	if (woke) {
+		atomic_store_explicit(&lc->handoff_woke, true, memory_order_relaxed);
+		atomic_store_explicit(&lc->quiet, false, memory_order_relaxed);
+	} else if (atomic_load_explicit(&lc->quiet, memory_order_relaxed)) {
+		/* Nobody asleep, and lately nobody came: no hand-off. */
+		atomic_compare_exchange_strong(&m->mutex->handoff, &h, 0);
+	}
 }
 
 /*
@@ -224,7 +264,8 @@ static inline __attribute__((always_inline)) int release(fm_sync *m, struct fm__
 	uint32_t v;
 	int r = 0, i;
 
-	if (handoff && atomic_load_explicit(&m->local->contended, memory_order_relaxed))
+	if (handoff && atomic_load_explicit(&m->local->contended, memory_order_relaxed) &&
+	    !atomic_load_explicit(&m->local->quiet, memory_order_relaxed))
 		mark_handoff(m, t);
 	fm__robust_pending(t, node_of(m));
 	fm__robust_unlink(node_of(m));
@@ -253,7 +294,7 @@ static inline __attribute__((always_inline)) int release(fm_sync *m, struct fm__
 	if (handoff)
 		mark_handoff(m, t);
 	atomic_store(m->word, WAITERS);
-	fm__os_futex_wake(m->word, 1);
+	wake_waiter(m, t, handoff);
 out:
 	fm__robust_pending(t, NULL);
 	return r;
@@ -304,6 +345,8 @@ static bool mutex_observe(fm_sync *m, struct fm__waiter *w, bool all)
 			w->expected = v;
 			return true;
 		}
+		if (tid != 0)
+			w->saw_owner = true;
 		/* The kernel wakes a waiter at the owner's death only if the
 		 * word says there are some. */
 		if (v & WAITERS)
@@ -396,7 +439,6 @@ static int mutex_init(void *state, struct fm__mutex_local *lc, const void *arg)
 	atomic_store(&st->word, (uint32_t)t->tid);
 	fm__robust_link(t, &lc->next);
 	atomic_store_explicit(&lc->count, 1, memory_order_relaxed);
-	atomic_store_explicit(&lc->contended, false, memory_order_relaxed);
 	atomic_store(&lc->owner, t->tid);
 	fm__robust_pending(t, NULL);
 	publish_owner(st, 1);

@@ -90,10 +90,16 @@ struct fm__mutex_local {
 	void *next;               /* the node the list links; word + 32 */
 	_Atomic int32_t owner;    /* the owning thread of this process, or 0 */
 	_Atomic uint32_t count;   /* its recursion count */
-	/* CLOCK_MONOTONIC ns of this process's last hand-off (mutex.c). */
+	/* This process's last hand-off (mutex.c): when (CLOCK_MONOTONIC ns),
+	 * and whether its wake reached a sleeping waiter. */
 	_Atomic int64_t handoff_ns;
-	/* The owner waited for the mutex, or got it from a hand-off. */
+	_Atomic bool handoff_woke;
+	/* The owner got the mutex from another thread's hand-off, or waited
+	 * while another thread owned it. */
 	_Atomic bool contended;
+	/* A hand-off of ours lapsed with nobody coming: mark no more brief
+	 * ones until the mutex is contended again. */
+	_Atomic bool quiet;
 };
 
 /* A compare-and-swap loop on a shared word gives up after this many
@@ -143,6 +149,7 @@ struct fm__waiter {
 	/* A mutex this thread handed to a waiter: not before this
 	 * CLOCK_MONOTONIC time (ns) may the wait take it back; 0: no limit. */
 	int64_t retry_ns;
+	bool saw_owner;    /* a mutex: the wait found it owned by another */
 };
 
 /* How a take() takes: part of a wait-all (a pulse does not count); for a

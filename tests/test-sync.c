@@ -972,26 +972,84 @@ static int wait_release_retake(void *m)
 /* A thread that had to wait for the mutex and releases it with nobody
  * waiting may take it back at once, even with a lock that would not wait:
  * nobody is owed it (Windows answers WAIT_OBJECT_0 there). */
-static void mutex_retake_after_waiting(void)
+/*
+ * Runs fn(m) on a thread whose first lock of m has to wait: an agent holds
+ * m until the thread sleeps in that lock (fn says its thread id in
+ * retaker_tid first).  Returns fn's result.
+ */
+static int after_waiting(fm_mutex *m, int (*fn)(void *))
 {
-	struct call c;
+	struct call c = { fn, m, 0 };
 	struct agent other;
 	pthread_t t;
-	fm_mutex *m;
 
-	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
 	agent_start(&other);
 	CHECK_STR_EQ(agent_ask(&other, "open_mutex %s", MUTEX), "SUCCESS");
 	CHECK_STR_EQ(agent_ask(&other, "lock 0"), "SUCCESS");
-	c = (struct call){ wait_release_retake, m, 0 };
+	atomic_store(&retaker_tid, 0);
 	CHECK_INT_EQ(pthread_create(&t, NULL, call_main, &c), 0);
 	while (atomic_load(&retaker_tid) == 0)
 		test_pause_ms(1);
 	test_wait_asleep(getpid(), atomic_load(&retaker_tid), mutex_contended, m);
 	CHECK_STR_EQ(agent_ask(&other, "unlock"), "SUCCESS");
 	CHECK_INT_EQ(pthread_join(t, NULL), 0);
-	CHECK_OK(c.result);
 	agent_stop(&other);
+	return c.result;
+}
+
+static void mutex_retake_after_waiting(void)
+{
+	fm_mutex *m;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	CHECK_OK(after_waiting(m, wait_release_retake));
+	fm_mutex_close(m);
+}
+
+/* On a thread: waits for the mutex (an agent holds it), then, alone,
+ * releases and takes it twice; says whether the second release left a
+ * hand-off behind. */
+static int contended_then_alone(void *m)
+{
+	fm_mutex *mx = m;
+	int r;
+
+	atomic_store(&retaker_tid, gettid());
+	r = fm_mutex_lock(mx, LONG_WAIT);
+	for (int i = 0; i < 2 && r == 0; i++) {
+		r = fm_mutex_unlock(mx);
+		if (r == 0)
+			r = fm_mutex_lock(mx, LONG_WAIT);
+	}
+	if (r == 0)
+		r = fm_mutex_unlock(mx);
+	return r ? r : (int)atomic_load(&mx->mutex->handoff);
+}
+
+/*
+ * The brief keep-off after a contended release is paid once when nobody
+ * comes back, not at every later lock: a thread that waited for the mutex,
+ * then locks and unlocks it alone, soon leaves no hand-off behind.  The
+ * same when a waiter that died armed left the waiters count high: the
+ * releases wake nobody, and stop handing over.
+ */
+static void mutex_alone_after_contention(void)
+{
+	fm_mutex *m;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	CHECK_INT_EQ(after_waiting(m, contended_then_alone), 0);
+	fm_mutex_close(m);
+
+	/* A waiter died armed: the count says one waits, nobody does. */
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	atomic_fetch_add(&m->mutex->waiters, 1);
+	for (int i = 0; i < 3; i++) {
+		CHECK_OK(fm_mutex_lock(m, LONG_WAIT));
+		CHECK_OK(fm_mutex_unlock(m));
+	}
+	CHECK_INT_EQ(atomic_load(&m->mutex->handoff), 0);
+	atomic_fetch_sub(&m->mutex->waiters, 1);
 	fm_mutex_close(m);
 }
 
@@ -2428,6 +2486,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(mutex_handoff_in_wait_any),
 	TEST_CASE(mutex_handoff_keeps_releaser_off),
 	TEST_CASE(mutex_retake_after_waiting),
+	TEST_CASE(mutex_alone_after_contention),
 	TEST_CASE(mutex_owned_across_fork),
 	TEST_CASE(event_auto_reset),
 	TEST_CASE(event_initial_state_and_flags),
