@@ -513,9 +513,9 @@ FM_API int fm_mutex_trylock(fm_mutex *m);
  * The last level releases the mutex; if threads wait for it, it goes to the
  * one that has waited longest (first in, first out among threads of one
  * priority), and the calling thread does not take it back before that
- * waiter has it, as on Windows (after 100 ms, or 1 ms once no other waiter
- * is left, if the waiter never takes it; threads that did not wait may
- * still come first).  Returns 0, -EPERM (the calling thread does not own it:
+ * waiter has it, as on Windows (after 100 ms if the waiter never takes
+ * it; threads that did not wait may still come first; see
+ * fm_mutex_create(3)).  Returns 0, -EPERM (the calling thread does not own it:
  * Windows' ERROR_NOT_OWNER), FM_ECORRUPT (another process changed its
  * owner meanwhile; the calling thread owns it no more), FM_ETYPE, -EINVAL.
  */
