@@ -97,8 +97,8 @@ struct fm__mutex_local {
 	/* The owner got the mutex from another thread's hand-off, or waited
 	 * while another thread owned it. */
 	_Atomic bool contended;
-	/* A hand-off of ours lapsed with nobody coming: mark no more brief
-	 * ones until the mutex is contended again. */
+	/* A hand-off of ours lapsed with nobody coming: make no more that
+	 * wake nobody until the mutex is contended again. */
 	_Atomic bool quiet;
 };
 
@@ -177,6 +177,8 @@ struct fm__waiter {
  *  pass_on  the object woke this wait, which did not take it: wake another
  *           waiter in its place, so that no wake is lost.
  *  check    NULL if the state line is sound, else why not.
+ *  describe fills what fm_sync_query() reports from a sound state line
+ *           (a copy will do: the tool reads store files).
  */
 struct fm__sync_kind {
 	const char *noun;
