@@ -50,17 +50,6 @@ size_t fm__sync_state_offset(uint32_t type, uint64_t ino)
 	return (size_t)(((ino * 0x9E3779B97F4A7C15ull) >> 32) % (lines - 1)) * 64;
 }
 
-/*
- * Maps the state page of the object file open at fd, whose header is
- * header_size bytes, read-write and shared, at addr (NULL: anywhere).  The
- * one place that says where a sync object's state comes from.
- */
-static int map_state_page(void **page, void *addr, int fd, uint64_t header_size)
-{
-	return fm__os_mmap(page, addr, fm__page_size(), PROT_READ | PROT_WRITE,
-			   MAP_SHARED | (addr ? MAP_FIXED : 0), fd, header_size);
-}
-
 /* Maps a new mapping of the object file open at fd. */
 static int map_build(struct fm__sync_map **out, int fd, uint32_t type, uint64_t header_size,
 		     uint64_t ino)
@@ -80,9 +69,9 @@ static int map_build(struct fm__sync_map **out, int fd, uint32_t type, uint64_t 
 		r = fm__os_mmap(&base, NULL, m->len, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (r == 0)
-			r = map_state_page(&base, base, fd, header_size);
+			r = fm__sync_state_page(&base, base, fd, header_size);
 	} else {
-		r = map_state_page(&base, NULL, fd, header_size);
+		r = fm__sync_state_page(&base, NULL, fd, header_size);
 	}
 	if (r < 0) {
 		if (base)

@@ -15,6 +15,7 @@
 
 #include <fcntl.h>
 #include <stddef.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,12 @@ const struct fm__sync_kind *fm__sync_kind_of(uint32_t type)
 	default:
 		return NULL;
 	}
+}
+
+int fm__sync_state_page(void **page, void *addr, int fd, uint64_t header_size)
+{
+	return fm__os_mmap(page, addr, fm__page_size(), PROT_READ | PROT_WRITE,
+			   MAP_SHARED | (addr ? MAP_FIXED : 0), fd, header_size);
 }
 
 const char *fm__sync_label(const fm_sync *o)

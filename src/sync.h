@@ -114,6 +114,16 @@ struct fm__mutex_local {
 /* The offset of an object's state line in its state page. */
 size_t fm__sync_state_offset(uint32_t type, uint64_t ino);
 
+/*
+ * Maps the state page of the sync object file open at fd, whose header is
+ * header_size bytes, shared and read-write, at addr (NULL: anywhere; else
+ * in place of what is there): the one place that says where a sync
+ * object's state comes from, the page after the header of its store file
+ * (sync.c).  fd is a description of the process's own, holding no lock
+ * (the mapping keeps it).
+ */
+int fm__sync_state_page(void **page, void *addr, int fd, uint64_t header_size);
+
 /* The process's one mapping of a sync object's state (sync-map.c). */
 struct fm__sync_map;
 
