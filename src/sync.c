@@ -395,8 +395,25 @@ FM_API int fm_sync_query(struct fm_sync_info *out, const fm_sync *o)
 	return 0;
 }
 
+/*
+ * How many waits are armed on the object whose state line is state, as
+ * struct fm_object_info's waiters says: an event's or semaphore's hint; for
+ * a mutex 1 when it is owned and its word says a thread waits, else 0.
+ */
+static int32_t waiters_of(uint32_t type, const void *state)
+{
+	const struct fm__counter_state *counter = state;
+	const struct fm__mutex_state *mutex = state;
+	uint32_t word;
+
+	if (type != FM__TYPE_MUTEX)
+		return (int32_t)(atomic_load(&counter->waiters) & INT32_MAX);
+	word = atomic_load(&mutex->word);
+	return (word & FUTEX_TID_MASK) && (word & FUTEX_WAITERS) ? 1 : 0;
+}
+
 int fm__sync_describe_file(int fd, const struct stat *st, const struct fm__header *h,
-			   struct fm_sync_info *info, const char **why)
+			   struct fm_sync_info *info, int32_t *waiters, const char **why)
 {
 	const struct fm__sync_kind *kind = fm__sync_kind_of(h->type);
 	union {
@@ -419,5 +436,6 @@ int fm__sync_describe_file(int fd, const struct stat *st, const struct fm__heade
 	info->size = sizeof(*info);
 	info->type = (int)h->type;
 	kind->describe(&line, info);
+	*waiters = waiters_of(h->type, &line);
 	return 0;
 }

@@ -265,12 +265,13 @@ int64_t fm__now_ns(void);
 
 /*
  * Describes the sync object of the store file open at fd (fstat st, sound
- * header h) from its state page, for the tool, which reads store files
- * without opening them as handles.  FM_ECORRUPT with *why set if the state
- * is not sound, or -errno.
+ * header h) from its state page, for the store's inspection (inspect.c),
+ * which reads store files without opening them as handles: *info as
+ * fm_sync_query() reports it, and *waiters as struct fm_object_info says.
+ * FM_ECORRUPT with *why set if the state is not sound, or -errno.
  */
 int fm__sync_describe_file(int fd, const struct stat *st, const struct fm__header *h,
-			   struct fm_sync_info *info, const char **why);
+			   struct fm_sync_info *info, int32_t *waiters, const char **why);
 
 /* ------------------------------------------------------------------------
  * sync-map.c: each process maps each sync object's state once.
