@@ -12,7 +12,12 @@
  *               CPUs, on one CPU, and where the scheduler puts them;
  *   wait64      fm_wait_any over 64 events of which the partner sets the
  *               last, next to a wait on that one event (<= 2x); and the
- *               same with the event already set (no partner).
+ *               same with the event already set (no partner);
+ *   mutex       two processes that each lock and unlock one mutex in a
+ *               loop: a release with the other waiting hands the mutex
+ *               over, so they alternate, and a's lock + unlock is a round
+ *               trip, next to the raw futex round trip; with how many of
+ *               a's turns followed one of b's (the "alternated" column).
  *
  * "event-nospin" is the event round trip with the wait's spin turned off.
  * The library spins only when sysconf() reports more than one CPU online,
@@ -58,9 +63,12 @@
 struct shared {
 	_Alignas(64) _Atomic uint32_t ping;
 	_Alignas(64) _Atomic uint32_t pong;
+	_Alignas(64) char last;     /* the mutex round trip: who held it last */
+	_Atomic long repeats;       /* a's turns that followed a's own */
 	struct result {
 		double median_ns, mean_ns, cpu_ns; /* a round trip's */
 		int nospin;                        /* the library spun not */
+		double alternated;                 /* mutex: a's turns after b's */
 	} side[2];
 };
 
@@ -88,6 +96,7 @@ __attribute__((visibility("default"))) long sysconf(int name)
 
 static struct shared *sh;
 static fm_event *ping, *pong, *any[FM_WAIT_MAX]; /* any[IDLE] is pong */
+static fm_mutex *mutex;
 
 static uint64_t clock_ns(clockid_t clock)
 {
@@ -189,6 +198,42 @@ static int spin_b(uint32_t seq)
 	return 0;
 }
 
+/* One turn at the mutex.  b holds its first until a is waiting for the
+ * mutex (a millisecond after a says it is about to), so that every turn
+ * after is contended. */
+static int mutex_turn(uint32_t seq, char who)
+{
+	struct timespec settle = { 0, 1000000 };
+
+	if (who == 'a' && seq == 1) {
+		while (atomic_load(&sh->pong) != 1)
+			sched_yield();
+		atomic_store(&sh->ping, 1);
+	}
+	if (fm_mutex_lock(mutex, TIMEOUT_NS) < 0)
+		return -1;
+	if (who == 'a' && sh->last == 'a')
+		atomic_fetch_add(&sh->repeats, 1);
+	sh->last = who;
+	if (who == 'b' && seq == 1) {
+		atomic_store(&sh->pong, 1);
+		while (atomic_load(&sh->ping) != 1)
+			sched_yield();
+		nanosleep(&settle, NULL);
+	}
+	return fm_mutex_unlock(mutex) < 0 ? -1 : 0;
+}
+
+static int mutex_a(uint32_t seq)
+{
+	return mutex_turn(seq, 'a');
+}
+
+static int mutex_b(uint32_t seq)
+{
+	return mutex_turn(seq, 'b');
+}
+
 struct impl {
 	const char *name, *label; /* label: in the records */
 	int (*a)(uint32_t seq);
@@ -202,8 +247,9 @@ static const struct impl impls[] = {
 	{ "futex", "raw futex", futex_a, futex_b, false },
 	{ "spin", "busy spin", spin_a, spin_b, false },
 	{ "wait64", "filemap wait_any(64)", wait64_a, event_b, false },
+	{ "mutex", "filemap mutex hand-off", mutex_a, mutex_b, false },
 };
-enum { EVENT, EVENT_NOSPIN, FUTEX, SPIN, WAIT64, IMPLS };
+enum { EVENT, EVENT_NOSPIN, FUTEX, SPIN, WAIT64, MUTEX, IMPLS };
 
 static double median(double v[], size_t n)
 {
@@ -278,6 +324,9 @@ static int get_objects(bool create)
 		r = create ? fm_event_create(e, name, 0, NULL) : fm_event_open(e, name);
 	}
 	pong = any[IDLE];
+	snprintf(name, sizeof(name), "%s.mutex", prefix);
+	if (r >= 0)
+		r = create ? fm_mutex_create(&mutex, name, 0, NULL) : fm_mutex_open(&mutex, name);
 	return r < 0 ? -1 : 0;
 }
 
@@ -356,6 +405,8 @@ static int pair(int im, int cpu_a, int cpu_b, long rounds, struct result out[2])
 
 	atomic_store(&sh->ping, 0);
 	atomic_store(&sh->pong, 0);
+	sh->last = 0;
+	atomic_store(&sh->repeats, 0);
 	memset(sh->side, 0, sizeof(sh->side));
 	b = spawn_side("b", im, cpu_b, warm, rounds);
 	if (b < 0)
@@ -367,6 +418,7 @@ static int pair(int im, int cpu_a, int cpu_b, long rounds, struct result out[2])
 	ok = exited_well(b) && ok;
 	out[0] = sh->side[0];
 	out[1] = sh->side[1];
+	out[0].alternated = 1 - (double)atomic_load(&sh->repeats) / (double)(warm + rounds);
 	return ok ? 0 : -1;
 }
 
@@ -375,6 +427,7 @@ struct figures {
 	char benchmark[64];
 	bool ran[IMPLS];
 	double rt_ns[IMPLS], mean_ns[IMPLS], cpu_a_ns[IMPLS], cpu_b_ns[IMPLS];
+	double alternated[IMPLS]; /* the worst block's */
 	bool nospin[IMPLS];
 };
 
@@ -398,6 +451,8 @@ static int scenario(const char *name, const int list[], int n, int cpu_a, int cp
 			v[2][list[k]][blk] = res[0].cpu_ns;
 			v[3][list[k]][blk] = res[1].cpu_ns;
 			f->nospin[list[k]] = res[0].nospin || res[1].nospin;
+			if (blk == 0 || res[0].alternated < f->alternated[list[k]])
+				f->alternated[list[k]] = res[0].alternated;
 		}
 	for (int k = 0; k < n; k++) {
 		int im = list[k];
@@ -494,10 +549,15 @@ static void table_rows(const char *cpus, const struct figures *f)
 	for (int im = 0; im < IMPLS; im++) {
 		if (!f->ran[im])
 			continue;
-		fprintf(stderr, "  %-10s %-13s %10.2f %9.2f %9.2f %9.2f%s\n", cpus, impls[im].name,
+		char alternated[32] = "";
+
+		if (im == MUTEX)
+			snprintf(alternated, sizeof(alternated), "  alternated %.1f%%",
+				 f->alternated[im] * 100);
+		fprintf(stderr, "  %-10s %-13s %10.2f %9.2f %9.2f %9.2f%s%s\n", cpus, impls[im].name,
 			f->rt_ns[im] / 1e3, f->mean_ns[im] / 1e3, f->cpu_a_ns[im] / 1e3,
 			f->cpu_b_ns[im] / 1e3,
-			impls[im].nospin && !f->nospin[im] ? "  (spin not disabled)" : "");
+			impls[im].nospin && !f->nospin[im] ? "  (spin not disabled)" : "", alternated);
 	}
 }
 
@@ -549,11 +609,11 @@ static int in_process(long rounds)
 
 static int round_trips(long rounds)
 {
-	static const int pinned[] = { EVENT, EVENT_NOSPIN, FUTEX, SPIN, WAIT64 };
+	static const int pinned[] = { EVENT, EVENT_NOSPIN, FUTEX, SPIN, MUTEX, WAIT64 };
 	/* Waiting on several objects needs futex_waitv (Linux 5.16). */
-	int npinned = fm_wait_any(any, 2, 1, NULL) == -ENOSYS ? 4 : 5;
-	static const int one[] = { EVENT, EVENT_NOSPIN, FUTEX };
-	static const int free_[] = { EVENT, FUTEX };
+	int npinned = fm_wait_any(any, 2, 1, NULL) == -ENOSYS ? 5 : 6;
+	static const int one[] = { EVENT, EVENT_NOSPIN, FUTEX, MUTEX };
+	static const int free_[] = { EVENT, FUTEX, MUTEX };
 	struct figures f2, f1, f0;
 	char two[32], single[32];
 	int cpu[2];
@@ -565,14 +625,14 @@ static int round_trips(long rounds)
 	if (cpu[1] < 0) {
 		fprintf(stderr, "  (one CPU only: the two-CPU round trips are skipped)\n");
 	} else {
-		if (npinned < 5)
+		if (npinned < 6)
 			fprintf(stderr, "  (no futex_waitv: the wait64 round trip is skipped)\n");
 		if (scenario(two, pinned, npinned, cpu[0], cpu[1], rounds, &f2) < 0)
 			return -1;
 		table_rows(two, &f2);
 	}
-	if (scenario(single, one, 3, cpu[0], cpu[0], rounds, &f1) < 0 ||
-	    scenario("unpinned", free_, 2, -1, -1, rounds, &f0) < 0)
+	if (scenario(single, one, 4, cpu[0], cpu[0], rounds, &f1) < 0 ||
+	    scenario("unpinned", free_, 3, -1, -1, rounds, &f0) < 0)
 		return -1;
 	table_rows(single, &f1);
 	table_rows("unpinned", &f0);

@@ -78,8 +78,10 @@ GOALS = [
 ]
 for _name, _unit, _impls in BENCHMARKS:
     if any(impl == "filemap Win32" for impl, _w, _c in _impls):
-        GOALS.append((f"Win32 <= 1.2x native: {_name}", _name, "filemap Win32", "filemap native",
-                      1.2, True))
+        # The mutex's fast path is the layer's own: a lookup and a call.
+        _limit = 1.05 if _name == BENCHMARKS[7][0] else 1.2
+        GOALS.append((f"Win32 <= {_limit:g}x native: {_name}", _name, "filemap Win32",
+                      "filemap native", _limit, True))
         GOALS.append((f"filemap >= 8x faster than Wine: {_name}", _name, "Wine", "filemap Win32",
                       8, False))
 

@@ -17,10 +17,10 @@
  */
 #define _GNU_SOURCE
 #include "internal.h"
+#include "store.h"
 
 #include <fcntl.h>
 #include <stddef.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,32 +29,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char root_dir[64], dir_path[256];
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static void remove_store(void)
-{
-	nftw(root_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
+static char dir_path[256];
 
 /* Makes a private store once, and its Local\ directory. */
 static void setup(void)
 {
-	char root[80];
+	const char *root;
 	fm_section *s;
 
 	if (dir_path[0])
 		return;
-	strcpy(root_dir, "/dev/shm/fm-fuzz-XXXXXX");
-	if (!mkdtemp(root_dir))
-		abort();
-	atexit(remove_store);
-	snprintf(root, sizeof(root), "%s/r", root_dir);
-	setenv("FILEMAP_ROOT", root, 1);
+	root = fuzz_store();
 	if (fm_section_create(&s, NULL, 1, NULL) < 0)
 		abort();
 	fm_section_close(s);

@@ -474,6 +474,12 @@ FM_API size_t fm_page_size(void);
  * signals.  A wait returns 0, FM_ABANDONED (a mutex whose owner died while
  * holding it: the caller owns it now, and should check what it protects),
  * -ETIMEDOUT, or a failure.
+ *
+ * Every process that holds an object can write its shared state: it can
+ * deny the object to the others, or take a mutex from its owner (whose
+ * unlock then says FM_ECORRUPT), but no value it writes makes another
+ * holder crash, spin, leak, or believe it owns a mutex it does not: a state
+ * that cannot be right is FM_ECORRUPT, and every wait ends at its timeout.
  * ------------------------------------------------------------------------ */
 
 typedef struct fm_sync fm_sync;
@@ -531,7 +537,8 @@ FM_API int fm_mutex_open(fm_mutex **out, const char *name);
  * gets it again at once, and must unlock it as many times.  Returns 0,
  * FM_ABANDONED (its owner, a thread or a whole process, died holding it;
  * the caller owns it now, once), -ETIMEDOUT, -EAGAIN (the recursion count
- * would overflow), FM_ETYPE (not a mutex), -EINVAL (NULL), FM_ECORRUPT.
+ * would overflow), FM_ETYPE (not a mutex), -EINVAL (NULL), FM_ECORRUPT,
+ * -ENOTSUP (the thread's robust-futex list is not glibc's 64-bit layout).
  */
 FM_API int fm_mutex_lock(fm_mutex *m, uint64_t timeout_ns);
 
@@ -541,8 +548,14 @@ FM_API int fm_mutex_trylock(fm_mutex *m);
 
 /*
  * fm_mutex_unlock: release one level of the calling thread's ownership.
- * Returns 0, -EPERM (the calling thread does not own it: Windows'
- * ERROR_NOT_OWNER), FM_ETYPE, -EINVAL.
+ * The last level releases the mutex; if threads wait for it, it goes to the
+ * one that has waited longest (first in, first out among threads of one
+ * priority), and the calling thread does not take it back before that
+ * waiter has it, as on Windows (after 100 ms if the waiter never takes
+ * it; threads that did not wait may still come first; see
+ * fm_mutex_create(3)).  Returns 0, -EPERM (the calling thread does not own it:
+ * Windows' ERROR_NOT_OWNER), FM_ECORRUPT (another process changed its
+ * owner meanwhile; the calling thread owns it no more), FM_ETYPE, -EINVAL.
  */
 FM_API int fm_mutex_unlock(fm_mutex *m);
 
@@ -642,7 +655,8 @@ struct fm_sync_info {
 	int manual_reset;   /* an event: manual-reset */
 	uint32_t count;     /* a semaphore: its count and maximum */
 	uint32_t maximum;
-	int32_t owner_pid;  /* a mutex: its owner's process and thread, or 0 */
+	int32_t owner_pid;  /* a mutex: its owner's process and thread, or 0,
+			     * as the owner sees itself (its PID namespace's) */
 	int32_t owner_tid;
 	uint32_t recursion; /* a mutex: how many times its owner holds it */
 	int abandoned;      /* a mutex: its owner died; the next taker is told */
@@ -676,7 +690,8 @@ FM_API int fm_sync_dup(fm_sync **out, fm_sync *o);
 /*
  * fm_sync_close: release a handle; the last one out removes the name.  A
  * mutex the calling process's threads own stays owned (Windows does the
- * same): it is abandoned when the owner thread exits.  NULL is ignored.
+ * same): it is abandoned when the owner thread exits.  A fork child owns
+ * nothing its parent owns.  NULL is ignored.
  */
 FM_API void fm_sync_close(fm_sync *o);
 

@@ -30,19 +30,18 @@
  * flight); a word claiming more was not written by us. */
 #define MAX_TOKENS 65536u
 
-static bool is_manual(const struct fm__sync_state *st)
+static bool is_manual(const struct fm__counter_state *st)
 {
-	return st->param & FM_EVENT_MANUAL_RESET;
+	return atomic_load_explicit(&st->param, memory_order_relaxed) & FM_EVENT_MANUAL_RESET;
 }
 
-static _Atomic uint32_t *event_word(fm_sync *o)
+static const char *event_check(const void *state)
 {
-	return &o->state->word;
-}
+	const struct fm__counter_state *st = state;
 
-static const char *event_check(const struct fm__sync_state *st)
-{
-	if (st->param & ~FM_EVENT_MANUAL_RESET)
+	if (atomic_load(&st->tag) != FM__STATE_TAG(FM__TYPE_EVENT))
+		return "not an event's state";
+	if (atomic_load(&st->param) & ~FM_EVENT_MANUAL_RESET)
 		return "unknown event kind";
 	if (!is_manual(st) && atomic_load(&st->word) / FM__EV_UNIT > MAX_TOKENS)
 		return "impossible token count";
@@ -50,7 +49,7 @@ static const char *event_check(const struct fm__sync_state *st)
 }
 
 /* Whether a wait that armed at generation w->gen may go. */
-static bool available(const struct fm__sync_state *st, uint32_t v, const struct fm__waiter *w,
+static bool available(const struct fm__counter_state *st, uint32_t v, const struct fm__waiter *w,
 		      bool all)
 {
 	if (v & FM__EV_SIGNALED)
@@ -60,14 +59,14 @@ static bool available(const struct fm__sync_state *st, uint32_t v, const struct 
 	return v >= FM__EV_UNIT;
 }
 
-static int event_take(fm_sync *o, struct fm__waiter *w, bool all)
+static int event_take(fm_sync *o, struct fm__waiter *w, unsigned how)
 {
-	struct fm__sync_state *st = o->state;
+	struct fm__counter_state *st = o->counter;
 	uint32_t v = atomic_load(&st->word);
 
 	if (is_manual(st))
-		return available(st, v, w, all) ? FM__TAKEN : FM__NOT_TAKEN;
-	while (v & FM__EV_SIGNALED || v >= FM__EV_UNIT) {
+		return available(st, v, w, how & FM__TAKE_ALL) ? FM__TAKEN : FM__NOT_TAKEN;
+	for (int i = 0; i < FM__CAS_TRIES && (v & FM__EV_SIGNALED || v >= FM__EV_UNIT); i++) {
 		uint32_t next = v >= FM__EV_UNIT ? v - FM__EV_UNIT : v & ~FM__EV_SIGNALED;
 
 		if (next / FM__EV_UNIT > MAX_TOKENS)
@@ -80,10 +79,10 @@ static int event_take(fm_sync *o, struct fm__waiter *w, bool all)
 
 static bool event_observe(fm_sync *o, struct fm__waiter *w, bool all)
 {
-	w->expected = atomic_load(&o->state->word);
+	w->expected = atomic_load(&o->counter->word);
 	if (!w->armed)
 		w->gen = w->expected / FM__EV_UNIT;
-	return available(o->state, w->expected, w, all);
+	return available(o->counter, w->expected, w, all);
 }
 
 /*
@@ -92,20 +91,20 @@ static bool event_observe(fm_sync *o, struct fm__waiter *w, bool all)
  * signalled bit or (signal: a set) setting it, which a repeated set leaves
  * as it is.
  */
-static void hand_over(struct fm__sync_state *st, bool signal)
+static void hand_over(struct fm__counter_state *st, bool signal)
 {
 	uint32_t v;
 
 	if (fm__os_futex_wake(&st->word, 1) > 0)
 		return;
 	v = atomic_load(&st->word);
-	while (v >= FM__EV_UNIT &&
-	       !atomic_compare_exchange_weak(&st->word, &v,
-					     (v - FM__EV_UNIT) | (signal ? FM__EV_SIGNALED : 0)))
-		;
+	for (int i = 0; i < FM__CAS_TRIES && v >= FM__EV_UNIT; i++)
+		if (atomic_compare_exchange_weak(&st->word, &v,
+						 (v - FM__EV_UNIT) | (signal ? FM__EV_SIGNALED : 0)))
+			break;
 }
 
-static void auto_set(struct fm__sync_state *st)
+static void auto_set(struct fm__counter_state *st)
 {
 	uint32_t v;
 
@@ -120,13 +119,16 @@ static void auto_set(struct fm__sync_state *st)
 		fm__os_futex_wake(&st->word, 1);
 }
 
-static void manual_bump(struct fm__sync_state *st, bool signal)
+static void manual_bump(struct fm__counter_state *st, bool signal)
 {
 	uint32_t v = atomic_load(&st->word), next;
+	int tries = 0;
 
 	do {
 		if (signal && (v & FM__EV_SIGNALED))
 			return; /* already set: nobody waits on a set event */
+		if (++tries > FM__CAS_TRIES)
+			break; /* a word nobody honest writes so fast: wake anyway */
 		next = (v / FM__EV_UNIT + 1) * FM__EV_UNIT | (signal ? FM__EV_SIGNALED : 0);
 	} while (!atomic_compare_exchange_weak(&st->word, &v, next));
 	if (atomic_load(&st->waiters) > 0)
@@ -136,20 +138,31 @@ static void manual_bump(struct fm__sync_state *st, bool signal)
 static void event_untake(fm_sync *o, int taken)
 {
 	(void)taken;
-	if (!is_manual(o->state))
-		auto_set(o->state);
+	if (!is_manual(o->counter))
+		auto_set(o->counter);
+}
+
+static void event_arm(fm_sync *o)
+{
+	atomic_fetch_add(&o->counter->waiters, 1);
+}
+
+static void event_disarm(fm_sync *o)
+{
+	atomic_fetch_sub(&o->counter->waiters, 1);
 }
 
 static void event_pass_on(fm_sync *o)
 {
-	struct fm__sync_state *st = o->state;
+	struct fm__counter_state *st = o->counter;
 
 	if (!is_manual(st) && atomic_load(&st->word) >= FM__EV_UNIT)
 		hand_over(st, true);
 }
 
-static void event_describe(const struct fm__sync_state *st, struct fm_sync_info *info)
+static void event_describe(const void *state, struct fm_sync_info *info)
 {
+	const struct fm__counter_state *st = state;
 	uint32_t v = atomic_load(&st->word);
 
 	info->manual_reset = is_manual(st);
@@ -160,18 +173,22 @@ const struct fm__sync_kind fm__event_kind = {
 	.noun = "event",
 	.take = event_take,
 	.untake = event_untake,
+	.arm = event_arm,
+	.disarm = event_disarm,
 	.observe = event_observe,
-	.word = event_word,
 	.pass_on = event_pass_on,
 	.check = event_check,
 	.describe = event_describe,
 };
 
-static int event_init(struct fm__sync_state *st, const void *arg)
+static int event_init(void *state, struct fm__mutex_local *local, const void *arg)
 {
+	struct fm__counter_state *st = state;
 	unsigned flags = *(const unsigned *)arg;
 
-	st->param = flags & FM_EVENT_MANUAL_RESET;
+	(void)local;
+	atomic_store(&st->tag, FM__STATE_TAG(FM__TYPE_EVENT));
+	atomic_store(&st->param, flags & FM_EVENT_MANUAL_RESET);
 	atomic_store(&st->word, flags & FM_EVENT_SIGNALED ? FM__EV_SIGNALED : 0);
 	return 0;
 }
@@ -196,7 +213,7 @@ FM_API int fm_event_open(fm_event **out, const char *name)
 static int event_use(fm_event *e, const char *call)
 {
 	int r = fm__sync_use(e, FM__TYPE_EVENT, call);
-	const char *why = r == 0 ? event_check(e->state) : NULL;
+	const char *why = r == 0 ? event_check(e->counter) : NULL;
 
 	if (why)
 		r = fm__fail(FM_ECORRUPT, call, fm__sync_label(e), "corrupt event state: %s", why);
@@ -209,10 +226,10 @@ FM_API int fm_event_set(fm_event *e)
 
 	if (r < 0)
 		return r;
-	if (is_manual(e->state))
-		manual_bump(e->state, true);
+	if (is_manual(e->counter))
+		manual_bump(e->counter, true);
 	else
-		auto_set(e->state);
+		auto_set(e->counter);
 	return 0;
 }
 
@@ -221,18 +238,18 @@ FM_API int fm_event_reset(fm_event *e)
 	int r = event_use(e, "fm_event_reset");
 
 	if (r == 0)
-		atomic_fetch_and(&e->state->word, ~FM__EV_SIGNALED);
+		atomic_fetch_and(&e->counter->word, ~FM__EV_SIGNALED);
 	return r;
 }
 
 FM_API int fm_event_pulse(fm_event *e)
 {
-	struct fm__sync_state *st;
+	struct fm__counter_state *st;
 	int r = event_use(e, "fm_event_pulse");
 
 	if (r < 0)
 		return r;
-	st = e->state;
+	st = e->counter;
 	if (is_manual(st)) {
 		manual_bump(st, false);
 		return 0;

@@ -3,11 +3,11 @@
  * global.c - the process-global state and its one lock.
  *
  * Everything the library keeps per process (cached store directories, the
- * view table) lives in fm__global, guarded by fm__global.lock.  fork()
- * takes the lock first (pthread_atfork), so the child never starts with it
- * held by a thread it does not have.
+ * view table, the sync objects' mappings) lives in fm__global, guarded by
+ * fm__global.lock.  fork() takes the lock first (pthread_atfork), so the
+ * child never starts with it held by a thread it does not have.
  */
-#include "internal.h"
+#include "sync.h"
 
 #include <unistd.h>
 
@@ -27,9 +27,16 @@ static void after_fork(void)
 	pthread_mutex_unlock(&fm__global.lock);
 }
 
+/* The child's one thread owns no mutex, and is not the parent's thread. */
+static void after_fork_child(void)
+{
+	fm__robust_forked();
+	pthread_mutex_unlock(&fm__global.lock);
+}
+
 static void register_atfork(void)
 {
-	pthread_atfork(before_fork, after_fork, after_fork);
+	pthread_atfork(before_fork, after_fork, after_fork_child);
 }
 
 void fm__global_lock(void)

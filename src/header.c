@@ -5,8 +5,9 @@
  * A store file may have been written by a crashing process, another version,
  * or another user on purpose; nothing in it is trusted until every field has
  * been checked against the file's own fstat, and nothing in it is trusted
- * beyond its owner's rights: a store file that others may write is refused.  A header that fails is reported
- * as FM_ECORRUPT with the reason, and its object is never mapped.
+ * beyond its owner's rights: a store file that others may write is refused.
+ * A header that fails is reported as FM_ECORRUPT with the reason, and its
+ * object is never mapped.
  */
 #include "internal.h"
 
@@ -64,12 +65,16 @@ static const char *check_data(const struct fm__header *h)
 /* Checks the fixed fields; returns NULL if sound, else why not. */
 static const char *check_fixed(const struct fm__header *h, const struct stat *st)
 {
+	uint64_t state_in_file;
 	const char *why;
 
 	if (memcmp(h->magic, FM__MAGIC, sizeof(h->magic)) != 0)
 		return not_ours;
+	if (h->version < FM__FORMAT_VERSION)
+		return "made by an older filemap (format version below 2); "
+		       "end the programs that hold it, or remove it with filemap rm";
 	if (h->version != FM__FORMAT_VERSION)
-		return "unknown format version";
+		return "made by a newer filemap (unknown format version)";
 	/* Only the owner's word counts: what others could write, nobody trusts. */
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
 		return "the store file is writable by other users";
@@ -92,9 +97,11 @@ static const char *check_fixed(const struct fm__header *h, const struct stat *st
 		return why;
 	if (h->type == FM__TYPE_SECTION)
 		return check_section(h, st);
-	/* A sync object is its header: its state is in the sync words, or in
-	 * a segment of one page. */
-	if (h->size != 0 || (h->flags & ~FM__HDR_SHM) || (uint64_t)st->st_size != h->header_size)
+	/* A sync object is its header and one state page: in the file after
+	 * the header, or a segment of one page (FM__HDR_SHM). */
+	state_in_file = h->flags & FM__HDR_SHM ? 0 : fm__page_size();
+	if (h->size != 0 || (h->flags & ~FM__HDR_SHM) ||
+	    (uint64_t)st->st_size != h->header_size + state_in_file)
 		return "sync object size does not match the file";
 	return NULL;
 }

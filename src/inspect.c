@@ -16,7 +16,6 @@
 #include "sync.h"
 
 #include <fcntl.h>
-#include <linux/futex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,45 +59,29 @@ static void set_state(struct fm__inspection *o, enum fm__inspect_state state, in
 }
 
 /*
- * A sync object other users may operate keeps its state in a segment, not
- * in the header (whose copy stays as it was made): this copies it into
- * o->hdr, attaching the segment read-only for the moment (no lock, no
- * hold: the object is only looked at).  False, with o's state and problem
- * set, when it cannot be read.
- */
-static bool read_shm_state(struct fm__inspection *o)
-{
-	const size_t at = offsetof(struct fm__header, sync);
-	void *page;
-	int r = fm__shm_attach(&page, &o->hdr, o->st.st_uid, false, o->name, "fm_store_list_next");
-
-	if (r == 0) {
-		memcpy(o->hdr.sync, (const char *)page + at, sizeof(o->hdr.sync));
-		fm__os_munmap(page, fm__shm_length(&o->hdr));
-		return true;
-	}
-	if (r == -EIDRM)
-		set_state(o, FM__INSPECT_UNREADABLE, -EIDRM,
-			  "its state is gone: nobody has it any more (an orphan)");
-	else
-		set_state(o, r == FM_ECORRUPT ? FM__INSPECT_CORRUPT : FM__INSPECT_UNREADABLE, r,
-			  fm_strerror(r));
-	return false;
-}
-
-/*
- * Judges a sync object's state, from the header's copy of it or its
- * segment: the library refuses an object whose state fails its checks, so
- * such an object is corrupt, though its type is known.
+ * Judges a sync object's state, read from its state page (in its store
+ * file, or in its segment): the library refuses an object whose state
+ * fails its checks, so such an object is corrupt, though its type is
+ * known.  A segment that is gone (every holder left: an orphan) or that
+ * the caller may not read leaves the state unknown.
  */
 static void inspect_sync(struct fm__inspection *o)
 {
 	const char *why = NULL;
+	int r = fm__sync_describe_file(o->fd, &o->st, &o->hdr, o->name, &o->sync, &o->waiters,
+				       &why);
 
-	if ((o->hdr.flags & FM__HDR_SHM) && !read_shm_state(o))
+	if (r == 0)
 		return;
-	if (fm__sync_describe(&o->hdr, &o->sync, &why) == 0)
+	if (r == -EIDRM) {
+		set_state(o, FM__INSPECT_UNREADABLE, r,
+			  "its state is gone: nobody has it any more (an orphan)");
 		return;
+	}
+	if (r != FM_ECORRUPT) {
+		set_state(o, FM__INSPECT_UNREADABLE, r, fm_strerror(r));
+		return;
+	}
 	snprintf(o->why, sizeof(o->why), "corrupt %s state: %s",
 		 fm__sync_kind_of(o->hdr.type)->noun, why ? why : "unknown kind");
 	set_state(o, FM__INSPECT_CORRUPT, FM_ECORRUPT, o->why);
@@ -203,22 +186,5 @@ int fm__backing_state(const struct fm__inspection *o, struct stat *st)
 
 int32_t fm__inspect_waiters(const struct fm__inspection *o)
 {
-	const struct fm__sync_state *st = (const struct fm__sync_state *)o->hdr.sync;
-
-	switch (o->hdr.type) {
-	case FM__TYPE_EVENT:
-	case FM__TYPE_SEMAPHORE:
-		return (int32_t)(atomic_load(&st->waiters) & INT32_MAX);
-	case FM__TYPE_MUTEX: {
-		/* A thread that sleeps on the mutex sets FUTEX_WAITERS in its
-		 * word (mutex.c), and the unlock that wakes it clears it: the
-		 * kernel does not say how many.  A free mutex has no waiters,
-		 * whatever a dead owner left in the word. */
-		uint32_t word = (uint32_t)st->mutex.__data.__lock;
-
-		return (word & FUTEX_TID_MASK) && (word & FUTEX_WAITERS) ? 1 : 0;
-	}
-	default:
-		return -1;
-	}
+	return fm__sync_kind_of(o->hdr.type) ? o->waiters : -1;
 }

@@ -159,9 +159,12 @@ enum fm__type {
 };
 
 #define FM__MAGIC "FILEMAP\x1a"
-/* 2: the object's mode and where its data is (FM__HDR_SHM) are in the
- * header; version 1 trusted a file-backed header's path blindly, so its
- * objects are refused (FM_ECORRUPT, "unknown format version"). */
+/* 2: the header records the object's mode and where its data is
+ * (FM__HDR_SHM: a SysV segment), and a sync object's state is a page of its
+ * own after the header, or its segment (sync.h).  Format 1 trusted a
+ * file-backed header's path blindly and overlaid a sync object's state on
+ * its header: its objects, and those of any other version, are refused
+ * (FM_ECORRUPT, saying which). */
 #define FM__FORMAT_VERSION 2u
 /* The name (then the backing path) starts here; the rest of the page and
  * any further pages up to header_size belong to the header. */
@@ -204,9 +207,10 @@ struct fm__header {
 	int32_t shm_id;        /* FM__HDR_SHM: the segment, and its shm_ctime once */
 	int64_t shm_ctime;     /* made: with its creator and size, its identity */
 	uint64_t ipc_ns;       /* the inode of the IPC namespace it lives in */
-	uint8_t reserved[24];
-	/* Sync objects' shared state: futex words, 64-byte aligned. */
-	_Alignas(64) uint32_t sync[32];
+	/* Unused (zero).  A sync object's state is not here: it is the page
+	 * after the header, or its segment (sync.h), so that no holder maps
+	 * the header. */
+	uint8_t reserved[152];
 };
 _Static_assert(sizeof(struct fm__header) == FM__HEADER_NAME_OFFSET, "header layout");
 
@@ -577,6 +581,7 @@ struct fm__inspection {
 				* a sync object whose state is corrupt) */
 	struct fm__header hdr; /* valid when typed */
 	struct fm_sync_info sync; /* a sync object's state, when SOUND */
+	int32_t waiters;          /* and its waiters (fm__inspect_waiters) */
 	char *name;            /* the full name; NULL when unknown (hashed) */
 	char why[96];          /* where a composed problem is kept */
 	char *backing;         /* a sound file-backed section's file path, or NULL */
@@ -637,6 +642,7 @@ struct fm__global {
 	uid_t dirs_uid;                     /* and the effective uid (Local\ differs) */
 	void *views;                        /* tsearch tree of struct fm__view */
 	size_t view_count;
+	void *sync_maps;                    /* tsearch tree of struct fm__sync_map */
 };
 
 extern struct fm__global fm__global;

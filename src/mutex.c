@@ -1,144 +1,358 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mutex.c - named mutexes: Windows' recursive, per-thread mutex that is
- * reported abandoned when its owner dies.
+ * reported abandoned when its owner dies, and handed to a waiter when it is
+ * released.
  *
- * The mutex is a robust, recursive, process-shared pthread mutex in the
- * shared state.  glibc puts a robust mutex on its owner thread's robust
- * list, which the kernel walks when the thread exits, also on SIGKILL: it
- * marks the futex word FUTEX_OWNER_DIED and wakes a waiter, whose lock then
- * returns EOWNERDEAD.  We make it consistent at once and report
- * FM_ABANDONED: Windows' mutex stays usable after abandonment.
+ * The shared state is a futex word in the kernel's robust-futex format (the
+ * owner's thread id, FUTEX_WAITERS, FUTEX_OWNER_DIED) and a few words of
+ * information beside it (sync.h).  Which thread of a process owns the
+ * mutex, and how often, is that process's private knowledge (struct
+ * fm__mutex_local): the word only tells other processes that someone owns
+ * it.  A thread id alone would not do: two processes in different PID
+ * namespaces that share a store may have threads with the same id.  So a
+ * co-holder that rewrites the word can deny the mutex to others, or take it
+ * from its owner (whose release then reports FM_ECORRUPT), but it cannot
+ * make a process believe that it owns the mutex, nor reach into it: the
+ * state holds no pointer, and the robust-list node is private (robust.c).
  *
- * A wait on several objects cannot call pthread_mutex_lock; it tries the
- * mutex, and to sleep it sets FUTEX_WAITERS in the futex word (__lock, the
- * owner's thread id and those two flags: the kernel's robust-futex ABI) so
- * that the unlock wakes it, exactly as glibc's own waiters do.
+ * Taking: a compare-and-swap of a free word (thread id 0) to the taker's
+ * id, the node linked into the thread's robust list, with list_op_pending
+ * covering the moment between.  A word with FUTEX_OWNER_DIED and no id was
+ * abandoned: its taker is told FM_ABANDONED.
+ *
+ * Hand-off: a release that finds waiters leaves the word free but marked
+ * with FUTEX_WAITERS, wakes one sleeper (the kernel wakes the one that has
+ * slept longest: first in, first out among threads of one priority), and
+ * records its own identity in the handoff word.  Until somebody takes the
+ * mutex, the releasing thread does not take it back, so a thread that
+ * releases and waits again lets the waiter in first, as on Windows.  If
+ * the woken waiter does not take it (it died; it took another object of a
+ * wait-any), the releaser may take it again after HANDOFF_GRACE_NS.  Other
+ * threads that did not wait may still take a free mutex first.
+ *
+ * A waiter may be armed and not yet asleep (it spins first): an armed one
+ * counts as due too.  A thread that just released the mutex to us is
+ * usually on its way back into waiting (two threads that each release and
+ * wait again; on Windows it would be queued before we could retake the
+ * mutex): so a release of a mutex we got contended keeps us off too, even
+ * with nobody armed yet, for HANDOFF_BRIEF_NS, and only a call that would
+ * wait anyway.  Where a hand-off lapses with nobody coming (a waiter that
+ * died armed left the count high; the other thread went elsewhere), the
+ * process makes no more hand-offs that woke nobody until the mutex is
+ * contended again: a thread alone pays the lapse once, not at every lock.
  */
 #define _GNU_SOURCE
 #include "sync.h"
 
-#include <linux/futex.h>
-#include <pthread.h>
-#include <time.h>
-#include <unistd.h>
+#define TID_MASK   FUTEX_TID_MASK
+#define WAITERS    FUTEX_WAITERS
+#define OWNER_DIED FUTEX_OWNER_DIED
+/* No thread id is larger (PID_MAX_LIMIT): a word naming one is corrupt. */
+#define TID_MAX    (4u << 20)
+/* How long a thread that released a mutex to a waiter keeps off it if no
+ * waiter takes it: long enough for a woken thread to be scheduled on a busy
+ * machine, short enough not to matter when that thread died. */
+#define HANDOFF_GRACE_NS (100 * 1000000ll)
+/* The same when the wake reached nobody (see above): the time a spinning
+ * waiter takes to take it, or a thread that just released it to come back
+ * and wait for it again. */
+#define HANDOFF_BRIEF_NS (200000ll)
 
-static _Atomic uint32_t *mutex_word(fm_sync *o)
+static void *node_of(const fm_sync *m)
 {
-	return (_Atomic uint32_t *)&o->state->mutex.__data.__lock;
+	return &m->local->next;
 }
 
-/* The __kind glibc gives our mutexes, to tell a sound state from another. */
-static int reference_kind;
-static pthread_once_t reference_once = PTHREAD_ONCE_INIT;
-
-static int init_mutex(pthread_mutex_t *m)
+static bool ours(const fm_sync *m, const struct fm__thread *t)
 {
-	pthread_mutexattr_t attr;
-	int r;
-
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-	r = pthread_mutex_init(m, &attr);
-	pthread_mutexattr_destroy(&attr);
-	return -r;
+	return atomic_load_explicit(&m->local->owner, memory_order_relaxed) == t->tid;
 }
 
-static void find_reference_kind(void)
+/*
+ * Whether t handed m over lately and must keep off it for now; if so, w
+ * (may be NULL: then t is not armed) learns until when.  A waiter is due
+ * while the hand-off woke one or others are armed; else only a call that
+ * waits anyway keeps off, briefly.  may_wait: the call waits if it cannot
+ * take m (one that would not, keeps off only while a waiter is due: on
+ * Windows the mutex would be that waiter's already).
+ */
+static bool deferred(fm_sync *m, struct fm__thread *t, struct fm__waiter *w, bool may_wait)
 {
-	pthread_mutex_t m;
+	uint32_t others;
+	bool due;
+	int64_t until;
 
-	if (init_mutex(&m) == 0) {
-		reference_kind = m.__data.__kind;
-		pthread_mutex_destroy(&m);
-	}
+	if (atomic_load_explicit(&m->mutex->handoff, memory_order_relaxed) != t->ident)
+		return false;
+	others = atomic_load_explicit(&m->mutex->waiters, memory_order_relaxed) - (w && w->armed);
+	due = atomic_load_explicit(&m->local->handoff_woke, memory_order_relaxed) ||
+	      (others > 0 && others < UINT32_MAX / 2);
+	if (!due && !may_wait)
+		return false;
+	until = atomic_load_explicit(&m->local->handoff_ns, memory_order_relaxed) +
+		(due ? HANDOFF_GRACE_NS : HANDOFF_BRIEF_NS);
+	if (fm__now_ns() >= until)
+		return false;
+	if (w)
+		w->retry_ns = until;
+	return true;
 }
 
-static const char *mutex_check(const struct fm__sync_state *st)
+/* Records in the shared state that t's process owns m, count times. */
+static void publish_owner(struct fm__mutex_state *st, uint32_t count)
 {
-	pthread_once(&reference_once, find_reference_kind);
-	if (st->mutex.__data.__kind != reference_kind)
-		return "not a robust recursive shared mutex";
-	return NULL;
+	const struct fm__self *self = fm__self();
+
+	atomic_store_explicit(&st->owner, self->token, memory_order_relaxed);
+	atomic_store_explicit(&st->owner_pid, self->pid, memory_order_relaxed);
+	atomic_store_explicit(&st->recursion, count, memory_order_relaxed);
 }
 
-/* Bookkeeping after this thread took the mutex (r: pthread's result). */
-static int took(struct fm__sync_state *st, int r)
+static void clear_owner(struct fm__mutex_state *st)
 {
-	if (r == EOWNERDEAD) {
-		pthread_mutex_consistent(&st->mutex);
-		atomic_store(&st->abandoned, 0);
-	} else if (st->mutex.__data.__count == 1 &&
-		   atomic_load_explicit(&st->abandoned, memory_order_relaxed) &&
-		   atomic_exchange(&st->abandoned, 0)) {
-		r = EOWNERDEAD; /* given back by a wait-all: still abandoned */
-	}
-	return r == EOWNERDEAD ? FM__TAKEN_ABANDONED : FM__TAKEN;
+	atomic_store_explicit(&st->owner, 0, memory_order_relaxed);
+	atomic_store_explicit(&st->owner_pid, 0, memory_order_relaxed);
+	atomic_store_explicit(&st->recursion, 0, memory_order_relaxed);
 }
 
-/* Maps pthread's answer to a take() result. */
-static int take_result(struct fm__sync_state *st, int r)
+/* Makes t the owner, in this process's own books, of m it just took. */
+static void own(fm_sync *m, struct fm__thread *t)
 {
-	switch (r) {
-	case 0:
-	case EOWNERDEAD:
-		return took(st, r);
-	case EBUSY:
-	case ETIMEDOUT:
+	fm__robust_link(t, node_of(m));
+	atomic_store_explicit(&m->local->count, 1, memory_order_relaxed);
+	atomic_store_explicit(&m->local->owner, t->tid, memory_order_relaxed);
+}
+
+/* Notes how t got m: from another thread's hand-off, or after waiting
+ * while another owned it (contended); or back from its own hand-off, which
+ * nobody took (quiet); the handoff word h is then cleared. */
+static void note_handoff(fm_sync *m, struct fm__thread *t, uint32_t h, const struct fm__waiter *w)
+{
+	struct fm__mutex_local *lc = m->local;
+	bool contended = (h != 0 && h != t->ident) || (w && w->saw_owner);
+
+	atomic_store_explicit(&lc->contended, contended, memory_order_relaxed);
+	if (contended)
+		atomic_store_explicit(&lc->quiet, false, memory_order_relaxed);
+	else if (h == t->ident)
+		atomic_store_explicit(&lc->quiet, true, memory_order_relaxed);
+	if (h != 0)
+		atomic_store_explicit(&m->mutex->handoff, 0, memory_order_relaxed);
+}
+
+/*
+ * Takes m for t, if its word still is v (free): FM__TAKEN,
+ * FM__TAKEN_ABANDONED, FM__NOT_TAKEN (the word changed), or FM_ECORRUPT.
+ * w: t's waiter, if it waited (armed: others may wait too, so FUTEX_WAITERS
+ * stays set).
+ */
+static inline __attribute__((always_inline)) int claim(fm_sync *m, struct fm__thread *t,
+							 uint32_t v, const struct fm__waiter *w)
+{
+	struct fm__mutex_state *st = m->mutex;
+	uint32_t mine = (uint32_t)t->tid | (v & WAITERS) | (w && w->armed ? WAITERS : 0);
+	int32_t owner;
+	bool abandoned;
+
+	fm__robust_pending(t, node_of(m));
+	if (!atomic_compare_exchange_strong(m->word, &v, mine)) {
+		fm__robust_pending(t, NULL);
 		return FM__NOT_TAKEN;
-	case EAGAIN:
-		return -EAGAIN; /* the recursion count would overflow */
-	default:
-		return FM_ECORRUPT; /* EINVAL, ENOTRECOVERABLE: not our state */
+	}
+	owner = atomic_load_explicit(&m->local->owner, memory_order_relaxed);
+	if (owner != 0 && fm__os_thread_exists(fm__self()->pid, owner)) {
+		/* Another thread of ours owns it, yet its word said free: a
+		 * co-holder wrote it.  Give the word back as it was. */
+		atomic_compare_exchange_strong(m->word, &mine, v);
+		fm__robust_pending(t, NULL);
+		return FM_ECORRUPT;
+	}
+	own(m, t);
+	fm__robust_pending(t, NULL);
+	publish_owner(st, 1);
+	note_handoff(m, t, atomic_load_explicit(&st->handoff, memory_order_relaxed), w);
+	abandoned = (v & OWNER_DIED) ||
+		    (atomic_load_explicit(&st->abandoned, memory_order_relaxed) &&
+		     atomic_exchange(&st->abandoned, 0));
+	return abandoned ? FM__TAKEN_ABANDONED : FM__TAKEN;
+}
+
+/* t owns m already: once more. */
+static int recurse(fm_sync *m)
+{
+	uint32_t n = atomic_load_explicit(&m->local->count, memory_order_relaxed);
+
+	if (n == UINT32_MAX)
+		return -EAGAIN;
+	atomic_store_explicit(&m->local->count, n + 1, memory_order_relaxed);
+	atomic_store_explicit(&m->mutex->recursion, n + 1, memory_order_relaxed);
+	return FM__TAKEN;
+}
+
+bool fm__mutex_ready(fm_sync *m, unsigned how)
+{
+	struct fm__thread *t = fm__thread();
+	uint32_t v = atomic_load_explicit(m->word, memory_order_relaxed);
+
+	if (ours(m, t) || (v & TID_MASK) > TID_MAX)
+		return true; /* recursion, or a corrupt word take() reports */
+	return (v & TID_MASK) == 0 && !deferred(m, t, NULL, how & FM__TAKE_MAY_WAIT);
+}
+
+static int mutex_take(fm_sync *m, struct fm__waiter *w, unsigned how)
+{
+	struct fm__thread *t = fm__thread();
+
+	if (!t->head)
+		return -ENOTSUP;
+	if (ours(m, t))
+		return recurse(m);
+	for (int i = 0; i < FM__CAS_TRIES; i++) {
+		uint32_t v = atomic_load(m->word);
+		int r;
+
+		if ((v & TID_MASK) > TID_MAX)
+			return FM_ECORRUPT;
+		if ((v & TID_MASK) != 0 || deferred(m, t, w, w || (how & FM__TAKE_MAY_WAIT)))
+			return FM__NOT_TAKEN;
+		r = claim(m, t, v, w);
+		if (r != FM__NOT_TAKEN)
+			return r;
+	}
+	return FM__NOT_TAKEN;
+}
+
+/* Marks m as handed over by t: t keeps off it for a while (deferred());
+ * briefly until the wake says it reached a waiter. */
+static void mark_handoff(fm_sync *m, struct fm__thread *t)
+{
+	atomic_store_explicit(&m->local->handoff_ns, fm__now_ns(), memory_order_relaxed);
+	atomic_store_explicit(&m->local->handoff_woke, false, memory_order_relaxed);
+	atomic_store(&m->mutex->handoff, t->ident);
+}
+
+/* The word of m, which t owned, is free now, marked for its waiters: wakes
+ * one.  handoff: t's own release (not a wait-all's give-back). */
+static void wake_waiter(fm_sync *m, struct fm__thread *t, bool handoff)
+{
+	struct fm__mutex_local *lc = m->local;
+	uint32_t h = t->ident;
+	bool woke = fm__os_futex_wake(m->word, 1) > 0;
+
+	if (!handoff)
+		return;
+	if (woke) {
+		atomic_store_explicit(&lc->handoff_woke, true, memory_order_relaxed);
+		atomic_store_explicit(&lc->quiet, false, memory_order_relaxed);
+	} else if (atomic_load_explicit(&lc->quiet, memory_order_relaxed)) {
+		/* Nobody asleep, and lately nobody came: no hand-off. */
+		atomic_compare_exchange_strong(&m->mutex->handoff, &h, 0);
 	}
 }
 
-static int mutex_take(fm_sync *o, struct fm__waiter *w, bool all)
+/*
+ * Releases m, which t owns once: 0, or FM_ECORRUPT if the word no longer
+ * says so (a co-holder wrote it; the word is left as it is).  Either way t
+ * owns m no more.  handoff: a release (the mutex may go to a waiter, see
+ * above); else a wait-all gives back what it could not use.
+ */
+static inline __attribute__((always_inline)) int release(fm_sync *m, struct fm__thread *t,
+							  bool handoff)
 {
-	int r = take_result(o->state, pthread_mutex_trylock(&o->state->mutex));
+	struct fm__mutex_state *st = m->mutex;
+	uint32_t v;
+	int r = 0, i;
 
-	(void)all;
-	/*
-	 * An unlock that finds FUTEX_WAITERS swaps the word to 0 and wakes one
-	 * sleeper, so the bit is gone although other sleepers may remain.
-	 * glibc's own waiters therefore take the mutex with the bit set, so
-	 * that their unlock wakes the next one; a wait that has armed (it may
-	 * have been that one sleeper) must do the same, or the others sleep
-	 * on with nobody to wake them.  It costs at most one needless wake.
-	 */
-	if (w && w->armed && (r == FM__TAKEN || r == FM__TAKEN_ABANDONED))
-		atomic_fetch_or(mutex_word(o), FUTEX_WAITERS);
+	if (handoff && atomic_load_explicit(&m->local->contended, memory_order_relaxed) &&
+	    !atomic_load_explicit(&m->local->quiet, memory_order_relaxed))
+		mark_handoff(m, t);
+	fm__robust_pending(t, node_of(m));
+	fm__robust_unlink(node_of(m));
+	/* Another thread of ours that takes the word after us (its compare-
+	 * and-swap orders after ours) sees this. */
+	atomic_store_explicit(&m->local->count, 0, memory_order_relaxed);
+	atomic_store_explicit(&m->local->owner, 0, memory_order_relaxed);
+	v = atomic_load(m->word);
+	if ((v & TID_MASK) != (uint32_t)t->tid ||
+	    atomic_load_explicit(&st->owner, memory_order_relaxed) != fm__self()->token) {
+		r = FM_ECORRUPT;
+		goto out;
+	}
+	clear_owner(st);
+	/* Waiters count themselves before they look at the word: one that
+	 * this misses sees the word free. */
+	for (i = 0; i < FM__CAS_TRIES && atomic_load(&st->waiters) == 0; i++) {
+		if (atomic_compare_exchange_strong(m->word, &v, 0))
+			goto out;
+		if ((v & TID_MASK) != (uint32_t)t->tid) {
+			r = FM_ECORRUPT;
+			goto out;
+		}
+	}
+	/* Waiters: the word stays marked for them, and one is woken. */
+	if (handoff)
+		mark_handoff(m, t);
+	atomic_store(m->word, WAITERS);
+	wake_waiter(m, t, handoff);
+out:
+	fm__robust_pending(t, NULL);
 	return r;
 }
 
-static void mutex_untake(fm_sync *o, int taken)
+static void mutex_untake(fm_sync *m, int taken)
 {
+	struct fm__thread *t = fm__thread();
+	uint32_t n = atomic_load_explicit(&m->local->count, memory_order_relaxed);
+
+	if (n > 1) {
+		atomic_store_explicit(&m->local->count, n - 1, memory_order_relaxed);
+		atomic_store_explicit(&m->mutex->recursion, n - 1, memory_order_relaxed);
+		return;
+	}
 	/* Keep the news for the next taker: we hand the mutex back unused. */
 	if (taken == FM__TAKEN_ABANDONED)
-		atomic_store(&o->state->abandoned, 1);
-	pthread_mutex_unlock(&o->state->mutex);
+		atomic_store(&m->mutex->abandoned, 1);
+	release(m, t, false);
 }
 
-static bool mutex_observe(fm_sync *o, struct fm__waiter *w, bool all)
+static void mutex_arm(fm_sync *m)
 {
-	_Atomic uint32_t *word = mutex_word(o);
-	uint32_t v = atomic_load(word);
+	atomic_fetch_add(&m->mutex->waiters, 1);
+}
+
+static void mutex_disarm(fm_sync *m)
+{
+	atomic_fetch_sub(&m->mutex->waiters, 1);
+}
+
+static bool mutex_observe(fm_sync *m, struct fm__waiter *w, bool all)
+{
+	struct fm__thread *t = fm__thread();
+	uint32_t v = atomic_load(m->word);
 
 	(void)all;
-	for (;;) {
-		uint32_t tid = v & FUTEX_TID_MASK;
+	w->retry_ns = 0;
+	if (ours(m, t)) {
+		w->expected = v;
+		return true;
+	}
+	for (int i = 0; i < FM__CAS_TRIES; i++) {
+		uint32_t tid = v & TID_MASK;
 
-		/* Free, abandoned, or ours (recursion): take() will get it. */
-		if (tid == 0 || tid == (uint32_t)gettid()) {
+		/* Free (or abandoned, or corrupt): take() will tell. */
+		if ((tid == 0 && !deferred(m, t, w, true)) || tid > TID_MAX) {
 			w->expected = v;
 			return true;
 		}
-		if (v & FUTEX_WAITERS)
+		if (tid != 0)
+			w->saw_owner = true;
+		/* The kernel wakes a waiter at the owner's death only if the
+		 * word says there are some. */
+		if (v & WAITERS)
 			break;
-		if (atomic_compare_exchange_weak(word, &v, v | FUTEX_WAITERS)) {
-			v |= FUTEX_WAITERS;
+		if (atomic_compare_exchange_weak(m->word, &v, v | WAITERS)) {
+			v |= WAITERS;
 			break;
 		}
 	}
@@ -146,62 +360,99 @@ static bool mutex_observe(fm_sync *o, struct fm__waiter *w, bool all)
 	return false;
 }
 
-static void mutex_pass_on(fm_sync *o)
+static void mutex_pass_on(fm_sync *m)
 {
-	_Atomic uint32_t *word = mutex_word(o);
-	uint32_t v = atomic_load(word);
-
-	/*
-	 * The unlock woke one waiter, us, and cleared FUTEX_WAITERS.  If the
-	 * mutex is free, wake the next sleeper; if another thread took it
-	 * meanwhile without the bit, set it, so that its unlock wakes one.
-	 */
-	while ((v & FUTEX_TID_MASK) != 0 && !(v & FUTEX_WAITERS))
-		if (atomic_compare_exchange_weak(word, &v, v | FUTEX_WAITERS))
-			return;
-	if ((v & FUTEX_TID_MASK) == 0)
-		fm__os_futex_wake(word, 1);
+	/* Woken to take the mutex, we leave it: if it is free, the next
+	 * sleeper has the wake. */
+	if ((atomic_load(m->word) & TID_MASK) == 0)
+		fm__os_futex_wake(m->word, 1);
 }
 
-static void mutex_describe(const struct fm__sync_state *st, struct fm_sync_info *info)
+static const char *mutex_check(const void *state)
 {
-	uint32_t v = (uint32_t)st->mutex.__data.__lock;
+	const struct fm__mutex_state *st = state;
 
-	info->owner_tid = (int32_t)(v & FUTEX_TID_MASK);
+	if (atomic_load(&st->tag) != FM__STATE_TAG(FM__TYPE_MUTEX))
+		return "not a mutex's state";
+	if ((atomic_load(&st->word) & TID_MASK) > TID_MAX)
+		return "impossible owner thread id";
+	return NULL;
+}
+
+static void mutex_describe(const void *state, struct fm_sync_info *info)
+{
+	const struct fm__mutex_state *st = state;
+	uint32_t v = atomic_load(&st->word);
+
+	info->owner_tid = (int32_t)(v & TID_MASK);
 	info->signaled = info->owner_tid == 0;
-	info->owner_pid = info->owner_tid ? fm__process_of_thread(info->owner_tid) : 0;
-	info->recursion = info->owner_tid ? st->mutex.__data.__count : 0;
-	info->abandoned = (v & FUTEX_OWNER_DIED) || atomic_load(&st->abandoned);
+	info->owner_pid = info->owner_tid ? atomic_load(&st->owner_pid) : 0;
+	info->recursion = info->owner_tid ? atomic_load(&st->recursion) : 0;
+	info->abandoned = (v & OWNER_DIED) || atomic_load(&st->abandoned);
 }
 
 const struct fm__sync_kind fm__mutex_kind = {
 	.noun = "mutex",
 	.take = mutex_take,
 	.untake = mutex_untake,
+	.arm = mutex_arm,
+	.disarm = mutex_disarm,
 	.observe = mutex_observe,
-	.word = mutex_word,
 	.pass_on = mutex_pass_on,
 	.check = mutex_check,
 	.describe = mutex_describe,
 };
 
-static int mutex_init(struct fm__sync_state *st, const void *arg)
+void fm__mutex_abandon(struct fm__mutex_state *st, struct fm__mutex_local *lc,
+		       struct fm__thread *t)
 {
-	int r = init_mutex(&st->mutex);
+	uint32_t v;
+	bool marked = false;
 
-	if (r == 0 && *(const int *)arg) {
-		r = -pthread_mutex_lock(&st->mutex);
-		if (r == 0)
-			took(st, 0);
+	fm__robust_pending(t, &lc->next);
+	fm__robust_unlink(&lc->next);
+	atomic_store_explicit(&lc->count, 0, memory_order_relaxed);
+	atomic_store(&lc->owner, 0);
+	v = atomic_load(&st->word);
+	for (int i = 0; i < FM__CAS_TRIES && (v & TID_MASK) == (uint32_t)t->tid && !marked; i++)
+		marked = atomic_compare_exchange_weak(&st->word, &v, (v & WAITERS) | OWNER_DIED);
+	if (marked) {
+		clear_owner(st);
+		if (v & WAITERS)
+			fm__os_futex_wake(&st->word, 1);
 	}
-	return r;
+	fm__robust_pending(t, NULL);
 }
 
-/* The name existed: the new mutex, owned by us, is thrown away. */
-static void mutex_undo(struct fm__sync_state *st)
+static int mutex_init(void *state, struct fm__mutex_local *lc, const void *arg)
 {
-	if (st->mutex.__data.__owner == gettid())
-		pthread_mutex_unlock(&st->mutex);
+	struct fm__mutex_state *st = state;
+	struct fm__thread *t = fm__thread();
+
+	atomic_store(&st->tag, FM__STATE_TAG(FM__TYPE_MUTEX));
+	if (!*(const int *)arg)
+		return 0;
+	if (!t->head)
+		return -ENOTSUP;
+	/* Owned from the start: nobody can see the object yet. */
+	fm__robust_pending(t, &lc->next);
+	atomic_store(&st->word, (uint32_t)t->tid);
+	fm__robust_link(t, &lc->next);
+	atomic_store_explicit(&lc->count, 1, memory_order_relaxed);
+	atomic_store(&lc->owner, t->tid);
+	fm__robust_pending(t, NULL);
+	publish_owner(st, 1);
+	return 0;
+}
+
+/* The name existed: the new mutex, maybe owned by us, is thrown away. */
+static void mutex_undo(void *state, struct fm__mutex_local *lc)
+{
+	(void)state;
+	if (atomic_load(&lc->owner) != 0) {
+		fm__robust_unlink(&lc->next);
+		atomic_store(&lc->owner, 0);
+	}
 }
 
 FM_API int fm_mutex_create(fm_mutex **out, const char *name, int initial_owner,
@@ -218,63 +469,58 @@ FM_API int fm_mutex_open(fm_mutex **out, const char *name)
 	return fm__sync_open(out, name, FM__TYPE_MUTEX, "fm_mutex_open");
 }
 
-/* Locks m, waiting until deadline (NULL: forever). */
-static int mutex_lock(fm_mutex *m, uint64_t timeout_ns, bool try, const char *call)
+int fm__mutex_lock(fm_mutex *m, uint64_t timeout_ns, bool try, const char *call)
 {
-	struct timespec deadline;
-	int r = fm__sync_use(m, FM__TYPE_MUTEX, call);
+	int r = mutex_take(m, NULL, try || timeout_ns == 0 ? 0 : FM__TAKE_MAY_WAIT);
 
-	if (r < 0)
-		return r;
-	if (try || timeout_ns == 0) {
-		r = pthread_mutex_trylock(&m->state->mutex);
-	} else if (timeout_ns == FM_INFINITE) {
-		r = pthread_mutex_lock(&m->state->mutex);
-	} else {
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		fm__deadline_add(&deadline, timeout_ns);
-		r = pthread_mutex_clocklock(&m->state->mutex, CLOCK_MONOTONIC, &deadline);
-	}
-	r = take_result(m->state, r);
-	if (r == FM__NOT_TAKEN)
-		return try ? -EBUSY : -ETIMEDOUT;
-	if (r < 0)
-		return fm__fail(r, call, fm__sync_label(m),
-				r == -EAGAIN ? "the recursion count would overflow"
-					     : "corrupt mutex state");
-	return r == FM__TAKEN_ABANDONED ? FM_ABANDONED : 0;
+	if (__builtin_expect(r == FM__TAKEN, 1))
+		return 0;
+	if (r == FM__NOT_TAKEN && !try && timeout_ns != 0)
+		return fm__wait(&m, 1, false, timeout_ns, NULL, call);
+	if (r == FM__NOT_TAKEN && try)
+		return -EBUSY;
+	return fm__take_result(r, call, fm__sync_label(m));
 }
 
 FM_API int fm_mutex_lock(fm_mutex *m, uint64_t timeout_ns)
 {
-	return mutex_lock(m, timeout_ns, false, "fm_mutex_lock");
+	static const char call[] = "fm_mutex_lock";
+	int r = fm__sync_use(m, FM__TYPE_MUTEX, call);
+
+	return r < 0 ? r : fm__mutex_lock(m, timeout_ns, false, call);
 }
 
 FM_API int fm_mutex_trylock(fm_mutex *m)
 {
-	return mutex_lock(m, 0, true, "fm_mutex_trylock");
+	static const char call[] = "fm_mutex_trylock";
+	int r = fm__sync_use(m, FM__TYPE_MUTEX, call);
+
+	return r < 0 ? r : fm__mutex_lock(m, 0, true, call);
 }
 
 FM_API int fm_mutex_unlock(fm_mutex *m)
 {
 	static const char call[] = "fm_mutex_unlock";
-	struct fm__sync_state *st;
+	struct fm__thread *t;
+	uint32_t n;
 	int r = fm__sync_use(m, FM__TYPE_MUTEX, call);
 
 	if (r < 0)
 		return r;
-	st = m->state;
-	/*
-	 * A robust or recursive mutex's unlock by a thread that does not own
-	 * it fails with EPERM (POSIX requires it, glibc checks the futex
-	 * word's owner tid); no check of ours could be cheaper.
-	 */
-	r = pthread_mutex_unlock(&st->mutex);
-	if (r == EPERM)
+	t = fm__thread();
+	if (!ours(m, t))
 		return fm__fail(-EPERM, call, fm__sync_label(m),
 				"the calling thread does not own the mutex");
-	if (r != 0)
-		return fm__fail(FM_ECORRUPT, call, fm__sync_label(m), "corrupt mutex state");
+	n = atomic_load_explicit(&m->local->count, memory_order_relaxed);
+	if (n > 1) {
+		atomic_store_explicit(&m->local->count, n - 1, memory_order_relaxed);
+		atomic_store_explicit(&m->mutex->recursion, n - 1, memory_order_relaxed);
+		return 0;
+	}
+	if (release(m, t, true) < 0)
+		return fm__fail(FM_ECORRUPT, call, fm__sync_label(m),
+				"corrupt mutex state: another process changed its owner; "
+				"the calling thread owns it no more");
 	return 0;
 }
 

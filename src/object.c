@@ -421,7 +421,9 @@ static void header_fill(struct fm__header *h, const struct fm__name *name,
 	h->flags = spec->flags;
 	h->max_access = spec->max_access;
 	h->name_size = (uint32_t)name_size;
-	h->size = spec->size;
+	/* What the creator asked for: a sync object's state page, in the
+	 * file after the header, is none of its business. */
+	h->size = spec->type == FM__TYPE_SECTION ? spec->size : 0;
 	h->creator_uid = (uint32_t)uid;
 	h->creator_pid = (uint32_t)getpid();
 	h->created_sec = now.tv_sec;

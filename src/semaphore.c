@@ -10,29 +10,34 @@
 #define _GNU_SOURCE
 #include "sync.h"
 
-static _Atomic uint32_t *semaphore_word(fm_sync *o)
+static uint32_t maximum_of(const struct fm__counter_state *st)
 {
-	return &o->state->word;
+	return atomic_load_explicit(&st->param, memory_order_relaxed);
 }
 
-static const char *semaphore_check(const struct fm__sync_state *st)
+static const char *semaphore_check(const void *state)
 {
-	if (st->param == 0 || st->param > INT32_MAX)
+	const struct fm__counter_state *st = state;
+
+	if (atomic_load(&st->tag) != FM__STATE_TAG(FM__TYPE_SEMAPHORE))
+		return "not a semaphore's state";
+	if (maximum_of(st) == 0 || maximum_of(st) > INT32_MAX)
 		return "bad maximum count";
-	if (atomic_load(&st->word) > st->param)
+	if (atomic_load(&st->word) > maximum_of(st))
 		return "count above the maximum";
 	return NULL;
 }
 
-static int semaphore_take(fm_sync *o, struct fm__waiter *w, bool all)
+static int semaphore_take(fm_sync *o, struct fm__waiter *w, unsigned how)
 {
-	struct fm__sync_state *st = o->state;
+	struct fm__counter_state *st = o->counter;
 	uint32_t v = atomic_load(&st->word);
 
 	(void)w;
-	(void)all;
-	while (v > 0) {
-		if (v > st->param)
+	(void)how;
+	/* Bounded: a count that others keep changing ends as "not taken". */
+	for (int i = 0; i < FM__CAS_TRIES && v > 0; i++) {
+		if (v > maximum_of(st))
 			return FM_ECORRUPT;
 		if (atomic_compare_exchange_weak(&st->word, &v, v - 1))
 			return FM__TAKEN;
@@ -43,19 +48,20 @@ static int semaphore_take(fm_sync *o, struct fm__waiter *w, bool all)
 static bool semaphore_observe(fm_sync *o, struct fm__waiter *w, bool all)
 {
 	(void)all;
-	w->expected = atomic_load(&o->state->word);
+	w->expected = atomic_load(&o->counter->word);
 	return w->expected > 0;
 }
 
 /* Adds n to the count unless that passes the maximum; wakes n waiters. */
-static int add(struct fm__sync_state *st, uint32_t n, uint32_t *previous)
+static int add(struct fm__counter_state *st, uint32_t n, uint32_t *previous)
 {
-	uint32_t v = atomic_load(&st->word);
+	uint32_t v = atomic_load(&st->word), max = maximum_of(st);
+	int tries = 0;
 
 	do {
-		if (v > st->param)
+		if (v > max || max > INT32_MAX || ++tries > FM__CAS_TRIES)
 			return FM_ECORRUPT;
-		if (n > st->param - v)
+		if (n > max - v)
 			return -EOVERFLOW;
 	} while (!atomic_compare_exchange_weak(&st->word, &v, v + n));
 	if (previous)
@@ -68,19 +74,31 @@ static int add(struct fm__sync_state *st, uint32_t n, uint32_t *previous)
 static void semaphore_untake(fm_sync *o, int taken)
 {
 	(void)taken;
-	add(o->state, 1, NULL);
+	add(o->counter, 1, NULL);
+}
+
+static void semaphore_arm(fm_sync *o)
+{
+	atomic_fetch_add(&o->counter->waiters, 1);
+}
+
+static void semaphore_disarm(fm_sync *o)
+{
+	atomic_fetch_sub(&o->counter->waiters, 1);
 }
 
 static void semaphore_pass_on(fm_sync *o)
 {
-	if (atomic_load(&o->state->word) > 0 && atomic_load(&o->state->waiters) > 0)
-		fm__os_futex_wake(&o->state->word, 1);
+	if (atomic_load(&o->counter->word) > 0 && atomic_load(&o->counter->waiters) > 0)
+		fm__os_futex_wake(&o->counter->word, 1);
 }
 
-static void semaphore_describe(const struct fm__sync_state *st, struct fm_sync_info *info)
+static void semaphore_describe(const void *state, struct fm_sync_info *info)
 {
+	const struct fm__counter_state *st = state;
+
 	info->count = atomic_load(&st->word);
-	info->maximum = st->param;
+	info->maximum = maximum_of(st);
 	info->signaled = info->count > 0;
 }
 
@@ -88,8 +106,9 @@ const struct fm__sync_kind fm__semaphore_kind = {
 	.noun = "semaphore",
 	.take = semaphore_take,
 	.untake = semaphore_untake,
+	.arm = semaphore_arm,
+	.disarm = semaphore_disarm,
 	.observe = semaphore_observe,
-	.word = semaphore_word,
 	.pass_on = semaphore_pass_on,
 	.check = semaphore_check,
 	.describe = semaphore_describe,
@@ -99,11 +118,14 @@ struct counts {
 	uint32_t initial, maximum;
 };
 
-static int semaphore_init(struct fm__sync_state *st, const void *arg)
+static int semaphore_init(void *state, struct fm__mutex_local *local, const void *arg)
 {
+	struct fm__counter_state *st = state;
 	const struct counts *c = arg;
 
-	st->param = c->maximum;
+	(void)local;
+	atomic_store(&st->tag, FM__STATE_TAG(FM__TYPE_SEMAPHORE));
+	atomic_store(&st->param, c->maximum);
 	atomic_store(&st->word, c->initial);
 	return 0;
 }
@@ -137,14 +159,14 @@ FM_API int fm_semaphore_release(fm_semaphore *s, uint32_t count, uint32_t *previ
 		return r;
 	if (count == 0)
 		return fm__fail(-EINVAL, call, fm__sync_label(s), "count 0: release at least 1");
-	r = add(s->state, count, previous);
+	r = add(s->counter, count, previous);
 	if (r == -EOVERFLOW)
 		return fm__fail(r, call, fm__sync_label(s),
 				"releasing %u would pass the maximum count %u", count,
-				s->state->param);
+				maximum_of(s->counter));
 	if (r < 0)
 		return fm__fail(r, call, fm__sync_label(s), "corrupt semaphore state: %s",
-				semaphore_check(s->state));
+				semaphore_check(s->counter));
 	return 0;
 }
 

@@ -3,27 +3,24 @@
  * sync.c - sync object handles: create, open, dup, adopt, close, query.
  *
  * A sync object is a store object (object.c gives it its name and lifetime)
- * whose data is its header's sync words.  Each handle maps the header page
- * read-write from a separate, unlocked description, as a section's views
- * do, so that the mapping never keeps the name alive.  Every handle needs
- * write access to the state (waiting takes the object), so every object
- * file is opened read-write.
+ * whose data is one state page: the page after the header in its store
+ * file, or, for a Global\ object other users may operate, a SysV segment of
+ * one page that each handle keeps attached (shm.c), which nobody can
+ * shrink.  The process maps that page once, for all its handles of the
+ * object (sync-map.c), from a separate, unlocked description or a second
+ * mapping of a handle's attachment, as a section's views do, so that the
+ * mapping never keeps the name alive.  Every handle needs write access to
+ * the state (waiting takes the object); the header is read, never mapped.
  */
 #define _GNU_SOURCE
 #include "sync.h"
 
 #include <fcntl.h>
-#include <linux/futex.h>
-#include <signal.h>
 #include <stddef.h>
-#include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
-#define STATE_OFFSET offsetof(struct fm__header, sync)
 #define MODE_BITS    0777u
 
 const struct fm__sync_kind *fm__sync_kind_of(uint32_t type)
@@ -40,28 +37,13 @@ const struct fm__sync_kind *fm__sync_kind_of(uint32_t type)
 	}
 }
 
-bool fm__thread_is_ours(int32_t tid)
+int fm__sync_state_page(void **page, void *addr, int fd, uint64_t header_size, void *shm)
 {
-	return tid > 0 && syscall(SYS_tgkill, getpid(), tid, 0) == 0;
-}
-
-int32_t fm__process_of_thread(int32_t tid)
-{
-	char path[64], buf[512], *tgid;
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = fm__os_openat(AT_FDCWD, path, O_RDONLY, 0);
-	if (fd < 0)
-		return 0;
-	n = fm__os_pread(fd, buf, sizeof(buf) - 1, 0);
-	fm__os_close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	tgid = strstr(buf, "\nTgid:");
-	return tgid ? (int32_t)strtol(tgid + 6, NULL, 10) : 0;
+	/* A second mapping of the attachment checks nothing again. */
+	if (shm)
+		return fm__shm_dup(page, shm, fm__page_size(), addr);
+	return fm__os_mmap(page, addr, fm__page_size(), PROT_READ | PROT_WRITE,
+			   MAP_SHARED | (addr ? MAP_FIXED : 0), fd, header_size);
 }
 
 const char *fm__sync_label(const fm_sync *o)
@@ -69,7 +51,7 @@ const char *fm__sync_label(const fm_sync *o)
 	return o && o->obj.name ? o->obj.name : "(unnamed)";
 }
 
-int fm__sync_use(const fm_sync *o, uint32_t type, const char *call)
+int fm__sync_use_fail(const fm_sync *o, uint32_t type, const char *call)
 {
 	if (!o)
 		return fm__fail(-EINVAL, call, NULL, "the object is NULL");
@@ -78,116 +60,95 @@ int fm__sync_use(const fm_sync *o, uint32_t type, const char *call)
 	if (type && o->type != type)
 		return fm__fail(FM_ETYPE, call, fm__sync_label(o), "a %s, not a %s",
 				fm__sync_kind_of(o->type)->noun, fm__sync_kind_of(type)->noun);
-	return 0;
+	return 0; /* never: fm__sync_use() called it */
 }
 
-/* Maps the header page of an object file from map_fd, a read-write
- * description of its own (so that the mapping holds no lock), and closes
- * map_fd; a failure to open it (map_fd < 0) is passed on. */
-static int map_file_page(void **page, int map_fd)
+/* Whether the state of o, a handle with its mapping, is sound; if not,
+ * FM_ECORRUPT with the message, for call. */
+static int check_state(const fm_sync *o, const char *call)
 {
-	int r;
+	const char *why = o->kind->check(o->state);
 
-	if (map_fd < 0)
-		return map_fd;
-	r = fm__os_mmap(page, NULL, fm__page_size(), PROT_READ | PROT_WRITE, MAP_SHARED,
-			map_fd, 0);
-	fm__os_close(map_fd);
-	return r;
+	if (!why)
+		return 0;
+	return fm__fail(FM_ECORRUPT, call, fm__sync_label(o), "corrupt %s state: %s", o->kind->noun,
+			why);
 }
 
 /*
- * Maps the state page of a handle's object (obj), a mapping of the
- * handle's own: the header page of the object file, or for an object
- * other users may operate, a second mapping of the handle's attachment of
- * the object's segment (shm.c), whose first page mirrors the header page.
- */
-static int map_page(void **page, struct fm__object *obj)
-{
-	if (obj->shm)
-		return fm__shm_dup(page, obj->shm, fm__page_size(), NULL);
-	return map_file_page(page, fm__object_reopen(obj, O_RDWR));
-}
-
-static struct fm__sync_state *state_of(void *page)
-{
-	return (struct fm__sync_state *)((char *)page + STATE_OFFSET);
-}
-
-/*
- * Unmaps a handle's page, unless a thread of this process owns the mutex
- * in it: glibc's robust list then links through this very mapping, and the
- * kernel walks it when the thread exits (that is how the mutex becomes
- * abandoned), so the page stays mapped for the process's life.
- */
-static void unmap_page(void *page, uint32_t type)
-{
-	struct fm__sync_state *st = state_of(page);
-
-	if (type == FM__TYPE_MUTEX &&
-	    fm__thread_is_ours(atomic_load((_Atomic int *)&st->mutex.__data.__lock) & FUTEX_TID_MASK))
-		return;
-	fm__os_munmap(page, fm__page_size());
-}
-
-/*
- * Completes a handle whose object is held: maps (unless create mapped it
- * already) and checks its state.  On failure the caller unmaps o->page.
+ * Completes a handle whose object is held: finds or makes the process's
+ * mapping of its state (create gave it one already) and checks the state.
  */
 static int sync_finish(fm_sync *o, const char *call)
 {
-	const struct fm__sync_kind *kind = fm__sync_kind_of(o->obj.hdr.type);
-	const char *why;
 	int r;
 
 	o->type = o->obj.hdr.type;
-	r = o->page ? 0 : map_page(&o->page, &o->obj);
+	o->kind = fm__sync_kind_of(o->type);
+	r = o->map ? 0 : fm__sync_map_get(o);
 	if (r < 0)
-		return fm__fail(r, call, fm__sync_label(o), NULL);
-	o->state = state_of(o->page);
-	why = kind->check(o->state);
-	if (why)
-		return fm__fail(FM_ECORRUPT, call, fm__sync_label(o), "corrupt %s state: %s",
-				kind->noun, why);
+		return fm__fail(r, call, fm__sync_label(o),
+				r == FM_ECORRUPT ? "corrupt header: its type changed" : NULL);
+	r = check_state(o, call);
+	if (r < 0)
+		return r;
+	if (o->type == FM__TYPE_MUTEX)
+		o->ready_mask = 0;
+	else if (o->type == FM__TYPE_EVENT && (atomic_load(&o->counter->param) & FM_EVENT_MANUAL_RESET))
+		o->ready_mask = FM__EV_SIGNALED;
+	else
+		o->ready_mask = UINT32_MAX;
 	atomic_store(&o->magic, FM__SYNC_MAGIC);
 	return 0;
 }
 
 /* Undoes a handle that sync_finish() could not complete. */
-static void sync_discard(fm_sync *o, void (*undo)(struct fm__sync_state *st))
+static void sync_discard(fm_sync *o)
 {
-	if (o->page) {
-		/* A new mutex its creator owns must leave glibc's robust list
-		 * before its page goes. */
-		if (undo)
-			undo(state_of(o->page));
-		unmap_page(o->page, o->obj.hdr.type);
-	}
+	fm__sync_map_put(o);
 	fm__object_release(&o->obj);
 	free(o);
 }
 
 /* What the object layer's init hook needs. */
 struct create_ctx {
+	uint32_t type;
 	fm__sync_init init;
 	const void *arg;
-	void *page; /* the new file's page, mapped by the hook */
+	struct fm__sync_map *map; /* the new file's state, mapped by the hook */
+	void *state;
+	struct fm__mutex_local *local;
 };
 
 static int init_hook(int fd, void *shm, void *arg)
 {
 	struct create_ctx *ctx = arg;
-	int r = shm ? fm__shm_dup(&ctx->page, shm, fm__page_size(), NULL)
-		    : map_file_page(&ctx->page, fm__os_reopen(fd, O_RDWR)); /* no name yet */
+	int map_fd = shm ? -1 : fm__os_reopen(fd, O_RDWR), r; /* fd has no name yet */
 
+	if (!shm && map_fd < 0)
+		return map_fd;
+	r = fm__sync_map_new(&ctx->map, shm ? fd : map_fd, shm, ctx->type, &ctx->state,
+			     &ctx->local);
+	if (map_fd >= 0)
+		fm__os_close(map_fd);
 	if (r < 0)
 		return r;
-	r = ctx->init(state_of(ctx->page), ctx->arg);
+	r = ctx->init(ctx->state, ctx->local, ctx->arg);
 	if (r < 0) {
-		fm__os_munmap(ctx->page, fm__page_size());
-		ctx->page = NULL;
+		fm__sync_map_discard(ctx->map);
+		ctx->map = NULL;
 	}
 	return r;
+}
+
+/* A new object's state that no handle will use: releases what init took
+ * (a new mutex its creator owns must leave the robust list), then unmaps. */
+static void drop_new_state(struct create_ctx *ctx, void (*undo)(void *, struct fm__mutex_local *))
+{
+	if (undo)
+		undo(ctx->state, ctx->local);
+	fm__sync_map_discard(ctx->map);
+	ctx->map = NULL;
 }
 
 static int read_opts(struct fm_sync_opts *o, const struct fm_sync_opts *opts)
@@ -206,12 +167,28 @@ static int read_opts(struct fm_sync_opts *o, const struct fm_sync_opts *opts)
 	return 0;
 }
 
+/* Reads and checks the create call's options into *o: 0, or -EINVAL with
+ * the message set. */
+static int check_opts(struct fm_sync_opts *o, const struct fm_sync_opts *opts, const char *label,
+		      const char *call)
+{
+	if (read_opts(o, opts) < 0)
+		return fm__fail(-EINVAL, call, label, "opts->size is %u; use FM_SYNC_OPTS_INIT",
+				opts->size);
+	/* Any permission bits: the creator's handle has all access whatever
+	 * they say; they bound opens by name. */
+	if ((o->mode ? o->mode : 0600) & ~MODE_BITS)
+		return fm__fail(-EINVAL, call, label, "mode %#o: only permission bits (0777)",
+				(unsigned)o->mode);
+	return 0;
+}
+
 int fm__sync_create(fm_sync **out, const char *name, uint32_t type, fm__sync_init init,
-		    void (*undo)(struct fm__sync_state *st), const void *arg,
+		    void (*undo)(void *state, struct fm__mutex_local *local), const void *arg,
 		    const struct fm_sync_opts *opts, const char *call)
 {
 	const char *label = name ? name : "(unnamed)";
-	struct create_ctx ctx = { init, arg, NULL };
+	struct create_ctx ctx = { type, init, arg, NULL, NULL, NULL };
 	struct fm__name parsed = { 0 };
 	struct fm__object_spec spec;
 	struct fm_sync_opts o;
@@ -222,14 +199,7 @@ int fm__sync_create(fm_sync **out, const char *name, uint32_t type, fm__sync_ini
 		return fm__fail(-EINVAL, call, label, "out is NULL");
 	if (name && (r = fm__name_parse(&parsed, name)) < 0)
 		return fm__fail(r, call, label, NULL);
-	if (read_opts(&o, opts) < 0)
-		r = fm__fail(-EINVAL, call, label, "opts->size is %u; use FM_SYNC_OPTS_INIT",
-			     opts->size);
-	else if ((o.mode ? o.mode : 0600) & ~MODE_BITS)
-		r = fm__fail(-EINVAL, call, label, "mode %#o: only permission bits (0777)",
-			     (unsigned)o.mode);
-	else /* any mode: the creator's handle has all access whatever it says */
-		r = 0;
+	r = check_opts(&o, opts, label, call);
 	s = r < 0 ? NULL : calloc(1, sizeof(*s));
 	if (r == 0 && !s)
 		r = fm__fail(-ENOMEM, call, label, NULL);
@@ -240,6 +210,7 @@ int fm__sync_create(fm_sync **out, const char *name, uint32_t type, fm__sync_ini
 	spec = (struct fm__object_spec){
 		.type = type,
 		.max_access = FM_READ | FM_WRITE,
+		.size = fm__page_size(), /* the state page (the header says 0) */
 		.mode = o.mode ? o.mode : 0600,
 		.reserve = false,
 		.init = init_hook,
@@ -247,22 +218,20 @@ int fm__sync_create(fm_sync **out, const char *name, uint32_t type, fm__sync_ini
 	};
 	result = fm__object_create(&s->obj, name ? &parsed : NULL, &spec, O_RDWR, call);
 	fm__name_free(&parsed);
-	if (ctx.page && result != 0) {
-		/* Built but not published: the name existed, or publishing
-		 * failed.  Release what init took before the page goes. */
-		if (undo)
-			undo(state_of(ctx.page));
-		fm__os_munmap(ctx.page, fm__page_size());
-		ctx.page = NULL;
-	}
+	if (ctx.map && result != 0)
+		drop_new_state(&ctx, undo); /* the name existed, or publishing failed */
 	if (result < 0) {
 		free(s);
 		return result;
 	}
-	s->page = ctx.page;
-	r = sync_finish(s, call);
+	r = ctx.map ? fm__sync_map_adopt(s, ctx.map) : 0;
+	if (r < 0)
+		drop_new_state(&ctx, undo);
+	r = r < 0 ? fm__fail(r, call, label, NULL) : sync_finish(s, call);
 	if (r < 0) {
-		sync_discard(s, result == 0 ? undo : NULL); /* undo only what init did */
+		if (ctx.map && undo) /* undo only what init did */
+			undo(ctx.state, ctx.local);
+		sync_discard(s);
 		return r;
 	}
 	*out = s;
@@ -292,7 +261,7 @@ int fm__sync_open(fm_sync **out, const char *name, uint32_t type, const char *ca
 	}
 	r = sync_finish(s, call);
 	if (r < 0) {
-		sync_discard(s, NULL);
+		sync_discard(s);
 		return r;
 	}
 	*out = s;
@@ -320,7 +289,7 @@ FM_API int fm_sync_dup(fm_sync **out, fm_sync *o)
 	}
 	r = sync_finish(d, call);
 	if (r < 0) {
-		sync_discard(d, NULL);
+		sync_discard(d);
 		return r;
 	}
 	*out = d;
@@ -367,7 +336,7 @@ FM_API int fm_sync_adopt(fm_sync **out, int fd)
 		r = sync_finish(s, call);
 	if (r < 0) {
 		s->obj.fd = -1; /* not ours after all: the caller keeps fd */
-		sync_discard(s, NULL);
+		sync_discard(s);
 		return r;
 	}
 	*out = s;
@@ -379,7 +348,7 @@ FM_API void fm_sync_close(fm_sync *o)
 	if (!o || atomic_load(&o->magic) != FM__SYNC_MAGIC)
 		return;
 	atomic_store(&o->magic, 0);
-	unmap_page(o->page, o->type);
+	fm__sync_map_put(o);
 	fm__object_release(&o->obj);
 	free(o);
 }
@@ -427,8 +396,6 @@ FM_API int fm_sync_query(struct fm_sync_info *out, const fm_sync *o)
 {
 	static const char call[] = "fm_sync_query";
 	struct fm_sync_info info = { .size = sizeof(info) };
-	const struct fm__sync_kind *kind;
-	const char *why;
 	int r;
 
 	if (!out || out->size < offsetof(struct fm_sync_info, type) + sizeof(int))
@@ -436,31 +403,80 @@ FM_API int fm_sync_query(struct fm_sync_info *out, const fm_sync *o)
 	r = fm__sync_use(o, 0, call);
 	if (r < 0)
 		return r;
-	kind = fm__sync_kind_of(o->type);
-	why = kind->check(o->state);
-	if (why)
-		return fm__fail(FM_ECORRUPT, call, fm__sync_label(o), "corrupt %s state: %s",
-				kind->noun, why);
+	r = check_state(o, call);
+	if (r < 0)
+		return r;
 	info.type = (int)o->type;
-	kind->describe(o->state, &info);
+	o->kind->describe(o->state, &info);
 	copy_info(out, &info);
 	return 0;
 }
 
-int fm__sync_describe(const struct fm__header *h, struct fm_sync_info *info, const char **why)
+/*
+ * How many waits are armed on the object whose state line is state, as
+ * struct fm_object_info's waiters says: an event's or semaphore's hint; for
+ * a mutex 1 when it is owned and its word says a thread waits, else 0.
+ */
+static int32_t waiters_of(uint32_t type, const void *state)
+{
+	const struct fm__counter_state *counter = state;
+	const struct fm__mutex_state *mutex = state;
+	uint32_t word;
+
+	if (type != FM__TYPE_MUTEX)
+		return (int32_t)(atomic_load(&counter->waiters) & INT32_MAX);
+	word = atomic_load(&mutex->word);
+	return (word & FUTEX_TID_MASK) && (word & FUTEX_WAITERS) ? 1 : 0;
+}
+
+/*
+ * Copies the state line of the stored sync object (fd, st, sound header h)
+ * into line (len bytes): from the page after its header, or from its
+ * segment, attached read-only for the moment (no hold: it is only looked
+ * at).  Returns the bytes read, -EIDRM when the segment is gone (an
+ * orphan's), or another failure (with its message, for a segment).
+ */
+static ssize_t read_state_line(int fd, const struct stat *st, const struct fm__header *h,
+			       const char *label, void *line, size_t len)
+{
+	size_t at = fm__sync_state_offset(h->type, (uint64_t)st->st_ino);
+	void *page;
+	int r;
+
+	if (!(h->flags & FM__HDR_SHM))
+		return fm__os_pread(fd, line, len, h->header_size + at);
+	r = fm__shm_attach(&page, h, st->st_uid, false, label, "fm_store_list_next");
+	if (r < 0)
+		return r;
+	memcpy(line, (const char *)page + at, len);
+	fm__os_munmap(page, fm__shm_length(h));
+	return (ssize_t)len;
+}
+
+int fm__sync_describe_file(int fd, const struct stat *st, const struct fm__header *h,
+			   const char *label, struct fm_sync_info *info, int32_t *waiters,
+			   const char **why)
 {
 	const struct fm__sync_kind *kind = fm__sync_kind_of(h->type);
-	const struct fm__sync_state *st = (const struct fm__sync_state *)h->sync;
+	union {
+		struct fm__counter_state counter;
+		struct fm__mutex_state mutex;
+	} line;
+	ssize_t n;
 
 	*why = NULL;
 	if (!kind)
 		return -EINVAL;
-	*why = kind->check(st);
+	n = read_state_line(fd, st, h, label, &line, sizeof(line));
+	if (n < 0)
+		return (int)n;
+	*why = n == (ssize_t)sizeof(line) ? kind->check(&line) : "truncated state";
 	if (*why)
 		return FM_ECORRUPT;
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
 	info->type = (int)h->type;
-	kind->describe(st, info);
+	kind->describe(&line, info);
+	*waiters = waiters_of(h->type, &line);
 	return 0;
 }

@@ -14,8 +14,14 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
 
 #define CASE_TIMEOUT_SECONDS 120
 #define EXIT_SKIP 77
@@ -211,6 +217,48 @@ unsigned test_object_mode(const char *path)
 	if ((st.st_mode & 0622) != 0600)
 		FAIL("store file %s has mode %04o", path, (unsigned)(st.st_mode & 07777));
 	return h.mode;
+}
+
+/* Whether thread tid of process pid sleeps in a futex call now. */
+static bool asleep_in_futex(pid_t pid, pid_t tid)
+{
+	char path[128], buf[1024], *p;
+	long nr = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!p || !(p = strrchr(buf, ')')) || p[1] != ' ' || p[2] != 'S')
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return true; /* not allowed to look closer: sleeping will do */
+	if (fscanf(f, "%ld", &nr) != 1)
+		nr = -1;
+	fclose(f);
+	return nr == SYS_futex || nr == SYS_futex_waitv;
+}
+
+void test_pause_ms(int ms)
+{
+	struct timespec t = { 0, ms * 1000000L };
+
+	nanosleep(&t, NULL);
+}
+
+void test_wait_asleep(pid_t pid, pid_t tid, bool (*hint)(void *), void *arg)
+{
+	for (int i = 0; i < 20000; i++) {
+		if (asleep_in_futex(pid, tid) && (!hint || hint(arg)))
+			return;
+		test_pause_ms(1);
+	}
+	FAIL("thread %d of process %d never went to sleep in a wait", (int)tid, (int)pid);
 }
 
 /* Counts the entries of every directory directly under the root. */

@@ -141,4 +141,15 @@ int test_store_count(void);
 /* Runs fn in a forked child and returns its exit code (128 + signal). */
 int test_in_child(int (*fn)(void *), void *arg);
 
+/* Sleeps ms milliseconds. */
+void test_pause_ms(int ms);
+
+/*
+ * Waits (up to 20 s, then fails the case) until thread tid of process pid
+ * sleeps in a futex call and hint(arg) (if not NULL) agrees: a case that
+ * needs a waiter asleep before it acts watches for it rather than sleeping
+ * for a while and hoping.
+ */
+void test_wait_asleep(pid_t pid, pid_t tid, bool (*hint)(void *), void *arg);
+
 #endif /* FM_TEST_HARNESS_H */

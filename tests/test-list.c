@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include "harness.h"
 #include "internal.h"
+#include "sync.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -386,10 +387,13 @@ static void corrupt_objects(void)
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	CHECK(fd >= 0 && write(fd, "not an object", 13) == 13);
 	close(fd);
-	/* The semaphore's count above its maximum, written in its header. */
+	/* The semaphore's count above its maximum, written in its state page. */
 	snprintf(path, sizeof(path), "%s", store_path(local_dir(), "sem"));
 	fd = open(path, O_WRONLY | O_CLOEXEC);
-	CHECK(fd >= 0 && pwrite(fd, &(uint32_t){ 99 }, 4, offsetof(struct fm__header, sync)) == 4);
+	CHECK(fd >= 0 && pwrite(fd, &(uint32_t){ 99 }, 4,
+			       (off_t)(sem->obj.hdr.header_size +
+				       fm__sync_state_offset(sem->type, sem->obj.ino) +
+				       offsetof(struct fm__counter_state, word))) == 4);
 	close(fd);
 
 	n = list_all();

@@ -877,14 +877,15 @@ static void shrink_own_shared_section_vs_65535(void)
  * ------------------------------------------------------------------------ */
 
 /* A producer (uid 65535) publishes Global\\ro and Local\\ro, mode 0444,
- * writable by its own handle and that handle's duplicates only; and an
- * event of mode 0400 that only its creator's handles may use. */
+ * writable by its own handle and that handle's duplicates only; an event
+ * of mode 0400 that only its creator's handles may use; and a mutex of
+ * mode 0444, whose state is a segment others may read but not write. */
 static int producer(void *unused)
 {
 	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
 	struct fm_sync_opts sync_opts = FM_SYNC_OPTS_INIT;
 	fm_section *g, *l, *dup, *other;
-	fm_sync *event, *event_dup;
+	fm_sync *event, *event_dup, *mutex, *mutex_dup;
 	char *view, *dup_view;
 
 	opts.mode = 0444;
@@ -909,6 +910,12 @@ static int producer(void *unused)
 	CHECK_OK(fm_event_set(event_dup));
 	CHECK_OK(fm_event_wait(event, 0));
 	CHECK_RC(fm_event_open(&event_dup, "Global\\ev"), -EACCES);
+	sync_opts.mode = 0444;
+	CHECK_OK(fm_mutex_create(&mutex, "Global\\mx", 0, &sync_opts));
+	CHECK_OK(fm_sync_dup(&mutex_dup, mutex));
+	CHECK_OK(fm_mutex_lock(mutex_dup, 0));
+	CHECK_OK(fm_mutex_unlock(mutex));
+	CHECK_RC(fm_mutex_open(&mutex_dup, "Global\\mx"), -EACCES);
 	agent_pause();
 	return 0;
 }
@@ -929,6 +936,7 @@ static int reader(void *unused)
 	CHECK_RC(fm_view_map(&raw, s, 0, 0, FM_WRITE), -EACCES);
 	CHECK(mprotect(view, 4096, PROT_READ | PROT_WRITE) < 0);
 	CHECK_RC(fm_event_open(&event, "Global\\ev"), -EACCES);
+	CHECK_RC(fm_mutex_open(&event, "Global\\mx"), -EACCES);
 	vandalize_descriptors();
 	return 0;
 }

@@ -4,15 +4,19 @@
  * group or others in), whose data is a SysV shared memory segment rather
  * than their store file: they behave as every section and sync object
  * does (views, duplicates, copy-on-write, fixed addresses, execute, fork,
- * exec, crashes), nobody can shrink them, no segment outlives its last
- * user, and a process in another IPC namespace, or a machine out of
- * segments, gets a clear error.
+ * exec, crashes; a mutex's private page right after its state page, and
+ * its owner's death reported), nobody can shrink them, no segment outlives
+ * its last user, a mutex kept owned after its last handle is never taken
+ * for another object, and a process in another IPC namespace, or a machine
+ * out of segments, gets a clear error.
  */
 #define _GNU_SOURCE
 #include "harness.h"
-#include "internal.h"
+#include "sync.h"
 
 #include <fcntl.h>
+#include <ftw.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -233,7 +237,7 @@ static void commit_and_reserve(void)
 	fm_section_close(c);
 }
 
-/* Sync objects too: their state page is the segment's first page. */
+/* Sync objects too: their state page is the segment, of one page. */
 static void sync_state_in_a_segment(void)
 {
 	struct fm_sync_opts opts = FM_SYNC_OPTS_INIT;
@@ -254,6 +258,168 @@ static void sync_state_in_a_segment(void)
 	fm_sync_close(dup);
 	fm_sync_close(other);
 	fm_sync_close(m);
+}
+
+#define MUTEX "Global\\mutex"
+#define LONG_WAIT (20ull * 1000000000)
+
+static fm_sync *create_shared_mutex(const char *name)
+{
+	struct fm_sync_opts opts = FM_SYNC_OPTS_INIT;
+	fm_sync *m;
+
+	opts.mode = 0666;
+	CHECK_OK(fm_mutex_create(&m, name, 0, &opts));
+	return m;
+}
+
+/* The line of /proc/self/maps of the mapping that holds addr. */
+static void mapping_of(const void *addr, char *line, size_t len)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	unsigned long lo, hi;
+
+	CHECK(f != NULL);
+	while (fgets(line, (int)len, f))
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && (uintptr_t)addr >= lo &&
+		    (uintptr_t)addr < hi) {
+			fclose(f);
+			return;
+		}
+	fclose(f);
+	FAIL("no mapping holds %p", addr);
+}
+
+/* Helper: locks the shared mutex argv[0], says "locked", and waits to be
+ * killed. */
+static int mutex_owner(int argc, char **argv)
+{
+	fm_sync *m;
+
+	CHECK(argc == 1);
+	CHECK_OK(fm_mutex_open(&m, argv[0]));
+	CHECK_OK(fm_mutex_lock(m, 0));
+	test_say("locked");
+	pause();
+	return 0;
+}
+
+static void *lock_and_end(void *m)
+{
+	return (void *)(intptr_t)fm_mutex_lock(m, 0);
+}
+
+/*
+ * A shared mutex's word is in its segment's page, and the process's
+ * private page (its robust-list node) is mapped right after it; so the
+ * kernel still reports its owner's death: a process killed, a thread that
+ * ends.
+ */
+static void shared_mutex_owner_death(void)
+{
+	fm_sync *m = create_shared_mutex(MUTEX);
+	const char *state = (const char *)((uintptr_t)m->word & ~(uintptr_t)(page() - 1));
+	char line[512];
+	pthread_t t;
+	void *r;
+	pid_t pid;
+	int out;
+
+	mapping_of(state, line, sizeof(line));
+	CHECK(strstr(line, "SYSV") != NULL);
+	CHECK(strstr(line, " rw-s ") != NULL);
+	CHECK((const char *)m->local == state + page());
+	mapping_of(m->local, line, sizeof(line));
+	CHECK(strstr(line, " rw-p ") != NULL);
+
+	pid = test_spawn("mutex_owner", &out, MUTEX, NULL);
+	test_expect_line(out, "locked");
+	kill(pid, SIGKILL);
+	test_wait(pid);
+	close(out);
+	CHECK_RC(fm_mutex_lock(m, LONG_WAIT), FM_ABANDONED);
+	CHECK_OK(fm_mutex_unlock(m));
+
+	CHECK_INT_EQ(pthread_create(&t, NULL, lock_and_end, m), 0);
+	CHECK_INT_EQ(pthread_join(t, &r), 0);
+	CHECK_OK((int)(intptr_t)r);
+	CHECK_RC(fm_mutex_lock(m, LONG_WAIT), FM_ABANDONED);
+	CHECK_OK(fm_mutex_unlock(m));
+	fm_sync_close(m);
+}
+
+static void *trylock_on_thread(void *m)
+{
+	int r = fm_mutex_trylock(m);
+
+	if (r == 0)
+		r = fm_mutex_unlock(m);
+	return (void *)(intptr_t)r;
+}
+
+/* nftw's visit: removes what it is given. */
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* In a child whose store is root: see owned_mapping_outlives_its_inode. */
+static int reuse_inode(void *root)
+{
+	struct fm_sync_info info = FM_SYNC_INFO_INIT;
+	struct stat old, fresh;
+	fm_sync *m, *two, *again;
+	pthread_t t;
+	void *r;
+
+	CHECK(setenv("FILEMAP_ROOT", root, 1) == 0);
+	m = create_shared_mutex("Global\\one");
+	CHECK_OK(fm_mutex_lock(m, 0));
+	CHECK(fstat(fm_sync_fd(m), &old) == 0);
+	fm_sync_close(m); /* the last handle: the name goes, the mutex stays ours */
+
+	two = create_shared_mutex("Global\\two");
+	CHECK(fstat(fm_sync_fd(two), &fresh) == 0);
+	if (fresh.st_ino != old.st_ino)
+		printf("    note: %s did not give out inode %lu again; the case checks less\n",
+		       (const char *)root, (unsigned long)old.st_ino);
+	CHECK_OK(fm_mutex_open(&again, "Global\\two"));
+	CHECK_INT_EQ(pthread_create(&t, NULL, trylock_on_thread, again), 0);
+	CHECK_INT_EQ(pthread_join(t, &r), 0);
+	CHECK_OK((int)(intptr_t)r); /* free: not the one this thread owns */
+	CHECK_OK(fm_mutex_lock(again, 0));
+	CHECK_OK(fm_sync_query(&info, two));
+	CHECK_INT_EQ(info.recursion, 1);
+	CHECK_OK(fm_mutex_unlock(again));
+	fm_sync_close(again);
+	fm_sync_close(two);
+	CHECK(rmdir(test_store_path("global")) == 0); /* nothing left in it */
+	return 0;
+}
+
+/*
+ * A thread that owns a mutex keeps the process's mapping of it after its
+ * last handle is closed, when the name is gone and so is the store file.
+ * A new object's store file may then get the same inode (ext4 gives it
+ * out again at once), so a shared mutex's mapping, which holds the
+ * segment and not the store file, is known by its segment: a new mutex is
+ * never taken for the one still owned.  The store is put on the file
+ * system of /var/tmp (a disk, usually) for that, in a child, so that the
+ * directory goes whatever the child does.
+ */
+static void owned_mapping_outlives_its_inode(void)
+{
+	char dir[] = "/var/tmp/fm-test-shm-XXXXXX", root[64];
+	int status;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(root, sizeof(root), "%s/root", dir);
+	status = test_in_child(reuse_inode, root);
+	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	CHECK_INT_EQ(status, 0);
 }
 
 /* ------------------------------------------------------------------------
@@ -441,6 +607,8 @@ static const struct test_case cases[] = {
 	TEST_CASE(fork_shares),
 	TEST_CASE(commit_and_reserve),
 	TEST_CASE(sync_state_in_a_segment),
+	TEST_CASE(shared_mutex_owner_death),
+	TEST_CASE(owned_mapping_outlives_its_inode),
 	TEST_CASE(killed_holder_leaves_nothing),
 	TEST_CASE(adopt_across_exec),
 	TEST_CASE(adopt_after_memory_gone),
@@ -451,6 +619,7 @@ static const struct test_case cases[] = {
 static const struct test_helper helpers[] = {
 	TEST_HELPER(holder),
 	TEST_HELPER(adopter),
+	TEST_HELPER(mutex_owner),
 };
 
 int main(int argc, char **argv)

@@ -33,10 +33,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef SYS_futex_waitv
-#define SYS_futex_waitv 449
-#endif
-
 #define MS         1000000ull /* nanoseconds */
 #define LONG_WAIT  (20000 * MS) /* a wait that fails the case, not hangs it */
 #define NOBODY     65534
@@ -44,50 +40,6 @@
 /* ------------------------------------------------------------------------
  * Watching a waiter go to sleep
  * ------------------------------------------------------------------------ */
-
-/* Whether thread tid of process pid sleeps in a futex call now. */
-static bool asleep_in_futex(pid_t pid, pid_t tid)
-{
-	char path[128], buf[1024], *p;
-	long nr = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	p = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	if (!p || !(p = strrchr(buf, ')')) || p[1] != ' ' || p[2] != 'S')
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return true; /* not allowed to look closer: sleeping will do */
-	if (fscanf(f, "%ld", &nr) != 1)
-		nr = -1;
-	fclose(f);
-	return nr == SYS_futex || nr == SYS_futex_waitv;
-}
-
-static void pause_ms(int ms)
-{
-	struct timespec t = { 0, ms * 1000000L };
-
-	nanosleep(&t, NULL);
-}
-
-/* Waits (up to 20 s, then fails) until tid of pid sleeps in a futex call
- * and hint() says the object counts enough waiters. */
-static void wait_asleep(pid_t pid, pid_t tid, bool (*hint)(void *), void *arg)
-{
-	for (int i = 0; i < 20000; i++) {
-		if (asleep_in_futex(pid, tid) && (!hint || hint(arg)))
-			return;
-		pause_ms(1);
-	}
-	FAIL("thread %d of process %d never went to sleep in a wait", (int)tid, (int)pid);
-}
 
 /* For hint(): the object counts at least want armed waiters. */
 struct armed {
@@ -99,7 +51,7 @@ static bool enough_armed(void *arg)
 {
 	struct armed *a = arg;
 
-	return atomic_load(&a->o->state->waiters) >= a->want;
+	return atomic_load(&a->o->counter->waiters) >= a->want;
 }
 
 /* For hint(): somebody sleeps on the mutex (FUTEX_WAITERS). */
@@ -107,7 +59,7 @@ static bool mutex_contended(void *arg)
 {
 	fm_sync *m = arg;
 
-	return atomic_load((_Atomic uint32_t *)&m->state->mutex.__data.__lock) & 0x80000000u;
+	return atomic_load(m->word) & 0x80000000u;
 }
 
 /* ------------------------------------------------------------------------
@@ -230,6 +182,48 @@ static int agent_open(const char *what, char *arg)
 	return -ENOSYS;
 }
 
+/* The turns two processes take at a mutex, in order ('T' the test, 'A'
+ * an agent): a section both map. */
+#define TURNS "Local\\turns"
+
+struct turns {
+	_Atomic int n;
+	char who[256];
+};
+
+static void take_turn(struct turns *t, char who)
+{
+	int n = atomic_fetch_add(&t->n, 1);
+
+	if (n >= 0 && n < (int)sizeof(t->who))
+		t->who[n] = who;
+}
+
+/* "N": N times, waits for the agent's mutex (with fm_wait_any over it and
+ * an event nobody sets, if any), takes a turn, and releases it. */
+static int agent_turns(char *arg, bool any)
+{
+	fm_sync *objs[2] = { NULL, agent_obj };
+	struct turns *t;
+	fm_section *s;
+	int r, n = arg ? atoi(arg) : 0;
+
+	r = fm_section_open(&s, TURNS, FM_WRITE);
+	if (r < 0 || (r = fm_view_map((void **)&t, s, 0, 0, FM_WRITE)) < 0 ||
+	    (r = fm_event_create(&objs[0], NULL, 0, NULL)) < 0)
+		return r;
+	for (int i = 0; i < n && r >= 0; i++) {
+		r = any ? fm_wait_any(objs, 2, LONG_WAIT, NULL) : fm_mutex_lock(agent_obj, LONG_WAIT);
+		take_turn(t, 'A');
+		if (r >= 0)
+			r = fm_mutex_unlock(agent_obj);
+	}
+	fm_event_close(objs[0]);
+	fm_view_unmap(t);
+	fm_section_close(s);
+	return r;
+}
+
 /* "PID TID": sets the event once that thread sleeps, waiting on it. */
 static int set_when_asleep(char *arg)
 {
@@ -238,7 +232,7 @@ static int set_when_asleep(char *arg)
 
 	if (!tid)
 		return -EINVAL;
-	wait_asleep(atoi(arg), atoi(tid + 1), enough_armed, &armed);
+	test_wait_asleep(atoi(arg), atoi(tid + 1), enough_armed, &armed);
 	return fm_event_set(agent_obj);
 }
 
@@ -264,6 +258,8 @@ static void agent_do(char *line)
 		r = fm_event_set(agent_obj);
 	else if (strcmp(line, "set_when_asleep") == 0)
 		r = set_when_asleep(arg);
+	else if (strcmp(line, "turns") == 0 || strcmp(line, "turns_any") == 0)
+		r = agent_turns(arg, line[5] == '_');
 	else if (strcmp(line, "release") == 0) {
 		r = fm_semaphore_release(agent_obj, (uint32_t)atoi(arg ? arg : "1"), &prev);
 		test_say("%s %u", fm_errname(r), prev);
@@ -338,7 +334,7 @@ static pid_t waiter_tid(struct waiter *w)
 	pid_t tid;
 
 	while ((tid = atomic_load(&w->tid)) == 0)
-		pause_ms(1);
+		test_pause_ms(1);
 	return tid;
 }
 
@@ -350,7 +346,7 @@ static void waiters_asleep(struct waiter *w, int n, fm_sync *o, uint64_t timeout
 	for (int i = 0; i < n; i++) {
 		waiter_start(&w[i], o, timeout);
 		a.want = (uint32_t)i + 1;
-		wait_asleep(getpid(), waiter_tid(&w[i]), enough_armed, &a);
+		test_wait_asleep(getpid(), waiter_tid(&w[i]), enough_armed, &a);
 	}
 }
 
@@ -645,7 +641,7 @@ static void mutex_abandoned_by_kill_with_waiters(void)
 		agent_start(&w[i]);
 		CHECK_STR_EQ(agent_ask(&w[i], "open_mutex %s", MUTEX), "SUCCESS");
 		agent_send(&w[i], "lock -1");
-		wait_asleep(w[i].pid, agent_tid(&w[i]), mutex_contended, m);
+		test_wait_asleep(w[i].pid, agent_tid(&w[i]), mutex_contended, m);
 	}
 	CHECK(kill(owner.pid, SIGKILL) == 0);
 	agent_reap(&owner, 128 + SIGKILL);
@@ -840,7 +836,7 @@ static void mutex_waiters_each_woken(int kind)
 		w[i].unlock = true;
 		w[i].timeout = LONG_WAIT;
 		CHECK_INT_EQ(pthread_create(&w[i].thread, NULL, waiter_main, &w[i]), 0);
-		wait_asleep(getpid(), waiter_tid(&w[i]), mutex_contended, m);
+		test_wait_asleep(getpid(), waiter_tid(&w[i]), mutex_contended, m);
 	}
 	CHECK_OK(fm_mutex_unlock(m));
 	for (int i = 0; i < n; i++) {
@@ -866,6 +862,227 @@ static void mutex_waitv_waiters_each_woken(void)
 static void mutex_mixed_waiters_each_woken(void)
 {
 	mutex_waiters_each_woken(2);
+}
+
+/*
+ * Hand-off: this process releases the mutex and at once waits for it again,
+ * ten times, while an agent waits for it: each release gives it to the
+ * agent, as on Windows, so the turns alternate (9 of 10 at least: a woken
+ * agent that the scheduler does not run within the grace may lose one).
+ * any: both wait with fm_wait_any, over the mutex and an idle event.
+ */
+static void mutex_handoff(bool any)
+{
+	fm_sync *m, *idle, *objs[2];
+	struct turns *t;
+	struct agent other;
+	fm_section *s;
+	int alternations = 0;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 1, NULL));
+	CHECK_OK(fm_event_create(&idle, NULL, 0, NULL));
+	CHECK_OK(fm_section_create(&s, TURNS, sizeof(*t), NULL));
+	t = test_map_whole(s, FM_WRITE);
+	objs[0] = any ? m : idle;
+	objs[1] = any ? idle : m;
+	agent_start(&other);
+	CHECK_STR_EQ(agent_ask(&other, "open_mutex %s", MUTEX), "SUCCESS");
+	agent_send(&other, any ? "turns_any 10" : "turns 10");
+	test_wait_asleep(other.pid, agent_tid(&other), mutex_contended, m);
+	for (int i = 0; i < 10; i++) {
+		size_t index = 9;
+
+		take_turn(t, 'T');
+		CHECK_OK(fm_mutex_unlock(m));
+		if (any) {
+			CHECK_OK(fm_wait_any(objs, 2, LONG_WAIT, &index));
+			CHECK_INT_EQ(index, 0);
+		} else {
+			CHECK_OK(fm_mutex_lock(m, LONG_WAIT));
+		}
+	}
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_STR_EQ(agent_answer(&other), "SUCCESS");
+	CHECK_INT_EQ(atomic_load(&t->n), 20);
+	for (int i = 0; i + 1 < 20; i++)
+		alternations += t->who[i] == 'T' && t->who[i + 1] == 'A';
+	if (alternations < 9)
+		FAIL("turns %.20s: only %d of 10 releases went to the waiter", t->who, alternations);
+	agent_stop(&other);
+	CHECK_OK(fm_view_unmap(t));
+	fm_section_close(s);
+	fm_event_close(idle);
+	fm_mutex_close(m);
+}
+
+static void mutex_handoff_alternates(void)
+{
+	mutex_handoff(false);
+}
+
+static void mutex_handoff_in_wait_any(void)
+{
+	mutex_handoff(true);
+}
+
+/* A release that hands the mutex to a waiter keeps the releaser off it
+ * (Windows: the waiter owns it already), even for a lock that would not
+ * wait; with nobody waiting, the releaser takes it back at once. */
+static void mutex_handoff_keeps_releaser_off(void)
+{
+	struct agent other;
+	fm_mutex *m;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 1, NULL));
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_OK(fm_mutex_trylock(m)); /* nobody waited */
+	agent_start(&other);
+	CHECK_STR_EQ(agent_ask(&other, "open_mutex %s", MUTEX), "SUCCESS");
+	agent_send(&other, "lock -1");
+	test_wait_asleep(other.pid, agent_tid(&other), mutex_contended, m);
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_RC(fm_mutex_trylock(m), -EBUSY);
+	CHECK_STR_EQ(agent_answer(&other), "SUCCESS");
+	CHECK_INT_EQ(query(m).owner_pid, other.pid);
+	CHECK_STR_EQ(agent_ask(&other, "unlock"), "SUCCESS");
+	CHECK_OK(fm_mutex_trylock(m));
+	CHECK_OK(fm_mutex_unlock(m));
+	agent_stop(&other);
+	fm_mutex_close(m);
+}
+
+static _Atomic pid_t retaker_tid;
+
+/* On a thread: waits for the mutex, releases it, and takes it back with a
+ * lock that would not wait (then lets go). */
+static int wait_release_retake(void *m)
+{
+	atomic_store(&retaker_tid, gettid());
+	int r = fm_mutex_lock(m, LONG_WAIT);
+
+	if (r == 0)
+		r = fm_mutex_unlock(m);
+	if (r == 0)
+		r = fm_mutex_trylock(m);
+	if (r == 0)
+		r = fm_mutex_unlock(m);
+	return r;
+}
+
+/* A thread that had to wait for the mutex and releases it with nobody
+ * waiting may take it back at once, even with a lock that would not wait:
+ * nobody is owed it (Windows answers WAIT_OBJECT_0 there). */
+/*
+ * Runs fn(m) on a thread whose first lock of m has to wait: an agent holds
+ * m until the thread sleeps in that lock (fn says its thread id in
+ * retaker_tid first).  Returns fn's result.
+ */
+static int after_waiting(fm_mutex *m, int (*fn)(void *))
+{
+	struct call c = { fn, m, 0 };
+	struct agent other;
+	pthread_t t;
+
+	agent_start(&other);
+	CHECK_STR_EQ(agent_ask(&other, "open_mutex %s", MUTEX), "SUCCESS");
+	CHECK_STR_EQ(agent_ask(&other, "lock 0"), "SUCCESS");
+	atomic_store(&retaker_tid, 0);
+	CHECK_INT_EQ(pthread_create(&t, NULL, call_main, &c), 0);
+	while (atomic_load(&retaker_tid) == 0)
+		test_pause_ms(1);
+	test_wait_asleep(getpid(), atomic_load(&retaker_tid), mutex_contended, m);
+	CHECK_STR_EQ(agent_ask(&other, "unlock"), "SUCCESS");
+	CHECK_INT_EQ(pthread_join(t, NULL), 0);
+	agent_stop(&other);
+	return c.result;
+}
+
+static void mutex_retake_after_waiting(void)
+{
+	fm_mutex *m;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	CHECK_OK(after_waiting(m, wait_release_retake));
+	fm_mutex_close(m);
+}
+
+/* On a thread: waits for the mutex (an agent holds it), then, alone,
+ * releases and takes it twice; says whether the second release left a
+ * hand-off behind. */
+static int contended_then_alone(void *m)
+{
+	fm_mutex *mx = m;
+	int r;
+
+	atomic_store(&retaker_tid, gettid());
+	r = fm_mutex_lock(mx, LONG_WAIT);
+	for (int i = 0; i < 2 && r == 0; i++) {
+		r = fm_mutex_unlock(mx);
+		if (r == 0)
+			r = fm_mutex_lock(mx, LONG_WAIT);
+	}
+	if (r == 0)
+		r = fm_mutex_unlock(mx);
+	return r ? r : (int)atomic_load(&mx->mutex->handoff);
+}
+
+/*
+ * The brief keep-off after a contended release is paid once when nobody
+ * comes back, not at every later lock: a thread that waited for the mutex,
+ * then locks and unlocks it alone, soon leaves no hand-off behind.  The
+ * same when a waiter that died armed left the waiters count high: the
+ * releases wake nobody, and stop handing over.
+ */
+static void mutex_alone_after_contention(void)
+{
+	fm_mutex *m;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	CHECK_INT_EQ(after_waiting(m, contended_then_alone), 0);
+	fm_mutex_close(m);
+
+	/* A waiter died armed: the count says one waits, nobody does. */
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	atomic_fetch_add(&m->mutex->waiters, 1);
+	for (int i = 0; i < 3; i++) {
+		CHECK_OK(fm_mutex_lock(m, LONG_WAIT));
+		CHECK_OK(fm_mutex_unlock(m));
+	}
+	CHECK_INT_EQ(atomic_load(&m->mutex->handoff), 0);
+	atomic_fetch_sub(&m->mutex->waiters, 1);
+	fm_mutex_close(m);
+}
+
+/* A fork child is another process: it does not own what its parent's
+ * thread owns, and what it owns when it exits is abandoned. */
+static int child_of_owner(void *m)
+{
+	if (fm_mutex_unlock(m) != -EPERM)
+		return 1;
+	if (fm_mutex_trylock(m) != -EBUSY)
+		return 2;
+	return 0;
+}
+
+static int child_locks_and_exits(void *m)
+{
+	return fm_mutex_lock(m, LONG_WAIT) == 0 ? 0 : 1;
+}
+
+static void mutex_owned_across_fork(void)
+{
+	fm_mutex *m;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 1, NULL));
+	CHECK_OK(fm_mutex_lock(m, 0));
+	CHECK_INT_EQ(test_in_child(child_of_owner, m), 0);
+	expect_owned_by_me(m, 2);
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_OK(fm_mutex_unlock(m));
+	CHECK_INT_EQ(test_in_child(child_locks_and_exits, m), 0);
+	CHECK_RC(fm_mutex_lock(m, LONG_WAIT), FM_ABANDONED);
+	CHECK_OK(fm_mutex_unlock(m));
+	fm_mutex_close(m);
 }
 
 /* ------------------------------------------------------------------------
@@ -961,7 +1178,7 @@ static void agents_waiting(struct agent *a, int n, fm_sync *o, const char *kind,
 		CHECK_STR_EQ(agent_ask(&a[i], "open_%s %s", kind, name), "SUCCESS");
 		agent_send(&a[i], "wait -1");
 		armed.want = (uint32_t)i + 1;
-		wait_asleep(a[i].pid, agent_tid(&a[i]), enough_armed, &armed);
+		test_wait_asleep(a[i].pid, agent_tid(&a[i]), enough_armed, &armed);
 	}
 }
 
@@ -1068,7 +1285,7 @@ static void event_pulse_auto(void)
 	waiters_asleep(w, 2, e, LONG_WAIT);
 	CHECK_OK(fm_event_pulse(e));
 	/* Exactly one returns: whichever it is, join it first. */
-	for (done = -1; done < 0; pause_ms(1))
+	for (done = -1; done < 0; test_pause_ms(1))
 		for (int i = 0; i < 2 && done < 0; i++)
 			if (pthread_tryjoin_np(w[i].thread, NULL) == 0)
 				done = i;
@@ -1772,7 +1989,10 @@ static void sync_modes(void)
  * Damaged state in the store
  * ------------------------------------------------------------------------ */
 
-#define STATE_AT(field) (offsetof(struct fm__header, sync) + offsetof(struct fm__sync_state, field))
+/* Where field of o's state line (a struct layout) is in o's store file. */
+#define STATE_AT(o, layout, field)                                                   \
+	((o)->obj.hdr.header_size + fm__sync_state_offset((o)->type, (o)->obj.ino) + \
+	 offsetof(layout, field))
 
 /* Writes value (4 bytes) at offset of a Local\ object's store file. */
 static void damage(const char *file, size_t offset, uint32_t value)
@@ -1797,7 +2017,7 @@ static void corrupt_semaphore(void)
 	fm_sync *s, *o;
 
 	CHECK_OK(fm_semaphore_create(&s, SEM, 1, 2, NULL));
-	damage("semaphore", STATE_AT(word), 7); /* above its maximum */
+	damage("semaphore", STATE_AT(s, struct fm__counter_state, word), 7); /* above its maximum */
 	CHECK_CORRUPT(fm_semaphore_open(&o, SEM), "fm_semaphore_open", SEM);
 	CHECK_CORRUPT(fm_semaphore_create(&o, SEM, 0, 1, NULL), "fm_semaphore_create", SEM);
 	/* Damaged after this handle opened it. */
@@ -1806,13 +2026,13 @@ static void corrupt_semaphore(void)
 	CHECK_RC(fm_semaphore_wait(s, 10 * MS), FM_ECORRUPT);
 	CHECK_RC(fm_wait_any(&s, 1, 0, NULL), FM_ECORRUPT);
 	CHECK_CORRUPT(fm_sync_query(&info, s), "fm_sync_query", SEM);
-	damage("semaphore", STATE_AT(word), 0);
-	damage("semaphore", STATE_AT(param), 0); /* a maximum of 0 */
+	damage("semaphore", STATE_AT(s, struct fm__counter_state, word), 0);
+	damage("semaphore", STATE_AT(s, struct fm__counter_state, param), 0); /* a maximum of 0 */
 	CHECK_CORRUPT(fm_semaphore_open(&o, SEM), "fm_semaphore_open", SEM);
-	damage("semaphore", STATE_AT(param), 0x80000000u);
+	damage("semaphore", STATE_AT(s, struct fm__counter_state, param), 0x80000000u);
 	CHECK_CORRUPT(fm_semaphore_open(&o, SEM), "fm_semaphore_open", SEM);
 	/* Repaired, it works again. */
-	damage("semaphore", STATE_AT(param), 2);
+	damage("semaphore", STATE_AT(s, struct fm__counter_state, param), 2);
 	CHECK_OK(fm_semaphore_open(&o, SEM));
 	CHECK_OK(fm_semaphore_release(o, 2, NULL));
 	CHECK_OK(fm_semaphore_wait(s, 0));
@@ -1825,16 +2045,16 @@ static void corrupt_event(void)
 	fm_sync *e, *o;
 
 	CHECK_OK(fm_event_create(&e, EVENT, 0, NULL));
-	damage("event", STATE_AT(param), FM_EVENT_MANUAL_RESET | 4); /* unknown kind bits */
+	damage("event", STATE_AT(e, struct fm__counter_state, param), FM_EVENT_MANUAL_RESET | 4); /* unknown kind bits */
 	CHECK_CORRUPT(fm_event_open(&o, EVENT), "fm_event_open", EVENT);
 	CHECK_CORRUPT(fm_event_set(e), "fm_event_set", EVENT);
 	CHECK_RC(fm_event_reset(e), FM_ECORRUPT);
 	CHECK_RC(fm_event_pulse(e), FM_ECORRUPT);
-	damage("event", STATE_AT(param), 0);
-	damage("event", STATE_AT(word), 0xfffffff0u); /* tokens no set could leave */
+	damage("event", STATE_AT(e, struct fm__counter_state, param), 0);
+	damage("event", STATE_AT(e, struct fm__counter_state, word), 0xfffffff0u); /* tokens no set could leave */
 	CHECK_CORRUPT(fm_event_open(&o, EVENT), "fm_event_open", EVENT);
 	CHECK_RC(fm_event_set(e), FM_ECORRUPT);
-	damage("event", STATE_AT(word), 0);
+	damage("event", STATE_AT(e, struct fm__counter_state, word), 0);
 	CHECK_OK(fm_event_open(&o, EVENT));
 	CHECK_OK(fm_event_set(o));
 	CHECK_OK(fm_event_wait(e, 0));
@@ -1844,24 +2064,54 @@ static void corrupt_event(void)
 
 static void corrupt_mutex(void)
 {
-	size_t kind = STATE_AT(mutex) + offsetof(pthread_mutex_t, __data.__kind);
 	fm_sync *m, *o;
+	size_t tag, word;
 	uint32_t sound;
 
 	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
-	sound = (uint32_t)m->state->mutex.__data.__kind;
-	damage("mutex", kind, 0); /* a plain, private, non-robust mutex */
+	tag = STATE_AT(m, struct fm__mutex_state, tag);
+	word = STATE_AT(m, struct fm__mutex_state, word);
+	sound = atomic_load(&m->mutex->tag);
+	damage("mutex", tag, 0); /* not a mutex's state at all */
 	CHECK_CORRUPT(fm_mutex_open(&o, MUTEX), "fm_mutex_open", MUTEX);
 	CHECK_CORRUPT(fm_mutex_create(&o, MUTEX, 1, NULL), "fm_mutex_create", MUTEX);
-	damage("mutex", kind, 0x7fffffff);
+	damage("mutex", tag, FM__STATE_TAG(FM__TYPE_EVENT)); /* another type's */
 	CHECK_CORRUPT(fm_mutex_open(&o, MUTEX), "fm_mutex_open", MUTEX);
-	damage("mutex", kind, sound);
+	damage("mutex", tag, sound);
+	damage("mutex", word, 0x3fffffff); /* an owner no thread id can be */
+	CHECK_CORRUPT(fm_mutex_open(&o, MUTEX), "fm_mutex_open", MUTEX);
+	/* Damaged after this handle opened it. */
+	CHECK_CORRUPT(fm_mutex_lock(m, 0), "fm_mutex_lock", MUTEX);
+	CHECK_CORRUPT(fm_mutex_lock(m, 10 * MS), "fm_mutex_lock", MUTEX);
+	CHECK_CORRUPT(fm_sync_wait(m, 10 * MS), "fm_sync_wait", MUTEX);
+	CHECK_RC(fm_wait_any(&m, 1, 10 * MS, NULL), FM_ECORRUPT);
+	damage("mutex", word, 0);
 	CHECK_OK(fm_mutex_open(&o, MUTEX));
 	CHECK_OK(fm_mutex_lock(o, 0));
 	CHECK_OK(fm_mutex_unlock(m));
 	fm_sync_close(o);
 	fm_sync_close(m);
 	CHECK_INT_EQ(test_store_count(), 0);
+}
+
+/* An object of another format version (format 1 kept a sync object's state
+ * in its header) is refused, and the message says what it is. */
+static void other_format_refused(void)
+{
+	size_t version = offsetof(struct fm__header, version);
+	fm_sync *m, *o;
+
+	CHECK_OK(fm_mutex_create(&m, MUTEX, 0, NULL));
+	damage("mutex", version, 1);
+	CHECK_CORRUPT(fm_mutex_open(&o, MUTEX), "fm_mutex_open", MUTEX);
+	CHECK(strstr(fm_last_error_message(), "older filemap") != NULL);
+	damage("mutex", version, FM__FORMAT_VERSION + 1);
+	CHECK_CORRUPT(fm_mutex_create(&o, MUTEX, 0, NULL), "fm_mutex_create", MUTEX);
+	CHECK(strstr(fm_last_error_message(), "newer filemap") != NULL);
+	damage("mutex", version, FM__FORMAT_VERSION);
+	CHECK_OK(fm_mutex_open(&o, MUTEX));
+	fm_sync_close(o);
+	fm_sync_close(m);
 }
 
 /* ------------------------------------------------------------------------
@@ -2222,6 +2472,12 @@ static const struct test_case cases[] = {
 	TEST_CASE(mutex_wait_any_waiters_each_woken),
 	TEST_CASE(mutex_waitv_waiters_each_woken),
 	TEST_CASE(mutex_mixed_waiters_each_woken),
+	TEST_CASE(mutex_handoff_alternates),
+	TEST_CASE(mutex_handoff_in_wait_any),
+	TEST_CASE(mutex_handoff_keeps_releaser_off),
+	TEST_CASE(mutex_retake_after_waiting),
+	TEST_CASE(mutex_alone_after_contention),
+	TEST_CASE(mutex_owned_across_fork),
 	TEST_CASE(event_auto_reset),
 	TEST_CASE(event_initial_state_and_flags),
 	TEST_CASE(event_auto_eight_threads),
@@ -2247,6 +2503,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(corrupt_semaphore),
 	TEST_CASE(corrupt_event),
 	TEST_CASE(corrupt_mutex),
+	TEST_CASE(other_format_refused),
 	TEST_CASE(stress_mutex_processes),
 	TEST_CASE(stress_threads),
 	TEST_CASE(fault_sync_calls),

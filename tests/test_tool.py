@@ -33,10 +33,19 @@ TOOL = os.environ.get("FILEMAP_TOOL", "")
 TIMEOUT = 30
 NOBODY = 65534
 
-# Offsets in the object header (src/internal.h, struct fm__header): the
-# sync words, and in them a semaphore's count (src/sync.h).
-HEADER_SYNC_OFFSET = 128
-SEMAPHORE_COUNT_OFFSET = HEADER_SYNC_OFFSET
+
+
+def semaphore_count_offset(path):
+    """Where the count of the semaphore stored at path is in its file: the
+    state page follows the header (one page for a short name), and in it
+    the semaphore's line is placed by the file's inode
+    (fm__sync_state_offset in src/sync-map.c); the count is its first word."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    lines = page // 64
+    ino = os.stat(path).st_ino
+    line = ((ino * 0x9E3779B97F4A7C15) % 2**64 >> 32) % (lines - 1)
+    return page + line * 64
+
 
 # Exit codes of `filemap wait` beyond 0-3 (filemap.1).
 TIMED_OUT = 4
@@ -1036,8 +1045,9 @@ class ToolTest(unittest.TestCase):
 
     def test_corrupt_sync_state(self):
         keeper = self.hold("Local\\sem", "--type", "semaphore", "--maximum", "5")
-        with open(os.path.join(self.local_dir(), "sem"), "r+b") as f:
-            f.seek(SEMAPHORE_COUNT_OFFSET)
+        path = os.path.join(self.local_dir(), "sem")
+        with open(path, "r+b") as f:
+            f.seek(semaphore_count_offset(path))
             f.write(struct.pack("=I", 99))
         obj = self.find("sem")
         self.assertEqual((obj["type"], obj["corrupt"], obj["problem"]),

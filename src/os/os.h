@@ -11,6 +11,7 @@
 #ifndef FM_OS_H
 #define FM_OS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -79,6 +80,25 @@ int fm__os_futex_wait(const _Atomic uint32_t *word, uint32_t expected,
 int fm__os_futex_wake(const _Atomic uint32_t *word, int n);
 int fm__os_futex_waitv(const _Atomic uint32_t *const words[], const uint32_t expected[],
 		       size_t count, const struct timespec *deadline);
+
+/*
+ * The calling thread and its robust-futex list (not fault-injected either).
+ *
+ * fm__os_gettid: the thread's id, in its own PID namespace.
+ * fm__os_robust_list: the list head the thread registered (glibc registers
+ * one for every thread), or NULL if none.
+ * fm__os_set_robust_list: registers head as the thread's list: 0 or -errno.
+ * fm__os_random64: 64 random bits (never blocking; a weaker mix of the
+ * time, the pid and an address if the kernel has no entropy to give yet).
+ * fm__os_thread_exists: whether the thread tid of the process pid (this
+ * one's) still exists.
+ */
+struct robust_list_head;
+int32_t fm__os_gettid(void);
+bool fm__os_thread_exists(int32_t pid, int32_t tid);
+struct robust_list_head *fm__os_robust_list(void);
+int fm__os_set_robust_list(struct robust_list_head *head);
+uint64_t fm__os_random64(void);
 
 /*
  * Fault injection for tests: the nth wrapper call from now on (1 = the next

@@ -30,27 +30,24 @@ static struct {
 	pthread_mutex_t lock; /* guards entries and count */
 	struct w32_object *entries;
 	size_t count;
-	/* Bumped (under the lock) by every change to entries, so that a
-	 * thread's cached lookup can tell it is still current. */
-	_Atomic unsigned long generation;
 } table = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-/* Each thread's last lookup, good while the generation is unchanged: a
- * wait and a release on one mutex look the same handle up, and this spares
- * them the table's lock (which cost two atomic operations each, and made
- * a Win32 lock+unlock twice the native one).  A handle closed by another
- * thread during a call is the caller's race, in Windows too; with the lock
- * the copy handed out was no fresher. */
-static __thread __attribute__((tls_model("initial-exec"))) struct {
-	HANDLE handle;
-	unsigned long generation;
-	struct w32_object obj;
-} last_lookup;
+/* Bumped (under the table's lock) by every change to its entries, so that
+ * a thread's cached lookup can tell it is still current (w32.h). */
+_Atomic unsigned long w32_handle_generation;
+
+/* Each thread's last lookup (w32.h): a wait and a release on one mutex
+ * look the same handle up, and this spares them the table's lock (which
+ * cost two atomic operations each, and made a Win32 lock+unlock twice the
+ * native one).  A handle closed by another thread during a call is the
+ * caller's race, in Windows too; with the lock the copy handed out was no
+ * fresher. */
+__thread struct w32_last_lookup w32_last_lookup __attribute__((tls_model("initial-exec")));
 
 /* Records a change to entries (lock held). */
 static void changed_locked(void)
 {
-	atomic_fetch_add_explicit(&table.generation, 1, memory_order_release);
+	atomic_fetch_add_explicit(&w32_handle_generation, 1, memory_order_release);
 }
 
 static void lock_table(void)
@@ -192,27 +189,32 @@ static struct w32_object *find_locked(HANDLE h)
 	return adopt_locked(fd) ? &table.entries[fd] : NULL;
 }
 
-bool w32_handle_get(struct w32_object *out, HANDLE h)
+const struct w32_object *w32_handle_find(HANDLE h)
 {
-	unsigned long generation = atomic_load_explicit(&table.generation, memory_order_acquire);
 	struct w32_object *e;
 
-	if (h && last_lookup.handle == h && last_lookup.generation == generation) {
-		*out = last_lookup.obj;
-		return true;
-	}
 	pthread_mutex_lock(&table.lock);
 	e = find_locked(h);
 	if (e) {
-		*out = *e;
-		last_lookup.handle = h;
-		last_lookup.generation = atomic_load_explicit(&table.generation,
-							      memory_order_relaxed);
-		last_lookup.obj = *e;
+		w32_last_lookup.handle = h;
+		w32_last_lookup.generation =
+			atomic_load_explicit(&w32_handle_generation, memory_order_relaxed);
+		w32_last_lookup.obj = *e;
 	}
 	pthread_mutex_unlock(&table.lock);
-	if (!e)
+	if (!e) {
 		SetLastError(ERROR_INVALID_HANDLE);
+		return NULL;
+	}
+	return &w32_last_lookup.obj;
+}
+
+bool w32_handle_get(struct w32_object *out, HANDLE h)
+{
+	const struct w32_object *e = w32_handle_peek(h);
+
+	if (e)
+		*out = *e;
 	return e != NULL;
 }
 

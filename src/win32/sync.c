@@ -439,15 +439,15 @@ FM_W32_API HANDLE WINAPI OpenSemaphoreW_w16(DWORD access, BOOL inherit, const ui
  * else NULL, with Windows' error: 6 for no handle or another type, then 5. */
 static fm_sync *object_of(HANDLE h, int type, DWORD right)
 {
-	struct w32_object obj;
+	const struct w32_object *obj = w32_handle_peek(h);
 
-	if (!w32_handle_get(&obj, h))
+	if (!obj)
 		return NULL;
-	if (obj.kind != W32_SYNC || (type && fm_sync_type(obj.sync) != type))
+	if (obj->kind != W32_SYNC || (type && fm_sync_type(obj->sync) != type))
 		return w32_fail_null(ERROR_INVALID_HANDLE);
-	if ((obj.access & right) != right)
+	if ((obj->access & right) != right)
 		return w32_fail_null(ERROR_ACCESS_DENIED);
-	return obj.sync;
+	return obj->sync;
 }
 
 static BOOL result(int r)

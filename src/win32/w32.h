@@ -15,6 +15,7 @@
 #include <windows.h>
 #include <filemap.h>
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -80,6 +81,35 @@ W32_INTERNAL HANDLE w32_handle_add(const struct w32_object *obj, bool inherit);
 /* Copies the handle's entry into *out; an unknown descriptor inherited
  * across exec is adopted first.  false (last error 6) for a bad handle. */
 W32_INTERNAL bool w32_handle_get(struct w32_object *out, HANDLE h);
+
+/* The calling thread's last lookup, good while w32_handle_generation is
+ * what it was then (handle.c). */
+struct w32_last_lookup {
+	HANDLE handle;
+	unsigned long generation;
+	struct w32_object obj;
+};
+W32_INTERNAL extern __thread struct w32_last_lookup w32_last_lookup
+	__attribute__((tls_model("initial-exec")));
+W32_INTERNAL extern _Atomic unsigned long w32_handle_generation;
+/* The slow lookup: under the table's lock, adopting an inherited
+ * descriptor; it becomes the thread's last lookup.  NULL (last error 6)
+ * for a bad handle. */
+W32_INTERNAL const struct w32_object *w32_handle_find(HANDLE h);
+
+/*
+ * The handle's entry, valid until this thread's next lookup (the thread's
+ * copy: a wait and a release on one handle cost two loads each), or NULL
+ * with last error 6.  The hot path of every call that takes a handle.
+ */
+static inline const struct w32_object *w32_handle_peek(HANDLE h)
+{
+	if (h && w32_last_lookup.handle == h &&
+	    w32_last_lookup.generation ==
+		    atomic_load_explicit(&w32_handle_generation, memory_order_acquire))
+		return &w32_last_lookup.obj;
+	return w32_handle_find(h);
+}
 /* Removes the entry and returns it in *out; false for a bad handle. */
 W32_INTERNAL bool w32_handle_take(struct w32_object *out, HANDLE h);
 /* Whether addr lies in memory the process has mapped (query.c). */

@@ -24,17 +24,21 @@ static uint64_t timeout_ns(DWORD ms)
 	return ms == INFINITE ? FM_INFINITE : ms * NS_PER_MS;
 }
 
-/* h's entry, checked ready to wait on; false with the last error set. */
-static bool waitable(struct w32_object *obj, HANDLE h)
+/* h's entry, checked ready to wait on: the thread's last lookup, valid
+ * until its next one (w32_handle_peek); NULL with the last error set. */
+static const struct w32_object *waitable(HANDLE h)
 {
-	if (!w32_handle_get(obj, h))
-		return false;
+	const struct w32_object *obj = w32_handle_peek(h);
+
+	if (!obj)
+		return NULL;
+	if ((obj->kind == W32_SYNC || obj->kind == W32_WAITFD) && (obj->access & SYNCHRONIZE))
+		return obj;
 	if (obj->kind == W32_FILE)
-		return w32_fail(ERROR_INVALID_HANDLE);
+		return w32_fail_null(ERROR_INVALID_HANDLE);
 	if (!(obj->access & SYNCHRONIZE))
-		return w32_fail(ERROR_ACCESS_DENIED);
-	return obj->kind == W32_SYNC || obj->kind == W32_WAITFD ? true
-								: w32_fail(ERROR_INVALID_HANDLE);
+		return w32_fail_null(ERROR_ACCESS_DENIED);
+	return w32_fail_null(ERROR_INVALID_HANDLE);
 }
 
 static DWORD wait_failed(DWORD error)
@@ -59,18 +63,22 @@ DWORD w32_wait_result(int r, size_t index)
 FM_W32_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds,
 					      BOOL bAlertable)
 {
-	struct w32_object obj;
+	const struct w32_object *obj;
+	struct w32_object copy;
 
 	(void)bAlertable;
 	if (hHandle == PSEUDO_PROCESS) {
 		Sleep(dwMilliseconds);
 		return WAIT_TIMEOUT;
 	}
-	if (!waitable(&obj, hHandle))
+	obj = waitable(hHandle);
+	if (!obj)
 		return WAIT_FAILED;
-	if (obj.kind == W32_WAITFD)
-		return w32_wait_mixed(&obj, 1, FALSE, dwMilliseconds);
-	return w32_wait_result(fm_sync_wait(obj.sync, timeout_ns(dwMilliseconds)), 0);
+	if (obj->kind == W32_WAITFD) {
+		copy = *obj; /* the wait looks other handles up */
+		return w32_wait_mixed(&copy, 1, FALSE, dwMilliseconds);
+	}
+	return w32_wait_result(fm_sync_wait(obj->sync, timeout_ns(dwMilliseconds)), 0);
 }
 
 FM_W32_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds)
@@ -98,8 +106,11 @@ FM_W32_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpH
 	if (!lpHandles)
 		return wait_failed(ERROR_NOACCESS);
 	for (i = 0; i < nCount; i++) {
-		if (!waitable(&objs[i], lpHandles[i]))
+		const struct w32_object *obj = waitable(lpHandles[i]);
+
+		if (!obj)
 			return WAIT_FAILED;
+		objs[i] = *obj; /* the next lookup replaces it */
 		objects[i] = objs[i].sync;
 		descriptors |= objs[i].kind == W32_WAITFD;
 	}

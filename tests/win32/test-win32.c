@@ -11,8 +11,10 @@
  * For mutexes, events and semaphores: the rights the table keeps and
  * enforces, what Open* refuses (access 0 or a right the type lacks, as
  * Windows does, where Wine 8.0 grants), duplicates with fewer rights, an
- * event handle inherited across exec, what cannot be waited on here, and a
- * closed handle never answered from the per-thread lookup cache.
+ * event handle inherited across exec, what cannot be waited on here, a
+ * closed handle never answered from the per-thread lookup cache, and a
+ * mutex's hand-off between two processes (strict, where the Wine
+ * comparison can only ask for some).
  */
 #define _GNU_SOURCE
 #define NOMINMAX
@@ -518,6 +520,111 @@ static void sync_closed_handle_not_cached(void)
 	CloseHandle(e);
 }
 
+/* The turns a test and its helper take at the mutex "Local\\handoff",
+ * holding it, in the section "Local\\turns". */
+struct turns {
+	int n;
+	char who[64];
+};
+
+static struct turns *map_turns(HANDLE *section, BOOL create)
+{
+	*section = create ? CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+					       sizeof(struct turns), "Local\\turns")
+			  : OpenFileMappingA(FILE_MAP_WRITE, FALSE, "Local\\turns");
+	return *section ? MapViewOfFile(*section, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+}
+
+/* Waits for m, alone or (any) after an event nobody sets; true if got. */
+static bool wait_turn(HANDLE m, HANDLE idle, bool any)
+{
+	HANDLE h[2] = { idle, m };
+
+	if (any)
+		return WaitForMultipleObjects(2, h, FALSE, 20000) == WAIT_OBJECT_0 + 1;
+	return WaitForSingleObject(m, 20000) == WAIT_OBJECT_0;
+}
+
+static void take_turn(struct turns *t, char who)
+{
+	if (t->n < (int)sizeof(t->who))
+		t->who[t->n] = who;
+	t->n++;
+}
+
+/* Helper: ten times waits for the mutex (argv[0] "any": with
+ * WaitForMultipleObjects), takes a turn, releases it. */
+static int handoff_turns(int argc, char **argv)
+{
+	bool any = argc > 0 && strcmp(argv[0], "any") == 0, ok = true;
+	HANDLE m = OpenMutexA(SYNCHRONIZE, FALSE, "Local\\handoff"), section;
+	HANDLE idle = CreateEventA(NULL, FALSE, FALSE, NULL);
+	struct turns *t = map_turns(&section, FALSE);
+
+	if (!m || !idle || !t)
+		return 1;
+	test_say("ready");
+	for (int i = 0; i < 10 && ok; i++) {
+		ok = wait_turn(m, idle, any);
+		take_turn(t, 'C');
+		ok = ok && ReleaseMutex(m);
+	}
+	test_say("%s", ok ? "done" : "failed");
+	UnmapViewOfFile(t);
+	CloseHandle(section);
+	CloseHandle(idle);
+	CloseHandle(m);
+	return 0;
+}
+
+/*
+ * Hand-off through the Win32 layer: this process releases the mutex and
+ * at once waits for it again, ten times, while the helper process waits;
+ * each release gives it to the helper, as on Windows, so the turns
+ * alternate (9 of 10 at least).  any: both use WaitForMultipleObjects.
+ */
+static void sync_handoff(bool any)
+{
+	HANDLE m = CreateMutexA(NULL, TRUE, "Local\\handoff"), section;
+	HANDLE idle = CreateEventA(NULL, FALSE, FALSE, NULL);
+	struct turns *t = map_turns(&section, TRUE);
+	int out, alternations = 0;
+	pid_t pid;
+
+	CHECK(m && idle && t);
+	pid = test_spawn("handoff_turns", &out, any ? "any" : "one", NULL);
+	test_expect_line(out, "ready");
+	test_wait_asleep(pid, pid, NULL, NULL);
+	for (int i = 0; i < 10; i++) {
+		take_turn(t, 'P');
+		CHECK(ReleaseMutex(m));
+		CHECK(wait_turn(m, idle, any));
+	}
+	CHECK(ReleaseMutex(m));
+	test_expect_line(out, "done");
+	CHECK_INT_EQ(test_wait(pid), 0);
+	CHECK_INT_EQ(t->n, 20);
+	for (int i = 0; i + 1 < 20; i++)
+		alternations += t->who[i] == 'P' && t->who[i + 1] == 'C';
+	if (alternations < 9)
+		FAIL("turns %.20s: only %d of 10 releases went to the waiter", t->who, alternations);
+	close(out);
+	UnmapViewOfFile(t);
+	CloseHandle(section);
+	CloseHandle(idle);
+	CloseHandle(m);
+}
+
+static void sync_handoff_alternates(void)
+{
+	sync_handoff(false);
+}
+
+static void sync_handoff_in_wait_multiple(void)
+{
+	sync_handoff(true);
+}
+
 /* Helper: sets the inherited event whose handle value is argv[0], and says
  * what the adopted handle is. */
 static int set_inherited(int argc, char **argv)
@@ -581,6 +688,7 @@ static void waits_refuse_what_is_not_waitable(void)
 
 static const struct test_helper helpers[] = {
 	TEST_HELPER(set_inherited),
+	TEST_HELPER(handoff_turns),
 };
 
 static const struct test_case cases[] = {
@@ -607,6 +715,8 @@ static const struct test_case cases[] = {
 	TEST_CASE(sync_close_twice),
 	TEST_CASE(sync_closed_handle_not_cached),
 	TEST_CASE(sync_inherited_across_exec),
+	TEST_CASE(sync_handoff_alternates),
+	TEST_CASE(sync_handoff_in_wait_multiple),
 	TEST_CASE(waits_refuse_what_is_not_waitable),
 };
 
