@@ -24,7 +24,9 @@
 #include <sys/stat.h>
 
 #define PROTECT_MASK 0xFFu
-#define SEC_FLAGS_OK (SEC_COMMIT | SEC_RESERVE)
+#define SEC_KINDS    (SEC_COMMIT | SEC_RESERVE)
+/* Windows takes these as hints about caching; on Linux they change nothing. */
+#define SEC_HINTS    (SEC_NOCACHE | SEC_WRITECOMBINE)
 #define MODE_OWNER   0600u
 #define MODE_EVERYONE 0666u
 
@@ -34,10 +36,28 @@ struct protect_info {
 	DWORD rights;  /* the SECTION_* rights of the creator's handle */
 };
 
+/* The section attributes (SEC_*), in the order Windows checks them: a bad
+ * combination is 87 before an image is looked for, and an image (of the
+ * paging file, or of a file that is no executable here) is 193. */
+static DWORD check_attributes(DWORD flags)
+{
+	DWORD kind = flags & (SEC_KINDS | SEC_IMAGE);
+
+	if (flags & ~(SEC_KINDS | SEC_IMAGE | SEC_HINTS))
+		return ERROR_INVALID_PARAMETER;
+	/* One kind at most; a hint alone names none (no SEC_COMMIT is
+	 * implied once some attribute is given). */
+	if ((kind & (kind - 1)) || (flags && !kind))
+		return ERROR_INVALID_PARAMETER;
+	/* SEC_IMAGE | SEC_NOCACHE is SEC_IMAGE_NO_EXECUTE, still an image. */
+	if (kind == SEC_IMAGE && (flags & SEC_WRITECOMBINE))
+		return ERROR_INVALID_PARAMETER;
+	return kind == SEC_IMAGE ? ERROR_BAD_EXE_FORMAT : 0;
+}
+
 static DWORD decode_protect(struct protect_info *out, DWORD protect)
 {
 	const DWORD base = STANDARD_RIGHTS_REQUIRED | SECTION_QUERY | SECTION_MAP_READ;
-	DWORD flags = protect & ~PROTECT_MASK;
 
 	switch (protect & PROTECT_MASK) {
 	case PAGE_READONLY:
@@ -57,11 +77,7 @@ static DWORD decode_protect(struct protect_info *out, DWORD protect)
 	default:
 		return ERROR_INVALID_PARAMETER;
 	}
-	if (flags & SEC_IMAGE)
-		return ERROR_BAD_EXE_FORMAT; /* no image in the paging file */
-	if ((flags & ~SEC_FLAGS_OK) || (flags & SEC_FLAGS_OK) == SEC_FLAGS_OK)
-		return ERROR_INVALID_PARAMETER;
-	return 0;
+	return check_attributes(protect & ~PROTECT_MASK);
 }
 
 unsigned w32_native_access(DWORD rights)

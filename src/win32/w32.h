@@ -23,11 +23,6 @@
 /* The highest user address 64-bit Windows reports. */
 #define W32_MAX_ADDRESS ((uintptr_t)0x7FFFFFFEFFFFull)
 
-#define ERROR_BAD_PATHNAME    161L
-#define ERROR_BAD_EXE_FORMAT  193L
-#define ERROR_UNKNOWN_REVISION 1305L
-#define ERROR_NOACCESS        998L
-
 /* Hidden helpers shared across the layer's files. */
 #define W32_INTERNAL __attribute__((visibility("hidden")))
 
