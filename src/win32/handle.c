@@ -169,8 +169,9 @@ static bool adopt_locked(int fd)
 					   .access = w32_sync_rights(fm_sync_type(o), GENERIC_ALL) };
 	} else if (fd > STDERR_FILENO && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		fl = fcntl(fd, F_GETFL) & O_ACCMODE;
+		/* Execute is not in a descriptor: whatever can read may. */
 		obj = (struct w32_object){ .kind = W32_FILE, .fd = fd,
-					   .access = (fl != O_WRONLY ? GENERIC_READ : 0) |
+					   .access = (fl != O_WRONLY ? GENERIC_READ | GENERIC_EXECUTE : 0) |
 						     (fl != O_RDONLY ? GENERIC_WRITE : 0) };
 	}
 	table.entries[fd] = obj;

@@ -140,10 +140,13 @@ uint32_t w32_mode_of(const SECURITY_ATTRIBUTES *sa)
  * before any section exists.  0 or a Windows error. */
 static DWORD check_file(const struct w32_object *file, unsigned max, uint64_t size)
 {
-	DWORD need = GENERIC_READ | (max & FM_WRITE ? GENERIC_WRITE : 0);
+	DWORD need = GENERIC_READ | (max & FM_WRITE ? GENERIC_WRITE : 0) |
+		     (max & FM_EXEC ? GENERIC_EXECUTE : 0);
 	struct stat st;
 
-	/* Every section reads its file; a writable one writes it too. */
+	/* Every section reads its file; a writable one writes it too, and an
+	 * executable one needs the right to execute it (MS documents
+	 * GENERIC_EXECUTE for every PAGE_EXECUTE_* protection). */
 	if (need & ~file->access)
 		return ERROR_ACCESS_DENIED;
 	if (fstat(file->fd, &st) < 0)

@@ -39,22 +39,6 @@ bool w32_address_mapped(const void *addr)
 	return addr && msync((void *)page, page_size(), MS_ASYNC) == 0;
 }
 
-/* The protection of a view of native access `access`, as Windows names it. */
-static DWORD view_protect(unsigned access, bool written)
-{
-	DWORD p = PAGE_NOACCESS;
-
-	if (access & FM_COPY)
-		p = written ? PAGE_READWRITE : PAGE_WRITECOPY;
-	else if (access & FM_WRITE)
-		p = PAGE_READWRITE;
-	else if (access & FM_READ)
-		p = PAGE_READONLY;
-	if (access & FM_EXEC)
-		p = p == PAGE_NOACCESS ? PAGE_EXECUTE : p << 4;
-	return p;
-}
-
 /* Whether the page at `page` is a private copy: this process wrote it. */
 static bool page_written(int pagemap, uintptr_t page, uint64_t *cache, uintptr_t *cached)
 {
@@ -102,10 +86,10 @@ static void describe_view(MEMORY_BASIC_INFORMATION *m, const struct fm_view_info
 	*m = (MEMORY_BASIC_INFORMATION){
 		.BaseAddress = (void *)page,
 		.AllocationBase = v->base,
-		.AllocationProtect = view_protect(v->access, false),
+		.AllocationProtect = w32_protect_of_native(v->access, false),
 		.RegionSize = end - page,
 		.State = MEM_COMMIT,
-		.Protect = view_protect(v->access, written),
+		.Protect = w32_protect_of_native(v->access, written),
 		.Type = MEM_MAPPED,
 	};
 }

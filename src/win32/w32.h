@@ -47,9 +47,9 @@ enum w32_kind { W32_NONE = 0, W32_SECTION, W32_FILE, W32_SYNC };
 /* What the table keeps for a handle.  For a section, access holds the
  * SECTION_* rights Windows would grant the handle; the native handle's own
  * access is what the kernel enforces.  For a file, access holds GENERIC_*
- * bits reduced to GENERIC_READ / GENERIC_WRITE.  For a mutex, event or
- * semaphore, access holds its specific and standard rights, generic ones
- * mapped, and the layer alone enforces them. */
+ * bits reduced to GENERIC_READ / GENERIC_WRITE / GENERIC_EXECUTE.  For a
+ * mutex, event or semaphore, access holds its specific and standard rights,
+ * generic ones mapped, and the layer alone enforces them. */
 struct w32_object {
 	enum w32_kind kind;
 	DWORD access;
@@ -74,6 +74,24 @@ W32_INTERNAL bool w32_address_mapped(const void *addr);
 W32_INTERNAL void w32_object_release(struct w32_object *obj);
 /* The descriptor of a handle value, or -1 when it cannot be one. */
 W32_INTERNAL int w32_handle_fd(HANDLE h);
+
+/* ---- page protections (protect.c) ---- */
+
+/* The protection (PAGE_*) of a view MapViewOfFile maps with access mask
+ * `access` (FILE_MAP_*), as Windows derives it. */
+W32_INTERNAL DWORD w32_view_protect(DWORD access);
+/* Whether protect is one plain PAGE_* value (no modifier bits). */
+W32_INTERNAL bool w32_protect_known(DWORD protect);
+/* The native view access (FM_*) of a plain protection; 0 for NOACCESS. */
+W32_INTERNAL unsigned w32_protect_native(DWORD protect);
+/* Whether a section handle with SECTION_* rights may map a view of protect. */
+W32_INTERNAL bool w32_protect_rights_allow(DWORD rights, DWORD protect);
+/* Whether protect asks no more (read, write, execute) than limit allows:
+ * VirtualProtect's rule for the pages of a view. */
+W32_INTERNAL bool w32_protect_within(DWORD protect, DWORD limit);
+/* The protection Windows names for native view access (FM_*); a written
+ * copy-on-write page is the process's own, PAGE_READWRITE. */
+W32_INTERNAL DWORD w32_protect_of_native(unsigned native, bool written);
 
 /* ---- strings (text.c) ---- */
 
