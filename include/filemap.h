@@ -241,7 +241,10 @@ struct fm_section_opts {
  *    with no path that leads back to it (deleted, or moved out of reach) is
  *    -ESTALE; a path longer than PATH_MAX is -ENAMETOOLONG.  Closing the
  *    last handle removes the name, never the file.
- *  - Unnamed: nothing enters the store.
+ *  - Unnamed: no name enters the store; the handle holds an unnamed store
+ *    file with the header (and the file's path, device and inode, when
+ *    the file has a path), so its descriptor can be adopted across exec
+ *    like any section's (fm_section_adopt()).
  *  - If another program truncates the file under a live view, touching the
  *    pages past its new end raises SIGBUS: the kernel's answer, which no
  *    library can turn into an error code.
@@ -307,10 +310,8 @@ FM_API unsigned fm_section_access(const fm_section *s);
 /*
  * fm_section_fd: the descriptor that holds the handle (and, for a named
  * section, its share of the name): the store file with the section's header
- * (for a named file-backed section too: the header, not the user's file),
- * or for an unnamed file-backed section, the handle's own description of
- * the file, which has no header and cannot be adopted (-EBADF).  It stays
- * owned by s: do not close it.
+ * (for a file-backed section too, named or not: the header, not the
+ * user's file).  It stays owned by s: do not close it.
  * It is O_CLOEXEC; a program that wants a child to inherit the handle
  * across exec clears FD_CLOEXEC and passes the number, and the child calls
  * fm_section_adopt().  Returns the descriptor, or -EINVAL for NULL.
@@ -324,8 +325,9 @@ FM_API int fm_section_fd(const fm_section *s);
  * caller still does.  access 0 means what fd's open mode allows; more than
  * that, or than the section's maximum, is -EACCES.  Returns 0, -EINVAL,
  * -EBADF (fd is not open, or not a filemap object), FM_ETYPE (another type
- * of object), FM_ECORRUPT, -EACCES.  A named file-backed section's file is
- * opened by its path, as fm_section_open() does (so also -ESTALE).
+ * of object), FM_ECORRUPT, -EACCES.  A file-backed section's file, named or
+ * not, is opened by the path in its header, as fm_section_open() does (so
+ * also -ESTALE, also when an unnamed section's file had no path).
  */
 FM_API int fm_section_adopt(fm_section **out, int fd, unsigned access);
 

@@ -7,7 +7,7 @@
  * needs, long enough or growable, on a file system that can map it, and,
  * for a named section, reachable by a path that leads back to the very
  * same file (device and inode), since that path is how other processes
- * find the data.  Only then does it grow the file, and a failure after
+ * (and a child that adopts an unnamed section's handle) find the data.  Only then does it grow the file, and a failure after
  * that shrinks it back.  An opener opens the path from the header and
  * checks it is still that file and still holds the whole section: a file
  * removed, replaced or truncated under the name is -ESTALE, never a SIGBUS
@@ -159,6 +159,12 @@ int fm__backing_check(struct fm__backing *b, int fd, uint64_t *size, unsigned ac
 		r = check_size(size, (uint64_t)b->st.st_size, access, fd, path, label, call);
 	if (r == 0 && named)
 		r = resolve_path(b, label, call);
+	/* Unnamed, the path only lets a child that adopts the handle find the
+	 * file: a file without one is no error. */
+	if (r == 0 && !named && resolve_path(b, label, call) < 0) {
+		free(b->path);
+		b->path = NULL;
+	}
 	return r;
 }
 
@@ -216,6 +222,9 @@ int fm__backing_open(const struct fm__object *o, int open_flags, const char *cal
 	struct stat st;
 	int fd, r;
 
+	if (o->hdr.path_size == 0)
+		return fm__fail(-ESTALE, call, o->name,
+				"the backing file had no path when the section was made (deleted?)");
 	r = fm__header_read_path(o->fd, &o->hdr, &path, &why);
 	if (r < 0)
 		return fm__fail(r, call, o->name, "cannot read the backing file's path: %s",

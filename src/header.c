@@ -33,7 +33,8 @@ bool fm__header_is_ours(const char *why)
 
 /*
  * A section's store file is its header and data; a file-backed section's
- * is its header alone, with the backing file's path after the name.
+ * is its header alone, with the backing file's path after the name (which
+ * only an unnamed one may lack).
  */
 static const char *check_section(const struct fm__header *h, const struct stat *st)
 {
@@ -42,7 +43,8 @@ static const char *check_section(const struct fm__header *h, const struct stat *
 	if (h->size == 0 || h->size > (uint64_t)INT64_MAX - h->header_size ||
 	    (uint64_t)st->st_size != h->header_size + (file ? 0 : h->size))
 		return "section size does not match the file";
-	if (file ? h->path_size == 0 || h->name_size == 0 : h->path_size != 0)
+	/* An unnamed file section's file may have had no path. */
+	if (file ? h->path_size == 0 && h->name_size != 0 : h->path_size != 0)
 		return "bad backing path size";
 	return NULL;
 }

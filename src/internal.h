@@ -145,7 +145,8 @@ enum fm__type {
 #define FM__HDR_RESERVE (1u << 0) /* sparse: FM_SECTION_RESERVE */
 #define FM__HDR_FILE    (1u << 1) /* backed by a user's file: the store file is the
 				   * header alone, the data is the file at the path
-				   * after the name, verified by backing_dev/ino */
+				   * after the name, verified by backing_dev/ino;
+				   * an unnamed one's path may be missing */
 #define FM__HDR_KNOWN   (FM__HDR_RESERVE | FM__HDR_FILE)
 
 /*
@@ -242,9 +243,10 @@ struct fm__object_spec {
 	 * anyone else can see it; NULL for none.  Returns 0 or -errno. */
 	int (*init)(int fd, void *arg);
 	void *init_arg;
-	/* A file-backed section (FM__HDR_FILE): where its data is.  A named
-	 * one's store file holds only the header, with this path. */
-	const char *path;   /* absolute, or NULL: unnamed */
+	/* A file-backed section (FM__HDR_FILE): where its data is.  Its store
+	 * file holds only the header, with this path. */
+	const char *path;   /* absolute; NULL for an unnamed section of a file
+			     * that has none (deleted), which cannot be adopted */
 	uint64_t dev, ino;
 };
 
@@ -271,12 +273,6 @@ int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_
  * filemap object is -EBADF.
  */
 int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, const char *call);
-
-/*
- * Makes the handle of an unnamed file-backed section: fd (now out's) is its
- * own description of the file, and the header exists only in memory.
- */
-void fm__object_init_file(struct fm__object *out, int fd, const struct fm__object_spec *spec);
 
 /*
  * A new description of the object's file with open flags, holding no lock:
@@ -315,8 +311,8 @@ struct fm__backing {
 /*
  * Checks that the caller's fd can back a section with access (FM_* bits)
  * of *size bytes (0: the file's size, filled in), that its file system
- * can map it, and, when named, that its path leads back to it.  Changes
- * nothing.  Returns 0 or a failure with its message set; release b either
+ * can map it, and, when named, that its path leads back to it (unnamed,
+ * b->path is that path when there is one, else NULL).  Changes nothing.  Returns 0 or a failure with its message set; release b either
  * way with fm__backing_release.
  */
 int fm__backing_check(struct fm__backing *b, int fd, uint64_t *size, unsigned access,

@@ -336,13 +336,6 @@ static int write_header(int fd, const struct fm__name *name, const struct fm__ob
 	return n < 0 ? (int)n : 0;
 }
 
-void fm__object_init_file(struct fm__object *out, int fd, const struct fm__object_spec *spec)
-{
-	object_init(out);
-	out->fd = fd;
-	header_fill(&out->hdr, NULL, spec, geteuid());
-}
-
 /* Sizes the new file and, unless reserving, takes its memory now. */
 static int allocate(int fd, uint64_t total, bool reserve)
 {
@@ -368,13 +361,14 @@ struct built {
 static int build_file(struct built *b, const struct fm__name *name,
 		      const struct fm__object_spec *spec, uid_t uid)
 {
-	uint64_t data = spec->path ? 0 : spec->size;
+	bool file = spec->flags & FM__HDR_FILE;
+	uint64_t data = file ? 0 : spec->size;
 	int r;
 
 	/* A file-backed section keeps only its header here, always reserved. */
 	r = allocate(b->fd, fm__header_size(name ? name->full_len : 0,
 					    spec->path ? strlen(spec->path) : 0) + data,
-		     spec->reserve && !spec->path);
+		     spec->reserve && !file);
 	header_fill(&b->hdr, name, spec, uid);
 	if (r == 0)
 		r = write_header(b->fd, name, spec, &b->hdr);
@@ -410,7 +404,7 @@ static int build(struct built *b, struct fm__dir *dir, const struct fm__name *na
 	if (r == -ENOSPC || r == -ENOMEM || r == -EFBIG)
 		return fm__fail(r == -EFBIG ? r : -ENOSPC, call, label,
 				"the store %s cannot hold %llu bytes", dir->path,
-				(unsigned long long)(spec->path ? 0 : spec->size));
+				(unsigned long long)(spec->flags & FM__HDR_FILE ? 0 : spec->size));
 	if (r < 0)
 		return fm__fail(r, call, label, "cannot build the object in %s: %s", dir->path,
 				fm_strerror(r));

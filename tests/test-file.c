@@ -683,8 +683,33 @@ static void opener_permission(void)
 	fm_section_close(s);
 }
 
-/* The store descriptor of a named file section can be adopted (inherited
- * handles); an unnamed one's descriptor is the bare file. */
+/* Helper: adopts the inherited descriptor argv[0] of a section; prints the
+ * size and the first 8 bytes in hex, then writes argv[1] at offset 0. */
+static int helper_adopt(int argc, char **argv)
+{
+	fm_section *s;
+	uint8_t *v;
+	int r;
+
+	if (argc < 2)
+		return 2;
+	r = fm_section_adopt(&s, atoi(argv[0]), 0);
+	if (r < 0) {
+		test_say("%s", fm_errname(r));
+		return 1;
+	}
+	if (fm_view_map((void **)&v, s, 0, 0, FM_WRITE) < 0)
+		return 3;
+	test_say("%llu %02x%02x%02x%02x%02x%02x%02x%02x", (unsigned long long)fm_section_size(s),
+		 v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+	memcpy(v, argv[1], strlen(argv[1]));
+	fm_view_unmap(v);
+	fm_section_close(s);
+	return 0;
+}
+
+/* The store descriptor of a file section, named or not, can be adopted:
+ * the child finds the file by the path in the header. */
 static void adopt_file_sections(void)
 {
 	const char *a = make_file("ad", PAGE);
@@ -702,10 +727,64 @@ static void adopt_file_sections(void)
 	CHECK_OK(fm_view_unmap(v));
 	fm_section_close(t);
 	copy = fcntl(fm_section_fd(u), F_DUPFD_CLOEXEC, 0);
-	CHECK_FAIL(fm_section_adopt(&t, copy, 0), -EBADF, "fm_section_adopt", NULL);
-	close(copy);
+	CHECK_OK(fm_section_adopt(&t, copy, 0));
+	CHECK_INT_EQ(fm_section_size(t), PAGE);
+	CHECK(fm_section_name(t) == NULL);
+	v = test_map_whole(t, FM_WRITE);
+	check_pattern(v, 0, PAGE);
+	v[7] = 'u';
+	CHECK_INT_EQ(byte_at(a, 7), 'u');
+	CHECK_OK(fm_view_unmap(v));
+	fm_section_close(t);
 	fm_section_close(u);
 	fm_section_close(s);
+}
+
+/* An unnamed file section's handle, inherited across exec: the child
+ * adopts it and shares the file with the parent. */
+static void unnamed_file_section_across_exec(void)
+{
+	const char *a = make_file("inh", 2 * PAGE);
+	int fd = open_file(a, O_RDWR), out;
+	fm_section *u = file_section(NULL, 0, fd, FM_READ | FM_WRITE);
+	char arg[16], expected[64];
+	uint8_t *v;
+	pid_t pid;
+
+	close(fd);
+	v = test_map_whole(u, FM_WRITE);
+	snprintf(arg, sizeof(arg), "%d", fm_section_fd(u));
+	CHECK_INT_EQ(fcntl(fm_section_fd(u), F_SETFD, 0), 0);
+	pid = test_spawn("helper_adopt", &out, arg, "child", NULL);
+	CHECK_INT_EQ(fcntl(fm_section_fd(u), F_SETFD, FD_CLOEXEC), 0);
+	expected_peek(expected, sizeof(expected), 2 * PAGE, 0);
+	test_expect_line(out, expected);
+	CHECK_INT_EQ(test_wait(pid), 0);
+	close(out);
+	CHECK(memcmp(v, "child", 5) == 0);
+	CHECK_OK(fm_view_unmap(v));
+	fm_section_close(u);
+}
+
+/* A file removed before its unnamed section was made has no path: the
+ * section works, but its descriptor cannot be adopted (-ESTALE). */
+static void unnamed_section_of_deleted_file(void)
+{
+	const char *a = make_file("del", PAGE);
+	int fd = open_file(a, O_RDWR), copy;
+	fm_section *u, *t;
+	uint8_t *v;
+
+	CHECK_INT_EQ(unlink(a), 0);
+	u = file_section(NULL, 0, fd, FM_READ | FM_WRITE);
+	close(fd);
+	v = test_map_whole(u, FM_READ);
+	check_pattern(v, 0, PAGE);
+	CHECK_OK(fm_view_unmap(v));
+	copy = fcntl(fm_section_fd(u), F_DUPFD_CLOEXEC, 0);
+	CHECK_FAIL(fm_section_adopt(&t, copy, 0), -ESTALE, "fm_section_adopt", NULL);
+	close(copy);
+	fm_section_close(u);
 }
 
 /* A name that exists: the caller gets that section, whatever its backing. */
@@ -760,11 +839,14 @@ static const struct test_case cases[] = {
 	TEST_CASE(named_needs_path),
 	TEST_CASE(opener_permission),
 	TEST_CASE(adopt_file_sections),
+	TEST_CASE(unnamed_file_section_across_exec),
+	TEST_CASE(unnamed_section_of_deleted_file),
 	TEST_CASE(existing_name),
 };
 
 static const struct test_helper helpers[] = {
 	TEST_HELPER(helper_peek),
+	TEST_HELPER(helper_adopt),
 };
 
 int main(int argc, char **argv)

@@ -158,12 +158,17 @@ static bool adopt_locked(int fd)
 	fm_section *s;
 	fm_sync *o;
 	struct stat st;
+	int r;
 
 	if (fdflags < 0 || (fdflags & FD_CLOEXEC) || !reserve_locked(fd))
 		return false;
-	if (fm_section_adopt(&s, fd, 0) == 0) {
+	r = fm_section_adopt(&s, fd, 0);
+	if (r == 0) {
 		obj = (struct w32_object){ .kind = W32_SECTION, .section = s, .fd = -1,
 					   .access = adopted_rights(fm_section_access(s)) };
+	} else if (r != -EBADF && r != FM_ETYPE) {
+		/* A section that cannot be used here (its file is gone, say) is
+		 * no file handle either: the handle is invalid. */
 	} else if (fm_sync_adopt(&o, fd) == 0) {
 		obj = (struct w32_object){ .kind = W32_SYNC, .sync = o, .fd = -1,
 					   .access = w32_sync_rights(fm_sync_type(o), GENERIC_ALL) };

@@ -6,7 +6,8 @@
  * WriteFile seeing each other, FlushViewOfFile read back through a fresh
  * handle, copy-on-write views that never change the file, and a named
  * file-backed section opened by name in a second process that never had
- * the file.  One line per check (see check.h).  Files are made in the
+ * the file, and an unnamed one's handle inherited by a child.  One line
+ * per check (see check.h).  Files are made in the
  * current directory.
  *
  * The child is this program again; it writes its checks into a paging-file
@@ -411,6 +412,42 @@ static void two_processes(struct control *c)
 	say_result("shared.gone", OpenFileMappingA(FILE_MAP_READ, FALSE, N("shared")) != NULL);
 }
 
+/* Child "inheritor": maps the unnamed file section whose inherited handle
+ * value it was given, reads it and writes through it. */
+static int inheritor(struct control *c, const char *value)
+{
+	HANDLE h = (HANDLE)(uintptr_t)strtoull(value, NULL, 10);
+	char *v = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+
+	tell(c, "inherit.child.view", "%s", v ? "yes" : "no");
+	tell(c, "inherit.child.data", "%.10s", v ? v : "(none)");
+	tell(c, "inherit.child.region", "%lu", query_region(v));
+	if (v)
+		memcpy(v + 200, "inherited!", 10);
+	UnmapViewOfFile(v);
+	return CloseHandle(h) ? 0 : 1;
+}
+
+/* An unnamed file-backed section's handle, inherited across process
+ * creation: the child maps the same file through it. */
+static void inheritance(struct control *c)
+{
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+	HANDLE f = open_file(GENERIC_READ | GENERIC_WRITE, OPEN_EXISTING);
+	HANDLE m = CreateFileMappingA(f, &sa, PAGE_READWRITE, 0, 0, NULL);
+	char value[32];
+	child *ch;
+
+	CloseHandle(f);
+	c->lines[0] = '\0'; /* the opener's, printed already */
+	snprintf(value, sizeof(value), "%llu", (unsigned long long)(uintptr_t)m);
+	ch = start_child(program, "inheritor", value);
+	say("inherit.child.exit", "%d", ch ? wait_child(ch) : -1);
+	print_told(c);
+	say("inherit.file", "%s", read_back(200, 10));
+	CloseHandle(m);
+}
+
 int main(int argc, char **argv)
 {
 	HANDLE control_handle;
@@ -422,6 +459,8 @@ int main(int argc, char **argv)
 	c = MapViewOfFile(control_handle, FILE_MAP_WRITE, 0, 0, 0);
 	if (!c)
 		return 99;
+	if (argc == 3 && strcmp(argv[1], "inheritor") == 0)
+		return inheritor(c, argv[2]);
 	if (argc == 3)
 		return strcmp(argv[1], "opener") == 0 ? opener(c) : 98;
 	empty_file();
@@ -438,6 +477,7 @@ int main(int argc, char **argv)
 	existing_name();
 	coherence();
 	two_processes(c);
+	inheritance(c);
 	UnmapViewOfFile(c);
 	CloseHandle(control_handle);
 	DeleteFileA(PATH);
