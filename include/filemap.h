@@ -319,6 +319,16 @@ FM_API unsigned fm_section_access(const fm_section *s);
 FM_API int fm_section_fd(const fm_section *s);
 
 /*
+ * fm_section_file_fd: for a section backed by a file, the handle's own
+ * description of that file, the one its views map: to tell which file it
+ * is (fstat), for instance before truncating a file that a section maps.
+ * It stays owned by s: do not close, resize, lock or seek it.  Returns the
+ * descriptor, or -EINVAL (NULL s, or a section of store memory, which has
+ * no file of the user's).
+ */
+FM_API int fm_section_file_fd(const fm_section *s);
+
+/*
  * fm_section_adopt: make a handle of a descriptor that holds a section,
  * typically one inherited across exec from fm_section_fd() of a parent.  On
  * success the handle owns fd (fm_section_close closes it); on failure the

@@ -352,6 +352,18 @@ FM_API int fm_section_fd(const fm_section *s)
 	return s ? s->obj.fd : fm__fail(-EINVAL, "fm_section_fd", NULL, "s is NULL");
 }
 
+FM_API int fm_section_file_fd(const fm_section *s)
+{
+	static const char call[] = "fm_section_file_fd";
+
+	if (!s)
+		return fm__fail(-EINVAL, call, NULL, "s is NULL");
+	if (!fm__section_is_file(s))
+		return fm__fail(-EINVAL, call, s->obj.name ? s->obj.name : "(unnamed)",
+				"the section is store memory, not backed by a file");
+	return s->map_fd;
+}
+
 FM_API int fm_section_sync(fm_section *s)
 {
 	static const char call[] = "fm_section_sync";

@@ -787,6 +787,43 @@ static void unnamed_section_of_deleted_file(void)
 	fm_section_close(u);
 }
 
+/* Whether descriptor fd is a description of the file at path. */
+static bool same_file(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fd >= 0 && fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/* fm_section_file_fd tells which file a section maps, for every kind of
+ * handle to it; a store section has none. */
+static void file_descriptor(void)
+{
+	const char *a = make_file("which", PAGE);
+	int fd = open_file(a, O_RDWR);
+	fm_section *n = file_section("which", 0, fd, FM_READ | FM_WRITE), *u, *o, *d, *m;
+
+	u = file_section(NULL, 0, fd, FM_READ);
+	close(fd);
+	CHECK_OK(fm_section_open(&o, "which", FM_READ));
+	CHECK_OK(fm_section_dup(&d, u, 0));
+	CHECK(same_file(fm_section_file_fd(n), a));
+	CHECK(same_file(fm_section_file_fd(u), a));
+	CHECK(same_file(fm_section_file_fd(o), a));
+	CHECK(same_file(fm_section_file_fd(d), a));
+	CHECK(fm_section_file_fd(n) != fm_section_fd(n));
+	CHECK_INT_EQ(fcntl(fm_section_file_fd(o), F_GETFL) & O_ACCMODE, O_RDONLY);
+	CHECK_OK(fm_section_create(&m, NULL, 10, NULL));
+	CHECK_FAIL(fm_section_file_fd(m), -EINVAL, "fm_section_file_fd", "(unnamed)");
+	CHECK_FAIL(fm_section_file_fd(NULL), -EINVAL, "fm_section_file_fd", NULL);
+	fm_section_close(m);
+	fm_section_close(d);
+	fm_section_close(o);
+	fm_section_close(u);
+	fm_section_close(n);
+}
+
 /* A name that exists: the caller gets that section, whatever its backing. */
 static void existing_name(void)
 {
@@ -841,6 +878,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(adopt_file_sections),
 	TEST_CASE(unnamed_file_section_across_exec),
 	TEST_CASE(unnamed_section_of_deleted_file),
+	TEST_CASE(file_descriptor),
 	TEST_CASE(existing_name),
 };
 

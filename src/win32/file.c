@@ -306,12 +306,18 @@ FM_W32_API BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceTo
 FM_W32_API BOOL WINAPI SetEndOfFile(HANDLE hFile)
 {
 	struct w32_object obj;
+	struct stat st;
 	off_t pos;
 
 	if (!file_of(&obj, hFile, GENERIC_WRITE))
 		return FALSE;
 	pos = lseek(obj.fd, 0, SEEK_CUR);
-	if (pos < 0 || ftruncate(obj.fd, pos) < 0)
+	if (pos < 0 || fstat(obj.fd, &st) < 0)
+		return w32_fail(w32_file_error(errno));
+	/* Only cutting the file short is refused; growing it is fine. */
+	if (pos < st.st_size && w32_file_has_section(obj.fd))
+		return w32_fail(ERROR_USER_MAPPED_FILE);
+	if (ftruncate(obj.fd, pos) < 0)
 		return w32_fail(w32_file_error(errno));
 	return TRUE;
 }

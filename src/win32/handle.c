@@ -237,6 +237,19 @@ bool w32_handle_take(struct w32_object *out, HANDLE h)
 	return e != NULL;
 }
 
+bool w32_handle_find(bool (*match)(const struct w32_object *obj, const void *arg),
+		     const void *arg)
+{
+	bool found = false;
+	size_t i;
+
+	pthread_mutex_lock(&table.lock);
+	for (i = 0; !found && i < table.count; i++)
+		found = table.entries[i].kind != W32_NONE && match(&table.entries[i], arg);
+	pthread_mutex_unlock(&table.lock);
+	return found;
+}
+
 /* Removes a file the handle was to delete on close: by its descriptor's
  * path now, since the process may have changed directory since. */
 static void delete_on_close(int fd)

@@ -68,6 +68,13 @@ W32_INTERNAL HANDLE w32_handle_add(const struct w32_object *obj, bool inherit);
 W32_INTERNAL bool w32_handle_get(struct w32_object *out, HANDLE h);
 /* Removes the entry and returns it in *out; false for a bad handle. */
 W32_INTERNAL bool w32_handle_take(struct w32_object *out, HANDLE h);
+/* Whether some handle in the table matches (match runs with the table
+ * locked, so it must not call back into the table). */
+W32_INTERNAL bool w32_handle_find(bool (*match)(const struct w32_object *obj, const void *arg),
+				  const void *arg);
+/* Whether the file open at fd has a section that Windows would not let
+ * SetEndOfFile cut short (mapped.c). */
+W32_INTERNAL bool w32_file_has_section(int fd);
 /* Whether addr lies in memory the process has mapped (query.c). */
 W32_INTERNAL bool w32_address_mapped(const void *addr);
 /* Releases what a taken entry holds. */
