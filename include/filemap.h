@@ -431,6 +431,30 @@ struct fm_view_info {
 FM_API int fm_view_query(struct fm_view_info *out, const void *addr);
 
 /*
+ * fm_view_commit: give memory now to the pages of [addr, addr + length) of
+ * a view (whole pages: addr rounded down, the end up), for the section, so
+ * for every view of it in every process (Windows' VirtualAlloc MEM_COMMIT
+ * on a view of a SEC_RESERVE section).  Only an FM_SECTION_RESERVE section
+ * of the store has pages without memory; for any other view this checks
+ * the range and does nothing.  A page that any view touches gets its memory
+ * too, committed or not.  Returns 0, -EINVAL (length 0), -EFAULT (addr in
+ * no view), -ERANGE (the range leaves the view), -ENOSPC (the store cannot
+ * hold the pages), -EACCES (a view with no access of a read-only handle),
+ * -ENOTSUP (a read-only view, on Linux before 5.14).
+ */
+FM_API int fm_view_commit(void *addr, size_t length);
+
+/*
+ * fm_view_committed: whether the page of a view that contains addr has
+ * memory: 1 yes, 0 not yet (a page of an FM_SECTION_RESERVE section that no
+ * view has committed or touched).  *out receives the length in bytes of the
+ * run of pages from that page on, to at most the view's end, that are
+ * alike.  Every view of any other section is committed throughout.
+ * Returns 1, 0, -EINVAL (NULL out), -EFAULT (addr in no view).
+ */
+FM_API int fm_view_committed(size_t *out, const void *addr);
+
+/*
  * fm_page_size: the granularity of view offsets, the system's page size.
  */
 FM_API size_t fm_page_size(void);

@@ -371,6 +371,21 @@ static inline unsigned fm__access_normalize(unsigned access)
 	return access & FM_WRITE ? access | FM_READ : access;
 }
 
+/* What commit.c needs of the view that contains an address. */
+struct fm__view_pages {
+	uintptr_t base;       /* page-aligned */
+	size_t map_len;       /* whole pages */
+	size_t length;        /* exact */
+	uint64_t file_offset; /* where the view starts in the file it maps */
+	int fd;               /* the caller's own copy of a reserve section's
+			       * file description (close it), else -1 */
+	unsigned access;      /* as fm_view_query reports it */
+};
+
+/* Fills out for the view containing addr.  Returns 0, -EFAULT (in no
+ * view) or a failure to copy the descriptor, with the message set. */
+int fm__view_pages(struct fm__view_pages *out, const void *addr, const char *call);
+
 /* ------------------------------------------------------------------------
  * Process-global state (global.c): one struct, one lock.
  * ------------------------------------------------------------------------ */

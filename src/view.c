@@ -28,7 +28,18 @@ struct fm__view {
 	uint64_t offset;       /* in the section */
 	uint64_t section_size;
 	unsigned access;       /* as reported */
+	uint64_t file_offset;  /* where the view starts in the file it maps */
+	int fd;                /* for a reserve section's view, a description of
+				* that file, to commit pages and tell which have
+				* memory (commit.c); else -1 */
 };
+
+static void view_free(struct fm__view *v)
+{
+	if (v->fd >= 0)
+		fm__os_close(v->fd);
+	free(v);
+}
 
 static int compare(const void *pa, const void *pb)
 {
@@ -64,7 +75,7 @@ static int insert(struct fm__view *v)
 		stale = *(struct fm__view **)node;
 		tdelete(stale, &fm__global.views, compare);
 		fm__global.view_count--;
-		free(stale);
+		view_free(stale);
 		node = tsearch(v, &fm__global.views, compare);
 	}
 	if (node)
@@ -122,21 +133,36 @@ static unsigned reported_access(unsigned access)
 	return fm__access_normalize(access);
 }
 
-/* Maps the checked view at addr (NULL: anywhere), never over a mapping. */
-static int map_at(void **base, fm_section *s, uint64_t offset, size_t map_len, int prot,
-		  unsigned access, void *addr, const char *call)
+/* Whether the section's pages may lack memory: a reserve section's in the
+ * store (a file section's pages are the file's, always there). */
+static bool reserves(const fm_section *s)
+{
+	return (s->obj.hdr.flags & FM__HDR_RESERVE) && !fm__section_is_file(s);
+}
+
+/* Maps the checked view at addr (NULL: anywhere), never over a mapping;
+ * *kept is a description of the file for a reserve section's view. */
+static int map_at(void **base, int *kept, fm_section *s, uint64_t offset, size_t map_len,
+		  int prot, unsigned access, void *addr, const char *call)
 {
 	int flags = (access & FM_COPY ? MAP_PRIVATE : MAP_SHARED) | (addr ? MAP_FIXED_NOREPLACE : 0);
 	int fd = fm__section_view_fd(s, access, call);
 	int r;
 
+	*kept = -1;
 	if (fd < 0)
 		return fd;
+	if (reserves(s) && (*kept = fm__os_dup(fd)) < 0)
+		return fm__fail(*kept, call, s->obj.name, NULL);
 	r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->data_offset + offset);
 	if (r == 0 && addr && *base != addr) {
 		/* A kernel older than 4.17 takes MAP_FIXED_NOREPLACE as a hint. */
 		fm__os_munmap(*base, map_len);
 		r = -EEXIST;
+	}
+	if (r < 0 && *kept >= 0) {
+		fm__os_close(*kept);
+		*kept = -1;
 	}
 	if (r == -EEXIST)
 		return fm__fail(r, call, s->obj.name, "%p: the range is already in use", addr);
@@ -166,7 +192,7 @@ static int view_map(void **out, fm_section *s, uint64_t offset, size_t length,
 	if (!v)
 		return fm__fail(-ENOMEM, call, s->obj.name, NULL);
 	v->map_len = fm__round_up(length, fm__page_size());
-	r = map_at(&base, s, offset, v->map_len, prot, access, addr, call);
+	r = map_at(&base, &v->fd, s, offset, v->map_len, prot, access, addr, call);
 	if (r < 0) {
 		free(v);
 		return r;
@@ -176,10 +202,11 @@ static int view_map(void **out, fm_section *s, uint64_t offset, size_t length,
 	v->offset = offset;
 	v->section_size = s->obj.hdr.size;
 	v->access = reported_access(access);
+	v->file_offset = s->data_offset + offset;
 	r = insert(v);
 	if (r < 0) {
 		fm__os_munmap(base, v->map_len);
-		free(v);
+		view_free(v);
 		return fm__fail(r, call, s->obj.name, NULL);
 	}
 	*out = base;
@@ -213,7 +240,7 @@ FM_API int fm_view_unmap(void *addr)
 	if (!v)
 		return fm__fail(-EFAULT, "fm_view_unmap", NULL, "%p is not inside a view", addr);
 	r = fm__os_munmap((void *)v->base, v->map_len);
-	free(v);
+	view_free(v);
 	return r < 0 ? fm__fail(r, "fm_view_unmap", NULL, NULL) : 0;
 }
 
@@ -248,6 +275,28 @@ FM_API int fm_view_flush(void *addr, size_t length)
 	end = length ? (uintptr_t)addr + length : v.base + v.map_len;
 	r = fm__os_msync((void *)start, end - start, MS_SYNC);
 	return r < 0 ? fm__fail(r == -ENOMEM ? -EFAULT : r, call, NULL, NULL) : 0;
+}
+
+int fm__view_pages(struct fm__view_pages *out, const void *addr, const char *call)
+{
+	struct fm__view *v;
+	int fd = -1, r = 0;
+
+	fm__global_lock();
+	v = find_locked(addr);
+	/* A copy of the view's descriptor, so that an unmap on another thread
+	 * cannot leave us its number (dup never blocks). */
+	if (v && v->fd >= 0 && (fd = fm__os_dup(v->fd)) < 0) {
+		r = fd;
+		fd = -1;
+	}
+	if (v)
+		*out = (struct fm__view_pages){ v->base, v->map_len, v->length, v->file_offset, fd,
+						v->access };
+	fm__global_unlock();
+	if (!v)
+		return fm__fail(-EFAULT, call, NULL, "%p is not inside a view", addr);
+	return r < 0 ? fm__fail(r, call, NULL, NULL) : 0;
 }
 
 /* Where each field of struct fm_view_info ends: only whole fields are written. */

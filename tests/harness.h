@@ -122,6 +122,9 @@ void test_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Number of entries in the store (every namespace directory). */
 int test_store_count(void);
 
+/* Open descriptors of this process (counting the one that reads them). */
+int test_fd_count(void);
+
 /* Runs fn in a forked child and returns its exit code (128 + signal). */
 int test_in_child(int (*fn)(void *), void *arg);
 
