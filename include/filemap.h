@@ -419,8 +419,9 @@ struct fm_view_info {
 	uint64_t offset;       /* where in the section the view starts */
 	unsigned access;       /* FM_READ / FM_WRITE / FM_COPY / FM_EXEC as mapped */
 	uint64_t section_size; /* the section's exact size */
+	int file_backed;       /* 1: the section maps a file; 0: store memory */
 };
-#define FM_VIEW_INFO_INIT { sizeof(struct fm_view_info), NULL, 0, 0, 0, 0 }
+#define FM_VIEW_INFO_INIT { sizeof(struct fm_view_info), NULL, 0, 0, 0, 0, 0 }
 
 /*
  * fm_view_query: describe the view containing addr (any address inside it).

@@ -29,6 +29,7 @@ struct fm__view {
 	uint64_t section_size;
 	unsigned access;       /* as reported */
 	uint64_t file_offset;  /* where the view starts in the file it maps */
+	bool file_backed;      /* the section maps a user's file */
 	int fd;                /* for a reserve section's view, a description of
 				* that file, to commit pages and tell which have
 				* memory (commit.c); else -1 */
@@ -203,6 +204,7 @@ static int view_map(void **out, fm_section *s, uint64_t offset, size_t length,
 	v->section_size = s->obj.hdr.size;
 	v->access = reported_access(access);
 	v->file_offset = s->data_offset + offset;
+	v->file_backed = fm__section_is_file(s);
 	r = insert(v);
 	if (r < 0) {
 		fm__os_munmap(base, v->map_len);
@@ -306,6 +308,7 @@ static const size_t info_field_ends[] = {
 	offsetof(struct fm_view_info, length) + sizeof(size_t),
 	offsetof(struct fm_view_info, offset) + sizeof(uint64_t),
 	offsetof(struct fm_view_info, access) + sizeof(unsigned),
+	offsetof(struct fm_view_info, section_size) + sizeof(uint64_t),
 	sizeof(struct fm_view_info),
 };
 
@@ -331,6 +334,7 @@ FM_API int fm_view_query(struct fm_view_info *out, const void *addr)
 		.offset = v.offset,
 		.access = v.access,
 		.section_size = v.section_size,
+		.file_backed = v.file_backed,
 	};
 	memcpy(out, &info, fm__struct_fit(out->size, info_field_ends,
 					 sizeof(info_field_ends) / sizeof(info_field_ends[0])));

@@ -186,6 +186,7 @@ static void size_zero_is_file_size(void)
 	check_pattern(v, 0, 3 * PAGE + 5);
 	CHECK_OK(fm_view_query(&info, v));
 	CHECK_INT_EQ(info.length, 3 * PAGE + 5);
+	CHECK_INT_EQ(info.file_backed, 1);
 	CHECK_OK(fm_view_unmap(v));
 	/* A view at an offset sees the file at that offset. */
 	CHECK_OK(fm_view_map((void **)&v, s, 2 * PAGE, 0, FM_READ));

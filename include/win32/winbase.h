@@ -51,6 +51,21 @@ FM_W32_API BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
 FM_W32_API BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
 FM_W32_API SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
 				      SIZE_T dwLength);
+
+/* Virtual memory.  VirtualAlloc reserves (MEM_RESERVE: a range on a 64 KiB
+ * boundary, no access) and commits (MEM_COMMIT: a protection, zero-filled
+ * pages) private memory, and commits pages of a view of a SEC_RESERVE
+ * paging-file section, for every view of it; VirtualFree decommits or
+ * releases what VirtualAlloc allocated (never a view); VirtualProtect
+ * changes committed pages' protection, within what a view allows, and
+ * returns the old one.  Errors as Windows gives them: 487 for a wrong or
+ * uncommitted range, 87 for a bad size, type or protection, 5 for a
+ * commit through a view of a file. */
+FM_W32_API LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
+				      DWORD flProtect);
+FM_W32_API BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType);
+FM_W32_API BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
+				      PDWORD lpflOldProtect);
 FM_W32_API void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 FM_W32_API void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 

@@ -15,6 +15,11 @@
  */
 #include "w32.h"
 
+#include <sys/mman.h>
+
+/* The modifiers VirtualAlloc and VirtualProtect take with a protection. */
+#define MODIFIERS (PAGE_GUARD | PAGE_NOCACHE | PAGE_WRITECOMBINE)
+
 /* What a page may do, for VirtualProtect's "no more than the view" rule. */
 #define CAN_READ  1u
 #define CAN_WRITE 2u
@@ -25,20 +30,25 @@ struct page_protection {
 	unsigned native; /* the native view access */
 	DWORD rights;    /* the SECTION_* rights a view of it needs */
 	unsigned can;    /* CAN_* */
+	int prot;        /* the mmap protection of its pages (a copy-on-write
+			  * page is writable: its mapping is private) */
 };
 
 static const struct page_protection table[] = {
-	{ PAGE_NOACCESS, 0, SECTION_MAP_READ, 0 },
-	{ PAGE_READONLY, FM_READ, SECTION_MAP_READ, CAN_READ },
-	{ PAGE_READWRITE, FM_READ | FM_WRITE, SECTION_MAP_WRITE, CAN_READ | CAN_WRITE },
-	{ PAGE_WRITECOPY, FM_READ | FM_COPY, SECTION_MAP_READ, CAN_READ },
-	{ PAGE_EXECUTE, FM_EXEC, SECTION_MAP_EXECUTE, CAN_READ | CAN_EXEC },
+	{ PAGE_NOACCESS, 0, SECTION_MAP_READ, 0, PROT_NONE },
+	{ PAGE_READONLY, FM_READ, SECTION_MAP_READ, CAN_READ, PROT_READ },
+	{ PAGE_READWRITE, FM_READ | FM_WRITE, SECTION_MAP_WRITE, CAN_READ | CAN_WRITE,
+	  PROT_READ | PROT_WRITE },
+	{ PAGE_WRITECOPY, FM_READ | FM_COPY, SECTION_MAP_READ, CAN_READ, PROT_READ | PROT_WRITE },
+	{ PAGE_EXECUTE, FM_EXEC, SECTION_MAP_EXECUTE, CAN_READ | CAN_EXEC, PROT_EXEC },
 	{ PAGE_EXECUTE_READ, FM_READ | FM_EXEC, SECTION_MAP_READ | SECTION_MAP_EXECUTE,
-	  CAN_READ | CAN_EXEC },
+	  CAN_READ | CAN_EXEC, PROT_READ | PROT_EXEC },
 	{ PAGE_EXECUTE_READWRITE, FM_READ | FM_WRITE | FM_EXEC,
-	  SECTION_MAP_WRITE | SECTION_MAP_EXECUTE, CAN_READ | CAN_WRITE | CAN_EXEC },
+	  SECTION_MAP_WRITE | SECTION_MAP_EXECUTE, CAN_READ | CAN_WRITE | CAN_EXEC,
+	  PROT_READ | PROT_WRITE | PROT_EXEC },
 	{ PAGE_EXECUTE_WRITECOPY, FM_READ | FM_COPY | FM_EXEC,
-	  SECTION_MAP_READ | SECTION_MAP_EXECUTE, CAN_READ | CAN_EXEC },
+	  SECTION_MAP_READ | SECTION_MAP_EXECUTE, CAN_READ | CAN_EXEC,
+	  PROT_READ | PROT_WRITE | PROT_EXEC },
 };
 
 /* The row of a plain protection (no modifier bits), or NULL. */
@@ -106,9 +116,49 @@ bool w32_protect_rights_allow(DWORD rights, DWORD protect)
 
 bool w32_protect_within(DWORD protect, DWORD limit)
 {
-	const struct page_protection *p = row_of(protect), *l = row_of(limit);
+	const struct page_protection *p = row_of(protect & ~MODIFIERS);
+	const struct page_protection *l = row_of(limit & ~MODIFIERS);
 
 	return p && l && (p->can & l->can) == p->can;
+}
+
+DWORD w32_protect_page(DWORD protect)
+{
+	DWORD modifiers = protect & MODIFIERS, plain = protect & ~MODIFIERS;
+
+	if (!row_of(plain))
+		return 0;
+	/* One modifier at most, and none on a page that has no access. */
+	if ((modifiers & (modifiers - 1)) || (modifiers && plain == PAGE_NOACCESS))
+		return 0;
+	/* Write-combining changes nothing here, and Windows does not show it. */
+	return protect & ~PAGE_WRITECOMBINE;
+}
+
+int w32_protect_mmap(DWORD protect)
+{
+	const struct page_protection *p = row_of(protect & ~MODIFIERS);
+
+	/* A guard page faults on its first touch: with no structured exception
+	 * to raise, every touch faults. */
+	if (!p || (protect & PAGE_GUARD))
+		return PROT_NONE;
+	return p->prot;
+}
+
+bool w32_protect_copies(DWORD protect)
+{
+	const struct page_protection *p = row_of(protect & ~MODIFIERS);
+
+	return p && (p->native & FM_COPY);
+}
+
+DWORD w32_protect_written(DWORD protect)
+{
+	return w32_protect_copies(protect)
+		       ? w32_protect_of_native((w32_protect_native(protect & ~MODIFIERS) &
+						~FM_COPY) | FM_WRITE, false) | (protect & MODIFIERS)
+		       : protect;
 }
 
 DWORD w32_protect_of_native(unsigned native, bool written)

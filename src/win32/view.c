@@ -126,7 +126,11 @@ FM_W32_API LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesi
 		r = fm_view_map_at(&view, obj.section, offset, length, native, lpBaseAddress);
 	else
 		r = place_view(&view, obj.section, offset, length, native, span);
-	return r < 0 ? w32_fail_null(native_view_error(r)) : view;
+	if (r < 0)
+		return w32_fail_null(native_view_error(r));
+	/* A view unmapped behind our back may have left its pages' record. */
+	w32_region_remove((uintptr_t)view);
+	return view;
 }
 
 FM_W32_API LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
@@ -139,9 +143,16 @@ FM_W32_API LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesire
 
 FM_W32_API BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
 {
+	struct fm_view_info info = FM_VIEW_INFO_INIT;
+	bool view = fm_view_query(&info, lpBaseAddress) == 0;
 	int r = fm_view_unmap((void *)lpBaseAddress);
 
-	return r < 0 ? w32_fail(native_view_error(r)) : TRUE;
+	if (r < 0)
+		return w32_fail(native_view_error(r));
+	/* The protections VirtualProtect gave its pages go with it. */
+	if (view)
+		w32_region_remove((uintptr_t)info.base);
+	return TRUE;
 }
 
 FM_W32_API BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush)

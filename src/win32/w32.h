@@ -99,6 +99,51 @@ W32_INTERNAL bool w32_protect_within(DWORD protect, DWORD limit);
 /* The protection Windows names for native view access (FM_*); a written
  * copy-on-write page is the process's own, PAGE_READWRITE. */
 W32_INTERNAL DWORD w32_protect_of_native(unsigned native, bool written);
+/* A protection VirtualAlloc and VirtualProtect take (a plain one, with at
+ * most one of PAGE_GUARD, PAGE_NOCACHE, PAGE_WRITECOMBINE), as Windows
+ * will report it; 0 for one they refuse. */
+W32_INTERNAL DWORD w32_protect_page(DWORD protect);
+/* The mmap protection (PROT_*) of pages of that protection. */
+W32_INTERNAL int w32_protect_mmap(DWORD protect);
+/* Whether protect is copy-on-write (PAGE_WRITECOPY, PAGE_EXECUTE_WRITECOPY). */
+W32_INTERNAL bool w32_protect_copies(DWORD protect);
+/* What a copy-on-write protection reads as once its page was written. */
+W32_INTERNAL DWORD w32_protect_written(DWORD protect);
+
+/* ---- page state (regions.c) ---- */
+
+/* An allocation the layer keeps page state for: memory from VirtualAlloc
+ * (MEM_PRIVATE), or a view whose pages were given protections (MEM_MAPPED). */
+struct w32_region {
+	uintptr_t base;
+	size_t size;         /* whole pages */
+	DWORD type;          /* MEM_PRIVATE or MEM_MAPPED */
+	DWORD alloc_protect;
+};
+
+/* One page's state, and how far the pages alike go. */
+struct w32_page {
+	DWORD state;   /* MEM_RESERVE or MEM_COMMIT (a view's: see fm_view_committed) */
+	DWORD protect; /* as Windows reports it, when committed */
+	size_t run;    /* bytes from the page to the end of the run of pages alike */
+};
+
+/* Enters a region whose every page is state and protect; false when out of
+ * memory or when a region is there already. */
+W32_INTERNAL bool w32_region_add(const struct w32_region *info, DWORD state, DWORD protect);
+/* Forgets the region based at base; false if there is none. */
+W32_INTERNAL bool w32_region_remove(uintptr_t base);
+/* The region containing addr; false if none. */
+W32_INTERNAL bool w32_region_find(struct w32_region *out, const void *addr);
+/* The state of the page containing addr; false if no region holds it. */
+W32_INTERNAL bool w32_region_page(struct w32_page *out, const void *addr);
+/* Sets whole pages [addr, addr + length) of one region; false if they
+ * leave it, or when out of memory. */
+W32_INTERNAL bool w32_region_set(const void *addr, size_t length, DWORD state, DWORD protect);
+
+/* Whether the page at page (page-aligned) of a copy-on-write mapping holds
+ * this process's own copy: it was written (query.c). */
+W32_INTERNAL bool w32_page_written(const void *page);
 
 /* ---- strings (text.c) ---- */
 

@@ -580,6 +580,87 @@ static void waits_refuse_what_is_not_waitable(void)
 	unlink(path);
 }
 
+/* Copy-on-write pages of a shared view: Windows makes them private; the
+ * layer cannot (the view keeps no file to map them from), so it refuses,
+ * and the page stays shared and as it was.  A copy-on-write view's pages
+ * take the protection. */
+static void copy_pages_of_shared_view_refused(void)
+{
+	HANDLE h = create(NULL, PAGE_READWRITE, 3 * 4096);
+	char *v = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0), *w = MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0);
+	char *c = MapViewOfFile(h, FILE_MAP_COPY, 0, 0, 0);
+	MEMORY_BASIC_INFORMATION m;
+	DWORD old = 0;
+
+	CHECK(!VirtualProtect(v, 4096, PAGE_WRITECOPY, &old));
+	CHECK_INT_EQ(GetLastError(), ERROR_NOT_SUPPORTED);
+	CHECK(!VirtualProtect(w, 4096, PAGE_WRITECOPY, &old));
+	CHECK_INT_EQ(GetLastError(), ERROR_NOT_SUPPORTED);
+	CHECK(!VirtualAlloc(v + 4096, 4096, MEM_COMMIT, PAGE_WRITECOPY));
+	CHECK_INT_EQ(GetLastError(), ERROR_NOT_SUPPORTED);
+	CHECK_INT_EQ(VirtualQuery(v, &m, sizeof(m)), sizeof(m));
+	CHECK_INT_EQ(m.Protect, PAGE_READWRITE);
+	CHECK_INT_EQ(m.RegionSize, 3 * 4096);
+	v[0] = 's';
+	CHECK_INT_EQ(w[0], 's');
+	CHECK(VirtualProtect(c, 4096, PAGE_READONLY, &old));
+	CHECK_INT_EQ(old, PAGE_WRITECOPY);
+	CHECK(VirtualProtect(c, 4096, PAGE_WRITECOPY, &old));
+	CHECK_INT_EQ(old, PAGE_READONLY);
+	c[0] = 'c';
+	CHECK_INT_EQ(w[0], 's');
+	CHECK(VirtualProtect(c, 4096, PAGE_READONLY, &old));
+	CHECK_INT_EQ(old, PAGE_READWRITE);
+	UnmapViewOfFile(c);
+	UnmapViewOfFile(w);
+	UnmapViewOfFile(v);
+	CloseHandle(h);
+}
+
+/* VirtualProtect of memory the layer did not allocate (a program's own
+ * buffer): the kernel's protection, named as Windows names it. */
+static void protect_other_memory(void)
+{
+	char *p = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	MEMORY_BASIC_INFORMATION m;
+	DWORD old = 0;
+
+	CHECK(p != MAP_FAILED);
+	CHECK(VirtualProtect(p, 4096, PAGE_READONLY, &old));
+	CHECK_INT_EQ(old, PAGE_READWRITE);
+	CHECK_INT_EQ(VirtualQuery(p, &m, sizeof(m)), sizeof(m));
+	CHECK_INT_EQ(m.Protect, PAGE_READONLY);
+	CHECK_INT_EQ(m.RegionSize, 4096);
+	CHECK(VirtualProtect(p, 4096, PAGE_EXECUTE_READWRITE, &old));
+	CHECK_INT_EQ(old, PAGE_READONLY);
+	CHECK(!VirtualProtect(p, 4096, PAGE_WRITECOPY, &old));
+	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+	CHECK(!VirtualFree(p, 0, MEM_RELEASE));
+	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+	munmap(p, 2 * 4096);
+	CHECK(!VirtualProtect(p, 4096, PAGE_READONLY, &old));
+	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+}
+
+/* A page of a SEC_RESERVE view that the program touches without committing
+ * it gets its memory (Windows would fault), and reads as committed. */
+static void touched_reserve_page_is_committed(void)
+{
+	HANDLE h = create(NULL, PAGE_READWRITE | SEC_RESERVE, 4 * 4096);
+	char *v = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+	MEMORY_BASIC_INFORMATION m;
+
+	CHECK_INT_EQ(VirtualQuery(v + 4096, &m, sizeof(m)), sizeof(m));
+	CHECK_INT_EQ(m.State, MEM_RESERVE);
+	v[4096] = 1;
+	CHECK_INT_EQ(VirtualQuery(v + 4096, &m, sizeof(m)), sizeof(m));
+	CHECK_INT_EQ(m.State, MEM_COMMIT);
+	CHECK_INT_EQ(m.Protect, PAGE_READWRITE);
+	CHECK_INT_EQ(m.RegionSize, 4096);
+	UnmapViewOfFile(v);
+	CloseHandle(h);
+}
+
 static const struct test_helper helpers[] = {
 	TEST_HELPER(set_inherited),
 };
@@ -609,6 +690,9 @@ static const struct test_case cases[] = {
 	TEST_CASE(sync_closed_handle_not_cached),
 	TEST_CASE(sync_inherited_across_exec),
 	TEST_CASE(waits_refuse_what_is_not_waitable),
+	TEST_CASE(copy_pages_of_shared_view_refused),
+	TEST_CASE(protect_other_memory),
+	TEST_CASE(touched_reserve_page_is_committed),
 };
 
 int main(int argc, char **argv)
