@@ -106,7 +106,7 @@ static void describe_view(MEMORY_BASIC_INFORMATION *m, const struct fm_view_info
 	int committed;
 
 	if (w32_region_find(&r, (void *)page) && r.type == MEM_MAPPED && r.base == base &&
-	    w32_region_page(&p, (void *)page)) {
+	    r.size == end - base && w32_region_page(&p, (void *)page)) {
 		protect = p.protect;
 		end = min_end(end, page + p.run);
 	}

@@ -36,6 +36,23 @@ static struct {
 	size_t count, cap;
 } regions = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
+static void lock_regions(void)
+{
+	pthread_mutex_lock(&regions.lock);
+}
+
+static void unlock_regions(void)
+{
+	pthread_mutex_unlock(&regions.lock);
+}
+
+/* A fork while another thread holds the lock must not leave the child's
+ * locked forever. */
+__attribute__((constructor)) static void regions_start_up(void)
+{
+	pthread_atfork(lock_regions, unlock_regions, unlock_regions);
+}
+
 static size_t page_size(void)
 {
 	return fm_page_size();
@@ -84,7 +101,7 @@ bool w32_region_add(const struct w32_region *info, DWORD state, DWORD protect)
 	r->info = *info;
 	r->runs[0] = (struct run){ 0, info->size / page_size(), state, protect };
 	r->nruns = 1;
-	pthread_mutex_lock(&regions.lock);
+	lock_regions();
 	at = search_locked(info->base, &found);
 	if (!found && regions.count == regions.cap) {
 		grown = realloc(regions.items, (regions.cap ? 2 * regions.cap : 16) * sizeof(*grown));
@@ -100,7 +117,7 @@ bool w32_region_add(const struct w32_region *info, DWORD state, DWORD protect)
 		regions.count++;
 		ok = true;
 	}
-	pthread_mutex_unlock(&regions.lock);
+	unlock_regions();
 	if (!ok)
 		region_free(r);
 	return ok;
@@ -112,7 +129,7 @@ bool w32_region_remove(uintptr_t base)
 	bool found;
 	size_t at;
 
-	pthread_mutex_lock(&regions.lock);
+	lock_regions();
 	at = search_locked(base, &found);
 	if (found && regions.items[at]->info.base == base) {
 		r = regions.items[at];
@@ -120,7 +137,7 @@ bool w32_region_remove(uintptr_t base)
 			(regions.count - at - 1) * sizeof(*regions.items));
 		regions.count--;
 	}
-	pthread_mutex_unlock(&regions.lock);
+	unlock_regions();
 	region_free(r);
 	return r != NULL;
 }
@@ -130,11 +147,11 @@ bool w32_region_find(struct w32_region *out, const void *addr)
 	bool found;
 	size_t at;
 
-	pthread_mutex_lock(&regions.lock);
+	lock_regions();
 	at = search_locked((uintptr_t)addr, &found);
 	if (found)
 		*out = regions.items[at]->info;
-	pthread_mutex_unlock(&regions.lock);
+	unlock_regions();
 	return found;
 }
 
@@ -156,7 +173,7 @@ bool w32_region_page(struct w32_page *out, const void *addr)
 	bool found;
 	size_t at, page;
 
-	pthread_mutex_lock(&regions.lock);
+	lock_regions();
 	at = search_locked((uintptr_t)addr, &found);
 	if (found) {
 		r = regions.items[at];
@@ -165,7 +182,7 @@ bool w32_region_page(struct w32_page *out, const void *addr)
 		*out = (struct w32_page){ run->state, run->protect,
 					  (run->first + run->count - page) * page_size() };
 	}
-	pthread_mutex_unlock(&regions.lock);
+	unlock_regions();
 	return found;
 }
 
@@ -222,7 +239,7 @@ bool w32_region_set(const void *addr, size_t length, DWORD state, DWORD protect)
 	bool found, ok = false;
 	size_t at, first;
 
-	pthread_mutex_lock(&regions.lock);
+	lock_regions();
 	at = search_locked((uintptr_t)addr, &found);
 	if (found) {
 		r = regions.items[at];
@@ -230,6 +247,6 @@ bool w32_region_set(const void *addr, size_t length, DWORD state, DWORD protect)
 		if ((uintptr_t)addr + length <= r->info.base + r->info.size)
 			ok = set_locked(r, first, length / page_size(), state, protect);
 	}
-	pthread_mutex_unlock(&regions.lock);
+	unlock_regions();
 	return ok;
 }
