@@ -152,6 +152,11 @@ FM_W32_API DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHan
 FM_W32_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles,
 						 BOOL bWaitAll, DWORD dwMilliseconds,
 						 BOOL bAlertable);
+/* Signals hObjectToSignal (releases a mutex the thread owns, sets an event,
+ * releases a semaphore by 1), then waits on hObjectToWaitOn; a signal that
+ * fails is the call's failure (WAIT_FAILED), and nothing is waited on. */
+FM_W32_API DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,
+					    DWORD dwMilliseconds, BOOL bAlertable);
 
 /* Files. */
 FM_W32_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
