@@ -5,7 +5,9 @@
 PRESET ?= dev
 BUILD  := build/$(PRESET)
 
-.PHONY: all build demo test test-asan test-tsan bench bench-scale install clean
+.PHONY: all build demo test test-asan test-tsan bench bench-scale install uninstall package clean
+
+RELEASE := build/release
 
 all: build
 
@@ -38,21 +40,38 @@ test-tsan:
 # The benchmarks, optimised (the release preset), side by side: filemap
 # against raw POSIX, Boost.Interprocess and Wine, the sync objects and the
 # file copy.  Prints the table with every ratio and its goal and writes
-# bench/results/latest.json and latest.md (see bench/README.md).
+# latest.json and latest.md into build/release/bench/results; with SAVE=1
+# into bench/results, the tables the repository keeps (bench/README.md).
 bench:
 	$(MAKE) build PRESET=release
-	python3 bench/run.py --build build/release/bench --out bench/results
+	python3 bench/run.py --build $(RELEASE)/bench $(if $(SAVE),--save)
 
 # The scale benchmark at full size: 100,000 live names, 64 processes
 # churning with SIGKILL, a 1 TiB reserved section, memory per object.  Its
-# table goes to stderr and bench/results/scale.json and scale.md; it fails
-# only when a correctness check does.
+# table goes to stderr and scale.json and scale.md to
+# build/release/bench/results (SAVE=1: bench/results); it fails only when a
+# correctness check does.
 bench-scale:
 	$(MAKE) build PRESET=release
-	python3 bench/run.py --scale --build build/release/bench --out bench/results
+	python3 bench/run.py --scale --build $(RELEASE)/bench $(if $(SAVE),--save)
 
-install: build
-	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
+# Installs an optimised build (the release preset): into PREFIX, default
+# /usr/local; DESTDIR=... stages it.  cmake records every file it installs
+# in build/release/install_manifest.txt, which `make uninstall` removes.
+install:
+	$(MAKE) build PRESET=release
+	cmake --install $(RELEASE) $(if $(PREFIX),--prefix $(PREFIX))
+
+uninstall:
+	cmake/uninstall.sh $(RELEASE)/install_manifest.txt
+
+# The Debian package, build/package/filemap_<version>_<arch>.deb (CPack),
+# built for prefix /usr and checked: its contents, and the demo built
+# against it unpacked (tests/test-package.sh).
+package:
+	$(MAKE) build PRESET=package
+	cd build/package && cpack -G DEB
+	tests/test-package.sh build/package/filemap_*.deb .
 
 clean:
 	rm -rf build

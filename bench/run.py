@@ -14,9 +14,10 @@ absolute time is treated as stable.  bench-sync (round trips, wait on 64)
 and bench-copy (the file copy) print their own record.h lines, gathered
 here.
 
-Writes OUT/latest.json and OUT/latest.md, and prints the table.  Exits 1
-if anything failed to run (a missed goal is reported, never a failure), 2
-on bad usage.
+Writes OUT/latest.json and OUT/latest.md (OUT: the build's results
+directory, or with --save bench/results, the tables the repository keeps),
+and prints the table.  Exits 1 if anything failed to run (a missed goal is
+reported, never a failure), 2 on bad usage.
 """
 
 import argparse
@@ -347,7 +348,9 @@ def scale(args, env):
 def parse_args():
     p = argparse.ArgumentParser(description="Run filemap's benchmarks side by side.")
     p.add_argument("--build", required=True, help="the build's bench directory")
-    p.add_argument("--out", required=True, help="where latest.json and latest.md go")
+    p.add_argument("--out", help="where latest.json and latest.md go (default: BUILD/results)")
+    p.add_argument("--save", action="store_true",
+                   help="write them into bench/results, the tables the repository keeps")
     p.add_argument("--smoke", action="store_true",
                    help="one iteration of everything: a test that it all runs, no figures")
     p.add_argument("--blocks", type=int, default=15, help="blocks per implementation")
@@ -363,6 +366,17 @@ def parse_args():
                    help="instead: count the system calls of one iteration of a worker case "
                         "(lifecycle, open, map-64k...) with strace, per Linux implementation")
     args = p.parse_args()
+    # The tracked tables change only when asked to.
+    saved = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"))
+    if args.save and args.out:
+        p.error("--save writes into bench/results: leave out --out")
+    if args.save:
+        args.out = saved
+    elif not args.out:
+        args.out = os.path.join(args.build, "results")
+    elif os.path.realpath(args.out) == saved:
+        p.error("--out %s is the repository's bench/results: say --save to rewrite them"
+                % args.out)
     if args.smoke:
         args.blocks, args.block_ms = 1, 0
     if args.blocks < 1 or args.block_ms < 0:

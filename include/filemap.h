@@ -674,6 +674,178 @@ FM_API int fm_sync_dup(fm_sync **out, fm_sync *o);
  */
 FM_API void fm_sync_close(fm_sync *o);
 
+/* ------------------------------------------------------------------------
+ * Listing the store
+ *
+ * A program can list the named objects as `filemap ls` does, without the
+ * tool: fm_store_list_open() starts a listing, fm_store_list_next() gives
+ * one object at a time, fm_store_list_close() ends it.  A listing streams:
+ * a store of 100,000 objects takes no more memory than one of ten, but for
+ * the table of holders, made once at the start.  It only looks: each store
+ * file is opened for reading, without a lock, so a listing never holds,
+ * creates, repairs or removes anything, and never waits for another
+ * process.  What it reports is a snapshot; objects come and go meanwhile.
+ * ------------------------------------------------------------------------ */
+
+typedef struct fm_store_list fm_store_list;
+
+/* Namespaces, as bits: struct fm_object_info's ns, and a filter. */
+#define FM_NAMESPACE_LOCAL  (1u << 0)
+#define FM_NAMESPACE_GLOBAL (1u << 1)
+
+/* Flags of struct fm_list_opts. */
+#define FM_LIST_NO_HOLDERS (1u << 0) /* do not look for holders (faster) */
+
+/*
+ * Options for fm_store_list_open(); start from FM_LIST_OPTS_INIT.
+ *
+ *   size        sizeof(struct fm_list_opts).
+ *   namespaces  FM_NAMESPACE_LOCAL, FM_NAMESPACE_GLOBAL or both; 0: both.
+ *   type        FM_TYPE_SECTION, _MUTEX, _EVENT or _SEMAPHORE: only that
+ *               type (objects whose type cannot be read are left out); 0:
+ *               every object.
+ *   pattern     a glob (fnmatch(3): *, ?, [...], \ quotes) matched against
+ *               the name after its prefix ("job.*" matches Local\job.1);
+ *               one that starts with Local\ or Global\ also picks that
+ *               namespace.  An object whose name cannot be read (a long
+ *               name stored under its hash, in an object the caller may
+ *               not open) is matched by its file name.  NULL: every name.
+ *               Copied: it need not outlive the call.
+ *   name        one object: its full name ("x" is Local\x), checked as
+ *               fm_section_open() checks names; the listing then holds at
+ *               most that object, found without reading the directory.
+ *               NULL: every object.  Copied.
+ *   flags       FM_LIST_NO_HOLDERS: holders_known stays 0.
+ */
+struct fm_list_opts {
+	uint32_t size;
+	unsigned namespaces;
+	int type;
+	const char *pattern;
+	const char *name;
+	unsigned flags;
+};
+#define FM_LIST_OPTS_INIT { sizeof(struct fm_list_opts), 0, 0, NULL, NULL, 0 }
+
+/* Where a section's data is: struct fm_object_info's backing_state. */
+#define FM_BACKING_STORE     0 /* memory from the store (and every sync object) */
+#define FM_BACKING_PRESENT   1 /* a file, there as its creator left it */
+#define FM_BACKING_MISSING   2 /* a file no longer at its path: openers get -ESTALE */
+#define FM_BACKING_REPLACED  3 /* another file at its path: -ESTALE */
+#define FM_BACKING_TRUNCATED 4 /* the file is shorter than the section: -ESTALE */
+
+/* struct fm_object_info's flags. */
+#define FM_OBJECT_RESERVE (1u << 0) /* a sparse section (FM_SECTION_RESERVE) */
+#define FM_OBJECT_FILE    (1u << 1) /* a section over a file */
+
+/*
+ * One object, as fm_store_list_next() reports it.  The caller sets size =
+ * sizeof(struct fm_object_info); the library fills only the whole fields
+ * that fit.  Strings and the holders array belong to the listing and stay
+ * valid until its next call.  What the caller may not read of an object
+ * (another user's 0600 Global\ object: status -EACCES) is 0 or NULL, but
+ * for ns, path, mode, uid, gid and the holders.
+ *
+ *   ns            FM_NAMESPACE_LOCAL or FM_NAMESPACE_GLOBAL.
+ *   name          the full name, "Local\x"; NULL when it cannot be known
+ *                 (a long name stored under its hash, unreadable).  For
+ *                 root, Local\ objects of every user are listed: uid tells
+ *                 whose.
+ *   path          the object's file in the store.
+ *   type          FM_TYPE_*; 0 when unknown (unreadable or corrupt).
+ *   status        0: sound.  FM_ECORRUPT: the object fails validation and
+ *                 openers refuse it (problem says why; type may still be
+ *                 known, e.g. a semaphore whose count is over its maximum).
+ *                 -EACCES: the caller may not read it (its mode).
+ *   problem       why status is not 0, in words; NULL when it is.
+ *   section_size  a section's exact size; 0 for a sync object.
+ *   mode, uid, gid  the object's permission bits and owner.
+ *   max_access    a section's maximum access (FM_READ, FM_WRITE, FM_EXEC).
+ *   flags         FM_OBJECT_RESERVE, FM_OBJECT_FILE.
+ *   header_size   the bytes of its header in the store.
+ *   creator_uid, creator_pid, created_sec, created_nsec
+ *                 who made it, and when (CLOCK_REALTIME).
+ *   holders_known 1 when the holders below are known: they come from
+ *                 /proc/<pid>/fd of every process the caller may inspect
+ *                 (root: all of them), and /proc/locks for the others.  0
+ *                 with FM_LIST_NO_HOLDERS, or when /proc cannot be read.
+ *   holder_count, holders
+ *                 the processes that hold the object, ascending, each once.
+ *                 None (and holders_known) is an orphan: its holders died,
+ *                 openers treat it as absent, and `filemap gc` removes it.
+ *   backing, backing_state, backing_dev, backing_ino, backing_file_size
+ *                 a section over a file: the file's path, FM_BACKING_*,
+ *                 the device and inode it must still have, and its size
+ *                 now (0 when missing).  Else NULL and FM_BACKING_STORE.
+ *   sync          a sound mutex's, event's or semaphore's state, as
+ *                 fm_sync_query() reports it (sync.type 0 otherwise).
+ *   waiters       for an event or a semaphore: how many waits are armed
+ *                 on it (a hint: a waiter killed while it waited counts
+ *                 until the next wake); for a mutex, 1 when it is owned
+ *                 and a thread has waited for it since it was locked (the
+ *                 kernel does not count them, and a wait that gave up
+ *                 leaves its mark until the unlock), else 0; -1 when not
+ *                 known.
+ */
+struct fm_object_info {
+	uint32_t size;
+	unsigned ns;
+	const char *name;
+	const char *path;
+	int type;
+	int status;
+	const char *problem;
+	uint64_t section_size;
+	uint32_t mode;
+	uint32_t uid;
+	uint32_t gid;
+	unsigned max_access;
+	unsigned flags;
+	uint32_t header_size;
+	uint32_t creator_uid;
+	int32_t creator_pid;
+	int64_t created_sec;
+	uint32_t created_nsec;
+	int holders_known;
+	size_t holder_count;
+	const int32_t *holders;
+	const char *backing;
+	int backing_state;
+	uint64_t backing_dev;
+	uint64_t backing_ino;
+	uint64_t backing_file_size;
+	struct fm_sync_info sync;
+	int32_t waiters;
+};
+#define FM_OBJECT_INFO_INIT                                                                 \
+	{ sizeof(struct fm_object_info), 0, NULL, NULL, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, \
+	  0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, FM_SYNC_INFO_INIT, 0 }
+
+/*
+ * fm_store_list_open: start listing the store in force ($FILEMAP_ROOT, else
+ * /dev/shm/filemap): the caller's Local\ objects (root: every user's) and
+ * the Global\ ones, filtered by opts (NULL: everything).  Finds the
+ * holders once, here, unless opts asks not to.  A store that does not
+ * exist yet lists nothing; nothing is created.  Returns 0 with *out, or
+ * -EINVAL (NULL out, opts->size under 4, unknown namespaces, type or
+ * flags), FM_ENAME, -ENAMETOOLONG (opts->name), -ENOMEM.  The listing is
+ * used by one thread at a time; release it with fm_store_list_close().
+ */
+FM_API int fm_store_list_open(fm_store_list **out, const struct fm_list_opts *opts);
+
+/*
+ * fm_store_list_next: the next object, in directory order.  Returns 1 with
+ * *out filled, 0 at the end (and every call after it), or a failure that
+ * skips one part of the store, whose message names it: FM_ESTORE (an
+ * unsafe store directory, left alone), -EMFILE, -ENFILE, -ENOMEM, -EACCES
+ * (a directory or object that could not be read); the next call goes on
+ * with the rest.  -EINVAL for NULL l or out, or out->size too small.
+ */
+FM_API int fm_store_list_next(fm_store_list *l, struct fm_object_info *out);
+
+/* fm_store_list_close: end a listing.  NULL is ignored. */
+FM_API void fm_store_list_close(fm_store_list *l);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,6 +18,9 @@
 
 PyObject *fmpy_Error;
 
+/* filemap._filemap.open, which unpickling a Section calls. */
+static PyObject *open_function;
+
 /* ------------------------------------------------------------------------
  * Errors
  * ------------------------------------------------------------------------ */
@@ -46,24 +49,80 @@ PyObject *fmpy_error_class(int code)
 	}
 }
 
-PyObject *fmpy_raise(int code)
+/*
+ * The full name the library gives name in its messages: "Local\\x" for
+ * "x".  Returns a new str, or NULL with an exception set.
+ */
+static PyObject *full_name(const char *name)
 {
-	const char *msg = fm_last_error_message();
-	PyObject *cls = fmpy_error_class(code), *text, *exc, *value;
+	if (strncmp(name, "Local\\", 6) == 0 || strncmp(name, "Global\\", 7) == 0)
+		return PyUnicode_DecodeUTF8(name, (Py_ssize_t)strlen(name), "surrogateescape");
+	return PyUnicode_FromFormat("Local\\%s", name);
+}
+
+/*
+ * The reason in the library's last message, "<call>: <object>: <reason>
+ * (<ERRNAME>)": the words between the object (full, or cut to "...") and
+ * the code's name, which the exception says otherwise.
+ */
+static PyObject *reason_of(int code, PyObject *object)
+{
+	const char *msg = fm_last_error_message(), *rest, *cut, *end;
+	const char *obj = object ? PyUnicode_AsUTF8(object) : NULL;
+	char suffix[64];
+	size_t len;
+
+	if (!msg || !*msg || !(rest = strstr(msg, ": ")))
+		return PyUnicode_FromString(fm_strerror(code));
+	rest += 2;
+	len = obj ? strlen(obj) : 0;
+	if (obj && strncmp(rest, obj, len) == 0 && strncmp(rest + len, ": ", 2) == 0)
+		rest += len + 2;
+	else if (obj && (cut = strstr(rest, "...: ")) != NULL)
+		rest = cut + 5; /* a long name, cut in the message */
+	snprintf(suffix, sizeof(suffix), " (%s)", fm_errname(code));
+	end = rest + strlen(rest);
+	if ((size_t)(end - rest) >= strlen(suffix) && strcmp(end - strlen(suffix), suffix) == 0)
+		end -= strlen(suffix);
+	return PyUnicode_DecodeUTF8(rest, end - rest, "replace");
+}
+
+/* Makes the exception: cls(errno, reason, filename) for an OSError, so that
+ * e.errno, e.strerror and e.filename work as for any OSError (errno None
+ * for the library's own codes); a ValueError says the name in its text. */
+static PyObject *make_error(PyObject *cls, int code, PyObject *reason, PyObject *object)
+{
+	PyObject *no = code < 0 && code > -4096 ? PyLong_FromLong(-code) : Py_NewRef(Py_None);
+	PyObject *exc;
+
+	if (!no)
+		return NULL;
+	if (cls != PyExc_ValueError)
+		exc = PyObject_CallFunctionObjArgs(cls, no, reason, object ? object : NULL, NULL);
+	else if (object)
+		exc = PyObject_CallFunction(cls, "N", PyUnicode_FromFormat("%U: %R", reason, object));
+	else
+		exc = PyObject_CallOneArg(cls, reason);
+	Py_DECREF(no);
+	return exc;
+}
+
+PyObject *fmpy_raise(int code, const char *name)
+{
+	PyObject *cls = fmpy_error_class(code), *object = NULL, *reason, *exc, *value;
 	int bad;
 
-	if (!msg || !*msg)
-		msg = fm_strerror(code);
-	text = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
-	if (!text)
+	/* A name the library refused is said as it was given. */
+	if (name && (code == FM_ENAME || code == -ENAMETOOLONG))
+		object = PyUnicode_DecodeUTF8(name, (Py_ssize_t)strlen(name), "surrogateescape");
+	else if (name)
+		object = full_name(name);
+	if (name && !object)
 		return NULL;
-	/* OSError(errno, text) where errno has the word, so that e.errno
-	 * works as for any OSError; the library's own codes have none. */
-	if (cls == PyExc_ValueError || code >= 0 || code <= -4096)
-		exc = PyObject_CallOneArg(cls, text);
-	else
-		exc = PyObject_CallFunction(cls, "iO", -code, text);
-	Py_DECREF(text);
+	reason = reason_of(code, object);
+	exc = reason ? make_error(cls, code, reason, object) : NULL;
+	Py_XDECREF(reason);
+	Py_XDECREF(object);
 	if (!exc)
 		return NULL;
 	value = PyLong_FromLong(code);
@@ -335,12 +394,12 @@ static PyObject *view_new(fm_section *s, uint64_t offset, size_t length, unsigne
 
 	r = fm_view_map(&base, s, offset, length, access);
 	if (r < 0) {
-		fmpy_raise(r);
+		fmpy_raise(r, fm_section_name(s));
 		goto fail;
 	}
 	r = fm_view_query(&info, base);
 	if (r < 0) {
-		fmpy_raise(r);
+		fmpy_raise(r, fm_section_name(s));
 		fm_view_unmap(base);
 		goto fail;
 	}
@@ -406,7 +465,7 @@ static PyObject *View_flush(ViewObject *self, PyObject *unused)
 		return NULL;
 	r = fm_view_flush(self->base, 0);
 	if (r < 0)
-		return fmpy_raise(r);
+		return fmpy_raise(r, NULL);
 	Py_RETURN_NONE;
 }
 
@@ -589,6 +648,25 @@ static PyObject *Section_map(SectionObject *self, PyObject *args, PyObject *kwar
 	return view_new(self->s, offset, (size_t)length, access, 0);
 }
 
+/* Pickling sends the name and the access; unpickling opens the section
+ * again, so it must still exist (some process must hold it) by then. */
+static PyObject *Section_reduce(SectionObject *self, PyObject *unused)
+{
+	const char *name;
+	PyObject *access;
+
+	if (section_check(self) < 0)
+		return NULL;
+	name = fm_section_name(self->s);
+	if (!name)
+		return PyErr_Format(PyExc_TypeError,
+				    "cannot pickle an unnamed section: no other process can open it");
+	access = access_string(fm_section_access(self->s));
+	if (!access)
+		return NULL;
+	return Py_BuildValue("O(sN)", open_function, name, access);
+}
+
 static PyObject *Section_enter(SectionObject *self, PyObject *unused)
 {
 	if (section_check(self) < 0)
@@ -660,6 +738,8 @@ static PyMethodDef Section_methods[] = {
 	  "Views stay valid." },
 	{ "__enter__", FMPY_METH(Section_enter), METH_NOARGS, NULL },
 	{ "__exit__", FMPY_METH(Section_exit), METH_VARARGS, NULL },
+	{ "__reduce__", FMPY_METH(Section_reduce), METH_NOARGS,
+	  "Pickles by name and access: unpickling opens the section again." },
 	{ NULL },
 };
 
@@ -717,7 +797,7 @@ static PyObject *mod_create(PyObject *module, PyObject *args, PyObject *kwargs)
 	r = fm_section_create(&s, name, size, &opts);
 	Py_END_ALLOW_THREADS
 	if (r < 0)
-		return fmpy_raise(r);
+		return fmpy_raise(r, name);
 	return section_new(s, r == FM_EXISTED);
 }
 
@@ -732,7 +812,7 @@ static int open_section(PyObject *name_obj, unsigned access, fm_section **out)
 	r = fm_section_open(out, name, access);
 	Py_END_ALLOW_THREADS
 	if (r < 0) {
-		fmpy_raise(r);
+		fmpy_raise(r, name);
 		return -1;
 	}
 	return 0;
@@ -830,7 +910,8 @@ PyMODINIT_FUNC PyInit__filemap(void)
 	    PyModule_AddObjectRef(module, "View", (PyObject *)&View_Type) < 0 ||
 	    PyModule_AddIntConstant(module, "WAIT_MAX", FM_WAIT_MAX) < 0 ||
 	    PyModule_AddStringConstant(module, "__version__", FM_VERSION_STRING) < 0 ||
-	    fmpy_sync_init(module) < 0) {
+	    fmpy_sync_init(module) < 0 || fmpy_list_init(module) < 0 ||
+	    !(open_function = PyObject_GetAttrString(module, "open"))) {
 		Py_DECREF(module);
 		return NULL;
 	}

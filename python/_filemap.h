@@ -25,10 +25,13 @@
 extern PyObject *fmpy_Error;
 
 /*
- * Raises the exception for a failed call's result code, with the library's
- * last-error message (which names the object).  Returns NULL.
+ * Raises the exception for a failed call's result code: the class for the
+ * code (fmpy_error_class), the reason in words from the library's
+ * last-error message, and, when name is not NULL, the object's full name
+ * as its filename (OSError) or in its text (ValueError); .code and
+ * .errname too.  Returns NULL.
  */
-PyObject *fmpy_raise(int code);
+PyObject *fmpy_raise(int code, const char *name);
 
 /* The Python exception class for a result code (borrowed). */
 PyObject *fmpy_error_class(int code);
@@ -58,6 +61,9 @@ int fmpy_wait_sliced(fmpy_wait_fn fn, void *arg, uint64_t timeout_ns);
 
 /* The sync object types, and their registration in the module. */
 int fmpy_sync_init(PyObject *module);
+
+/* filemap._filemap._list, the store's listing (_filemap_list.c). */
+int fmpy_list_init(PyObject *module);
 
 PyMODINIT_FUNC PyInit__filemap(void);
 

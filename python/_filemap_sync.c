@@ -33,13 +33,14 @@ static int sync_check(SyncObject *self)
 	return -1;
 }
 
-/* Fills a new object of type from a create or open call's result. */
-static PyObject *sync_finish(PyTypeObject *type, int kind, int r, fm_sync *o)
+/* Fills a new object of type from a create or open call's result for
+ * name. */
+static PyObject *sync_finish(PyTypeObject *type, int kind, int r, fm_sync *o, const char *name)
 {
 	SyncObject *self;
 
 	if (r < 0)
-		return fmpy_raise(r);
+		return fmpy_raise(r, name);
 	self = (SyncObject *)type->tp_alloc(type, 0);
 	if (!self) {
 		fm_sync_close(o);
@@ -87,14 +88,62 @@ static PyObject *Sync_close(SyncObject *self, PyObject *unused)
 
 static PyObject *Sync_repr(SyncObject *self)
 {
-	const char *name;
+	const char *type = strrchr(Py_TYPE(self)->tp_name, '.'), *name;
 
+	type = type ? type + 1 : Py_TYPE(self)->tp_name;
 	if (!self->o)
-		return PyUnicode_FromFormat("<%s closed>", Py_TYPE(self)->tp_name);
+		return PyUnicode_FromFormat("<filemap.%s closed>", type);
 	name = fm_sync_name(self->o);
 	if (!name)
-		return PyUnicode_FromFormat("<%s unnamed>", Py_TYPE(self)->tp_name);
-	return PyUnicode_FromFormat("<%s %s>", Py_TYPE(self)->tp_name, name);
+		return PyUnicode_FromFormat("<filemap.%s unnamed>", type);
+	return PyUnicode_FromFormat("<filemap.%s %s>", type, name);
+}
+
+/* Pickling sends the name: unpickling opens the object again by name (of
+ * this type), so some process must still hold it by then. */
+static PyObject *Sync_reduce(SyncObject *self, PyObject *unused)
+{
+	const char *name;
+
+	if (sync_check(self) < 0)
+		return NULL;
+	name = fm_sync_name(self->o);
+	if (!name)
+		return PyErr_Format(PyExc_TypeError, "cannot pickle an unnamed %s: no other process "
+				    "can open it", Py_TYPE(self)->tp_name);
+	return Py_BuildValue("O(s)", (PyObject *)Py_TYPE(self), name);
+}
+
+/*
+ * The asyncio forms of the waits are coroutines of filemap._aio, which
+ * wait in a thread (or, for a mutex, poll) in slices: calls one of them
+ * with the handle and the timeout.
+ */
+static PyObject *call_aio(const char *fn, SyncObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *keywords[] = { "timeout", NULL };
+	PyObject *timeout = Py_None, *aio, *coroutine;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O", keywords, &timeout) ||
+	    sync_check(self) < 0)
+		return NULL;
+	aio = PyImport_ImportModule("filemap._aio");
+	if (!aio)
+		return NULL;
+	coroutine = PyObject_CallMethod(aio, fn, "OO", (PyObject *)self, timeout);
+	Py_DECREF(aio);
+	return coroutine;
+}
+
+static PyObject *Sync_acquire_async(SyncObject *self, PyObject *args, PyObject *kwargs)
+{
+	return call_aio(self->kind == FM_TYPE_MUTEX ? "mutex_acquire" : "semaphore_acquire", self,
+			args, kwargs);
+}
+
+static PyObject *Event_wait_async(SyncObject *self, PyObject *args, PyObject *kwargs)
+{
+	return call_aio("event_wait", self, args, kwargs);
 }
 
 static PyObject *Sync_get_name(SyncObject *self, void *unused)
@@ -127,7 +176,7 @@ static int sync_query(SyncObject *self, struct fm_sync_info *info)
 		return -1;
 	r = fm_sync_query(info, self->o);
 	if (r < 0) {
-		fmpy_raise(r);
+		fmpy_raise(r, fm_sync_name(self->o));
 		return -1;
 	}
 	return 0;
@@ -142,7 +191,7 @@ static PyObject *sync_call(SyncObject *self, int (*fn)(fm_sync *))
 		return NULL;
 	r = fn(self->o);
 	if (r < 0)
-		return fmpy_raise(r);
+		return fmpy_raise(r, fm_sync_name(self->o));
 	Py_RETURN_NONE;
 }
 
@@ -176,7 +225,7 @@ static int sync_take(SyncObject *self, uint64_t timeout_ns)
 	if (r == -ETIMEDOUT)
 		return 0;
 	if (r < 0) {
-		fmpy_raise(r);
+		fmpy_raise(r, fm_sync_name(self->o));
 		return -1;
 	}
 	self->abandoned = r == FM_ABANDONED;
@@ -226,7 +275,13 @@ static PyObject *Sync_enter(SyncObject *self, PyObject *unused)
 
 #define SYNC_CLOSE                                                                         \
 	{ "close", FMPY_METH(Sync_close), METH_NOARGS,                                  \
-	  "Release the handle; the last handle anywhere takes the name with it." }
+	  "Release the handle; the last handle anywhere takes the name with it." },        \
+	{ "__reduce__", FMPY_METH(Sync_reduce), METH_NOARGS,                            \
+	  "Pickles by name: unpickling opens the object again." }
+
+#define ACQUIRE_ASYNC(what)                                                                \
+	{ "acquire_async", FMPY_METH(Sync_acquire_async), METH_VARARGS | METH_KEYWORDS,   \
+	  "acquire_async(timeout=None) -> bool, a coroutine for asyncio: " what }
 
 #define ACQUIRE_DOC "acquire(blocking=True, timeout=None) -> bool, as threading's"
 
@@ -253,7 +308,7 @@ static PyObject *Mutex_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 	else
 		r = fm_mutex_open(&o, name);
 	Py_END_ALLOW_THREADS
-	return sync_finish(type, FM_TYPE_MUTEX, r, o);
+	return sync_finish(type, FM_TYPE_MUTEX, r, o, name);
 }
 
 static PyObject *Mutex_release(SyncObject *self, PyObject *unused)
@@ -267,7 +322,7 @@ static PyObject *Mutex_release(SyncObject *self, PyObject *unused)
 		return PyErr_Format(PyExc_RuntimeError,
 				    "cannot release un-acquired lock (%s)", fm_last_error_message());
 	if (r < 0)
-		return fmpy_raise(r);
+		return fmpy_raise(r, fm_sync_name(self->o));
 	Py_RETURN_NONE;
 }
 
@@ -294,6 +349,8 @@ static PyMethodDef Mutex_methods[] = {
 	{ "release", FMPY_METH(Mutex_release), METH_NOARGS,
 	  "Release one level of ownership; RuntimeError if this thread does not own it." },
 	{ "locked", FMPY_METH(Mutex_locked), METH_NOARGS, "True if some thread owns it." },
+	ACQUIRE_ASYNC("the thread running the event loop owns the mutex when it returns True "
+		      "(it polls, backing off to 20 ms, since a mutex is owned by a thread)"),
 	{ "__enter__", FMPY_METH(Sync_enter), METH_NOARGS, NULL },
 	{ "__exit__", FMPY_METH(Mutex_exit), METH_VARARGS, NULL },
 	SYNC_CLOSE,
@@ -333,7 +390,7 @@ static PyObject *Event_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 	else
 		r = fm_event_open(&o, name);
 	Py_END_ALLOW_THREADS
-	return sync_finish(type, FM_TYPE_EVENT, r, o);
+	return sync_finish(type, FM_TYPE_EVENT, r, o, name);
 }
 
 static PyObject *Event_set(SyncObject *self, PyObject *unused)
@@ -381,7 +438,7 @@ static PyObject *Event_wait(SyncObject *self, PyObject *args, PyObject *kwargs)
 	if (r == -ETIMEDOUT)
 		Py_RETURN_FALSE;
 	if (r < 0)
-		return fmpy_raise(r);
+		return fmpy_raise(r, fm_sync_name(self->o));
 	Py_RETURN_TRUE;
 }
 
@@ -394,6 +451,9 @@ static PyMethodDef Event_methods[] = {
 	{ "is_set", FMPY_METH(Event_is_set), METH_NOARGS, "True if it is signalled now." },
 	{ "wait", FMPY_METH(Event_wait), METH_VARARGS | METH_KEYWORDS,
 	  "wait(timeout=None) -> bool: False on timeout; an auto-reset event is taken." },
+	{ "wait_async", FMPY_METH(Event_wait_async), METH_VARARGS | METH_KEYWORDS,
+	  "wait_async(timeout=None) -> bool, a coroutine for asyncio: wait() in a worker "
+	  "thread; cancelled, it takes nothing." },
 	SYNC_CLOSE,
 	{ NULL },
 };
@@ -411,9 +471,9 @@ static PyGetSetDef Event_getset[] = {
 
 static int get_count(PyObject *obj, const char *what, uint32_t *out)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (obj && fmpy_get_u64(obj, what, &v) < 0)
+	if (fmpy_get_u64(obj, what, &v) < 0)
 		return -1;
 	if (v > UINT32_MAX) {
 		PyErr_Format(PyExc_ValueError, "%s is too large", what);
@@ -428,7 +488,9 @@ static PyObject *Semaphore_new(PyTypeObject *type, PyObject *args, PyObject *kwa
 	static char *keywords[] = { "name", "create", "initial", "maximum", "mode", NULL };
 	struct fm_sync_opts opts = FM_SYNC_OPTS_INIT;
 	PyObject *name_obj = Py_None, *initial_obj = NULL, *maximum_obj = NULL, *mode_obj = NULL;
-	uint32_t initial = 0, maximum = 1;
+	/* One rule everywhere (the tool's create too): a semaphore starts at 1,
+	 * as threading.Semaphore does, and may go up to Windows' limit. */
+	uint32_t initial = 1, maximum = INT32_MAX;
 	const char *name;
 	int create = 0, r;
 	fm_sync *o;
@@ -436,7 +498,7 @@ static PyObject *Semaphore_new(PyTypeObject *type, PyObject *args, PyObject *kwa
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|OpOO$O:Semaphore", keywords, &name_obj,
 					 &create, &initial_obj, &maximum_obj, &mode_obj) ||
 	    sync_args(name_obj, mode_obj, &name, &opts) < 0 ||
-	    get_count(initial_obj, "initial", &initial) < 0)
+	    (initial_obj && get_count(initial_obj, "initial", &initial) < 0))
 		return NULL;
 	if (maximum_obj && get_count(maximum_obj, "maximum", &maximum) < 0)
 		return NULL;
@@ -446,7 +508,7 @@ static PyObject *Semaphore_new(PyTypeObject *type, PyObject *args, PyObject *kwa
 	else
 		r = fm_semaphore_open(&o, name);
 	Py_END_ALLOW_THREADS
-	return sync_finish(type, FM_TYPE_SEMAPHORE, r, o);
+	return sync_finish(type, FM_TYPE_SEMAPHORE, r, o, name);
 }
 
 static PyObject *Semaphore_release(SyncObject *self, PyObject *args, PyObject *kwargs)
@@ -465,7 +527,7 @@ static PyObject *Semaphore_release(SyncObject *self, PyObject *args, PyObject *k
 		return NULL;
 	r = fm_semaphore_release(self->o, n, &previous);
 	if (r < 0)
-		return fmpy_raise(r);
+		return fmpy_raise(r, fm_sync_name(self->o));
 	return PyLong_FromUnsignedLong(previous);
 }
 
@@ -484,6 +546,7 @@ static PyMethodDef Semaphore_methods[] = {
 	  ACQUIRE_DOC "; takes one from the count." },
 	{ "release", FMPY_METH(Semaphore_release), METH_VARARGS | METH_KEYWORDS,
 	  "release(n=1) -> the previous count; ValueError past the maximum (nothing changes)." },
+	ACQUIRE_ASYNC("acquire() in a worker thread; cancelled, it takes nothing."),
 	{ "__enter__", FMPY_METH(Sync_enter), METH_NOARGS, NULL },
 	{ "__exit__", FMPY_METH(Semaphore_exit), METH_VARARGS, NULL },
 	SYNC_CLOSE,
@@ -564,7 +627,7 @@ static int wait_many(PyObject *args, PyObject *kwargs, int all, struct wait_many
 		((SyncObject *)PySequence_Fast_GET_ITEM(seq, i))->busy--;
 	if (r < 0 && r != -ETIMEDOUT) {
 		if (r != FMPY_PYERR)
-			fmpy_raise(r);
+			fmpy_raise(r, NULL);
 		goto fail;
 	}
 	*seq_out = seq;
@@ -661,7 +724,9 @@ SYNC_TYPE(Mutex, "Mutex",
 SYNC_TYPE(Event, "Event",
 	  "Event(name=None, create=False, manual_reset=False, initial=False, *, mode=0o600)");
 SYNC_TYPE(Semaphore, "Semaphore",
-	  "Semaphore(name=None, create=False, initial=0, maximum=1, *, mode=0o600)");
+	  "Semaphore(name=None, create=False, initial=1, maximum=2147483647, *, mode=0o600): "
+	  "a new one starts at 1, as threading.Semaphore does, and may go up to maximum "
+	  "(Windows' limit, 2**31 - 1, by default); opening an existing one ignores both.");
 
 int fmpy_sync_init(PyObject *module)
 {

@@ -71,7 +71,7 @@ class BuildExt(build_ext):
 
 
 def extension():
-    sources = [os.path.join(HERE, "_filemap.c"), os.path.join(HERE, "_filemap_sync.c")]
+    sources = [os.path.join(HERE, name) for name in ("_filemap.c", "_filemap_sync.c", "_filemap_list.c")]
     if USE_SYSTEM:
         try:
             flags = subprocess.run(["pkg-config", "--cflags", "--libs", "filemap"],

@@ -54,6 +54,24 @@ FM_API const char *fm_errname(int code)
 	return "UNKNOWN";
 }
 
+struct fm__access_words fm__access_words(unsigned access)
+{
+	struct fm__access_words w = { "" };
+	size_t n = 0;
+
+	if (access & FM_COPY)
+		w.s[n++] = 'c';
+	else if (access & (FM_READ | FM_WRITE))
+		w.s[n++] = 'r';
+	if (access & FM_WRITE)
+		w.s[n++] = 'w';
+	if (access & FM_EXEC)
+		w.s[n++] = 'x';
+	if (n == 0)
+		snprintf(w.s, sizeof(w.s), "none");
+	return w;
+}
+
 FM_API const char *fm_last_error_message(void)
 {
 	return last_message;

@@ -34,6 +34,13 @@
 int fm__fail(int code, const char *call, const char *object, const char *detail, ...)
 	FM__PRINTF(4, 5);
 
+/* Access bits as a message says them: "r", "rw", "rwx", "c" (copy-on-write),
+ * "none"; in a struct so that a message can take it in its arguments. */
+struct fm__access_words {
+	char s[8];
+};
+struct fm__access_words fm__access_words(unsigned access);
+
 /* ------------------------------------------------------------------------
  * name.c: parsing, validating and encoding object names.
  * ------------------------------------------------------------------------ */
@@ -385,6 +392,107 @@ struct fm__view_pages {
 /* Fills out for the view containing addr.  Returns 0, -EFAULT (in no
  * view) or a failure to copy the descriptor, with the message set. */
 int fm__view_pages(struct fm__view_pages *out, const void *addr, const char *call);
+
+/* ------------------------------------------------------------------------
+ * list.c, inspect.c, holders.c: looking at the store from outside, for
+ * fm_store_list and the tool.  Nothing here creates, holds, locks or
+ * removes anything.
+ * ------------------------------------------------------------------------ */
+
+/* One directory entry of a namespace directory, as a walk finds it. */
+struct fm__entry {
+	enum fm__namespace ns;
+	uid_t owner;          /* the uid of local-<uid>; for global/, -1 */
+	int dirfd;
+	const char *dir_path; /* "<root>/local-<uid>" or "<root>/global" */
+	const char *file;
+	struct stat st;       /* the entry itself, not followed */
+	bool type_only;       /* st holds only the type, from readdir: a regular
+			       * file is stat'ed by fm__inspect, through the
+			       * descriptor it opens (one system call fewer) */
+};
+
+/*
+ * A walk over the namespace directories of the store in force, without
+ * creating anything: the caller's local-<uid> (for root, every local-*)
+ * and global/, as namespaces (FM_NAMESPACE_* bits; 0: none) asks; or, when
+ * one is not NULL, only the file one of the caller's directory of the one
+ * namespace asked.  Every directory is checked as the library checks it.
+ */
+struct fm__walk;
+
+int fm__walk_open(struct fm__walk **out, unsigned namespaces, const char *one);
+/*
+ * The next entry: 1 with *e filled (valid until the next call), 0 at the
+ * end, or a failure with its message set (call names the caller): a
+ * directory that is unsafe (FM_ESTORE) or cannot be read (-EMFILE, ...),
+ * which the walk then leaves; the next call goes on with the next one.
+ */
+int fm__walk_next(struct fm__walk *w, struct fm__entry *e, const char *call);
+void fm__walk_close(struct fm__walk *w);
+
+enum fm__inspect_state {
+	FM__INSPECT_SOUND,      /* the header is valid and names this file */
+	FM__INSPECT_CORRUPT,    /* the file fails validation: problem says why */
+	FM__INSPECT_UNREADABLE, /* the caller may not open it (its mode) */
+	FM__INSPECT_GONE,       /* removed while we looked */
+	FM__INSPECT_FAILED,     /* could not be looked at (error: -EMFILE, ...) */
+};
+
+/* What inspecting an entry found. */
+struct fm__inspection {
+	enum fm__inspect_state state;
+	int error;             /* 0, FM_ECORRUPT, or the -errno that stopped us */
+	const char *problem;   /* why not SOUND, in words; lives as long as this */
+	int fd;                /* open for reading and holding no lock, or -1 */
+	struct stat st;        /* of the open file, else of the entry */
+	bool typed;            /* hdr is sound: type and size are known (also for
+				* a sync object whose state is corrupt) */
+	struct fm__header hdr; /* valid when typed */
+	struct fm_sync_info sync; /* a sync object's state, when SOUND */
+	char *name;            /* the full name; NULL when unknown (hashed) */
+	char why[96];          /* where a composed problem is kept */
+	char *backing;         /* a sound file-backed section's file path, or NULL */
+};
+
+/* Inspects e without a lock; never fails (see o->state and o->problem). */
+void fm__inspect(struct fm__inspection *o, const struct fm__entry *e);
+void fm__inspection_free(struct fm__inspection *o);
+
+/* A sound sync object's waiters, as struct fm_object_info's waiters says. */
+int32_t fm__inspect_waiters(const struct fm__inspection *o);
+
+/*
+ * How a file-backed section's file (o->backing) is now, as an opener would
+ * find it: FM_BACKING_PRESENT, _MISSING, _REPLACED or _TRUNCATED (the last
+ * three make openers fail with ESTALE).  *st gets the file's stat when it
+ * has one.
+ */
+int fm__backing_state(const struct fm__inspection *o, struct stat *st);
+
+/* A holder of the object file dev:ino: a process that has it open, or
+ * (from /proc/locks) that took a FLOCK lock on it. */
+struct fm__holder {
+	uint64_t ino;
+	uint32_t dev; /* as the kernel keeps it: major << 20 | minor */
+	pid_t pid;
+};
+
+/* Every holder of every regular file on the store's file system, sorted by
+ * file then pid, each pid once a file. */
+struct fm__holders {
+	struct fm__holder *v;
+	size_t n;
+	bool known; /* false when /proc could not be read */
+};
+
+/* Finds the holders once: 0, or -EIO (/proc unreadable, l->known false). */
+int fm__holders_load(struct fm__holders *l);
+void fm__holders_free(struct fm__holders *l);
+
+/* The holders of st's file: returns how many, *first the first of them. */
+size_t fm__holders_find(const struct fm__holders *l, const struct stat *st,
+			const struct fm__holder **first);
 
 /* ------------------------------------------------------------------------
  * Process-global state (global.c): one struct, one lock.

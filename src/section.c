@@ -135,9 +135,9 @@ static int section_finish(fm_section *s, unsigned access, int backing_from, cons
 	bool file = fm__section_is_file(s);
 
 	if (access & ~s->obj.hdr.max_access)
-		return fm__fail(-EACCES, call, label,
-				"access %#x exceeds the section's maximum access %#x", access,
-				s->obj.hdr.max_access);
+		return fm__fail(-EACCES, call, label, "access \"%s\" exceeds the section's \"%s\"",
+				fm__access_words(access).s,
+				fm__access_words(s->obj.hdr.max_access).s);
 	s->access = access;
 	s->map_fd = -1;
 	s->data_offset = file ? 0 : s->obj.hdr.header_size;
@@ -274,7 +274,8 @@ FM_API int fm_section_dup(fm_section **out, fm_section *s, unsigned access)
 	access = access ? fm__access_normalize(access) : s->access;
 	if (access & ~s->access)
 		return fm__fail(-EACCES, call, s->obj.name,
-				"access %#x is wider than the handle's %#x", access, s->access);
+				"access \"%s\" is wider than the handle's \"%s\"",
+				fm__access_words(access).s, fm__access_words(s->access).s);
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return fm__fail(-ENOMEM, call, s->obj.name, NULL);

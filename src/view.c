@@ -116,8 +116,8 @@ static int check_view(fm_section *s, uint64_t offset, size_t *length, unsigned a
 				(unsigned long long)offset, *length, (unsigned long long)size);
 	needed = fm__access_normalize(access & ~FM_COPY) | (access & FM_COPY ? FM_READ : 0);
 	if (needed & ~s->access)
-		return fm__fail(-EACCES, call, label, "view access %#x exceeds the handle's %#x",
-				access, s->access);
+		return fm__fail(-EACCES, call, label, "view access \"%s\" exceeds the handle's \"%s\"",
+				fm__access_words(access).s, fm__access_words(s->access).s);
 	if (needed & FM_READ)
 		prot |= PROT_READ;
 	if (access & (FM_WRITE | FM_COPY))

@@ -11,15 +11,19 @@ trap 'rm -rf "$work"' EXIT
 export FILEMAP_ROOT=$work/store
 
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
+cp "$build/install_manifest.txt" "$work/manifest"
 libdir=$(dirname "$(find "$work/prefix" -name libfilemap.so -print -quit)")
 for f in "$libdir/libfilemap.so" "$libdir/libfilemap.a" "$libdir/pkgconfig/filemap.pc" \
 	 "$libdir/cmake/filemap/filemap-config.cmake" \
 	 "$work/prefix/include/filemap.h" "$work/prefix/include/filemap/version.h" \
 	 "$work/prefix/bin/filemap" "$work/prefix/share/man/man1/filemap.1" \
-	 "$work/prefix/share/man/man7/filemap.7" "$work/prefix/share/man/man3/fm_section_create.3"; do
+	 "$work/prefix/share/man/man7/filemap.7" "$work/prefix/share/man/man3/fm_section_create.3" \
+	 "$work/prefix/share/man/man3/fm_store_list_open.3" \
+	 "$work/prefix/share/bash-completion/completions/filemap" \
+	 "$work/prefix/share/zsh/site-functions/_filemap"; do
 	[ -e "$f" ] || { echo "not installed: ${f#$work/prefix/}"; exit 1; }
 done
-echo "installed: libraries, headers, filemap.pc, CMake package, tool, man pages"
+echo "installed: libraries, headers, filemap.pc, CMake package, tool, man pages, completions"
 
 if command -v pkg-config >/dev/null; then
 	export PKG_CONFIG_PATH=$libdir/pkgconfig
@@ -35,3 +39,15 @@ cmake -S "$src/tests/install" -B "$work/consumer-build" -DCMAKE_PREFIX_PATH="$wo
 	-DCMAKE_C_FLAGS="${CFLAGS:-}" -DCMAKE_BUILD_RPATH="$libdir" >/dev/null
 cmake --build "$work/consumer-build" >/dev/null
 echo "find_package: $("$work/consumer-build/consumer")"
+
+# `make uninstall` removes exactly what was installed: no file is left, and
+# filemap's own directories are gone.
+"$src/cmake/uninstall.sh" "$work/manifest" >/dev/null
+left=$(find "$work/prefix" ! -type d)
+[ -z "$left" ] || { echo "uninstall left: $left"; exit 1; }
+for dir in include/filemap lib/cmake/filemap; do
+	[ ! -d "$work/prefix/$dir" ] && [ ! -d "$libdir/${dir#lib/}" ] ||
+		{ echo "uninstall left the directory $dir"; exit 1; }
+done
+[ ! -e "$work/manifest" ] || { echo "uninstall left its manifest"; exit 1; }
+echo "uninstall: every installed file removed"

@@ -263,6 +263,9 @@ static void open_args(void)
 		   "Local\\missing");
 	/* More than the section's maximum access (default read and write). */
 	CHECK_FAIL(fm_section_open(&o, "there", FM_EXEC), -EACCES, "fm_section_open", "there");
+	/* Said in words, as the Python module and the tool spell access. */
+	CHECK_STR_EQ(fm_last_error_message(), "fm_section_open: Local\\there: access \"x\" "
+		     "exceeds the section's \"rw\" (EACCES)");
 	fm_section_close(s);
 }
 
@@ -274,11 +277,15 @@ static void dup_access(void)
 	CHECK_OK(fm_section_open(&r, "d", FM_READ));
 	CHECK_FAIL(fm_section_dup(&d, r, FM_WRITE), -EACCES, "fm_section_dup", "d");
 	CHECK_FAIL(fm_section_dup(&d, r, FM_READ | FM_EXEC), -EACCES, "fm_section_dup", "d");
+	CHECK_STR_EQ(fm_last_error_message(), "fm_section_dup: Local\\d: access \"rx\" is wider "
+		     "than the handle's \"r\" (EACCES)");
 	CHECK_FAIL(fm_section_dup(&d, r, FM_COPY), -EINVAL, "fm_section_dup", "d");
 	/* 0: the same access as the handle. */
 	CHECK_OK(fm_section_dup(&d, r, 0));
 	CHECK_INT_EQ(fm_section_access(d), FM_READ);
 	CHECK_FAIL(fm_view_map(&v, d, 0, 0, FM_WRITE), -EACCES, "fm_view_map", "d");
+	CHECK_STR_EQ(fm_last_error_message(), "fm_view_map: Local\\d: view access \"rw\" exceeds "
+		     "the handle's \"r\" (EACCES)");
 	fm_section_close(d);
 	CHECK_OK(fm_section_dup(&d, rw, 0));
 	CHECK_INT_EQ(fm_section_access(d), FM_READ | FM_WRITE);

@@ -10,15 +10,22 @@ background), so that holding, dying by SIGKILL and removal are the
 kernel's, not a simulation.  Standard library only (unittest).
 """
 
+import datetime
 import fcntl
 import json
 import os
+import pty
+import pwd
+import resource
+import select
 import shutil
 import signal
+import re
 import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 import unittest
 
@@ -44,6 +51,47 @@ def wait_for(predicate, what, seconds=10.0):
             return
         time.sleep(0.02)
     raise AssertionError("timed out waiting for " + what)
+
+
+def row(ns, type_, size, mode, owner, state, holders, sync, name, human=False):
+    """A row of `filemap ls` as the tool must print it, whole."""
+    return "%-9s %-9s %*s %-4s  %-10s %-7s %-16s %-21s %s" % (
+        ns, type_, 6 if human else 14, size, mode, owner, state, holders, sync, name)
+
+
+LS_HEADER = row("NAMESPACE", "TYPE", "SIZE", "MODE", "OWNER", "STATE", "HOLDERS", "SYNC", "NAME")
+NAME_AT = len(LS_HEADER) - len("NAME")  # where a row's name starts
+
+
+def field(label, value):
+    """A line of `filemap stat`."""
+    return "%-12s%s" % (label + ":", value)
+
+
+def unsafe(c):
+    """Whether the tool must escape character c (tools/filemap/text.c)."""
+    o = ord(c)
+    return (o < 0x20 or 0x7f <= o <= 0x9f or o == 0x61c or 0x200b <= o <= 0x200f or
+            0x2028 <= o <= 0x202e or 0x2060 <= o <= 0x206f or o == 0xfeff or
+            0xfff9 <= o <= 0xfffb or 0xe0000 <= o <= 0xe007f)
+
+
+def escaped(text):
+    """text as the tool prints it for a terminal."""
+    return "".join("".join("\\x%02x" % b for b in c.encode()) if unsafe(c) else c
+                   for c in text)
+
+
+def re_escapes(data):
+    """A terminal's bytes without their escape sequences, as text."""
+    return re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", data).decode(errors="replace")
+
+
+def owner_name(uid):
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
 
 
 class ToolTest(unittest.TestCase):
@@ -75,20 +123,72 @@ class ToolTest(unittest.TestCase):
                               capture_output=True, timeout=TIMEOUT, **kwargs)
 
     def expect(self, code, *args, **kwargs):
-        """Runs the tool and checks its exit code; returns the result."""
+        """Runs the tool and checks its exit code and its error lines; returns
+        the result."""
         result = self.run_tool(*args, **kwargs)
         self.assertEqual(result.returncode, code,
                          "filemap %s: exit %d, stderr: %s" %
                          (" ".join(args), result.returncode, result.stderr.decode(errors="replace")))
         # Under the asan preset a report may exit 1, like a failure would.
         self.assertNotIn(b"Sanitizer", result.stderr)
+        self.check_error_lines(code, result.stderr.decode(errors="replace"))
         return result
+
+    def check_error_lines(self, code, stderr):
+        """A failure's line says its code in parentheses, after what went
+        wrong and before what to do; a usage error's never does."""
+        coded = r" \((E[A-Z0-9]+|FM_[A-Z]+|SIGBUS)\)(;|:|$)"
+        for line in stderr.splitlines():
+            if not line.startswith("filemap") or ": note: " in line:
+                continue
+            if code in (1, 3, 4, 5):
+                self.assertRegex(line, coded)
+            elif code == 2:
+                self.assertNotRegex(line, coded)
 
     def ok(self, *args, **kwargs):
         return self.expect(0, *args, **kwargs).stdout
 
-    def ls(self, as_user=None):
-        return json.loads(self.ok("ls", "--json", as_user=as_user))
+    def ls(self, *args, as_user=None):
+        return json.loads(self.ok("ls", "--json", *args, as_user=as_user))
+
+    def ls_lines(self, *args, as_user=None):
+        """The text rows of `filemap ls ARGS`, after the header, which is
+        checked."""
+        lines = self.ok("ls", *args, as_user=as_user).decode().splitlines()
+        self.assertEqual(lines[0], LS_HEADER if "-h" not in args else
+                         row("NAMESPACE", "TYPE", "SIZE", "MODE", "OWNER", "STATE", "HOLDERS",
+                             "SYNC", "NAME", human=True))
+        return lines[1:]
+
+    def stat_lines(self, name, as_user=None):
+        return self.ok("stat", name, as_user=as_user).decode().splitlines()
+
+    def stat_json(self, name, as_user=None):
+        return json.loads(self.ok("stat", name, "--json", as_user=as_user))
+
+    def created_lines(self, name):
+        """stat's created: and header: lines for name, from its JSON."""
+        obj = self.stat_json(name)
+        when = datetime.datetime.strptime(obj["created"][:19], "%Y-%m-%dT%H:%M:%S")
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S %z", time.localtime(
+            when.replace(tzinfo=datetime.timezone.utc).timestamp()))
+        return [field("created", "%s by uid %d, pid %d" % (stamp, obj["creator_uid"],
+                                                            obj["creator_pid"])),
+                field("header", "%d bytes" % obj["header_size"])]
+
+    def tail_lines(self, mode, uid, holders, state=None):
+        """stat's last lines: mode, owner, state and holders."""
+        name = owner_name(uid)
+        owner = "%s (uid %d)" % (name, uid) if name != str(uid) else "uid %d" % uid
+        if state is None:
+            state = "held" if holders else \
+                "orphan (nobody holds it: it reads as absent, and `filemap gc` removes it)"
+        return [field("mode", mode), field("owner", owner), field("state", state),
+                field("holders", ", ".join(map(str, holders)) if holders else "none")]
+
+    def local_path(self, file):
+        return os.path.join(self.local_dir(), file)
 
     def find(self, name, objects=None):
         found = [o for o in (objects if objects is not None else self.ls()) if o["name"] == name]
@@ -163,10 +263,23 @@ class ToolTest(unittest.TestCase):
 
     def test_help_and_bad_usage(self):
         out = self.ok("--help").decode()
-        for verb in ("ls", "stat", "create", "cat", "write", "signal", "wait", "rm", "gc"):
-            self.assertIn("filemap " + verb, out)
-            self.assertTrue(self.ok(verb, "--help").decode().startswith("usage: filemap " + verb))
-        for args in ([], ["frobnicate"], ["ls", "--bogus"], ["ls", "extra"], ["cat"],
+        self.assertEqual(out, self.ok("help").decode())
+        self.assertEqual(out, self.ok("-h").decode())
+        for verb in ("ls", "stat", "watch", "create", "cat", "write", "signal", "wait", "rm",
+                     "gc", "help"):
+            self.assertRegex(out, "\n  filemap " + verb + "( |\n)")
+            if verb == "help":
+                continue
+            whole = self.ok(verb, "--help").decode()
+            self.assertTrue(whole.startswith("usage: filemap " + verb))
+            self.assertEqual(self.ok("help", verb).decode(), whole)
+        for args in ([], ["frobnicate"], ["ls", "--bogus"], ["ls", "a", "b"], ["cat"],
+                     ["ls", "--type", "lock"], ["ls", "--namespace", "Session"],
+                     ["ls", "--json", "-1"], ["ls", "-x"], ["stat", "x", "--hex"],
+                     ["watch", "--interval", "0"], ["watch", "a", "b"],
+                     ["watch", "--type", "section", "--count", "-1"],
+                     ["cat", "x", "--interval", "5"], ["cat", "x", "--follow", "--interval", "0"],
+                     ["help", "frobnicate"], ["help", "ls", "ls"],
                      ["cat", "x", "y"], ["cat", "x", "--offset"], ["cat", "x", "--offset", "-1"],
                      ["cat", "x", "--offset", "12Q"], ["cat", "x", "--hex=1"],
                      ["create", "x"], ["create", "x", "0"], ["create", "x", "1K", "--mode", "9"],
@@ -192,6 +305,29 @@ class ToolTest(unittest.TestCase):
                 self.assertEqual(len(result.stderr.decode().splitlines()), 1, result.stderr)
         self.assertStoreEmpty()
 
+    def test_sizes_too_large_are_said_so(self):
+        for args, what in ((["create", "huge", "99999999999999999999"], "size"),
+                           (["create", "huge", "16777216T"], "size"),
+                           (["cat", "x", "--length", "99999999999999999999"], "--length"),
+                           (["write", "x", "--offset", "18446744073709551616"], "--offset")):
+            line = self.expect(2, *args).stderr.decode().strip()
+            self.assertEqual(line, "filemap %s: %s %s: too large: a size is at most "
+                             "18446744073709551615 bytes (16 EiB less one)" %
+                             (args[0], what, args[-1]))
+        line = self.expect(2, "cat", "x", "--length", "12Q").stderr.decode().strip()
+        self.assertEqual(line, "filemap cat: --length 12Q: not a size; use digits with an "
+                         "optional K, M, G or T")
+
+    def test_every_verb_says_absent_the_same_way(self):
+        self.make_local_dir()
+        for args in (["stat", "gone"], ["cat", "gone"], ["write", "gone"], ["rm", "gone"],
+                     ["signal", "gone"], ["wait", "gone"], ["cat", "gone", "--follow"]):
+            result = self.expect(3, *args, data=b"")
+            self.assertEqual(result.stderr.decode(),
+                             "filemap %s: Local\\gone: no object of that name (ENOENT); "
+                             "list the objects with `filemap ls`\n" % args[0])
+        self.assertStoreEmpty()
+
     def test_version(self):
         self.assertTrue(self.ok("--version").decode().startswith("filemap "))
 
@@ -207,27 +343,113 @@ class ToolTest(unittest.TestCase):
     def test_held_object_in_ls_and_stat(self):
         proc = self.hold("Local\\held", "4K", "--mode", "0640")
         obj = self.find("held")
+        created = obj.pop("created")
+        self.assertRegex(created, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$")
         self.assertEqual(obj, {"namespace": "Local", "name": "held", "file": "held",
-                               "type": "section", "size": 4096, "mode": "0640",
-                               "uid": os.geteuid(), "holders": [proc.pid], "orphan": False,
-                               "corrupt": False, "backing": None})
-        text = self.ok("ls").decode().splitlines()
-        self.assertEqual(text[0].split(), ["NAMESPACE", "TYPE", "SIZE", "MODE", "OWNER", "STATE",
-                                           "HOLDERS", "SYNC", "NAME"])
-        row = text[1].split()
-        self.assertEqual(row[:3] + row[5:], ["Local", "section", "4096", "held", str(proc.pid),
-                                             "-", "held"])
-        stat = self.ok("stat", "held").decode()
-        self.assertIn("name:       Local\\held\n", stat)
-        self.assertIn("size:       4096 bytes\n", stat)
-        self.assertIn("mode:       0640\n", stat)
-        self.assertIn("holders:    %d\n" % proc.pid, stat)
-        self.assertIn("state:      held\n", stat)
+                               "path": self.local_path("held"), "type": "section",
+                               "size": 4096, "mode": "0640", "uid": os.geteuid(),
+                               "gid": os.getegid(), "holders": [proc.pid], "orphan": False,
+                               "corrupt": False, "access": "rw", "reserve": False,
+                               "creator_uid": os.geteuid(), "creator_pid": proc.pid,
+                               "header_size": os.sysconf("SC_PAGE_SIZE"), "backing": None})
+        me = owner_name(os.geteuid())
+        self.assertEqual(self.ls_lines(), [
+            row("Local", "section", "4096", "0640", me, "held", proc.pid, "-", "held")])
+        self.assertEqual(self.ls_lines("-h"), [
+            row("Local", "section", "4.0K", "0640", me, "held", proc.pid, "-", "held",
+                human=True)])
+        self.assertEqual(self.stat_lines("held"), [
+            field("name", "Local\\held"),
+            field("file", self.local_path("held")),
+            field("type", "section"),
+            field("size", "4096 bytes"),
+            field("access", "read, write (the most any handle or view may have)"),
+            field("memory", "reserved when it was created"),
+            *self.created_lines("held"),
+            *self.tail_lines("0640", os.geteuid(), [proc.pid])])
+        stat = self.stat_json("held")
+        self.assertEqual(stat.pop("created"), created)
+        self.assertEqual(stat, obj)
         self.expect(3, "stat", "Local\\nothing")
         # Creating the name again finds the held one, size unchanged.
         result = self.expect(0, "create", "held", "1M")
         self.assertIn("existed already, with 4096 bytes", result.stderr.decode())
         self.release(proc)
+        self.assertStoreEmpty()
+
+    def test_empty_store_has_a_header(self):
+        self.assertEqual(self.ok("ls").decode(), LS_HEADER + "\n")
+        self.assertEqual(self.ok("ls", "-h").decode().splitlines(), [
+            row("NAMESPACE", "TYPE", "SIZE", "MODE", "OWNER", "STATE", "HOLDERS", "SYNC",
+                "NAME", human=True)])
+        self.assertEqual(self.ok("ls", "--json"), b"[]\n")
+        self.assertEqual(self.ok("ls", "-1"), b"")
+        self.assertFalse(os.path.exists(self.root))  # looking made nothing
+
+    def test_ls_filters(self):
+        procs = [self.hold("Local\\job.1", "1"), self.hold("Local\\job.2", "2"),
+                 self.hold("Local\\other", "3"), self.hold("Global\\job.3", "4"),
+                 self.hold("Local\\job.lock", "--type", "mutex")]
+
+        def names(*args):
+            return sorted(o["namespace"] + "\\" + o["name"] for o in self.ls(*args))
+
+        self.assertEqual(names("job.*"), ["Global\\job.3", "Local\\job.1", "Local\\job.2",
+                                          "Local\\job.lock"])
+        self.assertEqual(names("job.?"), ["Global\\job.3", "Local\\job.1", "Local\\job.2"])
+        self.assertEqual(names("Global\\*"), ["Global\\job.3"])
+        self.assertEqual(names("--namespace", "Local", "--type", "section"),
+                         ["Local\\job.1", "Local\\job.2", "Local\\other"])
+        self.assertEqual(names("--namespace", "global"), ["Global\\job.3"])
+        self.assertEqual(names("--type", "mutex"), ["Local\\job.lock"])
+        self.assertEqual(names("Local\\job.*", "--namespace", "Global"), [])
+        self.assertEqual(names("nothing*"), [])
+        self.assertEqual(sorted(self.ok("ls", "-1", "job.?").decode().splitlines()),
+                         ["Global\\job.3", "Local\\job.1", "Local\\job.2"])
+        self.assertEqual(sorted(self.ok("ls", "--names", "--type", "mutex").decode().split()),
+                         ["Local\\job.lock"])
+        # Text rows filter the same way, header first, even when none match.
+        self.assertEqual(len(self.ls_lines("job.*")), 4)
+        self.assertEqual(self.ls_lines("nothing*"), [])
+        for proc in procs:
+            self.release(proc)
+        self.assertStoreEmpty()
+
+    def test_ls_columns_stay_aligned(self):
+        # Many holders: as many pids as fit the column, then "+N more".
+        keeper = self.hold("Local\\crowded", "1")
+        others = [self.start_holding("crowded", "create", "crowded", "1", "--hold")
+                  for _ in range(5)]
+        pids = sorted([keeper.pid] + [p.pid for p in others])
+        crowd = self.find("crowded")["holders"]
+        self.assertEqual(crowd, pids)
+        shown = ""
+        for i, pid in enumerate(pids):
+            more = " +%d more" % (len(pids) - i - 1) if i < len(pids) - 1 else ""
+            candidate = shown + ("," if shown else "") + str(pid)
+            if len(candidate + more) > 16 and shown:
+                break
+            shown = candidate
+        left = len(pids) - shown.count(",") - 1
+        cell = shown + (" +%d more" % left if left else "")
+        self.assertLessEqual(len(cell), 16)
+        self.assertIn(" +", cell)
+        me = owner_name(os.geteuid())
+        self.assertEqual(self.ls_lines(), [
+            row("Local", "section", "1", "0600", me, "held", cell, "-", "crowded")])
+        # stat and --json have them all.
+        self.assertEqual(self.stat_lines("crowded")[-1],
+                         field("holders", ", ".join(map(str, pids))))
+        for proc in others + [keeper]:
+            self.release(proc)
+        # A sync object's size is "-", in every column layout.
+        sem = self.hold("Local\\s", "--type", "semaphore", "--initial", "3", "--maximum",
+                        "2147483647")
+        for args, human in (((), False), (("-h",), True)):
+            self.assertEqual(self.ls_lines(*args), [
+                row("Local", "semaphore", "-", "0600", me, "held", sem.pid, "count=3/2147483647",
+                    "s", human=human)])
+        self.release(sem)
         self.assertStoreEmpty()
 
     def test_global_namespace(self):
@@ -262,7 +484,40 @@ class ToolTest(unittest.TestCase):
         for obj in listed:
             self.assertEqual(obj["holders"], [procs[names.index(obj["name"])].pid])
         # One text row per object, whatever the names hold.
-        self.assertEqual(len(self.ok("ls").decode().splitlines()), 1 + len(names))
+        self.assertEqual(sorted(r[NAME_AT:] for r in self.ls_lines()),
+                         sorted(escaped(n) for n in names))
+        for proc in procs:
+            self.release(proc)
+        self.assertStoreEmpty()
+
+    def test_names_cannot_drive_the_terminal(self):
+        # C1 controls (CSI, OSC, NEL), bidirectional overrides and isolates,
+        # and invisible characters in names another user chose: each is
+        # shown as the \xHH of its bytes, in every line the tool prints;
+        # JSON has them as \uXXXX.
+        names = ["csi\u009b31mred", "osc\u009d0;title\u0007", "nel\u0085x", "rlo\u202eevil.exe",
+                 "lri\u2066x\u2069", "zwj\u200dx", "bom\ufeffx", "tag\U000e0041x", "ok\u00e9"]
+        procs = [self.hold("Global\\" + name, "1") for name in names]
+        rows = self.ok("ls").decode()
+        for name in names:
+            self.assertIn(" " + escaped(name) + "\n", rows)
+        for bad in ("\u009b", "\u009d", "\u0085", "\u202e", "\u2066", "\u200d", "\ufeff",
+                    "\U000e0041"):
+            self.assertNotIn(bad, rows)
+            self.assertNotIn(bad, self.ok("ls", "-1").decode())
+        raw = self.ok("ls", "--json").decode()
+        for code in ("\\u009b", "\\u009d", "\\u0085", "\\u202e", "\\u2066", "\\u200d",
+                     "\\ufeff", "\\udb40\\udc41"):
+            self.assertIn(code, raw)
+        self.assertNotIn("\u202e", raw)
+        self.assertEqual(sorted(o["name"] for o in json.loads(raw)), sorted(names))
+        stat = self.stat_lines("Global\\rlo\u202eevil.exe")
+        self.assertEqual(stat[0], field("name", "Global\\rlo\\xe2\\x80\\xaeevil.exe"))
+        self.assertEqual(stat[1], field("file", os.path.join(self.root, "global",
+                                                             "rlo\\xe2\\x80\\xaeevil.exe")))
+        result = self.expect(3, "cat", "Global\\csi\u009b31mgone")
+        self.assertEqual(result.stderr.decode(), "filemap cat: Global\\csi\\xc2\\x9b31mgone: no "
+                         "object of that name (ENOENT); list the objects with `filemap ls`\n")
         for proc in procs:
             self.release(proc)
         self.assertStoreEmpty()
@@ -272,7 +527,9 @@ class ToolTest(unittest.TestCase):
         proc = self.hold("Local\\" + name, "64")
         obj = self.find(name)
         self.assertTrue(obj["file"].startswith(".h-"), obj["file"])
-        self.assertIn("name:       Local\\" + name, self.ok("stat", name).decode())
+        self.assertEqual(self.stat_lines(name)[:3], [
+            field("name", "Local\\" + name), field("file", self.local_path(obj["file"])),
+            field("type", "section")])
         self.ok("write", name, data=b"long")
         self.assertEqual(self.ok("cat", name, "--length", "4"), b"long")
         self.ok("rm", name)
@@ -289,7 +546,9 @@ class ToolTest(unittest.TestCase):
         for name in ("victim", "other"):
             obj = self.find(name)
             self.assertEqual((obj["holders"], obj["orphan"]), ([], True))
-        self.assertIn("orphan", self.ok("stat", "victim").decode())
+        self.assertEqual(self.stat_lines("victim")[-4:],
+                         self.tail_lines("0600", os.geteuid(), []))
+        self.assertEqual([r.split()[5:7] for r in self.ls_lines()], [["orphan", "-"]] * 2)
         # An orphan reads as absent (and the library removes it on the way).
         self.expect(3, "cat", "victim")
         self.assertEqual(self.ok("gc").decode(), "removed orphan Local\\other\n")
@@ -428,14 +687,19 @@ class ToolTest(unittest.TestCase):
         path = os.path.join(self.local_dir(), "junk")
         with open(path, "wb") as f:
             f.write(b"this is not a filemap object" * 200)
+        os.chmod(path, 0o644)
         obj = self.find("junk")
         self.assertEqual((obj["corrupt"], obj["type"], obj["size"], obj["orphan"]),
                          (True, "?", None, True))
-        self.assertIn("magic", obj["problem"])
-        self.assertEqual(self.ok("ls").decode().splitlines()[1].split()[5], "corrupt")
-        stat = self.ok("stat", "junk").decode()
-        self.assertIn("problem:", stat)
-        self.assertIn("corrupt", stat)
+        self.assertEqual(obj["problem"], "bad magic: not a filemap object")
+        me = owner_name(os.geteuid())
+        self.assertEqual(self.ls_lines(), [
+            row("Local", "?", "?", "0644", me, "corrupt", "-", "?", "junk")])
+        self.assertEqual(self.stat_lines("junk"), [
+            field("name", "Local\\junk"), field("file", self.local_path("junk")),
+            field("type", "?"), field("problem", "bad magic: not a filemap object"),
+            *self.tail_lines("0644", os.geteuid(), [],
+                             "corrupt (never used; `filemap rm` removes it)")])
         # Held, it is refused and left alone, by cat and gc alike.
         with open(path, "rb") as f:
             fcntl.flock(f, fcntl.LOCK_SH)
@@ -483,10 +747,11 @@ class ToolTest(unittest.TestCase):
     def test_other_type_is_named_and_refused(self):
         proc = self.hold("Local\\lock", "--type", "mutex")
         self.assertEqual(self.find("lock")["type"], "mutex")
-        self.assertIn("type:       mutex", self.ok("stat", "lock").decode())
+        self.assertEqual(self.stat_lines("lock")[2], field("type", "mutex"))
         for args in (["cat", "lock"], ["write", "lock"], ["create", "lock", "1K"]):
             result = self.expect(1, *args, data=b"x")
-            self.assertIn("Local\\lock is a mutex, not a section", result.stderr.decode())
+            self.assertEqual(result.stderr.decode(), "filemap %s: Local\\lock is a mutex, not a "
+                             "section (FM_ETYPE); see its type with `filemap stat`\n" % args[0])
         result = self.expect(1, "create", "lock", "--type", "event")
         self.assertIn("Local\\lock is a mutex, not an event", result.stderr.decode())
         section = self.hold("Local\\data", "1K")
@@ -525,30 +790,49 @@ class ToolTest(unittest.TestCase):
                  self.hold("Local\\sem", "--type", "semaphore", "--initial", "2",
                            "--maximum", "5", "--mode", "0660")]
         listed = {o["name"]: o for o in self.ls()}
-        self.assertEqual(listed["m"], {"namespace": "Local", "name": "m", "file": "m",
-                                       "type": "mutex", "size": 0, "mode": "0600",
-                                       "uid": os.geteuid(), "holders": [procs[0].pid],
-                                       "orphan": False, "corrupt": False,
-                                       "sync": {"signaled": True, "owner_pid": 0,
-                                                "owner_tid": 0, "recursion": 0,
-                                                "abandoned": False}})
-        self.assertEqual(listed["auto"]["sync"], {"signaled": False, "manual_reset": False})
-        self.assertEqual(listed["manual"]["sync"], {"signaled": True, "manual_reset": True})
-        self.assertEqual(listed["sem"]["sync"], {"signaled": True, "count": 2, "maximum": 5})
+        m = listed["m"]
+        self.assertEqual((m.pop("created")[-1], m.pop("creator_pid")), ("Z", procs[0].pid))
+        self.assertEqual(m, {"namespace": "Local", "name": "m", "file": "m",
+                             "path": self.local_path("m"), "type": "mutex", "size": None,
+                             "mode": "0600", "uid": os.geteuid(), "gid": os.getegid(),
+                             "holders": [procs[0].pid], "orphan": False, "corrupt": False,
+                             "creator_uid": os.geteuid(),
+                             "header_size": os.sysconf("SC_PAGE_SIZE"),
+                             "sync": {"signaled": True, "owner_pid": 0, "owner_tid": 0,
+                                      "recursion": 0, "abandoned": False, "waiters": 0}})
+        self.assertEqual(listed["auto"]["sync"], {"signaled": False, "manual_reset": False,
+                                                  "waiters": 0})
+        self.assertEqual(listed["manual"]["sync"], {"signaled": True, "manual_reset": True,
+                                                    "waiters": 0})
+        self.assertEqual(listed["sem"]["sync"], {"signaled": True, "count": 2, "maximum": 5,
+                                                 "waiters": 0})
         self.assertEqual(listed["sem"]["mode"], "0660")
-        rows = {r.split()[-1]: r.split() for r in self.ok("ls").decode().splitlines()[1:]}
-        self.assertEqual(rows["m"][1:3] + rows["m"][5:], ["mutex", "0", "held",
-                                                          str(procs[0].pid), "free", "m"])
-        self.assertEqual(rows["auto"][7], "unsignaled,auto")
-        self.assertEqual(rows["manual"][7], "signaled,manual")
-        self.assertEqual(rows["sem"][7], "count=2/5")
-        stat = self.ok("stat", "m").decode()
-        self.assertIn("type:       mutex\nlocked:     no (free)\n", stat)
-        self.assertNotIn("size:", stat)
-        self.assertNotIn("abandoned:", stat)
-        self.assertIn("signaled:   no\nreset:      auto", self.ok("stat", "auto").decode())
-        self.assertIn("signaled:   yes\nreset:      manual", self.ok("stat", "manual").decode())
-        self.assertIn("count:      2\nmaximum:    5\n", self.ok("stat", "sem").decode())
+        me = owner_name(os.geteuid())
+        rows = sorted(self.ls_lines(), key=lambda r: r[NAME_AT:])
+        self.assertEqual(rows, [
+            row("Local", "event", "-", "0600", me, "held", procs[1].pid, "unsignaled,auto",
+                "auto"),
+            row("Local", "mutex", "-", "0600", me, "held", procs[0].pid, "free", "m"),
+            row("Local", "event", "-", "0600", me, "held", procs[2].pid, "signaled,manual",
+                "manual"),
+            row("Local", "semaphore", "-", "0660", me, "held", procs[3].pid, "count=2/5",
+                "sem")])
+        head = [field("name", "Local\\m"), field("file", self.local_path("m")),
+                field("type", "mutex")]
+        self.assertEqual(self.stat_lines("m"), [
+            *head, field("locked", "no (free)"), field("waiters", "none"),
+            *self.created_lines("m"), *self.tail_lines("0600", os.geteuid(), [procs[0].pid])])
+        self.assertEqual(self.stat_lines("auto")[3:6], [
+            field("signaled", "no"), field("reset", "auto (the wait that takes it resets it)"),
+            field("waiters", "0")])
+        self.assertEqual(self.stat_lines("manual")[3:6], [
+            field("signaled", "yes"), field("reset", "manual (stays signaled until reset)"),
+            field("waiters", "0")])
+        self.assertEqual(self.stat_lines("sem"), [
+            field("name", "Local\\sem"), field("file", self.local_path("sem")),
+            field("type", "semaphore"), field("count", "2"), field("maximum", "5"),
+            field("waiters", "0"), *self.created_lines("sem"),
+            *self.tail_lines("0660", os.geteuid(), [procs[3].pid])])
         # Creating again finds each, its state unchanged.
         result = self.expect(0, "create", "sem", "--type", "semaphore", "--initial", "0")
         self.assertIn("existed already", result.stderr.decode())
@@ -557,6 +841,28 @@ class ToolTest(unittest.TestCase):
             self.release(proc)
         result = self.expect(0, "create", "Local\\brief", "--type", "event")
         self.assertIn("created Local\\brief, an event; nobody holds it now", result.stderr.decode())
+        self.assertStoreEmpty()
+
+    def test_waiters_are_counted(self):
+        keeper = self.hold("Local\\go", "--type", "event")
+        waiters = [self.start_holding("go", "wait", "go") for _ in range(2)]
+        # (Each wait is in slices, between which it is not armed for a moment.)
+        wait_for(lambda: self.stat_lines("go")[5] == field("waiters", "2"), "two armed waits")
+        self.ok("signal", "go")
+        self.ok("signal", "go")
+        for waiter in waiters:
+            self.assertEqual(waiter.wait(timeout=TIMEOUT), 0)
+        self.assertEqual(self.sync_state("go")["waiters"], 0)
+        # A mutex's waiters are seen, not counted.
+        mutex = self.hold("Local\\m", "--type", "mutex")
+        owner = self.lock("m")
+        waiter = self.start_holding("m", "wait", "m")
+        wait_for(lambda: field("waiters", "yes (a thread waits, or waited and gave up, since it "
+                               "was locked)") in self.stat_lines("m"), "a wait on the mutex")
+        self.release(owner)
+        self.assertEqual(waiter.wait(timeout=TIMEOUT), 0)
+        self.release(mutex)
+        self.release(keeper)
         self.assertStoreEmpty()
 
     def test_mutex_owner_and_abandoned(self):
@@ -569,20 +875,31 @@ class ToolTest(unittest.TestCase):
                           state["signaled"], state["abandoned"]),
                          (owner.pid, owner.pid, 1, False, False))
         self.assertEqual(sorted(self.find("m")["holders"]), sorted([keeper.pid, owner.pid]))
-        self.assertIn("owner=%d/%d " % (owner.pid, owner.pid), self.ok("ls").decode())
-        self.assertIn("locked:     by pid %d, thread %d\n" % (owner.pid, owner.pid),
-                      self.ok("stat", "m").decode())
+        both = sorted([keeper.pid, owner.pid])
+        me = owner_name(os.geteuid())
+        self.assertEqual(self.ls_lines(), [
+            row("Local", "mutex", "-", "0600", me, "held", "%d,%d" % tuple(both),
+                "owner=%d/%d" % (owner.pid, owner.pid), "m")])
+        self.assertEqual(self.stat_lines("m")[3:5], [
+            field("locked", "by pid %d, thread %d" % (owner.pid, owner.pid)),
+            field("waiters", "none")])
         self.expect(TIMED_OUT, "wait", "m", "--timeout", "100")
         self.kill9(owner)
         state = self.sync_state("m")
         self.assertEqual((state["owner_pid"], state["signaled"], state["abandoned"]),
                          (0, True, True))
-        self.assertIn(" free,abandoned ", self.ok("ls").decode())
-        self.assertIn("abandoned:  yes", self.ok("stat", "m").decode())
+        self.assertEqual(self.ls_lines(), [
+            row("Local", "mutex", "-", "0600", me, "held", keeper.pid, "free,abandoned", "m")])
+        self.assertEqual(self.stat_lines("m")[3:6], [
+            field("locked", "no (free)"),
+            field("abandoned", "yes (an owner died holding it; the next wait is told so)"),
+            field("waiters", "none")])
         # A plain wait reports it, and leaves the news for the next taker.
         for _ in range(2):
             result = self.expect(ABANDONED, "wait", "m", "--timeout", "1000")
-            self.assertIn("abandoned", result.stderr.decode())
+            self.assertEqual(result.stderr.decode(), "filemap wait: Local\\m was abandoned: an "
+                             "owner died holding it (FM_ABANDONED); it is free, and the next "
+                             "program to take it is told so too\n")
             self.assertEqual(self.sync_state("m")["abandoned"], True)
         # Taking it for good is told so, and ends the abandonment.
         taker = self.start("wait", "m", "--hold")
@@ -604,9 +921,10 @@ class ToolTest(unittest.TestCase):
         self.assertIsNone(waiter.poll())
         self.release(owner)
         self.assertEqual(waiter.wait(timeout=TIMEOUT), 0)
-        self.assertEqual(self.sync_state("m"), {"signaled": True, "owner_pid": 0,
-                                                "owner_tid": 0, "recursion": 0,
-                                                "abandoned": False})
+        state = self.sync_state("m")
+        del state["waiters"]  # a hint a wait may leave behind
+        self.assertEqual(state, {"signaled": True, "owner_pid": 0, "owner_tid": 0,
+                                 "recursion": 0, "abandoned": False})
         self.release(keeper)
         self.assertStoreEmpty()
 
@@ -626,7 +944,8 @@ class ToolTest(unittest.TestCase):
         self.ok("signal", "go")
         self.ok("wait", "go", "--timeout", "0")
         result = self.expect(TIMED_OUT, "wait", "go", "--timeout", "0")
-        self.assertIn("timed out after 0 ms", result.stderr.decode())
+        self.assertEqual(result.stderr.decode(),
+                         "filemap wait: Local\\go: timed out after 0 ms (ETIMEDOUT)\n")
         self.release(keeper)
         # A manual-reset event stays signalled for every wait.
         keeper = self.hold("Local\\open", "--type", "event", "--manual")
@@ -637,6 +956,15 @@ class ToolTest(unittest.TestCase):
         self.release(keeper)
         self.assertStoreEmpty()
 
+    def test_semaphore_defaults_are_the_python_modules(self):
+        # One rule everywhere: a semaphore starts at 1 (threading.Semaphore)
+        # and may go up to 2147483647 (Windows' limit).
+        keeper = self.hold("Local\\dflt", "--type", "semaphore")
+        self.assertEqual(self.sync_state("dflt"), {"signaled": True, "count": 1,
+                                                   "maximum": 2147483647, "waiters": 0})
+        self.release(keeper)
+        self.assertStoreEmpty()
+
     def test_semaphore_counts(self):
         keeper = self.hold("Local\\slots", "--type", "semaphore", "--initial", "1",
                            "--maximum", "3")
@@ -644,7 +972,9 @@ class ToolTest(unittest.TestCase):
         self.assertEqual(self.sync_state("slots")["count"], 2)
         result = self.expect(1, "signal", "slots", "--count", "2")
         self.assertIn("EOVERFLOW", result.stderr.decode())
-        self.assertIn("count 2, maximum 3", result.stderr.decode())
+        self.assertEqual(result.stderr.decode(), "filemap signal: Local\\slots: releasing 2 would "
+                         "take the semaphore past its maximum: count 2, maximum 3 (EOVERFLOW); "
+                         "nothing was released\n")
         self.assertEqual(self.sync_state("slots")["count"], 2)
         self.ok("signal", "slots", "--count", "1")
         self.expect(1, "signal", "slots")
@@ -662,13 +992,20 @@ class ToolTest(unittest.TestCase):
     def test_signal_and_wait_refuse_what_they_cannot_do(self):
         procs = [self.hold("Local\\sec", "1K"), self.hold("Local\\m", "--type", "mutex"),
                  self.hold("Local\\e", "--type", "event")]
-        for args, why in ((["signal", "sec"], "is a section: only an event or a semaphore"),
-                          (["wait", "sec"], "is a section: only a mutex, an event or a semaphore"),
-                          (["signal", "m"], "is a mutex: only the thread that owns it"),
-                          (["signal", "e", "--count", "2"], "--count means nothing"),
-                          (["wait", "e", "--hold"], "--hold keeps a mutex locked")):
+        for args, why in (
+                (["signal", "sec"], "Local\\sec is a section (FM_ETYPE); only an event or a "
+                 "semaphore can be signalled"),
+                (["wait", "sec"], "Local\\sec is a section (FM_ETYPE); only a mutex, an event "
+                 "or a semaphore can be waited on"),
+                (["signal", "m"], "Local\\m is a mutex: only the thread that owns it can "
+                 "release it, so it cannot be signalled (FM_ETYPE); `filemap wait --hold` holds "
+                 "one for a script"),
+                (["signal", "e", "--count", "2"], "Local\\e is an event: it is set or not, so "
+                 "--count means nothing for it (EINVAL)"),
+                (["wait", "e", "--hold"], "Local\\e is an event (FM_ETYPE); --hold keeps a mutex "
+                 "locked; a wait takes an event or a semaphore for good")):
             result = self.expect(1, *args)
-            self.assertIn(why, result.stderr.decode())
+            self.assertEqual(result.stderr.decode(), "filemap %s: %s\n" % (args[0], why))
         for verb in ("signal", "wait"):
             result = self.expect(3, verb, "Local\\absent")
             self.assertIn("no object of that name", result.stderr.decode())
@@ -687,14 +1024,22 @@ class ToolTest(unittest.TestCase):
         self.assertEqual((obj["type"], obj["corrupt"], obj["problem"]),
                          ("semaphore", True, "corrupt semaphore state: count above the maximum"))
         self.assertNotIn("sync", obj)
-        row = self.ok("ls").decode().splitlines()[1].split()
-        self.assertEqual((row[1], row[5], row[7]), ("semaphore", "corrupt", "?"))
-        stat = self.ok("stat", "sem").decode()
-        self.assertIn("type:       semaphore\nproblem:    corrupt semaphore state", stat)
-        self.assertIn("state:      corrupt", stat)
+        self.assertEqual(self.ls_lines(), [
+            row("Local", "semaphore", "-", "0600", owner_name(os.geteuid()), "corrupt",
+                keeper.pid, "?", "sem")])
+        self.assertEqual(self.stat_lines("sem"), [
+            field("name", "Local\\sem"), field("file", self.local_path("sem")),
+            field("type", "semaphore"),
+            field("problem", "corrupt semaphore state: count above the maximum"),
+            *self.created_lines("sem"),
+            *self.tail_lines("0600", os.geteuid(), [keeper.pid],
+                             "corrupt (never used; `filemap rm` removes it)")])
         for verb in ("signal", "wait"):
             result = self.expect(1, verb, "sem")
-            self.assertIn("corrupt semaphore state", result.stderr.decode())
+            self.assertEqual(result.stderr.decode(), "filemap %s: Local\\sem is corrupt: "
+                             "corrupt semaphore state: count above the maximum (FM_ECORRUPT); "
+                             "remove it with `filemap rm`, or with `filemap gc` once nobody "
+                             "holds it\n" % verb)
         self.kill9(keeper)
         self.assertEqual(self.ok("gc").decode(), "removed corrupt orphan Local\\sem "
                          "(corrupt semaphore state: count above the maximum)\n")
@@ -763,6 +1108,309 @@ class ToolTest(unittest.TestCase):
         self.assertIn(b"removed corrupt orphan", self.ok("gc"))
         self.assertStoreEmpty()
 
+    # -- limits -------------------------------------------------------------
+
+    def test_descriptor_limit_is_said_as_such(self):
+        self.make_local_dir()
+        proc = self.hold("Global\\g", "1")
+
+        def few_descriptors():
+            # stdin, stdout, stderr and one more: the store root opens,
+            # its directories cannot.
+            resource.setrlimit(resource.RLIMIT_NOFILE, (4, 4))
+
+        result = subprocess.run([TOOL, "ls"], env=self.env, capture_output=True,
+                                timeout=TIMEOUT, preexec_fn=few_descriptors)
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stdout.decode(), LS_HEADER + "\n")
+        hint = "close some files or raise the limit (ulimit -n)"
+        errors = result.stderr.decode().splitlines()
+        first = ("filemap ls: cannot read the store root %s: too many open files in this "
+                 "process (EMFILE); %s" % (self.root, hint) if os.geteuid() == 0 else
+                 "filemap ls: cannot open store directory %s: too many open files in this "
+                 "process (EMFILE); %s" % (self.local_dir(), hint))
+        self.assertEqual(errors, [
+            first,
+            "filemap ls: cannot open store directory %s/global: too many open files in this "
+            "process (EMFILE); %s" % (self.root, hint)])
+        self.release(proc)
+        self.assertStoreEmpty()
+
+    # -- watch and cat --follow ---------------------------------------------
+
+    def test_watch_into_a_pipe(self):
+        procs = [self.hold("Local\\b", "2K"), self.hold("Global\\a", "--type", "event")]
+        out = self.ok("watch", "--count", "2", "--interval", "50").decode()
+        table = ["TYPE        SIZE STATE   HOLDERS          SYNC                  WAITERS NAME",
+                 "event          - held    %-16d unsignaled,auto             0 Global\\a" %
+                 procs[1].pid,
+                 "section     2.0K held    %-16d -                           - Local\\b" %
+                 procs[0].pid]
+        self.assertEqual(out, "\n".join(table) + "\n\n" + "\n".join(table) + "\n\n")
+        self.assertNotIn("\033", out)
+        out = self.ok("watch", "Global\\*", "--count", "1", "--type", "event").decode()
+        self.assertEqual(out, "\n".join([table[0], table[1]]) + "\n\n")
+        for proc in procs:
+            self.release(proc)
+        self.assertStoreEmpty()
+
+    def start_in_pty(self, *args, rows=24, cols=100):
+        """Starts the tool on a pseudo-terminal of rows x cols; returns
+        (pid, master fd)."""
+        pid, master = pty.fork()
+        if pid == 0:
+            try:
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+                os.execve(TOOL, [TOOL, *args], self.env)
+            finally:
+                os._exit(127)
+        return pid, master
+
+    def read_pty(self, master, until=None, seconds=TIMEOUT):
+        """Reads the terminal until until appears (or the end); returns it."""
+        out = b""
+        deadline = time.monotonic() + seconds
+        while until is None or until not in out:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([master], [], [], left)[0]:
+                self.fail("timed out reading the terminal: %r" % out[-500:])
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the other side closed
+                break
+            if not data:
+                break
+            out += data
+        return out
+
+    def test_watch_on_a_terminal(self):
+        keeper = self.hold("Local\\go", "--type", "event")
+        section = self.hold("Local\\" + "long" * 50, "1")
+        pid, master = self.start_in_pty("watch", "--interval", "100", "--count", "4")
+        try:
+            first = self.read_pty(master, b"\033[J")
+            self.ok("signal", "go")
+            rest = self.read_pty(master)
+        finally:
+            _, status = os.waitpid(pid, 0)
+            os.close(master)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+        # The alternate screen without a cursor, and both given back.
+        self.assertTrue(first.startswith(b"\033[?1049h\033[?25l"))
+        self.assertTrue(rest.endswith(b"\033[?25h\033[?1049l"))
+        frames = (first + rest).split(b"\033[H")[2:]
+        self.assertEqual(len(frames), 4)
+        # In place: no frame clears the screen; each line clears its rest.
+        for frame in frames:
+            self.assertNotIn(b"\033[2J", frame)
+            self.assertTrue(frame.rstrip(b"\033[?25h\033[?1049l").endswith(b"\033[K\033[J"))
+            lines = frame.split(b"\r\n")
+            self.assertTrue(lines[0].startswith(b"filemap watch: 2 objects, every 100 ms; "))
+            for line in lines:
+                plain = re_escapes(line)
+                self.assertLessEqual(len(plain), 100, plain)  # cut to the width
+        # Nothing is marked at first; the event's new state is, once.
+        self.assertNotIn(b"\033[7m", frames[0])
+        marked = [f for f in frames if b"\033[7msignaled,auto\033[m" in f]
+        self.assertEqual(len(marked), 1, frames)
+        self.assertNotIn(b"\033[7m", frames[-1])
+        self.release(keeper)
+        self.release(section)
+        self.assertStoreEmpty()
+
+    def test_watch_stopped_gives_the_terminal_back(self):
+        pid, master = self.start_in_pty("watch", "--interval", "50", rows=5, cols=40)
+        try:
+            self.read_pty(master, b"\033[J")
+            os.kill(pid, signal.SIGINT)
+            rest = self.read_pty(master)
+        finally:
+            _, status = os.waitpid(pid, 0)
+            os.close(master)
+        self.assertEqual(os.waitstatus_to_exitcode(status), -signal.SIGINT)
+        self.assertTrue(rest.endswith(b"\033[?25h\033[?1049l"))
+
+    def test_watch_cuts_rows_to_the_terminal(self):
+        procs = [self.hold("Local\\s%d" % i, "1") for i in range(5)]
+        pid, master = self.start_in_pty("watch", "--count", "1", rows=6, cols=80)
+        try:
+            out = self.read_pty(master)
+        finally:
+            os.waitpid(pid, 0)
+            os.close(master)
+        lines = re_escapes(out.split(b"\033[H")[2]).split("\r\n")
+        self.assertEqual(len(lines), 6)
+        self.assertEqual(lines[-1], "... and 3 more: narrow the view with a PATTERN")
+        for proc in procs:
+            self.release(proc)
+        self.assertStoreEmpty()
+
+    def test_cat_follow(self):
+        proc = self.hold("Local\\status", "64")
+        self.ok("write", "status", data=b"state: starting")
+        follower = self.start("cat", "status", "--follow", "--length", "16", "--interval", "20")
+        self.assertEqual(follower.stdout.read(16), b"state: starting\0")
+        self.ok("write", "status", data=b"state: running ")
+        self.assertEqual(follower.stdout.read(16), b"state: running \0")
+        # While it follows, it holds the section, as any reader does.
+        self.assertIn(follower.pid, self.find("status")["holders"])
+        self.release(follower, -signal.SIGTERM)
+        hexer = self.start("cat", "status", "--follow", "--hex", "--offset", "7",
+                           "--length", "7", "--interval", "20")
+        self.assertEqual(hexer.stdout.readline(), b"00000007  72 75 6e 6e 69 6e 67" + b" " * 30 +
+                         b"|running|\n")
+        self.assertEqual(hexer.stdout.readline(), b"0000000e\n")
+        self.ok("write", "status", "--offset", "7", data=b"stopped")
+        self.assertEqual(hexer.stdout.readline(), b"\n")
+        self.assertEqual(hexer.stdout.readline(), b"00000007  73 74 6f 70 70 65 64" + b" " * 30 +
+                         b"|stopped|\n")
+        self.release(hexer, -signal.SIGTERM)
+        self.release(proc)
+        big = self.hold("Local\\big", "17M")
+        result = self.expect(1, "cat", "big", "--follow")
+        self.assertEqual(result.stderr.decode(), "filemap cat: Local\\big: --follow keeps a copy "
+                         "of what it shows, at most 16 MiB, not 17825792 bytes (EFBIG); choose "
+                         "a part with --offset and --length\n")
+        self.release(big)
+        self.assertStoreEmpty()
+
+    # -- shell completions --------------------------------------------------
+
+    COMPLETIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools",
+                               "filemap", "completions")
+
+    def complete(self, shell, script, *words):
+        """What the completion for shell offers for words (the last one
+        being completed), one candidate a line."""
+        env = dict(self.env, PATH=os.path.dirname(TOOL) + ":" + os.environ["PATH"])
+        result = subprocess.run([shell, *script, *words], env=env, capture_output=True,
+                                timeout=TIMEOUT)
+        self.assertEqual(result.stderr, b"")
+        return result.stdout.decode().splitlines()
+
+    @unittest.skipUnless(shutil.which("bash"), "needs bash")
+    def test_bash_completion(self):
+        script = ["-c", 'source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _filemap; '
+                  '((${#COMPREPLY[@]} == 0)) || printf "%s\\n" "${COMPREPLY[@]}"',
+                  os.path.join(self.COMPLETIONS, "filemap.bash")]
+        procs = [self.hold("Local\\job one", "1"), self.hold("Global\\g", "1")]
+        self.assertEqual(self.complete("bash", script, "filemap", "w"), ["watch", "write", "wait"])
+        self.assertEqual(sorted(self.complete("bash", script, "filemap", "cat", "")),
+                         sorted(["Local\\\\job\\ one", "job\\ one", "Global\\\\g"]))
+        self.assertEqual(self.complete("bash", script, "filemap", "stat", "j"), ["job\\ one"])
+        self.assertEqual(self.complete("bash", script, "filemap", "ls", "--n"),
+                         ["--names", "--namespace"])
+        self.assertEqual(self.complete("bash", script, "filemap", "ls", "--type", "s"),
+                         ["section", "semaphore"])
+        self.assertEqual(self.complete("bash", script, "filemap", "help", "st"), ["stat"])
+        self.assertEqual(self.complete("bash", script, "filemap", "gc", ""), [])
+        for proc in procs:
+            self.release(proc)
+        self.assertStoreEmpty()
+
+    @unittest.skipUnless(shutil.which("zsh"), "needs zsh")
+    def test_zsh_completion(self):
+        # compadd and _files stand in for zsh's completion system: they
+        # print what they are given.
+        script = ["-f", "-c", 'compadd() { while [[ $1 == -* ]]; do [[ $1 == -- ]] && '
+                  '{ shift; break }; shift; done; print -rl -- "$@" }; '
+                  '_files() { print files }; fpath=($0 $fpath); autoload -Uz _filemap; '
+                  'words=("$@"); CURRENT=$#; PREFIX=${words[CURRENT]}; _filemap',
+                  self.COMPLETIONS]
+        procs = [self.hold("Local\\job one", "1")]
+        self.assertIn("watch", self.complete("zsh", script, "filemap", ""))
+        self.assertEqual(sorted(self.complete("zsh", script, "filemap", "cat", "")),
+                         ["Local\\job one", "job one"])
+        self.assertEqual(self.complete("zsh", script, "filemap", "ls", "--n"),
+                         ["--human", "--json", "--names", "--namespace", "--type"])
+        self.assertEqual(self.complete("zsh", script, "filemap", "ls", "--namespace", ""),
+                         ["Local", "Global"])
+        self.assertEqual(self.complete("zsh", script, "filemap", "create", "x", "--file", ""),
+                         ["files"])
+        for proc in procs:
+            self.release(proc)
+        self.assertStoreEmpty()
+
+    # -- the manual ---------------------------------------------------------
+
+    def manual_examples(self):
+        """The EXAMPLES blocks of filemap.1, as the reader sees them."""
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "man",
+                            "filemap.1")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        blocks = re.findall(r"^\.EX\n(.*?)^\.EE$", text.split(".SH EXAMPLES")[1], re.S | re.M)
+        plain = []
+        for block in blocks:
+            block = re.sub(r"\\f[BPIR]", "", block)
+            for groff, char in (("\\(aq", "'"), ("\\(ga", "`"), ("\\e", "\\"),
+                                ("\\-", "-"), ("\\&", "")):
+                block = block.replace(groff, char)
+            plain.append(block.splitlines())
+        return plain
+
+    def normalise(self, text, pids):
+        """The tool's output as the manual shows it: its pids, alice's
+        store, no time."""
+        me = owner_name(os.geteuid())
+        for actual, shown in pids.items():
+            # The padding after a pid in a column keeps the column's width;
+            # one space in a sentence stays one.
+            width = len(str(actual))
+            text = re.sub(r"\b%d\b( *)" % actual,
+                          lambda m: str(shown) + (" " * (width + len(m.group(1)) -
+                                                         len(str(shown)))
+                                                  if len(m.group(1)) > 1 else m.group(1)),
+                          text)
+        text = text.replace("%-10s" % me, "%-10s" % "alice")
+        text = text.replace("owner:      %s (uid %d)" % (me, os.geteuid()),
+                            "owner:      alice (uid 1000)")
+        text = text.replace(self.root, "/dev/shm/filemap")
+        text = text.replace("local-%d" % os.geteuid(), "local-1000")
+        text = text.replace("by uid %d," % os.geteuid(), "by uid 1000,")
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}", "TIME", text)
+
+    def run_example(self, lines):
+        """Runs the commands of one example block and checks that each
+        prints what the manual says it does."""
+        env = dict(self.env, PATH=os.path.dirname(TOOL) + ":" + os.environ["PATH"])
+        pids, background, i = {}, [], 0
+        while i < len(lines):
+            command = lines[i][2:]
+            i += 1
+            expected = []
+            while i < len(lines) and not lines[i].startswith("$ "):
+                expected.append(re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}", "TIME",
+                                       lines[i]))
+                i += 1
+            if command.startswith("kill %"):
+                self.release(background[int(command[6:]) - 1])
+                continue
+            if command.endswith("&"):
+                proc = subprocess.Popen(["bash", "-c", "exec " + command[:-1]], env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                self.holders.append(proc)
+                background.append(proc)
+                line = proc.stdout.readline().decode().rstrip("\n")
+                shown = int(re.search(r"pid (\d+)", expected[0]).group(1))
+                pids[proc.pid] = shown
+                self.assertEqual([self.normalise(line, pids)], expected, command)
+                continue
+            result = subprocess.run(["bash", "-c", command], env=env, capture_output=True,
+                                    timeout=TIMEOUT)
+            self.assertEqual(result.stderr, b"", command)
+            self.assertEqual(self.normalise(result.stdout.decode(), pids).splitlines(),
+                             expected, command)
+        for proc in background:
+            if proc.poll() is None:
+                self.release(proc)
+
+    def test_manual_examples_are_the_tools_output(self):
+        examples = self.manual_examples()
+        self.run_example(examples[0])
+        self.run_example(examples[1])
+        self.assertStoreEmpty()
+
     # -- other users ------------------------------------------------------
 
     @unittest.skipUnless(os.geteuid() == 0, "needs root to run as another user")
@@ -779,10 +1427,21 @@ class ToolTest(unittest.TestCase):
         hashed_obj = [o for f, o in listed.items() if f.startswith(".h-")][0]
         self.assertEqual((hashed_obj["name"], hashed_obj["holders"]), (None, [hashed.pid]))
         self.assertEqual(listed["shared"]["type"], "section")
-        self.assertIn("type:       ?", self.ok("stat", "Global\\secret", as_user=NOBODY).decode())
-        self.expect(1, "cat", "Global\\secret", as_user=NOBODY)
+        self.assertEqual(self.stat_lines("Global\\secret", as_user=NOBODY), [
+            field("name", "Global\\secret"),
+            field("file", os.path.join(self.root, "global", "secret")),
+            field("type", "?"), field("problem", "permission denied by the object's mode"),
+            *self.tail_lines("0600", 0, [secret.pid])])
+        self.assertEqual(self.ls_lines("secret", as_user=NOBODY), [
+            row("Global", "?", "?", "0600", owner_name(0), "held", secret.pid, "?", "secret")])
+        result = self.expect(1, "cat", "Global\\secret", as_user=NOBODY)
+        self.assertEqual(result.stderr.decode(), "filemap cat: Global\\secret: permission "
+                         "denied by the object's mode (EACCES); check the object's owner and "
+                         "mode with `filemap stat`\n")
         self.assertEqual(self.ok("cat", "Global\\shared", as_user=NOBODY), bytes(100))
-        self.expect(1, "rm", "Global\\secret", as_user=NOBODY)
+        result = self.expect(1, "rm", "Global\\secret", as_user=NOBODY)
+        self.assertEqual(result.stderr.decode(), "filemap rm: Global\\secret: cannot remove it: "
+                         "it belongs to uid 0 (EPERM); run `filemap rm` as that user or root\n")
         # Nobody's own store is separate: root's Local\ objects are not in it.
         self.assertEqual(self.ok("gc", as_user=NOBODY), b"")
         for proc in (secret, hashed, shared):
@@ -823,15 +1482,21 @@ class ToolTest(unittest.TestCase):
         obj = self.find("fs")
         self.assertEqual(obj["size"], 13)
         self.assertEqual(obj["backing"], {"path": path, "dev": st.st_dev, "ino": st.st_ino,
-                                          "state": "present"})
-        row = [r for r in self.ok("ls").decode().splitlines() if " fs -> " in r]
-        self.assertEqual(len(row), 1)
-        self.assertTrue(row[0].endswith("fs -> " + path), row)
-        stat = self.ok("stat", "fs").decode()
-        self.assertIn("backing:    %s (" % path, stat)
-        self.assertIn("file id:    device %d:%d, inode %d\n" %
-                      (os.major(st.st_dev), os.minor(st.st_dev), st.st_ino), stat)
-        self.assertIn("file state: present, 13 bytes\n", stat)
+                                          "state": "present", "file_size": 13})
+        self.assertEqual(self.ls_lines(), [
+            row("Local", "section", "13", "0600", owner_name(os.geteuid()), "held", proc.pid,
+                "-", "fs -> " + path)])
+        self.assertEqual(self.stat_lines("fs"), [
+            field("name", "Local\\fs"), field("file", self.local_path("fs")),
+            field("type", "section"), field("size", "13 bytes"),
+            field("access", "read, write (the most any handle or view may have)"),
+            field("memory", "the backing file's (below)"),
+            *self.created_lines("fs"),
+            field("backing", path + " (the section's data; rm and gc never touch it)"),
+            field("file id", "device %d:%d, inode %d" % (os.major(st.st_dev),
+                                                         os.minor(st.st_dev), st.st_ino)),
+            field("file state", "present, 13 bytes"),
+            *self.tail_lines("0600", os.geteuid(), [proc.pid])])
         self.assertEqual(self.ok("cat", "fs"), b"file contents")
         self.ok("write", "fs", "--offset", "5", data=b"CONTENTS")
         with open(path, "rb") as f:
@@ -864,20 +1529,21 @@ class ToolTest(unittest.TestCase):
         proc = self.hold("Local\\fs", "0", "--file", path)
         os.rename(path, path + ".moved")
         self.assertEqual(self.find("fs")["backing"]["state"], "missing")
-        self.assertTrue(self.ok("ls").decode().rstrip().endswith(path + " (missing)"))
-        self.assertIn("file state: missing: opening the name fails (ESTALE)",
-                      self.ok("stat", "fs").decode())
+        self.assertTrue(self.ls_lines()[0].endswith(" fs -> %s (missing)" % path))
+        self.assertIn(field("file state", "missing: opening the name fails (ESTALE)"),
+                      self.stat_lines("fs"))
         result = self.expect(1, "cat", "fs")
         self.assertIn("ESTALE", result.stderr.decode())
         self.assertIn(path, result.stderr.decode())
         self.make_data_file("data", b"y" * 100)
         self.assertEqual(self.find("fs")["backing"]["state"], "replaced")
-        self.assertIn("file state: replaced by another file",
-                      self.ok("stat", "fs").decode())
+        self.assertIn(field("file state", "replaced by another file: opening the name fails "
+                            "(ESTALE)"), self.stat_lines("fs"))
         os.replace(path + ".moved", path)
         os.truncate(path, 10)
         self.assertEqual(self.find("fs")["backing"]["state"], "truncated")
-        self.assertIn("file state: truncated to 10 bytes", self.ok("stat", "fs").decode())
+        self.assertIn(field("file state", "truncated to 10 bytes: opening the name fails "
+                            "(ESTALE)"), self.stat_lines("fs"))
         self.release(proc)
         self.assertStoreEmpty()
 

@@ -11,6 +11,7 @@ other process is real: this file re-run as a helper child
 Standard library only (unittest); the numpy case skips without numpy.
 """
 
+import asyncio
 import ctypes
 import gc
 import multiprocessing
@@ -145,6 +146,17 @@ def spawn_write(shm, offset, data):
     shm.close()
 
 
+def spawn_work(section, mutex, event, semaphore, text):
+    """multiprocessing target: every handle came by pickle.  Writes text into
+    the section under the mutex, releases the semaphore, sets the event."""
+    with mutex, section.map() as view, memoryview(view) as buf:
+        buf[:len(text)] = text
+    semaphore.release()
+    event.set()
+    for handle in (section, mutex, event, semaphore):
+        handle.close()
+
+
 # ---------------------------------------------------------------------------
 # The harness
 # ---------------------------------------------------------------------------
@@ -247,15 +259,51 @@ class ErrorTest(Case):
         self.assertEqual(e.errno, 2)
         self.assertEqual(e.errname, "ENOENT")
         self.assertEqual(e.code, -2)
-        self.assertIn("Local\\missing", str(e))
+        self.assertEqual(e.filename, "Local\\missing")
+        self.assertIn(repr("Local\\missing"), str(e))
 
     def test_library_codes_raise_filemap_error(self):
         with filemap.create("taken", 16):
             with self.assertRaises(filemap.Error) as cm:
                 filemap.Mutex("taken")
-            self.assertEqual(cm.exception.errname, "FM_ETYPE")
-            self.assertIsNone(cm.exception.errno)
-            self.assertIn("Local\\taken", str(cm.exception))
+            e = cm.exception
+            self.assertEqual(e.errname, "FM_ETYPE")
+            self.assertIsNone(e.errno)
+            self.assertEqual(e.filename, "Local\\taken")
+            self.assertEqual(e.strerror, "the name belongs to an object of another type")
+            self.assertEqual(str(e), "[FM_ETYPE] the name belongs to an object of another "
+                             "type: 'Local\\\\taken'")
+
+    def test_filename_and_reason_in_words(self):
+        with self.assertRaises(FileNotFoundError) as cm:
+            filemap.open("missing")
+        e = cm.exception
+        self.assertEqual((e.errno, e.filename, e.strerror),
+                         (2, "Local\\missing", "no object of that name"))
+        self.assertEqual(str(e), "[Errno 2] no object of that name: 'Local\\\\missing'")
+        with filemap.create("Global\\ro", 16, access="r"):
+            with self.assertRaises(PermissionError) as cm:
+                filemap.open("Global\\ro", "rw")
+            self.assertEqual((cm.exception.filename, cm.exception.strerror),
+                             ("Global\\ro", 'access "rw" exceeds the section\'s "r"'))
+            with filemap.open("Global\\ro", "r") as s, self.assertRaises(PermissionError) as cm:
+                s.map(access="rw")
+            self.assertEqual(cm.exception.strerror, 'view access "rw" exceeds the handle\'s "r"')
+        long_name = "x" * 300
+        with self.assertRaises(FileNotFoundError) as cm:
+            filemap.Event(long_name)
+        self.assertEqual((cm.exception.filename, cm.exception.strerror),
+                         ("Local\\" + long_name, "no object of that name"))
+        with self.assertRaises(ValueError) as cm:
+            filemap.create("local\\x", 1)
+        self.assertEqual(str(cm.exception), "malformed name (empty, bad prefix, backslash after "
+                         "the prefix, or not UTF-8): 'local\\\\x'")
+        self.assertNotIn("fm_section_create", str(cm.exception))
+        with self.assertRaises(FileExistsError) as cm:
+            with filemap.SharedMemory("shm", create=True, size=1):
+                filemap.SharedMemory("shm", create=True, size=1)
+        self.assertEqual(cm.exception.filename, "shm")
+
 
 
 # ---------------------------------------------------------------------------
@@ -422,6 +470,15 @@ class ViewTest(Case):
             a[:] = numpy.arange(10)
             with memoryview(v) as m:
                 self.assertEqual(struct.unpack_from("<q", m, 72)[0], 9)
+            # Another process's array over the same section sees it.
+            with filemap.open("np", "r") as other, other.map() as w:
+                b = numpy.frombuffer(w, dtype=numpy.int64)
+                self.assertFalse(b.flags.writeable)
+                self.assertEqual(b.tolist(), list(range(10)))
+                del b
+            # The array holds the view's buffer: the view stays mapped.
+            with self.assertRaises(BufferError):
+                v.close()
             del a
 
 
@@ -521,6 +578,38 @@ class SharedMemoryTest(Case):
             with self.assertRaises(BufferError):
                 shm.close()
             part.release()
+
+    def test_track_is_accepted(self):
+        # Python 3.13's keyword: there is no tracker to turn off.
+        for track in (True, False):
+            shm = filemap.SharedMemory("t", create=True, size=10, track=track)
+            other = filemap.SharedMemory("t", track=track)
+            other.close()
+            shm.close()
+        with self.assertRaises(TypeError):
+            filemap.SharedMemory("t", True, 10, False)  # keyword only, as in 3.13
+
+    def test_manager(self):
+        with filemap.SharedMemoryManager() as smm:
+            kept = smm.SharedMemory(64)
+            gone = smm.SharedMemory(32)
+            self.assertIsInstance(kept, filemap.SharedMemory)
+            self.assertEqual((kept.size, gone.size), (64, 32))
+            kept.buf[:3] = b"abc"
+            again = filemap.SharedMemory(kept.name)
+            self.assertEqual(bytes(again.buf[:3]), b"abc")
+            again.close()
+            # Windows' lifetime: the last holder's close takes the block; the
+            # manager does not keep it.
+            name = gone.name
+            gone.close()
+            with self.assertRaises(FileNotFoundError):
+                filemap.SharedMemory(name)
+            with self.assertRaises(NotImplementedError):
+                smm.ShareableList([1, 2])
+        # Shutdown did not fail on the gone block, nor destroy the kept one.
+        self.assertEqual(bytes(kept.buf[:3]), b"abc")
+        kept.close()
 
     def test_pickle_attaches_by_name(self):
         shm = filemap.SharedMemory("p", create=True, size=64)
@@ -749,6 +838,21 @@ class EventTest(Case):
 
 
 class SemaphoreTest(Case):
+    def test_defaults_are_one_rule(self):
+        # As threading.Semaphore: a new one starts at 1; and it may go up
+        # to Windows' limit, as the tool's create makes it.
+        s = filemap.Semaphore("d", create=True)
+        self.assertEqual(filemap.stat("d").sync["count"], 1)
+        self.assertEqual(filemap.stat("d").sync["maximum"], 2**31 - 1)
+        self.assertTrue(s.acquire(False))
+        self.assertFalse(s.acquire(False))
+        self.assertEqual(s.release(1000), 0)
+        s.close()
+        u = filemap.Semaphore()
+        self.assertTrue(u.acquire(False))
+        u.close()
+        self.assertIn("initial=1, maximum=2147483647", filemap.Semaphore.__doc__)
+
     def test_counts(self):
         s = filemap.Semaphore("s", create=True, initial=1, maximum=3)
         self.assertEqual(s.release(), 1)
@@ -775,6 +879,187 @@ class SemaphoreTest(Case):
                      dict(maximum=2**31)]:
             with self.subTest(args=args), self.assertRaises(ValueError):
                 filemap.Semaphore(**args)
+
+
+class PickleTest(Case):
+    def test_handles_pickle_by_name(self):
+        section = filemap.create("Global\\p", 64, access="rw")
+        mutex = filemap.Mutex("m", create=True)
+        event = filemap.Event("e", create=True, manual_reset=True)
+        sem = filemap.Semaphore("s", create=True, initial=0)
+        for handle in (section, mutex, event, sem):
+            copy = pickle.loads(pickle.dumps(handle))
+            self.assertIs(type(copy), type(handle))
+            self.assertEqual(copy.name, handle.name)
+            self.assertFalse(copy.existed)
+            copy.close()
+        reader = filemap.open("Global\\p", "r")
+        self.assertEqual(pickle.loads(pickle.dumps(reader)).access, "r")
+        event.set()
+        self.assertTrue(pickle.loads(pickle.dumps(event)).is_set())
+        for unnamed in (filemap.create(None, 16), filemap.Mutex(), filemap.Event(),
+                        filemap.Semaphore()):
+            with self.assertRaisesRegex(TypeError, "unnamed"):
+                pickle.dumps(unnamed)
+            unnamed.close()
+        for handle in (section, mutex, event, sem, reader):
+            handle.close()
+        # Gone: unpickling is opening, and fails as opening does.
+        gone = filemap.Mutex("gone", create=True)
+        data = pickle.dumps(gone)
+        gone.close()
+        with self.assertRaises(FileNotFoundError):
+            pickle.loads(data)
+
+    def check_start_method(self, method):
+        if method not in multiprocessing.get_all_start_methods():
+            self.skipTest(method + " is not available")
+        ctx = multiprocessing.get_context(method)
+        section = filemap.create("work", 64)
+        mutex = filemap.Mutex("lock", create=True)
+        event = filemap.Event("done", create=True)
+        sem = filemap.Semaphore("items", create=True, initial=0)
+        proc = ctx.Process(target=spawn_work, args=(section, mutex, event, sem, b"from " +
+                                                    method.encode()))
+        proc.start()
+        self.assertTrue(event.wait(TIMEOUT))
+        proc.join(TIMEOUT)
+        self.assertEqual(proc.exitcode, 0)
+        self.assertTrue(sem.acquire(False))
+        with section.map() as view, memoryview(view) as buf:
+            self.assertEqual(bytes(buf[:5 + len(method)]), b"from " + method.encode())
+        for handle in (section, mutex, event, sem):
+            handle.close()
+
+    def test_spawn(self):
+        self.check_start_method("spawn")
+
+    def test_forkserver(self):
+        self.check_start_method("forkserver")
+
+
+class AsyncTest(Case):
+    def run_async(self, coroutine):
+        return asyncio.run(asyncio.wait_for(coroutine, TIMEOUT))
+
+    def test_event_wait_async(self):
+        event = filemap.Event("e", create=True)
+        other = filemap.Event("e")
+
+        async def scenario():
+            self.assertFalse(await event.wait_async(0.05))
+            asyncio.get_running_loop().call_later(0.1, other.set)
+            self.assertTrue(await event.wait_async())
+            self.assertFalse(event.is_set())  # auto-reset: taken
+            # Many at once, none of them blocking the loop.
+            waits = [asyncio.create_task(event.wait_async(5)) for _ in range(8)]
+            ticks = 0
+            for _ in range(8):
+                other.set()
+                await asyncio.sleep(0.02)
+                ticks += 1
+            self.assertEqual(await asyncio.gather(*waits), [True] * 8)
+            self.assertEqual(ticks, 8)
+
+        self.run_async(scenario())
+        event.close()
+        other.close()
+
+    def test_cancelled_wait_takes_nothing(self):
+        event = filemap.Event("e", create=True)
+        sem = filemap.Semaphore("s", create=True, initial=0)
+
+        async def scenario():
+            for waiter, give in ((event.wait_async(), event.set),
+                                 (sem.acquire_async(), lambda: sem.release())):
+                task = asyncio.create_task(waiter)
+                await asyncio.sleep(0.1)
+                task.cancel()
+                give()  # lands in the slice still running, or after it
+                with self.assertRaises(asyncio.CancelledError):
+                    await task
+                await asyncio.sleep(0.2)  # the slice is over
+            # What the cancelled waits may have taken was given back.
+            self.assertTrue(event.wait(0))
+            self.assertTrue(sem.acquire(False))
+
+        self.run_async(scenario())
+        event.close()
+        sem.close()
+
+    def test_semaphore_and_mutex_acquire_async(self):
+        sem = filemap.Semaphore("s", create=True, initial=0, maximum=2)
+        mutex = filemap.Mutex("m", create=True)
+
+        async def scenario():
+            self.assertFalse(await sem.acquire_async(0.05))
+            asyncio.get_running_loop().call_later(0.05, sem.release, 2)
+            self.assertEqual(await asyncio.gather(sem.acquire_async(), sem.acquire_async()),
+                             [True, True])
+            # Owned by another thread: acquire_async waits, then the loop's
+            # thread owns it.
+            owner = threading.Thread(target=hold_for, args=(mutex, 0.2))
+            owner.start()
+            await asyncio.sleep(0.05)
+            self.assertFalse(await mutex.acquire_async(0.01))
+            self.assertTrue(await mutex.acquire_async(5))
+            mutex.release()  # from this thread: it owns it
+            owner.join()
+
+        self.run_async(scenario())
+        sem.close()
+        mutex.close()
+
+
+def hold_for(mutex, seconds):
+    with mutex:
+        time.sleep(seconds)
+
+
+class ModuleTest(Case):
+    def test_star_import_leaves_the_builtins(self):
+        names = {}
+        exec("from filemap import *", names)
+        self.assertNotIn("open", names)
+        self.assertNotIn("list", names)
+        for name in ("create", "Mutex", "Event", "Semaphore", "SharedMemory", "wait_any",
+                     "SharedMemoryManager", "ObjectInfo"):
+            self.assertIn(name, names)
+        self.assertEqual(sorted(filemap.__all__), sorted(set(filemap.__all__)))
+        for name in filemap.__all__:
+            self.assertTrue(hasattr(filemap, name), name)
+
+    def test_list_and_stat(self):
+        sec = filemap.create("Global\\job.1", 100, mode=0o640)
+        sem = filemap.Semaphore("job.sem", create=True, initial=2, maximum=5)
+        infos = {i.name: i for i in filemap.list()}
+        self.assertEqual(set(infos), {"Global\\job.1", "Local\\job.sem"})
+        s = infos["Global\\job.1"]
+        self.assertEqual((s.namespace, s.type, s.size, s.mode, s.uid, s.holders, s.access,
+                          s.reserve, s.corrupt, s.readable, s.problem, s.backing, s.sync),
+                         ("Global", "section", 100, 0o640, os.geteuid(), (os.getpid(),), "rw",
+                          False, False, True, None, None, None))
+        self.assertEqual(s.orphan, False)
+        self.assertEqual(s.path, os.path.join(self.root, "global", "job.1"))
+        self.assertAlmostEqual(s.created, time.time(), delta=60)
+        self.assertEqual(infos["Local\\job.sem"].sync,
+                         {"signaled": True, "count": 2, "maximum": 5, "waiters": 0})
+        self.assertEqual(infos["Local\\job.sem"].size, None)
+        self.assertEqual([i.name for i in filemap.list("Global\\*")], ["Global\\job.1"])
+        self.assertEqual([i.name for i in filemap.list(type="semaphore")], ["Local\\job.sem"])
+        self.assertEqual([i.name for i in filemap.list(namespace="Local")], ["Local\\job.sem"])
+        self.assertEqual(filemap.list("nothing*"), [])
+        self.assertIsNone(filemap.list(holders=False)[0].holders)
+        self.assertEqual(filemap.stat("job.sem"), infos["Local\\job.sem"])
+        with self.assertRaises(FileNotFoundError) as cm:
+            filemap.stat("gone")
+        self.assertEqual(cm.exception.filename, "Local\\gone")
+        for bad in (dict(type="lock"), dict(namespace="Session")):
+            with self.assertRaises(ValueError):
+                filemap.list(**bad)
+        sec.close()
+        sem.close()
+        self.assertEqual(filemap.list(), [])
 
 
 class WaitTest(Case):

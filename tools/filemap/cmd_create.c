@@ -37,21 +37,6 @@ struct create {
 };
 
 /* Sets c->type from --type; TOOL_OK or TOOL_USAGE. */
-static int parse_type(struct create *c)
-{
-	static const uint32_t types[] = { FM__TYPE_SECTION, FM__TYPE_MUTEX, FM__TYPE_EVENT,
-					   FM__TYPE_SEMAPHORE };
-
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		if (strcmp(c->type_text, tool_type_name(types[i])) == 0) {
-			c->type = types[i];
-			return TOOL_OK;
-		}
-	}
-	tool_error("--type %s: use section, mutex, event or semaphore", c->type_text);
-	return TOOL_USAGE;
-}
-
 /* Refuses an option given for a type it does not apply to. */
 static int misplaced(const char *option, const struct create *c)
 {
@@ -82,8 +67,10 @@ static int check_sync(struct create *c, const char *size)
 		return TOOL_OK;
 	if (c->maximum == NOT_GIVEN)
 		c->maximum = INT32_MAX;
+	/* The one rule of the Python module too: a semaphore starts at 1, as
+	 * threading.Semaphore does, and may go up to Windows' limit. */
 	if (c->initial == NOT_GIVEN)
-		c->initial = 0;
+		c->initial = 1;
 	if (c->maximum == 0 || c->maximum > INT32_MAX) {
 		tool_error("--maximum %llu: use 1 to %d", (unsigned long long)c->maximum, INT32_MAX);
 		return TOOL_USAGE;
@@ -99,7 +86,7 @@ static int check_sync(struct create *c, const char *size)
 /* Checks the command line beyond its syntax; TOOL_OK or TOOL_USAGE. */
 static int check(struct create *c, const char *size)
 {
-	int r = c->type_text ? parse_type(c) : TOOL_OK;
+	int r = c->type_text ? tool_parse_type(c->type_text, &c->type) : TOOL_OK;
 
 	if (r != TOOL_OK || c->type != FM__TYPE_SECTION)
 		return r == TOOL_OK ? check_sync(c, size) : r;
@@ -115,10 +102,12 @@ static int check(struct create *c, const char *size)
 		tool_error("expects NAME SIZE for a section; see `filemap create --help`");
 		return TOOL_USAGE;
 	}
+	r = tool_parse_size(size, &c->size);
+	if (r < 0)
+		return tool_bad_size("size", size, r);
 	/* Over a file, size 0 means the file's size. */
-	if (tool_parse_size(size, &c->size) < 0 || (c->size == 0 && !c->file)) {
-		tool_error("size %s: use a number of bytes above 0, with an optional K, M, G or T",
-			   size);
+	if (c->size == 0 && !c->file) {
+		tool_error("size 0: a section needs a size above 0 (0 is for --file: the file's size)");
 		return TOOL_USAGE;
 	}
 	return TOOL_OK;
@@ -194,10 +183,8 @@ static int create(struct fm__name *name, const struct create *c, const sigset_t 
 	opts.mode = c->mode;
 	if (c->file) {
 		opts.fd = open(c->file, (c->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-		if (opts.fd < 0) {
-			tool_error("%s: %s", c->file, strerror(errno));
-			return TOOL_FAILED;
-		}
+		if (opts.fd < 0)
+			return tool_fail(-errno, "%s: cannot open it: %s", c->file, strerror(errno));
 		opts.access = c->read_only ? FM_READ : FM_READ | FM_WRITE;
 	}
 	if (c->type == FM__TYPE_SECTION)
@@ -224,15 +211,15 @@ int cmd_create(int argc, char **argv)
 {
 	struct create c = { .type = FM__TYPE_SECTION, .initial = NOT_GIVEN, .maximum = NOT_GIVEN };
 	const struct tool_opt options[] = {
-		{ "type", TOOL_OPT_TEXT, &c.type_text },
-		{ "mode", TOOL_OPT_MODE, &c.mode },
-		{ "file", TOOL_OPT_TEXT, &c.file },
-		{ "read-only", TOOL_OPT_FLAG, &c.read_only },
-		{ "hold", TOOL_OPT_FLAG, &c.keep },
-		{ "manual", TOOL_OPT_FLAG, &c.manual },
-		{ "signaled", TOOL_OPT_FLAG, &c.signaled },
-		{ "initial", TOOL_OPT_NUMBER, &c.initial },
-		{ "maximum", TOOL_OPT_NUMBER, &c.maximum },
+		{ "type", TOOL_OPT_TEXT, &c.type_text, 0 },
+		{ "mode", TOOL_OPT_MODE, &c.mode, 0 },
+		{ "file", TOOL_OPT_TEXT, &c.file, 0 },
+		{ "read-only", TOOL_OPT_FLAG, &c.read_only, 0 },
+		{ "hold", TOOL_OPT_FLAG, &c.keep, 0 },
+		{ "manual", TOOL_OPT_FLAG, &c.manual, 0 },
+		{ "signaled", TOOL_OPT_FLAG, &c.signaled, 0 },
+		{ "initial", TOOL_OPT_NUMBER, &c.initial, 0 },
+		{ "maximum", TOOL_OPT_NUMBER, &c.maximum, 0 },
 		{ NULL },
 	};
 	struct fm__name name;

@@ -30,7 +30,7 @@
 
 /* Prints the object's name, or its file when the name is unknown, and
  * whose store it is in when that is not the caller's. */
-static void print_label(FILE *f, const struct tool_object *o, const struct tool_entry *e)
+static void print_label(FILE *f, const struct fm__inspection *o, const struct fm__entry *e)
 {
 	if (o->name) {
 		tool_print_text(f, o->name);
@@ -44,14 +44,14 @@ static void print_label(FILE *f, const struct tool_object *o, const struct tool_
 }
 
 /* Removes the entry if it is an orphan; returns a TOOL_* code. */
-static int collect(const struct tool_object *o, const struct tool_entry *e)
+static int collect(const struct fm__inspection *o, const struct fm__entry *e)
 {
 	int r = fm__object_remove_if_unheld(e->dirfd, e->file, o->fd);
 
 	if (r == 1) {
-		printf("removed %sorphan ", o->state == TOOL_CORRUPT ? "corrupt " : "");
+		printf("removed %sorphan ", o->state == FM__INSPECT_CORRUPT ? "corrupt " : "");
 		print_label(stdout, o, e);
-		if (o->state == TOOL_CORRUPT)
+		if (o->state == FM__INSPECT_CORRUPT)
 			printf(" (%s)", o->problem);
 		putchar('\n');
 		return TOOL_OK;
@@ -66,18 +66,22 @@ static int collect(const struct tool_object *o, const struct tool_entry *e)
 			(unsigned)o->st.st_uid);
 		return TOOL_OK;
 	}
-	fprintf(stderr, ": %s\n", strerror(-r));
+	fprintf(stderr, ": %s (%s)\n", fm_strerror(r), fm_errname(r));
 	return TOOL_FAILED;
 }
 
-static int visit(const struct tool_entry *e, void *arg)
+static int visit(const struct fm__entry *e, void *arg)
 {
-	struct tool_object o;
+	struct fm__inspection o;
 	int r = TOOL_OK;
 
 	(void)arg;
-	tool_inspect(&o, e);
-	if (!S_ISREG(o.st.st_mode)) {
+	fm__inspect(&o, e);
+	if (o.state == FM__INSPECT_FAILED) {
+		/* Not a verdict on the object: we could not look (EMFILE...). */
+		r = tool_fail(o.error, "cannot look at %s/%s: %s", e->dir_path, e->file,
+			      fm_strerror(o.error));
+	} else if (!S_ISREG(o.st.st_mode)) {
 		/* Not something the library made: no lock can tell if it is in
 		 * use, so it is left to a person. */
 		fputs("filemap gc: note: leaving ", stderr);
@@ -88,7 +92,7 @@ static int visit(const struct tool_entry *e, void *arg)
 	}
 	/* An unreadable object (another user's, mode 0600) cannot be
 	 * tested for holders; only its owner or root may remove it anyway. */
-	tool_object_free(&o);
+	fm__inspection_free(&o);
 	return r;
 }
 
@@ -128,9 +132,11 @@ static int sweep_dir(const char *path)
 			tool_print_text(stdout, path);
 			printf("/%s (its creator, pid %d, died making it)\n", de->d_name, (int)pid);
 		} else if (errno != ENOENT) {
-			tool_error("cannot remove stale directory %s/%s: %s", path, de->d_name,
-				   strerror(errno));
-			status = errno == EPERM || errno == EACCES ? status : TOOL_FAILED;
+			int err = errno;
+
+			tool_fail(-err, "cannot remove stale directory %s/%s: %s", path, de->d_name,
+				  strerror(err));
+			status = err == EPERM || err == EACCES ? status : TOOL_FAILED;
 		}
 	}
 	closedir(dir);

@@ -1,258 +1,155 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_ls.c - `filemap ls [--json]`: list the objects in the store.
+ * cmd_ls.c - `filemap ls [PATTERN] [--type T] [--namespace N] [-h] [--json]
+ * [-1]`: list the objects in the store.
  *
- * Each object is printed as soon as it is found, as a text row or as one
- * element of a JSON array, so that listing a store of 100,000 objects needs
- * no more memory than listing one (but for the table of holders, found
- * once, locks.c); rows come in directory order.  An object the caller may
- * not open (another user's 0600 Global\ object) is still listed, with
- * what fstat tells and type "?"; a corrupt one says why.  A mutex, event or
- * semaphore also shows its state, read from the header copy the listing
- * already reads and checked as the library checks it: a state that fails
- * is shown as corrupt, never described.
+ * Built on the public listing API (fm_store_list), so it shows exactly
+ * what a program can learn.  Each object is printed as soon as it is
+ * found, as a text row or as one element of a JSON array, so that listing
+ * a store of 100,000 objects needs no more memory than listing one (but
+ * for the table of holders, found once); rows come in directory order.
+ * Every column but the last has a fixed width and what is longer is cut
+ * (a list of holders ends in "+N more"; stat and --json show it whole), so
+ * the columns stay aligned however long a row's values are.  The header
+ * is printed even when nothing is listed.  A part of the store that cannot
+ * be read (an unsafe directory) is reported and the rest still listed.
  */
 #define _GNU_SOURCE
 #include "tool.h"
 
-#include <pwd.h>
 #include <string.h>
 
-/* Owner names, looked up once each: a store usually has few owners, and
- * asking NSS for every row of a long listing would be slow. */
-#define OWNER_CACHE 8
+/* The columns' widths; NAME, the last, takes what it needs. */
+#define W_NAMESPACE 9
+#define W_TYPE      9
+#define W_SIZE      14
+#define W_HUMAN     6
+#define W_OWNER     10
+#define W_STATE     7
+#define W_HOLDERS   16
+#define W_SYNC      21
 
 struct ls {
-	bool json;
+	bool json, human, names;
 	size_t count;
-	struct tool_locks locks;
-	struct {
-		uid_t uid;
-		char name[32];
-	} owners[OWNER_CACHE];
-	size_t owners_used, owners_next;
+	bool said_unknown; /* that the holders are unknown */
 };
 
-static const char *const ns_label[FM__NS_COUNT] = { "Local", "Global" };
-
-static const char *owner_name(struct ls *ls, uid_t uid)
+/* Cuts text to width bytes, at a character, marking the cut with '+'. */
+static void cut(char *text, size_t width)
 {
-	struct passwd *pw;
-	size_t slot;
+	size_t at;
 
-	for (size_t i = 0; i < ls->owners_used; i++)
-		if (ls->owners[i].uid == uid)
-			return ls->owners[i].name;
-	slot = ls->owners_next;
-	ls->owners_next = (slot + 1) % OWNER_CACHE;
-	if (ls->owners_used < OWNER_CACHE)
-		ls->owners_used++;
-	ls->owners[slot].uid = uid;
-	pw = getpwuid(uid);
-	if (pw && strlen(pw->pw_name) < sizeof(ls->owners[slot].name))
-		snprintf(ls->owners[slot].name, sizeof(ls->owners[slot].name), "%s", pw->pw_name);
-	else
-		snprintf(ls->owners[slot].name, sizeof(ls->owners[slot].name), "%u", (unsigned)uid);
-	return ls->owners[slot].name;
+	if (strlen(text) <= width)
+		return;
+	at = width - 1;
+	while (at > 0 && ((unsigned char)text[at] & 0xc0) == 0x80)
+		at--;
+	text[at] = '+';
+	text[at + 1] = '\0';
 }
 
-/* The name after its prefix, or NULL when unknown. */
-static const char *short_name(const struct tool_object *o)
+static void print_header(const struct ls *ls)
 {
-	const char *slash = o->name ? strchr(o->name, '\\') : NULL;
-
-	return slash ? slash + 1 : NULL;
+	printf("%-*s %-*s %*s %-5s %-*s %-*s %-*s %-*s %s\n", W_NAMESPACE, "NAMESPACE", W_TYPE,
+	       "TYPE", ls->human ? W_HUMAN : W_SIZE, "SIZE", "MODE", W_OWNER, "OWNER", W_STATE,
+	       "STATE", W_HOLDERS, "HOLDERS", W_SYNC, "SYNC", "NAME");
 }
 
-static const char *state_of(const struct ls *ls, const struct tool_object *o, size_t holders)
+static void print_row(const struct ls *ls, const struct fm_object_info *o)
 {
-	if (o->state == TOOL_CORRUPT)
-		return "corrupt";
-	if (!ls->locks.known)
-		return "?";
-	return holders ? "held" : "orphan";
-}
+	int width = ls->human ? W_HUMAN : W_SIZE;
+	char size[32] = "?", owner[64], holders[64], sync[96];
 
-/* Whether o is a sync object whose state was read and found sound. */
-static bool has_sync_state(const struct tool_object *o)
-{
-	return o->state == TOOL_SOUND && o->hdr.type != FM__TYPE_SECTION;
-}
-
-static void print_text(struct ls *ls, const struct tool_entry *e, const struct tool_object *o,
-		       const struct tool_lock *first, size_t holders)
-{
-	char size[24] = "?", sync[80] = "?";
-	int width;
-
-	if (ls->count++ == 0)
-		printf("%-9s %-9s %14s %-5s %-10s %-7s %-10s %-17s %s\n", "NAMESPACE", "TYPE",
-		       "SIZE", "MODE", "OWNER", "STATE", "HOLDERS", "SYNC", "NAME");
-	if (o->typed)
-		snprintf(size, sizeof(size), "%llu", (unsigned long long)o->hdr.size);
-	if (o->typed && o->hdr.type == FM__TYPE_SECTION)
-		snprintf(sync, sizeof(sync), "-");
-	else if (has_sync_state(o))
-		tool_sync_brief(sync, sizeof(sync), &o->sync);
-	printf("%-9s %-9s %14s %04o  %-10s %-7s ", ns_label[e->ns],
-	       o->typed ? tool_type_name(o->hdr.type) : "?", size,
-	       (unsigned)(o->st.st_mode & 07777), owner_name(ls, o->st.st_uid),
-	       state_of(ls, o, holders));
-	if (!ls->locks.known || holders == 0) {
-		printf("%-10s ", ls->locks.known ? "-" : "?");
-	} else {
-		width = tool_print_pids(stdout, first, holders, ",");
-		printf("%*s ", width < 10 ? 10 - width : 0, "");
+	if (o->type == FM_TYPE_SECTION) {
+		tool_size_text(size, sizeof(size), o->section_size, ls->human);
+		/* A size too long for its column is shown human, never cut. */
+		if (strlen(size) > (size_t)width)
+			tool_size_text(size, sizeof(size), o->section_size, true);
+	} else if (o->type) {
+		snprintf(size, sizeof(size), "-");
 	}
-	printf("%-17s ", sync);
-	/* A hashed long name that cannot be read is shown by its file name. */
-	tool_print_text(stdout, short_name(o) ? short_name(o) : e->file);
+	snprintf(owner, sizeof(owner), "%s", tool_owner_name(o->uid));
+	cut(owner, W_OWNER);
+	tool_holders_text(holders, sizeof(holders), o, W_HOLDERS);
+	tool_sync_text(sync, sizeof(sync), o);
+	cut(sync, W_SYNC);
+	printf("%-*s %-*s %*s %04o  %-*s %-*s %-*s %-*s ", W_NAMESPACE, tool_namespace_name(o->ns),
+	       W_TYPE, tool_type_name((uint32_t)o->type), width, size, (unsigned)o->mode, W_OWNER,
+	       owner, W_STATE, tool_state_name(o), W_HOLDERS, holders, W_SYNC, sync);
+	tool_print_text(stdout, tool_short_name(o));
 	if (o->backing) {
-		struct stat st;
-		const char *state = tool_backing_state(o, &st);
-
 		/* Like a symlink in ls -l: the name, then where its data is. */
 		fputs(" -> ", stdout);
 		tool_print_text(stdout, o->backing);
-		if (strcmp(state, "present") != 0)
-			printf(" (%s)", state);
+		if (o->backing_state != FM_BACKING_PRESENT)
+			printf(" (%s)", tool_backing_name(o->backing_state));
 	}
 	putchar('\n');
 }
 
-/*
- * A JSON string.  Names are UTF-8 and pass through; quotes, backslashes and
- * control characters are escaped.  A file name that is not UTF-8 (not made
- * by filemap) has its non-ASCII bytes escaped one by one, so the output
- * stays valid JSON.
- */
-static void json_string(const char *s)
+static void print_object(struct ls *ls, const struct fm_object_info *o)
 {
-	bool utf8 = fm__utf8_utf16_units(s, strlen(s)) >= 0;
-
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && !utf8))
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
+	if (!o->holders_known && !ls->names && !ls->said_unknown) {
+		fputs("filemap ls: note: /proc could not be read: the holders are unknown (?)\n",
+		      stderr);
+		ls->said_unknown = true;
 	}
-	putchar('"');
-}
-
-/* A sync object's state, as the fields of struct fm_sync_info. */
-static void print_json_sync(const struct fm_sync_info *info)
-{
-	const char *yes = "true", *no = "false";
-
-	printf(",\"sync\":{\"signaled\":%s", info->signaled ? yes : no);
-	if (info->type == FM_TYPE_MUTEX)
-		printf(",\"owner_pid\":%d,\"owner_tid\":%d,\"recursion\":%u,\"abandoned\":%s",
-		       (int)info->owner_pid, (int)info->owner_tid, (unsigned)info->recursion,
-		       info->abandoned ? yes : no);
-	else if (info->type == FM_TYPE_EVENT)
-		printf(",\"manual_reset\":%s", info->manual_reset ? yes : no);
-	else
-		printf(",\"count\":%u,\"maximum\":%u", (unsigned)info->count,
-		       (unsigned)info->maximum);
-	putchar('}');
-}
-
-/* "backing": null, or the file-backed section's file and how it is now. */
-static void print_json_backing(const struct tool_object *o)
-{
-	struct stat st;
-	const char *state;
-
-	fputs(",\"backing\":", stdout);
-	if (!o->backing) {
-		fputs("null", stdout);
-		return;
-	}
-	state = tool_backing_state(o, &st);
-	fputs("{\"path\":", stdout);
-	json_string(o->backing);
-	printf(",\"dev\":%llu,\"ino\":%llu,\"state\":\"%s\"}",
-	       (unsigned long long)o->hdr.backing_dev, (unsigned long long)o->hdr.backing_ino,
-	       state);
-}
-
-static void print_json(struct ls *ls, const struct tool_entry *e, const struct tool_object *o,
-		       const struct tool_lock *first, size_t holders)
-{
-	fputs(ls->count++ ? ",\n{" : "\n{", stdout);
-	printf("\"namespace\":\"%s\",\"name\":", ns_label[e->ns]);
-	if (short_name(o))
-		json_string(short_name(o));
-	else
-		fputs("null", stdout);
-	fputs(",\"file\":", stdout);
-	json_string(e->file);
-	printf(",\"type\":\"%s\",\"size\":", o->typed ? tool_type_name(o->hdr.type) : "?");
-	if (o->typed)
-		printf("%llu", (unsigned long long)o->hdr.size);
-	else
-		fputs("null", stdout);
-	printf(",\"mode\":\"%04o\",\"uid\":%u,\"holders\":", (unsigned)(o->st.st_mode & 07777),
-	       (unsigned)o->st.st_uid);
-	if (ls->locks.known) {
-		putchar('[');
-		tool_print_pids(stdout, first, holders, ",");
-		printf("],\"orphan\":%s", holders ? "false" : "true");
+	if (ls->json) {
+		fputs(ls->count ? ",\n" : "\n", stdout);
+		tool_print_json_object(stdout, o);
+	} else if (ls->names) {
+		/* A name that cannot be read cannot be used either. */
+		if (!o->name)
+			return;
+		tool_print_text(stdout, o->name);
+		putchar('\n');
 	} else {
-		fputs("null,\"orphan\":null", stdout);
+		print_row(ls, o);
 	}
-	printf(",\"corrupt\":%s", o->state == TOOL_CORRUPT ? "true" : "false");
-	if (has_sync_state(o))
-		print_json_sync(&o->sync);
-	if (!o->typed || o->hdr.type == FM__TYPE_SECTION)
-		print_json_backing(o); /* a section's; sync objects have none */
-	if (o->problem) {
-		fputs(",\"problem\":", stdout);
-		json_string(o->problem);
-	}
-	putchar('}');
-}
-
-static int visit(const struct tool_entry *e, void *arg)
-{
-	struct ls *ls = arg;
-	const struct tool_lock *first = NULL;
-	struct tool_object o;
-	size_t holders;
-
-	tool_inspect(&o, e);
-	if (o.state != TOOL_GONE) {
-		holders = tool_locks_find(&ls->locks, &o.st, &first);
-		if (ls->json)
-			print_json(ls, e, &o, first, holders);
-		else
-			print_text(ls, e, &o, first, holders);
-	}
-	tool_object_free(&o);
-	return TOOL_OK;
+	ls->count++;
 }
 
 int cmd_ls(int argc, char **argv)
 {
+	struct fm_object_info o = FM_OBJECT_INFO_INIT;
+	const char *type = NULL, *ns = NULL;
 	struct ls ls = { 0 };
 	const struct tool_opt opts[] = {
-		{ "json", TOOL_OPT_FLAG, &ls.json },
+		{ "json", TOOL_OPT_FLAG, &ls.json, 0 },
+		{ "human", TOOL_OPT_FLAG, &ls.human, 'h' },
+		{ "names", TOOL_OPT_FLAG, &ls.names, '1' },
+		{ "type", TOOL_OPT_TEXT, &type, 0 },
+		{ "namespace", TOOL_OPT_TEXT, &ns, 0 },
 		{ NULL },
 	};
-	int r;
+	int r, status = TOOL_OK;
+	fm_store_list *l;
+	char *pattern;
 
-	r = tool_parse_args(argc, argv, opts, "", NULL);
+	r = tool_parse_args(argc, argv, opts, "[PATTERN]", &pattern);
+	if (r == TOOL_OK && ls.json + ls.names > 1) {
+		tool_error("--json and --names are two ways to print: choose one");
+		r = TOOL_USAGE;
+	}
+	if (r == TOOL_OK)
+		r = tool_list_open(&l, pattern, type, ns, ls.names ? FM_LIST_NO_HOLDERS : 0);
 	if (r != TOOL_OK)
 		return r;
-	tool_locks_load(&ls.locks);
 	if (ls.json)
 		putchar('[');
-	r = tool_walk_store(visit, &ls);
+	else if (!ls.names)
+		print_header(&ls);
+	while ((r = fm_store_list_next(l, &o)) != 0) {
+		if (r < 0) {
+			tool_lib_failure(r);
+			status = TOOL_FAILED;
+		} else {
+			print_object(&ls, &o);
+		}
+	}
 	if (ls.json)
 		fputs(ls.count ? "\n]\n" : "]\n", stdout);
-	tool_locks_free(&ls.locks);
-	return r;
+	fm_store_list_close(l);
+	return status;
 }

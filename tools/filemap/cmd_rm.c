@@ -17,46 +17,46 @@
 /* Says, on stderr, who still holds what was removed. */
 static void note_holders(const char *name, const struct stat *st)
 {
-	const struct tool_lock *first;
-	struct tool_locks locks;
-	size_t n;
+	const struct fm__holder *first;
+	struct fm__holders holders = { 0 };
+	size_t n = 0;
 
-	tool_locks_load(&locks);
-	n = tool_locks_find(&locks, st, &first);
+	if (fm__holders_load(&holders) == 0)
+		n = fm__holders_find(&holders, st, &first);
 	if (n > 0) {
 		fputs("filemap rm: note: ", stderr);
 		tool_print_text(stderr, name);
 		fputs(" was held by pid ", stderr);
-		tool_print_pids(stderr, first, n, ", ");
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "%s%d", i ? ", " : "", (int)first[i].pid);
 		fputs("; they keep their memory until they let go, but the name is gone\n", stderr);
 	}
-	tool_locks_free(&locks);
+	fm__holders_free(&holders);
 }
 
 int cmd_rm(int argc, char **argv)
 {
-	struct tool_entry e;
+	struct tool_found f;
 	struct fm__name name;
 	int r;
 
-	r = tool_find(&e, &name, argc, argv);
+	r = tool_find(&f, &name, argc, argv);
 	if (r != TOOL_OK)
 		return r;
-	r = fm__os_unlinkat(e.dirfd, e.file, 0);
+	r = fm__os_unlinkat(f.e.dirfd, f.e.file, 0);
 	if (r == -ENOENT) {
 		r = tool_absent(name.full);
 	} else if (r == -EPERM || r == -EACCES) {
-		tool_error("%s: cannot remove it: it belongs to uid %u; run `filemap rm` as that user or root",
-			   name.full, (unsigned)e.st.st_uid);
-		r = TOOL_FAILED;
+		r = tool_fail_advice(r, "run `filemap rm` as that user or root",
+				     "%s: cannot remove it: it belongs to uid %u", name.full,
+				     (unsigned)f.e.st.st_uid);
 	} else if (r < 0) {
-		tool_error("%s: cannot remove %s/%s: %s", name.full, e.dir_path, e.file,
-			   strerror(-r));
-		r = TOOL_FAILED;
+		r = tool_fail(r, "%s: cannot remove %s/%s: %s", name.full, f.e.dir_path, f.e.file,
+			      fm_strerror(r));
 	} else {
-		note_holders(name.full, &e.st);
+		note_holders(name.full, &f.e.st);
 		r = TOOL_OK;
 	}
-	tool_entry_close(&e, &name);
+	tool_found_close(&f, &name);
 	return r;
 }

@@ -25,25 +25,25 @@ static int release(fm_semaphore *s, const char *name, uint32_t count)
 	if (r != -EOVERFLOW)
 		return r < 0 ? tool_lib_failure(r) : TOOL_OK;
 	if (fm_sync_query(&info, s) == 0)
-		tool_error("%s: releasing %u would take the semaphore past its maximum (count %u, "
-			   "maximum %u); nothing was released (EOVERFLOW)",
-			   name, (unsigned)count, (unsigned)info.count, (unsigned)info.maximum);
-	else
-		tool_error("%s: releasing %u would take the semaphore past its maximum; nothing was "
-			   "released (EOVERFLOW)", name, (unsigned)count);
-	return TOOL_FAILED;
+		return tool_fail_advice(r, "nothing was released",
+					"%s: releasing %u would take the semaphore past its maximum: "
+					"count %u, maximum %u",
+					name, (unsigned)count, (unsigned)info.count,
+					(unsigned)info.maximum);
+	return tool_fail_advice(r, "nothing was released",
+				"%s: releasing %u would take the semaphore past its maximum", name,
+				(unsigned)count);
 }
 
 /* Says why an object of type cannot be signalled; returns TOOL_FAILED. */
 static int refuse(const char *name, uint32_t type)
 {
 	if (type == FM__TYPE_MUTEX)
-		tool_error("%s is a mutex: only the thread that owns it can release it, so it cannot "
-			   "be signalled; `filemap wait --hold` holds one for a script", name);
-	else
-		tool_error("%s is %s: only an event or a semaphore can be signalled", name,
-			   tool_a_type(type));
-	return TOOL_FAILED;
+		return tool_fail_advice(FM_ETYPE, "`filemap wait --hold` holds one for a script",
+					"%s is a mutex: only the thread that owns it can release "
+					"it, so it cannot be signalled", name);
+	return tool_fail_advice(FM_ETYPE, "only an event or a semaphore can be signalled",
+				"%s is %s", name, tool_a_type(type));
 }
 
 /* Sets the event or releases the semaphore o; returns a TOOL_* code. */
@@ -53,10 +53,9 @@ static int signal_it(fm_sync *o, uint32_t type, const char *name, uint64_t count
 
 	if (type == FM__TYPE_SEMAPHORE)
 		return release(o, name, count == NO_COUNT ? 1 : (uint32_t)count);
-	if (count != NO_COUNT) {
-		tool_error("%s is an event: it is set or not, so --count means nothing for it", name);
-		return TOOL_FAILED;
-	}
+	if (count != NO_COUNT)
+		return tool_fail(-EINVAL, "%s is an event: it is set or not, so --count means "
+				 "nothing for it", name);
 	r = fm_event_set(o);
 	return r < 0 ? tool_lib_failure(r) : TOOL_OK;
 }
@@ -65,7 +64,7 @@ int cmd_signal(int argc, char **argv)
 {
 	uint64_t count = NO_COUNT;
 	const struct tool_opt opts[] = {
-		{ "count", TOOL_OPT_NUMBER, &count },
+		{ "count", TOOL_OPT_NUMBER, &count, 0 },
 		{ NULL },
 	};
 	struct fm__name name;

@@ -1,20 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_stat.c - `filemap stat NAME`: everything about one object.
+ * cmd_stat.c - `filemap stat NAME [--json]`: everything about one object.
  *
- * stat only looks: it opens the object's file without a lock, so unlike an
- * open through the library it neither holds the object nor removes an
- * orphan; it shows an orphan as one, and a corrupt object with the reason.
- * Output is one "field: value" line each, for people and for grep.  A
- * mutex, event or semaphore shows its state instead of a size: the owner of
- * a mutex, whether an event is signaled, a semaphore's count.
- * A file-backed section also shows its file: the path, the device and inode
- * it must still have, and whether it does.
+ * stat only looks, through the listing API: it opens the object's file
+ * without a lock, so unlike an open through the library it neither holds
+ * the object nor removes an orphan; it shows an orphan as one, and a
+ * corrupt object with the reason.  Output is one "field: value" line each,
+ * for people and for grep, or with --json the same JSON object as an
+ * element of `ls --json`.  What a line says depends on what is known:
+ *
+ *   every object   name, file, type (? when unreadable)
+ *   a section      size, access, memory
+ *   a sync object  its state: a mutex's owner, an event's signal, a
+ *                  semaphore's count, and the waiters
+ *   not sound      problem: why it is corrupt or cannot be read
+ *   a sound header created, header
+ *   over a file    backing, file id, file state
+ *   every object   mode, owner, state, holders
  */
 #define _GNU_SOURCE
 #include "tool.h"
 
-#include <pwd.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -24,10 +30,10 @@ static void field(const char *label)
 	printf("%-12s", label);
 }
 
-static void print_access(uint32_t access)
+static void print_access(unsigned access)
 {
 	static const struct {
-		uint32_t bit;
+		unsigned bit;
 		const char *name;
 	} bits[] = { { FM_READ, "read" }, { FM_WRITE, "write" }, { FM_EXEC, "exec" } };
 	const char *sep = "";
@@ -42,171 +48,205 @@ static void print_access(uint32_t access)
 	puts(*sep ? " (the most any handle or view may have)" : "none");
 }
 
-/* A mutex's, event's or semaphore's state, a line a fact. */
-static void print_sync(const struct fm_sync_info *info)
+static void print_section(const struct fm_object_info *o)
 {
-	switch (info->type) {
-	case FM_TYPE_MUTEX:
-		field("locked:");
-		if (info->owner_tid == 0)
-			puts("no (free)");
-		else if (info->recursion > 1)
-			printf("by pid %d, thread %d, %u times over\n", (int)info->owner_pid,
-			       (int)info->owner_tid, (unsigned)info->recursion);
-		else
-			printf("by pid %d, thread %d\n", (int)info->owner_pid, (int)info->owner_tid);
-		if (info->abandoned) {
-			field("abandoned:");
-			puts("yes (an owner died holding it; the next wait is told so)");
-		}
-		break;
-	case FM_TYPE_EVENT:
+	field("size:");
+	printf("%llu bytes\n", (unsigned long long)o->section_size);
+	print_access(o->max_access);
+	field("memory:");
+	if (o->flags & FM_OBJECT_FILE)
+		puts("the backing file's (below)");
+	else if (o->flags & FM_OBJECT_RESERVE)
+		puts("sparse (taken when a page is first touched)");
+	else
+		puts("reserved when it was created");
+}
+
+static void print_mutex(const struct fm_sync_info *info)
+{
+	field("locked:");
+	if (info->owner_tid == 0)
+		puts("no (free)");
+	else if (info->recursion > 1)
+		printf("by pid %d, thread %d, %u times over\n", (int)info->owner_pid,
+		       (int)info->owner_tid, (unsigned)info->recursion);
+	else
+		printf("by pid %d, thread %d\n", (int)info->owner_pid, (int)info->owner_tid);
+	if (info->abandoned) {
+		field("abandoned:");
+		puts("yes (an owner died holding it; the next wait is told so)");
+	}
+}
+
+/* A mutex's, event's or semaphore's state, a line a fact. */
+static void print_sync(const struct fm_object_info *o)
+{
+	const struct fm_sync_info *info = &o->sync;
+
+	if (info->type == FM_TYPE_MUTEX) {
+		print_mutex(info);
+	} else if (info->type == FM_TYPE_EVENT) {
 		field("signaled:");
 		puts(info->signaled ? "yes" : "no");
 		field("reset:");
 		puts(info->manual_reset ? "manual (stays signaled until reset)"
 					: "auto (the wait that takes it resets it)");
-		break;
-	default:
+	} else {
 		field("count:");
 		printf("%u\n", (unsigned)info->count);
 		field("maximum:");
 		printf("%u\n", (unsigned)info->maximum);
-		break;
 	}
+	field("waiters:");
+	if (info->type == FM_TYPE_MUTEX)
+		puts(o->waiters > 0 ? "yes (a thread waits, or waited and gave up, since it was locked)"
+				    : "none");
+	else
+		printf("%d\n", (int)o->waiters);
 }
 
-/* What only a sound header tells, with a sync object's state (or why it
- * is corrupt). */
-static void print_header(const struct tool_object *o)
+/* Who made it, when, and its header's size. */
+static void print_created(const struct fm_object_info *o)
 {
-	const struct fm__header *h = &o->hdr;
-	time_t when = (time_t)h->created_sec;
+	time_t when = (time_t)o->created_sec;
 	char stamp[64] = "?";
 	struct tm tm;
 
-	field("type:");
-	puts(tool_type_name(h->type));
-	if (h->type == FM__TYPE_SECTION) {
-		field("size:");
-		printf("%llu bytes\n", (unsigned long long)h->size);
-		print_access(h->max_access);
-		field("memory:");
-		if (h->flags & FM__HDR_FILE)
-			puts("the backing file's (below)");
-		else
-			puts(h->flags & FM__HDR_RESERVE ? "sparse (taken when a page is first touched)"
-							: "reserved when it was created");
-	} else if (o->state == TOOL_SOUND) {
-		print_sync(&o->sync);
-	} else {
-		field("problem:");
-		puts(o->problem);
-	}
 	if (localtime_r(&when, &tm))
 		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S %z", &tm);
 	field("created:");
-	printf("%s by uid %u, pid %u\n", stamp, (unsigned)h->creator_uid,
-	       (unsigned)h->creator_pid);
+	printf("%s by uid %u, pid %d\n", stamp, (unsigned)o->creator_uid, (int)o->creator_pid);
 	field("header:");
-	printf("%u bytes\n", (unsigned)h->header_size);
+	printf("%u bytes\n", (unsigned)o->header_size);
 }
 
 /* A file-backed section's file, and whether openers will find it. */
-static void print_backing(const struct tool_object *o)
+static void print_backing(const struct fm_object_info *o)
 {
-	struct stat st;
-	const char *state = tool_backing_state(o, &st);
+	const char *state = tool_backing_name(o->backing_state);
 
 	field("backing:");
 	tool_print_text(stdout, o->backing);
 	puts(" (the section's data; rm and gc never touch it)");
 	field("file id:");
-	printf("device %u:%u, inode %llu\n", major((dev_t)o->hdr.backing_dev),
-	       minor((dev_t)o->hdr.backing_dev), (unsigned long long)o->hdr.backing_ino);
+	printf("device %u:%u, inode %llu\n", major((dev_t)o->backing_dev),
+	       minor((dev_t)o->backing_dev), (unsigned long long)o->backing_ino);
 	field("file state:");
-	if (strcmp(state, "present") == 0)
-		printf("present, %llu bytes\n", (unsigned long long)st.st_size);
-	else if (strcmp(state, "truncated") == 0)
+	if (o->backing_state == FM_BACKING_PRESENT)
+		printf("present, %llu bytes\n", (unsigned long long)o->backing_file_size);
+	else if (o->backing_state == FM_BACKING_TRUNCATED)
 		printf("truncated to %llu bytes: opening the name fails (ESTALE)\n",
-		       (unsigned long long)st.st_size);
+		       (unsigned long long)o->backing_file_size);
 	else
 		printf("%s%s: opening the name fails (ESTALE)\n", state,
-		       strcmp(state, "replaced") == 0 ? " by another file" : "");
+		       o->backing_state == FM_BACKING_REPLACED ? " by another file" : "");
 }
 
-static void print_owner(const struct stat *st)
+static void print_owner(const struct fm_object_info *o)
 {
-	struct passwd *pw = getpwuid(st->st_uid);
+	const char *name = tool_owner_name(o->uid);
+	char digits[16];
 
 	field("mode:");
-	printf("%04o\n", (unsigned)(st->st_mode & 07777));
+	printf("%04o\n", (unsigned)o->mode);
 	field("owner:");
-	if (pw)
-		printf("%s (uid %u)\n", pw->pw_name, (unsigned)st->st_uid);
+	snprintf(digits, sizeof(digits), "%u", (unsigned)o->uid);
+	if (strcmp(name, digits) != 0)
+		printf("%s (uid %u)\n", name, (unsigned)o->uid);
 	else
-		printf("uid %u\n", (unsigned)st->st_uid);
+		printf("uid %u\n", (unsigned)o->uid);
 }
 
-static void print_holders(const struct tool_object *o)
+static void print_holders(const struct fm_object_info *o)
 {
-	const struct tool_lock *first;
-	struct tool_locks locks;
-	size_t n;
-
-	tool_locks_load(&locks);
-	n = tool_locks_find(&locks, &o->st, &first);
 	field("state:");
-	if (o->state == TOOL_CORRUPT)
+	if (o->status == FM_ECORRUPT)
 		puts("corrupt (never used; `filemap rm` removes it)");
-	else if (!locks.known)
+	else if (!o->holders_known)
 		puts("unknown");
-	else if (n)
+	else if (o->holder_count)
 		puts("held");
 	else
 		puts("orphan (nobody holds it: it reads as absent, and `filemap gc` removes it)");
 	field("holders:");
-	if (!locks.known)
+	if (!o->holders_known)
 		fputs("unknown", stdout);
-	else if (n == 0)
+	else if (o->holder_count == 0)
 		fputs("none", stdout);
-	tool_print_pids(stdout, first, n, ", ");
+	for (size_t i = 0; i < o->holder_count; i++)
+		printf("%s%d", i ? ", " : "", (int)o->holders[i]);
 	putchar('\n');
-	tool_locks_free(&locks);
+}
+
+static void print_text(const struct fm_object_info *o)
+{
+	field("name:");
+	tool_print_text(stdout, o->name);
+	putchar('\n');
+	field("file:");
+	tool_print_text(stdout, o->path);
+	putchar('\n');
+	field("type:");
+	puts(tool_type_name((uint32_t)o->type));
+	if (o->type == FM_TYPE_SECTION)
+		print_section(o);
+	else if (o->sync.type)
+		print_sync(o);
+	if (o->problem) {
+		field("problem:");
+		tool_print_text(stdout, o->problem);
+		putchar('\n');
+	}
+	if (o->type)
+		print_created(o);
+	if (o->backing)
+		print_backing(o);
+	print_owner(o);
+	print_holders(o);
 }
 
 int cmd_stat(int argc, char **argv)
 {
-	struct tool_object o;
-	struct tool_entry e;
+	struct fm_list_opts opts = FM_LIST_OPTS_INIT;
+	struct fm_object_info o = FM_OBJECT_INFO_INIT;
+	bool json = false;
+	const struct tool_opt options[] = {
+		{ "json", TOOL_OPT_FLAG, &json, 0 },
+		{ NULL },
+	};
 	struct fm__name name;
+	fm_store_list *l;
+	char *arg;
 	int r;
 
-	r = tool_find(&e, &name, argc, argv);
+	r = tool_parse_args(argc, argv, options, "NAME", &arg);
+	if (r == TOOL_OK)
+		r = tool_parse_name(&name, arg);
 	if (r != TOOL_OK)
 		return r;
-	tool_inspect(&o, &e);
-	if (o.state == TOOL_GONE) {
+	opts.name = name.full;
+	r = fm_store_list_open(&l, &opts);
+	if (r < 0) {
+		fm__name_free(&name);
+		return tool_lib_failure(r);
+	}
+	r = fm_store_list_next(l, &o);
+	if (r < 0) {
+		r = tool_lib_failure(r);
+	} else if (r == 0) {
 		r = tool_absent(name.full);
 	} else {
-		field("name:");
-		tool_print_text(stdout, name.full);
-		putchar('\n');
-		field("file:");
-		tool_print_text(stdout, e.dir_path);
-		putchar('/');
-		tool_print_text(stdout, e.file);
-		putchar('\n');
-		if (o.typed)
-			print_header(&o);
-		if (o.backing)
-			print_backing(&o);
-		else
-			printf("%-12s?\n%-12s%s\n", "type:", "problem:", o.problem);
-		print_owner(&o.st);
-		print_holders(&o);
+		/* The name asked for, also when the store could not tell it. */
+		o.name = name.full;
+		if (json) {
+			tool_print_json_object(stdout, &o);
+			putchar('\n');
+		} else {
+			print_text(&o);
+		}
+		r = TOOL_OK;
 	}
-	tool_object_free(&o);
-	tool_entry_close(&e, &name);
+	fm_store_list_close(l);
+	fm__name_free(&name);
 	return r;
 }

@@ -49,11 +49,12 @@ static void hold(fm_mutex *o, const char *name, int taken)
 static void mutex_taken(fm_mutex *o, const char *name, int taken, bool keep)
 {
 	if (taken == FM_ABANDONED && keep)
-		tool_error("%s was abandoned: an owner died holding it; you hold it now: check what "
-			   "it protects", name);
+		tool_fail_advice(FM_ABANDONED, "you hold it now: check what it protects",
+				 "%s was abandoned: an owner died holding it", name);
 	else if (taken == FM_ABANDONED)
-		tool_error("%s was abandoned: an owner died holding it; it is free, and the next "
-			   "program to take it is told so too", name);
+		tool_fail_advice(FM_ABANDONED,
+				 "it is free, and the next program to take it is told so too",
+				 "%s was abandoned: an owner died holding it", name);
 	if (keep)
 		hold(o, name, taken);
 	else if (taken == FM_ABANDONED)
@@ -68,16 +69,15 @@ static void mutex_taken(fm_mutex *o, const char *name, int taken, bool keep)
  * TOOL_OK. */
 static int check_type(const char *name, uint32_t type, bool keep)
 {
-	if (!fm__sync_kind_of(type)) {
-		tool_error("%s is %s: only a mutex, an event or a semaphore can be waited on",
-			   name, tool_a_type(type));
-		return TOOL_FAILED;
-	}
-	if (keep && type != FM__TYPE_MUTEX) {
-		tool_error("%s is %s: --hold keeps a mutex locked; a wait takes an event or a "
-			   "semaphore for good", name, tool_a_type(type));
-		return TOOL_FAILED;
-	}
+	if (!fm__sync_kind_of(type))
+		return tool_fail_advice(FM_ETYPE,
+					"only a mutex, an event or a semaphore can be waited on",
+					"%s is %s", name, tool_a_type(type));
+	if (keep && type != FM__TYPE_MUTEX)
+		return tool_fail_advice(FM_ETYPE,
+					"--hold keeps a mutex locked; a wait takes an event or a "
+					"semaphore for good",
+					"%s is %s", name, tool_a_type(type));
 	return TOOL_OK;
 }
 
@@ -92,7 +92,7 @@ static int wait_on(const char *name, uint32_t type, uint64_t ms, bool keep, cons
 		return r;
 	r = tool_wait_sliced(o, ms == NO_TIMEOUT ? FM_INFINITE : ms * NS_PER_MS, set);
 	if (r == -ETIMEDOUT) {
-		tool_error("%s: timed out after %llu ms", name, (unsigned long long)ms);
+		tool_fail(-ETIMEDOUT, "%s: timed out after %llu ms", name, (unsigned long long)ms);
 		r = TOOL_TIMEOUT;
 	} else if (r < 0) {
 		r = tool_lib_failure(r);
@@ -110,8 +110,8 @@ int cmd_wait(int argc, char **argv)
 	uint64_t ms = NO_TIMEOUT;
 	bool keep = false;
 	const struct tool_opt opts[] = {
-		{ "timeout", TOOL_OPT_NUMBER, &ms },
-		{ "hold", TOOL_OPT_FLAG, &keep },
+		{ "timeout", TOOL_OPT_NUMBER, &ms, 0 },
+		{ "hold", TOOL_OPT_FLAG, &keep, 0 },
 		{ NULL },
 	};
 	struct fm__name name;

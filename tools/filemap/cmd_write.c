@@ -22,11 +22,11 @@
 static int too_big(const char *name, const char *more, uint64_t amount, uint64_t size,
 		   uint64_t offset)
 {
-	tool_error("%s: %s%llu bytes of data do not fit: the section has %llu bytes, %llu from "
-		   "offset %llu; nothing was written",
-		   name, more, (unsigned long long)amount, (unsigned long long)size,
-		   (unsigned long long)(size - offset), (unsigned long long)offset);
-	return TOOL_FAILED;
+	return tool_fail_advice(-ERANGE, "nothing was written",
+				"%s: %s%llu bytes of data do not fit: the section has %llu bytes, "
+				"%llu from offset %llu",
+				name, more, (unsigned long long)amount, (unsigned long long)size,
+				(unsigned long long)(size - offset), (unsigned long long)offset);
 }
 
 /* Reads up to len bytes from fd; returns how many (short only at end of
@@ -67,13 +67,12 @@ static int from_file(fm_section *s, const char *name, uint64_t offset, uint64_t 
 			return tool_lib_failure(r);
 		got = read_full(STDIN_FILENO, data, chunk);
 		fm_view_unmap(data);
-		if (got != (ssize_t)chunk) {
-			tool_error("%s: standard input %s after %llu of %llu bytes; those were written",
-				   name, got < 0 ? strerror((int)-got) : "shrank",
-				   (unsigned long long)(done + (got > 0 ? (uint64_t)got : 0)),
-				   (unsigned long long)n);
-			return TOOL_FAILED;
-		}
+		if (got != (ssize_t)chunk)
+			return tool_fail_advice(got < 0 ? (int)got : -EIO, "those were written",
+						"%s: standard input %s after %llu of %llu bytes",
+						name, got < 0 ? strerror((int)-got) : "shrank",
+						(unsigned long long)(done + (got > 0 ? (uint64_t)got : 0)),
+						(unsigned long long)n);
 	}
 	return TOOL_OK;
 }
@@ -85,6 +84,7 @@ static int slurp(unsigned char **out, size_t *len, uint64_t room)
 	unsigned char *buf = NULL, *grown;
 	ssize_t n = 1;
 
+	*out = NULL;
 	*len = 0;
 	while (*len < limit && n > 0) {
 		if (*len == cap) {
@@ -93,16 +93,14 @@ static int slurp(unsigned char **out, size_t *len, uint64_t room)
 			grown = realloc(buf, cap);
 			if (!grown) {
 				free(buf);
-				tool_error("out of memory reading standard input");
-				return TOOL_FAILED;
+				return tool_fail(-ENOMEM, "out of memory reading standard input");
 			}
 			buf = grown;
 		}
 		n = read_full(STDIN_FILENO, buf + *len, cap - *len);
 		if (n < 0) {
 			free(buf);
-			tool_error("cannot read standard input: %s", strerror((int)-n));
-			return TOOL_FAILED;
+			return tool_fail((int)n, "cannot read standard input: %s", strerror((int)-n));
 		}
 		*len += (size_t)n;
 	}
@@ -140,16 +138,19 @@ int cmd_write(int argc, char **argv)
 {
 	uint64_t offset = 0;
 	const struct tool_opt opts[] = {
-		{ "offset", TOOL_OPT_SIZE, &offset },
+		{ "offset", TOOL_OPT_SIZE, &offset, 0 },
 		{ NULL },
 	};
 	struct fm__name name;
 	fm_section *s;
 	struct stat st;
 	off_t at;
+	char *arg;
 	int r;
 
-	r = tool_open_section(&s, &name, argc, argv, opts, FM_READ | FM_WRITE);
+	r = tool_parse_args(argc, argv, opts, "NAME", &arg);
+	if (r == TOOL_OK)
+		r = tool_open_section(&s, &name, arg, FM_READ | FM_WRITE);
 	if (r != TOOL_OK)
 		return r;
 	r = tool_check_range(name.full, fm_section_size(s), offset, 0);

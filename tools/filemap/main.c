@@ -4,7 +4,8 @@
  *
  * Each verb is a function in its own cmd_<verb>.c with a help text here,
  * whose first line is its synopsis; `filemap --help` lists the synopses and
- * `filemap VERB --help` prints the whole text.  filemap.1 is the manual.
+ * `filemap help VERB` (or `filemap VERB --help`) prints the whole text.
+ * filemap.1 is the manual.
  */
 #include "tool.h"
 
@@ -19,19 +20,38 @@ struct verb {
 
 static const struct verb verbs[] = {
 	{ "ls", cmd_ls,
-	  "ls [--json]\n"
+	  "ls [PATTERN] [--type T] [--namespace N] [-h] [--json | -1]\n"
 	  "  Lists the objects in the store: your Local\\ objects (root: every user's)\n"
-	  "  and the Global\\ ones, with namespace, type, exact size, mode, owner,\n"
-	  "  state (held, orphan, corrupt), the pids of the holders, and the state of\n"
-	  "  a mutex (free, owner=PID/TID), event (signaled,auto) or semaphore\n"
-	  "  (count=N/MAX); a section over a file shows NAME -> PATH.\n"
-	  "  --json  one JSON array, printed object by object\n" },
+	  "  and the Global\\ ones, with namespace, type, exact size (- for a mutex,\n"
+	  "  event or semaphore), mode, owner, state (held, orphan, corrupt), the pids\n"
+	  "  of the holders (cut to \"+N more\"), and the state of a mutex (free,\n"
+	  "  owner=PID/TID), event (signaled,auto) or semaphore (count=N/MAX); a section\n"
+	  "  over a file shows NAME -> PATH.\n"
+	  "  PATTERN         a glob on the name after its prefix (job.*); Local\\job.* or\n"
+	  "                  Global\\job.* also picks the namespace\n"
+	  "  --type T        only sections, mutexes, events or semaphores (T: section,\n"
+	  "                  mutex, event, semaphore)\n"
+	  "  --namespace N   only Local or Global objects\n"
+	  "  -h, --human     sizes in K, M, G (powers of 1024), as ls -h\n"
+	  "  --json          one JSON array, printed object by object\n"
+	  "  -1, --names     only the full names, one a line\n" },
 	{ "stat", cmd_stat,
-	  "stat NAME\n"
+	  "stat NAME [--json]\n"
 	  "  Shows everything about one object: type, size, access, mode, owner,\n"
-	  "  holders, creator and time, a sync object's state, or why it is corrupt;\n"
-	  "  for a section over a file, the file, its device and inode, and whether\n"
-	  "  it is still there.\n" },
+	  "  holders, creator and time, a sync object's state and waiters, or why it\n"
+	  "  is corrupt; for a section over a file, the file, its device and inode, and\n"
+	  "  whether it is still there.\n"
+	  "  --json  the same as one JSON object, as ls --json prints each\n" },
+	{ "watch", cmd_watch,
+	  "watch [PATTERN] [--type T] [--namespace N] [--interval MS] [--count N]\n"
+	  "  A live view of the objects, refreshed in place: type, size, state, holders,\n"
+	  "  a mutex's owner, an event's signal, a semaphore's count, and the waits on\n"
+	  "  them; what changed since the last refresh is shown in reverse video.  Not\n"
+	  "  on a terminal, each refresh prints the table in plain lines and an empty\n"
+	  "  line.  Ends at SIGINT (Ctrl-C) or SIGTERM.\n"
+	  "  PATTERN, --type, --namespace   as for ls\n"
+	  "  --interval MS   refresh every MS milliseconds (default 1000)\n"
+	  "  --count N       stop after N refreshes (default: never)\n" },
 	{ "create", cmd_create,
 	  "create NAME [SIZE] [--type T] [--mode M] [--file PATH [--read-only]]\n"
 	  "       [--hold] [type options]\n"
@@ -46,14 +66,18 @@ static const struct verb verbs[] = {
 	  "  --hold         keep holding it until SIGINT or SIGTERM\n"
 	  "  --manual       an event: manual-reset (default: auto-reset)\n"
 	  "  --signaled     an event: starts signalled\n"
-	  "  --initial N    a semaphore: its count at first (default 0)\n"
+	  "  --initial N    a semaphore: its count at first (default 1)\n"
 	  "  --maximum N    a semaphore: its maximum count (default 2147483647)\n" },
 	{ "cat", cmd_cat,
-	  "cat NAME [--offset N] [--length N] [--hex]\n"
+	  "cat NAME [--offset N] [--length N] [--hex] [--follow [--interval MS]]\n"
 	  "  Writes the section's bytes to standard output.\n"
-	  "  --offset N  start N bytes in (any offset; default 0)\n"
-	  "  --length N  write N bytes (default: to the end)\n"
-	  "  --hex       a canonical hex+ASCII dump, like hexdump -C\n" },
+	  "  --offset N      start N bytes in (any offset; default 0)\n"
+	  "  --length N      write N bytes (default: to the end)\n"
+	  "  --hex           a canonical hex+ASCII dump, like hexdump -C\n"
+	  "  -f, --follow    then write them again each time they change, until SIGINT\n"
+	  "                  (at most 16 MiB; a dump each time with --hex, after an\n"
+	  "                  empty line); holds the section meanwhile, as any reader\n"
+	  "  --interval MS   with --follow: look every MS milliseconds (default 250)\n" },
 	{ "write", cmd_write,
 	  "write NAME [--offset N] < DATA\n"
 	  "  Copies standard input into the section at offset N (any offset; default\n"
@@ -93,32 +117,59 @@ static void usage(FILE *f)
 
 		fprintf(f, "  filemap %.*s\n", (int)(nl - verbs[i].help), verbs[i].help);
 	}
-	fputs("\nSizes and offsets take K, M, G, T suffixes (powers of 1024).  NAME is\n"
+	fputs("  filemap help [VERB]\n"
+	      "\nSizes and offsets take K, M, G, T suffixes (powers of 1024).  NAME is\n"
 	      "Local\\NAME, Global\\NAME or NAME (Local\\).  The store is $FILEMAP_ROOT,\n"
-	      "else /dev/shm/filemap.  `filemap VERB --help` says more; see filemap(1).\n",
+	      "else /dev/shm/filemap.  `filemap help VERB` says more; see filemap(1).\n",
 	      f);
+}
+
+static const struct verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < VERB_COUNT; i++)
+		if (strcmp(name, verbs[i].name) == 0)
+			return &verbs[i];
+	return NULL;
+}
+
+/* `filemap help [VERB]`: the whole help of one verb, or the list. */
+static int help(int argc, char **argv)
+{
+	const struct verb *v;
+
+	if (argc < 3) {
+		usage(stdout);
+		return TOOL_OK;
+	}
+	tool_verb = "help";
+	v = find_verb(argv[2]);
+	if (!v || argc > 3) {
+		tool_error(v ? "expects one VERB; see `filemap --help`"
+			     : "no verb \"%s\"; see `filemap --help`", argv[2]);
+		return TOOL_USAGE;
+	}
+	printf("usage: filemap %s", v->help);
+	return TOOL_OK;
 }
 
 int main(int argc, char **argv)
 {
-	const struct verb *v = NULL;
+	const struct verb *v;
 	int r;
 
 	if (argc < 2) {
 		usage(stderr);
 		return TOOL_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return TOOL_OK;
-	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		argv[1] = "help";
+	if (strcmp(argv[1], "help") == 0)
+		return help(argc, argv);
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("filemap %s\n", FM_VERSION_STRING);
 		return TOOL_OK;
 	}
-	for (size_t i = 0; i < VERB_COUNT; i++)
-		if (strcmp(argv[1], verbs[i].name) == 0)
-			v = &verbs[i];
+	v = find_verb(argv[1]);
 	if (!v) {
 		tool_error("unknown verb \"%s\"; see `filemap --help`", argv[1]);
 		return TOOL_USAGE;

@@ -2,8 +2,8 @@
 /*
  * syncobj.c - what the verbs share about mutexes, events and semaphores:
  * finding out which type a name holds before opening it, opening it by
- * that type, describing a state in a word, and waiting so that SIGINT and
- * SIGTERM stop a wait but never a take.
+ * that type, and waiting so that SIGINT and SIGTERM stop a wait but never
+ * a take.
  *
  * The library waits through signals (its waits are not cut short by
  * EINTR), so a signal that kills the tool with its default action could
@@ -29,30 +29,26 @@
 
 int tool_peek_type(uint32_t *type, struct fm__name *name)
 {
-	struct tool_object o;
-	struct tool_entry e;
+	struct fm__inspection o;
+	struct tool_found f;
 	int r;
 
-	r = tool_lookup(&e, name);
+	r = tool_lookup(&f, name);
 	if (r != TOOL_OK)
 		return r;
-	tool_inspect(&o, &e);
-	if (o.state == TOOL_GONE) {
+	fm__inspect(&o, &f.e);
+	if (o.state == FM__INSPECT_GONE) {
 		r = tool_absent(name->full);
-	} else if (o.state == TOOL_CORRUPT) {
-		tool_error("%s is corrupt (%s); remove it with `filemap rm`, or with `filemap gc` once "
-			   "nobody holds it", name->full, o.problem);
-		r = TOOL_FAILED;
-	} else if (o.state == TOOL_UNREADABLE) {
-		tool_error("%s: cannot look at it: %s; check the object's owner and mode with "
-			   "`filemap stat`", name->full, o.problem);
-		r = TOOL_FAILED;
+	} else if (o.state == FM__INSPECT_CORRUPT) {
+		r = tool_fail(FM_ECORRUPT, "%s is corrupt: %s", name->full, o.problem);
+	} else if (o.state != FM__INSPECT_SOUND) {
+		r = tool_fail(o.error, "%s: cannot look at it: %s", name->full, o.problem);
 	} else {
 		*type = o.hdr.type;
 		r = TOOL_OK;
 	}
-	tool_object_free(&o);
-	tool_entry_close(&e, NULL);
+	fm__inspection_free(&o);
+	tool_found_close(&f, NULL);
 	return r;
 }
 
@@ -68,9 +64,8 @@ int tool_type_failure(int code, struct fm__name *name, uint32_t wanted)
 		return r;
 	if (type == wanted) /* replaced by one of the wanted type meanwhile */
 		return tool_lib_failure(code);
-	tool_error("%s is %s, not %s; see it with `filemap stat`", name->full, tool_a_type(type),
-		   tool_a_type(wanted));
-	return TOOL_FAILED;
+	return tool_fail(FM_ETYPE, "%s is %s, not %s", name->full, tool_a_type(type),
+			 tool_a_type(wanted));
 }
 
 int tool_open_sync(fm_sync **out, uint32_t type, const char *name)
@@ -88,37 +83,10 @@ int tool_open_sync(fm_sync **out, uint32_t type, const char *name)
 		r = fm_semaphore_open(out, name);
 		break;
 	default:
-		tool_error("%s is %s, not a mutex, event or semaphore", name, tool_a_type(type));
-		return TOOL_FAILED;
+		return tool_fail(FM_ETYPE, "%s is %s, not a mutex, event or semaphore", name,
+				 tool_a_type(type));
 	}
 	return r < 0 ? tool_lib_failure(r) : TOOL_OK;
-}
-
-void tool_sync_brief(char *buf, size_t len, const struct fm_sync_info *info)
-{
-	switch (info->type) {
-	case FM_TYPE_MUTEX:
-		if (info->owner_tid == 0)
-			snprintf(buf, len, "free%s", info->abandoned ? ",abandoned" : "");
-		else if (info->recursion > 1)
-			snprintf(buf, len, "owner=%d/%d,recursion=%u%s", (int)info->owner_pid,
-				 (int)info->owner_tid, (unsigned)info->recursion,
-				 info->abandoned ? ",abandoned" : "");
-		else
-			snprintf(buf, len, "owner=%d/%d%s", (int)info->owner_pid, (int)info->owner_tid,
-				 info->abandoned ? ",abandoned" : "");
-		break;
-	case FM_TYPE_EVENT:
-		snprintf(buf, len, "%s,%s", info->signaled ? "signaled" : "unsignaled",
-			 info->manual_reset ? "manual" : "auto");
-		break;
-	case FM_TYPE_SEMAPHORE:
-		snprintf(buf, len, "count=%u/%u", (unsigned)info->count, (unsigned)info->maximum);
-		break;
-	default:
-		snprintf(buf, len, "?");
-		break;
-	}
 }
 
 void tool_stop_signals(sigset_t *set, bool even_ignored)
@@ -135,8 +103,7 @@ void tool_stop_signals(sigset_t *set, bool even_ignored)
 	}
 }
 
-/* Ends the process by sig, as sig's default action would. */
-static void die_by(int sig)
+void tool_die_by(int sig)
 {
 	sigset_t one;
 
@@ -176,7 +143,7 @@ int tool_wait_sliced(fm_sync *o, uint64_t timeout_ns, const sigset_t *set)
 			 * closing removes it, where dying would leave an
 			 * orphan for the next opener or `filemap gc`. */
 			fm_sync_close(o);
-			die_by(sig);
+			tool_die_by(sig);
 		}
 		if (timeout_ns != FM_INFINITE && monotonic_ns() - start >= timeout_ns)
 			return -ETIMEDOUT;

@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *tool_verb;
@@ -63,24 +64,49 @@ static const char *hint(int code)
 	}
 }
 
-int tool_lib_failure(int code)
+/* Prints the failure line: msg, then advice (NULL: the hint for code). */
+static int fail_line(int code, const char *msg, const char *advice)
 {
-	const char *msg = fm_last_error_message(), *colon, *h = hint(code);
+	const char *h = advice ? advice : hint(code);
 
-	/* The message starts with the library call ("fm_section_open: "),
-	 * which means nothing at a shell; the object and the reason follow. */
-	if (strncmp(msg, "fm_", 3) == 0 && (colon = strstr(msg, ": ")) != NULL)
-		msg = colon + 2;
-	if (*msg == '\0')
-		msg = fm_strerror(code);
 	tool_error("%s%s%s", msg, h ? "; " : "", h ? h : "");
 	return code == -ENOENT ? TOOL_ABSENT : TOOL_FAILED;
 }
 
+int tool_fail_advice(int code, const char *advice, const char *fmt, ...)
+{
+	char *msg = NULL, *line = NULL;
+	va_list ap;
+	int r, n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0 || asprintf(&line, "%s (%s)", msg, fm_errname(code)) < 0)
+		line = NULL;
+	r = fail_line(code, line ? line : "out of memory", advice);
+	free(msg);
+	free(line);
+	return r;
+}
+
+int tool_lib_failure(int code)
+{
+	const char *msg = fm_last_error_message(), *colon;
+
+	/* The message starts with the library call ("fm_section_open: "),
+	 * which means nothing at a shell; the object, the reason and the
+	 * code follow. */
+	if (strncmp(msg, "fm_", 3) == 0 && (colon = strstr(msg, ": ")) != NULL)
+		msg = colon + 2;
+	if (*msg == '\0')
+		return tool_fail(code, "%s", fm_strerror(code));
+	return fail_line(code, msg, NULL);
+}
+
 int tool_absent(const char *name)
 {
-	tool_error("%s: no object of that name; %s", name, hint(-ENOENT));
-	return TOOL_ABSENT;
+	return tool_fail(-ENOENT, "%s: %s", name, fm_strerror(-ENOENT));
 }
 
 static int usage_error(const char *what, const char *arg)
@@ -102,18 +128,26 @@ int tool_parse_size(const char *text, uint64_t *out)
 		return -1;
 	errno = 0;
 	v = strtoull(text, &end, 10);
-	if (errno)
-		return -1;
 	if (*end) {
 		suffix = strchr(suffixes, toupper((unsigned char)*end));
 		if (!suffix || end[1] != '\0')
 			return -1;
 		shift = 10 * (unsigned)(suffix - suffixes + 1);
 	}
-	if (shift && v > (UINT64_MAX >> shift))
-		return -1;
+	if (errno == ERANGE || (shift && v > (UINT64_MAX >> shift)))
+		return -2;
 	*out = (uint64_t)v << shift;
 	return 0;
+}
+
+int tool_bad_size(const char *what, const char *text, int r)
+{
+	if (r == -2)
+		tool_error("%s %s: too large: a size is at most %llu bytes (16 EiB less one)", what,
+			   text, (unsigned long long)UINT64_MAX);
+	else
+		tool_error("%s %s: not a size; use digits with an optional K, M, G or T", what, text);
+	return TOOL_USAGE;
 }
 
 /* Decimal digits, no sign, no suffix; 0 or -1. */
@@ -151,6 +185,9 @@ static int parse_mode(const char *text, uint32_t *out)
 /* Stores an option's value; returns TOOL_OK or TOOL_USAGE. */
 static int set_option(const struct tool_opt *o, const char *value)
 {
+	char what[64];
+	int r;
+
 	switch (o->kind) {
 	case TOOL_OPT_FLAG:
 		if (value)
@@ -158,10 +195,10 @@ static int set_option(const struct tool_opt *o, const char *value)
 		*(bool *)o->value = true;
 		return TOOL_OK;
 	case TOOL_OPT_SIZE:
-		if (tool_parse_size(value, o->value) < 0) {
-			tool_error("--%s %s: not a size; use digits with an optional K, M, G or T",
-				   o->name, value);
-			return TOOL_USAGE;
+		r = tool_parse_size(value, o->value);
+		if (r < 0) {
+			snprintf(what, sizeof(what), "--%s", o->name);
+			return tool_bad_size(what, value, r);
 		}
 		return TOOL_OK;
 	case TOOL_OPT_NUMBER:
@@ -211,6 +248,27 @@ static int parse_option(int argc, char **argv, int *i, const struct tool_opt *op
 	return usage_error("unknown option ", argv[*i]);
 }
 
+/*
+ * Handles "-L" or "-LM": flags by their letters.  -h is help unless a flag
+ * of the verb takes that letter (ls -h: human sizes).
+ */
+static int parse_letters(const char *arg, const struct tool_opt *opts)
+{
+	for (const char *p = arg + 1; *p; p++) {
+		const struct tool_opt *o = opts;
+
+		while (o && o->name && !(o->letter == *p && o->kind == TOOL_OPT_FLAG))
+			o++;
+		if (o && o->name)
+			*(bool *)o->value = true;
+		else if (*p == 'h' && p == arg + 1 && p[1] == '\0')
+			return TOOL_HELP;
+		else
+			return usage_error("unknown option ", arg);
+	}
+	return TOOL_OK;
+}
+
 /* How many words s has, and how many of them are not "[optional]". */
 static int count_words(const char *s, int *required)
 {
@@ -240,7 +298,11 @@ int tool_parse_args(int argc, char **argv, const struct tool_opt *opts, const ch
 
 		if (options && strcmp(arg, "--") == 0) {
 			options = false;
-		} else if (options && (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)) {
+		} else if (options && arg[0] == '-' && arg[1] != '-' && arg[1] != '\0') {
+			r = parse_letters(arg, opts);
+			if (r != TOOL_OK)
+				return r;
+		} else if (options && strcmp(arg, "--help") == 0) {
 			return TOOL_HELP;
 		} else if (options && arg[0] == '-' && arg[1] != '\0') {
 			r = parse_option(argc, argv, &i, opts);
@@ -271,16 +333,6 @@ int tool_parse_name(struct fm__name *out, const char *name)
 	}
 	tool_error("\"%s\": %s; a name is Local\\NAME, Global\\NAME or NAME", name, fm_strerror(r));
 	return TOOL_USAGE;
-}
-
-void tool_print_text(FILE *f, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else
-			putc(*p, f);
-	}
 }
 
 static void on_sigbus(int sig)
@@ -317,15 +369,11 @@ int tool_map(fm_section *s, uint64_t offset, size_t length, unsigned access,
 	return 0;
 }
 
-int tool_open_section(fm_section **s, struct fm__name *name, int argc, char **argv,
-		      const struct tool_opt *opts, unsigned access)
+int tool_open_section(fm_section **s, struct fm__name *name, const char *arg, unsigned access)
 {
-	char *arg;
 	int r;
 
-	r = tool_parse_args(argc, argv, opts, "NAME", &arg);
-	if (r == TOOL_OK)
-		r = tool_parse_name(name, arg);
+	r = tool_parse_name(name, arg);
 	if (r != TOOL_OK)
 		return r;
 	r = fm_section_open(s, name->full, access);
@@ -339,17 +387,41 @@ int tool_open_section(fm_section **s, struct fm__name *name, int argc, char **ar
 
 int tool_check_range(const char *name, uint64_t size, uint64_t offset, uint64_t length)
 {
-	if (offset > size) {
-		tool_error("%s: offset %llu is past the end of the section (%llu bytes)", name,
-			   (unsigned long long)offset, (unsigned long long)size);
-		return TOOL_FAILED;
-	}
-	if (length > size - offset) {
-		tool_error("%s: %llu bytes from offset %llu run past the end of the section "
-			   "(%llu bytes); at most %llu fit there",
-			   name, (unsigned long long)length, (unsigned long long)offset,
-			   (unsigned long long)size, (unsigned long long)(size - offset));
-		return TOOL_FAILED;
-	}
+	if (offset > size)
+		return tool_fail(-ERANGE, "%s: offset %llu is past the end of the section (%llu bytes)",
+				 name, (unsigned long long)offset, (unsigned long long)size);
+	if (length > size - offset)
+		return tool_fail(-ERANGE,
+				 "%s: %llu bytes from offset %llu run past the end of the section "
+				 "(%llu bytes); at most %llu fit there",
+				 name, (unsigned long long)length, (unsigned long long)offset,
+				 (unsigned long long)size, (unsigned long long)(size - offset));
 	return TOOL_OK;
+}
+
+int tool_parse_type(const char *text, uint32_t *type)
+{
+	static const uint32_t types[] = { FM__TYPE_SECTION, FM__TYPE_MUTEX, FM__TYPE_EVENT,
+					   FM__TYPE_SEMAPHORE };
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strcmp(text, tool_type_name(types[i])) == 0) {
+			*type = types[i];
+			return TOOL_OK;
+		}
+	}
+	tool_error("--type %s: use section, mutex, event or semaphore", text);
+	return TOOL_USAGE;
+}
+
+int tool_sleep(uint64_t ms, const sigset_t *set)
+{
+	struct timespec wait = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 };
+	int sig;
+
+	/* sigtimedwait returns at the first of the signals, or at the end. */
+	do
+		sig = sigtimedwait(set, NULL, &wait);
+	while (sig < 0 && errno == EINTR);
+	return sig > 0 ? sig : 0;
 }

@@ -4,11 +4,12 @@
  *
  * The tool is main.c's table of verbs and one cmd_<verb>.c a verb.  They
  * share command-line parsing (options, sizes with K/M/G/T suffixes, object
- * names), error lines that say what to do, walking the store and inspecting
- * the objects in it, and the table of who holds what, made once from
- * /proc (locks.c).  The tool links the static library and uses its internals
- * (fm__*): it is the one program that looks into the store from outside the
- * API, to list it, inspect it and clean it up.
+ * names), error lines that say what to do, printing other users' text
+ * safely (text.c), showing an object as ls, stat and watch do (show.c),
+ * and, for the verbs that act on the store (rm, gc) rather than list it,
+ * walking it and inspecting its files (walk.c).  Listing goes through the
+ * public fm_store_list API; the tool links the static library and uses its
+ * internals (fm__*) only to remove what the API never removes.
  */
 #ifndef FM_TOOL_H
 #define FM_TOOL_H
@@ -36,6 +37,7 @@ enum tool_exit {
 /* The verbs.  argv[0] is the verb itself. */
 int cmd_ls(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_write(int argc, char **argv);
@@ -46,6 +48,11 @@ int cmd_wait(int argc, char **argv);
 
 /* ------------------------------------------------------------------------
  * tool.c: arguments and errors.
+ *
+ * Every error is one line on stderr: "filemap VERB: what", then for a
+ * failure about an object or the store its code in parentheses, as the
+ * library's messages have it ("(ENOENT)"), then "; what to do".  Usage
+ * errors (exit 2) carry no code.
  * ------------------------------------------------------------------------ */
 
 /* The verb being run, for messages ("filemap cat: ..."); NULL before. */
@@ -55,10 +62,16 @@ extern const char *tool_verb;
 void tool_error(const char *fmt, ...) FM__PRINTF(1, 2);
 
 /*
- * Reports a failed library call from fm_last_error_message(), with a hint
- * of what to do, and returns the exit code: TOOL_ABSENT for -ENOENT, else
- * TOOL_FAILED.
+ * Reports a failure with code (a library result code): the message, its
+ * code's name in parentheses, then advice, or when advice is NULL the hint
+ * of what to do for code if there is one.  Returns the exit code:
+ * TOOL_ABSENT for -ENOENT, else TOOL_FAILED.
  */
+int tool_fail_advice(int code, const char *advice, const char *fmt, ...) FM__PRINTF(3, 4);
+#define tool_fail(code, ...) tool_fail_advice(code, NULL, __VA_ARGS__)
+
+/* Reports a failed library call from fm_last_error_message() as tool_fail
+ * does, and returns the exit code. */
 int tool_lib_failure(int code);
 
 /* Reports that name has no object, and returns TOOL_ABSENT. */
@@ -76,29 +89,36 @@ struct tool_opt {
 	const char *name; /* without the leading "--"; NULL ends a table */
 	enum tool_opt_kind kind;
 	void *value;
+	char letter;      /* a one-letter form ("-h"), or 0 */
 };
 
 /*
  * Parses argv (argv[0] is the verb): options from opts, anywhere, as
- * "--name VALUE" or "--name=VALUE", and as many positional arguments as the
- * words of positional ("NAME SIZE", or "" for none) into pos; a word in
- * brackets ("NAME [SIZE]") may be left out, and its pos is then NULL.
- * "--" ends the options, so a name may start with '-'.  Returns TOOL_OK,
- * TOOL_HELP (for --help or -h) or TOOL_USAGE, having said why.
+ * "--name VALUE" or "--name=VALUE" (or "-L" for a flag with a letter), and
+ * as many positional arguments as the words of positional ("NAME SIZE", or
+ * "" for none) into pos; a word in brackets ("NAME [SIZE]") may be left
+ * out, and its pos is then NULL.  "--" ends the options, so a name may
+ * start with '-'.  Returns TOOL_OK, TOOL_HELP (for --help, or -h unless a
+ * flag takes that letter) or TOOL_USAGE, having said why.
  */
 int tool_parse_args(int argc, char **argv, const struct tool_opt *opts, const char *positional,
 		    char **pos);
 
 /* A size or offset: decimal digits, then optionally K, M, G or T (powers
- * of 1024, either case).  Returns 0, or -1 for bad text or overflow. */
+ * of 1024, either case).  Returns 0, -1 for bad text, -2 when it does not
+ * fit 64 bits. */
 int tool_parse_size(const char *text, uint64_t *out);
+
+/* Says why a size given as what ("--length", "size") was refused, for
+ * tool_parse_size's result r; returns TOOL_USAGE. */
+int tool_bad_size(const char *what, const char *text, int r);
 
 /* Parses an object name for the tool's own use.  Returns TOOL_OK, or
  * TOOL_USAGE / TOOL_FAILED having said why. */
 int tool_parse_name(struct fm__name *out, const char *name);
 
-/* Writes s for a terminal: control characters as \xHH. */
-void tool_print_text(FILE *f, const char *s);
+/* Parses --type T (section, mutex, event, semaphore) into *type. */
+int tool_parse_type(const char *text, uint32_t *type);
 
 /*
  * Catches SIGBUS while touching a view, which means the object's memory
@@ -116,12 +136,11 @@ int tool_map(fm_section *s, uint64_t offset, size_t length, unsigned access,
 	     unsigned char **data);
 
 /*
- * For cat and write: parses the command line (options opts, one NAME) and
- * opens the section so named with access.  Returns TOOL_OK with *s open
- * and *name parsed (close and free both), or an exit code having said why.
+ * For cat and write: parses the name arg and opens the section so named
+ * with access.  Returns TOOL_OK with *s open and *name parsed (close and
+ * free both), or an exit code having said why.
  */
-int tool_open_section(fm_section **s, struct fm__name *name, int argc, char **argv,
-		      const struct tool_opt *opts, unsigned access);
+int tool_open_section(fm_section **s, struct fm__name *name, const char *arg, unsigned access);
 
 /*
  * Checks that [offset, offset + length) lies within the section name of
@@ -129,85 +148,41 @@ int tool_open_section(fm_section **s, struct fm__name *name, int argc, char **ar
  */
 int tool_check_range(const char *name, uint64_t size, uint64_t offset, uint64_t length);
 
+/*
+ * Sleeps up to ms milliseconds, or until one of the signals in set
+ * (blocked by the caller) arrives: returns that signal, or 0.
+ */
+int tool_sleep(uint64_t ms, const sigset_t *set);
+
 /* ------------------------------------------------------------------------
- * walk.c: walking the store and inspecting its objects.
+ * text.c: other users' text, made safe to print.
  * ------------------------------------------------------------------------ */
 
-/* One directory entry found in a namespace directory. */
-struct tool_entry {
-	enum fm__namespace ns;
-	uid_t owner;          /* the uid of local-<uid>; for global/, -1 */
-	int dirfd;
-	const char *dir_path; /* "<root>/local-<uid>" or "<root>/global" */
-	const char *file;
-	struct stat st;       /* the entry itself, not followed */
-	bool type_only;       /* st holds only the type, from readdir: a regular
-			       * file is stat'ed by tool_inspect, through the
-			       * descriptor it opens (one system call fewer) */
-};
-
-enum tool_state {
-	TOOL_SOUND,      /* the header is valid and names this file */
-	TOOL_CORRUPT,    /* the file fails validation: problem says why */
-	TOOL_UNREADABLE, /* the file cannot be opened (another user's mode) */
-	TOOL_GONE,       /* removed while we looked */
-};
-
-/* What inspecting an entry found. */
-struct tool_object {
-	enum tool_state state;
-	const char *problem;   /* why CORRUPT or UNREADABLE; text that lives
-				* as long as the object */
-	int fd;                /* open for reading and holding no lock, or -1 */
-	struct stat st;        /* of the open file, else of the entry */
-	bool typed;            /* hdr is sound: its type and size are known
-				* (also for a sync object whose state is corrupt) */
-	struct fm__header hdr; /* valid when typed */
-	struct fm_sync_info sync; /* a sync object's state, when SOUND */
-	char *name;            /* the full name; NULL when unknown (hashed) */
-	char why[96];          /* where a composed problem is kept */
-	char *backing;         /* a sound file-backed section's file path, or NULL */
-};
-
 /*
- * Visits one entry; returns TOOL_OK or TOOL_FAILED (remembered, walking
- * goes on).
+ * The character at s: returns its length in bytes (at least 1, never past
+ * the terminating NUL), *cp its code point (or the byte, for a byte that
+ * is not UTF-8), and *unsafe whether it must not reach a terminal as it is:
+ * C0 and C1 controls, DEL, bidirectional and other invisible formatting
+ * characters, bytes that are not UTF-8.
  */
-typedef int (*tool_visit_fn)(const struct tool_entry *e, void *arg);
+size_t tool_char_at(const char *s, uint32_t *cp, bool *unsafe);
 
-/*
- * Visits every entry of the caller's local-<uid> directory (for root, of
- * every local-* directory) and of global/, under fm__store_root(), in
- * directory order, without creating anything.  A directory that is unsafe
- * or unreadable is reported and skipped.  Returns TOOL_OK or TOOL_FAILED.
- */
-int tool_walk_store(tool_visit_fn fn, void *arg);
+/* Writes s for a terminal: every byte of an unsafe character as \xHH. */
+void tool_print_text(FILE *f, const char *s);
+/* The same for the first len bytes of s (not past a NUL). */
+void tool_print_text_n(FILE *f, const char *s, size_t len);
 
-/*
- * For a verb whose only argument is NAME: parses the command line, then
- * finds the entry of the object so named in the caller's store, without
- * creating anything; fills *parsed and *e (release both with
- * tool_entry_close).  Returns TOOL_OK, or TOOL_HELP, TOOL_ABSENT,
- * TOOL_USAGE or TOOL_FAILED having said why.
- */
-int tool_find(struct tool_entry *e, struct fm__name *parsed, int argc, char **argv);
-/* parsed may be NULL: it is then left to the caller. */
-void tool_entry_close(struct tool_entry *e, struct fm__name *parsed);
+/* Writes s as a JSON string: quotes, backslashes and unsafe characters
+ * escaped (\uXXXX; a byte that is not UTF-8 as the character of its value). */
+void tool_print_json_string(FILE *f, const char *s);
 
-/* tool_find for a name already parsed; parsed stays the caller's, also on
- * failure (pass NULL to tool_entry_close to keep it). */
-int tool_lookup(struct tool_entry *e, struct fm__name *parsed);
+/* How many bytes of s fit in columns terminal columns as tool_print_text
+ * prints them; *used (may be NULL) gets the columns they take. */
+size_t tool_fit_columns(const char *s, size_t columns, size_t *used);
 
-/* Inspects e; never fails (what went wrong is o->state and o->problem). */
-void tool_inspect(struct tool_object *o, const struct tool_entry *e);
-void tool_object_free(struct tool_object *o);
-
-/*
- * How a file-backed section's file (o->backing) is now, as an opener would
- * find it: "present", "missing", "replaced" or "truncated" (the last three
- * make openers fail with ESTALE).  *st gets the file's stat when it has one.
- */
-const char *tool_backing_state(const struct tool_object *o, struct stat *st);
+/* ------------------------------------------------------------------------
+ * show.c: an object as ls, stat and watch show it.
+ * ------------------------------------------------------------------------ */
 
 /* "section", "mutex", "event", "semaphore", or "?". */
 const char *tool_type_name(uint32_t type);
@@ -215,8 +190,85 @@ const char *tool_type_name(uint32_t type);
 /* The same with its article, for messages: "a mutex", "an event". */
 const char *tool_a_type(uint32_t type);
 
+/* "Local" or "Global". */
+const char *tool_namespace_name(unsigned ns);
+
+/* The name after its prefix, or, when the name is unknown, the store
+ * file's name. */
+const char *tool_short_name(const struct fm_object_info *o);
+
+/* "held", "orphan", "corrupt", or "?" when the holders are unknown. */
+const char *tool_state_name(const struct fm_object_info *o);
+
+/* "present", "missing", "replaced" or "truncated". */
+const char *tool_backing_name(int backing_state);
+
+/* A size in bytes, exact ("4097"), or human ("4.1K"), as ls -h. */
+void tool_size_text(char *buf, size_t len, uint64_t size, bool human);
+
+/* An owner's user name, looked up once per uid, or the uid in digits. */
+const char *tool_owner_name(uint32_t uid);
+
+/*
+ * The holders as "pid,pid,...", at most width characters: when they do not
+ * fit, as many as do and then " +N more".  "-" for none, "?" if unknown.
+ */
+void tool_holders_text(char *buf, size_t len, const struct fm_object_info *o, size_t width);
+
+/* A sync object's state in one word-like token ("free", "owner=PID/TID",
+ * "signaled,auto", "count=3/5"); "-" for a section, "?" if unknown. */
+void tool_sync_text(char *buf, size_t len, const struct fm_object_info *o);
+
+/* Writes o as one JSON object (no newline), every field of
+ * fm_object_info that applies. */
+void tool_print_json_object(FILE *f, const struct fm_object_info *o);
+
+/*
+ * Starts a listing with filters from the command line: pattern (NULL:
+ * all), type_text and namespace_text (NULL: any).  Returns TOOL_OK with *l,
+ * or TOOL_USAGE / TOOL_FAILED having said why.
+ */
+int tool_list_open(fm_store_list **l, const char *pattern, const char *type_text,
+		   const char *namespace_text, unsigned flags);
+
 /* ------------------------------------------------------------------------
- * syncobj.c: what signal, wait, ls and stat share about sync objects.
+ * walk.c: walking the store and inspecting its files, for rm and gc.
+ * ------------------------------------------------------------------------ */
+
+/* Visits one entry; returns TOOL_OK or TOOL_FAILED (remembered, walking
+ * goes on). */
+typedef int (*tool_visit_fn)(const struct fm__entry *e, void *arg);
+
+/*
+ * Visits every entry of the caller's local-<uid> directory (for root, of
+ * every local-* directory) and of global/, in directory order, without
+ * creating anything.  A directory that is unsafe or unreadable is reported
+ * and skipped.  Returns TOOL_OK or TOOL_FAILED.
+ */
+int tool_walk_store(tool_visit_fn fn, void *arg);
+
+/* The entry of one name, found without creating anything. */
+struct tool_found {
+	struct fm__walk *walk;
+	struct fm__entry e;
+};
+
+/*
+ * For a verb whose only argument is NAME: parses the command line, then
+ * finds the entry of the object so named; fills *parsed and *f (release
+ * both with tool_found_close).  Returns TOOL_OK, or TOOL_HELP, TOOL_ABSENT,
+ * TOOL_USAGE or TOOL_FAILED having said why.
+ */
+int tool_find(struct tool_found *f, struct fm__name *parsed, int argc, char **argv);
+/* parsed may be NULL: it is then left to the caller. */
+void tool_found_close(struct tool_found *f, struct fm__name *parsed);
+
+/* tool_find for a name already parsed; parsed stays the caller's, also on
+ * failure (pass NULL to tool_found_close to keep it). */
+int tool_lookup(struct tool_found *f, struct fm__name *parsed);
+
+/* ------------------------------------------------------------------------
+ * syncobj.c: what signal, wait and create share about sync objects.
  * ------------------------------------------------------------------------ */
 
 /*
@@ -238,10 +290,6 @@ int tool_type_failure(int code, struct fm__name *name, uint32_t wanted);
  * Returns TOOL_OK, or an exit code having said why. */
 int tool_open_sync(fm_sync **out, uint32_t type, const char *name);
 
-/* A sync object's state in one word-like token for ls ("free",
- * "owner=PID/TID", "signaled,auto", "count=3/5"). */
-void tool_sync_brief(char *buf, size_t len, const struct fm_sync_info *info);
-
 /*
  * Waits on o for up to timeout_ns (FM_INFINITE: forever), as fm_sync_wait,
  * in slices between which it looks for the signals of set (blocked by the
@@ -255,36 +303,7 @@ int tool_wait_sliced(fm_sync *o, uint64_t timeout_ns, const sigset_t *set);
  * those the tool was started ignoring, unless even_ignored. */
 void tool_stop_signals(sigset_t *set, bool even_ignored);
 
-/* ------------------------------------------------------------------------
- * locks.c: who holds what, from /proc/<pid>/fd (and /proc/locks when some
- * process cannot be inspected).
- * ------------------------------------------------------------------------ */
-
-/* A holder of the object file dev:ino: a process that has it open, or
- * (from /proc/locks) that took a FLOCK lock on it. */
-struct tool_lock {
-	uint64_t ino;
-	uint32_t dev; /* as the kernel keeps it: major << 20 | minor */
-	pid_t pid;
-};
-
-/* Every holder of every regular file, sorted by file then pid. */
-struct tool_locks {
-	struct tool_lock *v;
-	size_t n;
-	bool known; /* false when /proc could not be read */
-};
-
-/* Finds the holders once; on failure says so and leaves l->known false. */
-void tool_locks_load(struct tool_locks *l);
-void tool_locks_free(struct tool_locks *l);
-
-/* The locks on st's file: returns how many, *first the first of them. */
-size_t tool_locks_find(const struct tool_locks *l, const struct stat *st,
-		       const struct tool_lock **first);
-
-/* Prints the distinct pids of n locks from first, separated by sep;
- * returns how many characters that took. */
-int tool_print_pids(FILE *f, const struct tool_lock *first, size_t n, const char *sep);
+/* Ends the process by sig, as sig's default action would. */
+void tool_die_by(int sig) __attribute__((noreturn));
 
 #endif /* FM_TOOL_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * locks.c - who holds what: the holders of each object.
+ * holders.c - who holds what: the holders of each named object, for listings.
  *
  * A holder of a named object holds flock(LOCK_SH) on its own open
  * description of the object's file, and keeps that description open for
@@ -32,11 +32,12 @@
  * lookup each.
  */
 #define _GNU_SOURCE
-#include "tool.h"
+#include "internal.h"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -55,7 +56,7 @@ static uint32_t dev_of(unsigned major, unsigned minor)
 
 static int compare(const void *pa, const void *pb)
 {
-	const struct tool_lock *a = pa, *b = pb;
+	const struct fm__holder *a = pa, *b = pb;
 
 	if (a->dev != b->dev)
 		return a->dev < b->dev ? -1 : 1;
@@ -65,7 +66,7 @@ static int compare(const void *pa, const void *pb)
 }
 
 /* Parses one line; false for anything but a granted FLOCK lock. */
-static bool parse_line(const char *line, struct tool_lock *l)
+static bool parse_line(const char *line, struct fm__holder *l)
 {
 	const char *p = strchr(line, ':');
 	unsigned long long ino;
@@ -75,15 +76,15 @@ static bool parse_line(const char *line, struct tool_lock *l)
 	/* A waiter's line has "->" where a holder's has the lock class. */
 	if (!p || sscanf(p + 1, " FLOCK %*s %*s %d %x:%x:%llu", &pid, &major, &minor, &ino) != 4)
 		return false;
-	*l = (struct tool_lock){ .ino = ino, .dev = dev_of(major, minor), .pid = pid };
+	*l = (struct fm__holder){ .ino = ino, .dev = dev_of(major, minor), .pid = pid };
 	return true;
 }
 
-static bool append(struct tool_locks *l, size_t *cap, const struct tool_lock *lock)
+static bool append(struct fm__holders *l, size_t *cap, const struct fm__holder *lock)
 {
 	if (l->n == *cap) {
 		size_t want = *cap ? *cap * 2 : 256;
-		struct tool_lock *v = realloc(l->v, want * sizeof(*v));
+		struct fm__holder *v = realloc(l->v, want * sizeof(*v));
 
 		if (!v)
 			return false;
@@ -95,15 +96,15 @@ static bool append(struct tool_locks *l, size_t *cap, const struct tool_lock *lo
 }
 
 /* Reads /proc/locks once into l, sorted; false when it cannot be read. */
-static bool read_once(struct tool_locks *l)
+static bool read_once(struct fm__holders *l)
 {
 	FILE *f = fopen("/proc/locks", "re");
-	struct tool_lock lock;
+	struct fm__holder lock;
 	char *line = NULL;
 	size_t cap = 0, len = 0;
 	bool ok = f != NULL;
 
-	*l = (struct tool_locks){ 0 };
+	*l = (struct fm__holders){ 0 };
 	while (ok && getline(&line, &len, f) >= 0)
 		if (parse_line(line, &lock))
 			ok = append(l, &cap, &lock);
@@ -117,7 +118,7 @@ static bool read_once(struct tool_locks *l)
 	return ok;
 }
 
-static bool same_locks(const struct tool_locks *a, const struct tool_locks *b)
+static bool same_locks(const struct fm__holders *a, const struct fm__holders *b)
 {
 	if (a->n != b->n)
 		return false;
@@ -128,7 +129,7 @@ static bool same_locks(const struct tool_locks *a, const struct tool_locks *b)
 }
 
 /* Sorts l and drops its repeats. */
-static void sort_unique(struct tool_locks *l)
+static void sort_unique(struct fm__holders *l)
 {
 	size_t kept = 0;
 
@@ -141,7 +142,7 @@ static void sort_unique(struct tool_locks *l)
 }
 
 /* Adds the locks of more to l, keeping it sorted and without repeats. */
-static bool merge(struct tool_locks *l, const struct tool_locks *more)
+static bool merge(struct fm__holders *l, const struct fm__holders *more)
 {
 	size_t cap = l->n;
 
@@ -160,16 +161,16 @@ static bool merge(struct tool_locks *l, const struct tool_locks *more)
  * most), and every lock any pass saw counts: a holder that let go during
  * the listing may be named, one that held on is never missed.
  */
-static bool read_proc_locks(struct tool_locks *l)
+static bool read_proc_locks(struct fm__holders *l)
 {
-	struct tool_locks next;
+	struct fm__holders next;
 	bool ok = read_once(l), same = false;
 
 	for (int pass = 1; ok && !same && pass < MAX_PASSES; pass++) {
 		ok = read_once(&next);
 		same = ok && same_locks(l, &next);
 		ok = ok && merge(l, &next);
-		tool_locks_free(&next);
+		fm__holders_free(&next);
 	}
 	return ok;
 }
@@ -180,10 +181,10 @@ static bool read_proc_locks(struct tool_locks *l)
  * *denied when its descriptors may not be inspected; a process that ended
  * meanwhile has none.  False only when memory ran out.
  */
-static bool scan_process(struct tool_locks *l, size_t *cap, int procfd, pid_t pid, dev_t dev,
+static bool scan_process(struct fm__holders *l, size_t *cap, int procfd, pid_t pid, dev_t dev,
 			 bool *denied)
 {
-	struct tool_lock lock = { .pid = pid };
+	struct fm__holder lock = { .pid = pid };
 	size_t first = l->n;
 	struct dirent *de;
 	char path[32];
@@ -193,19 +194,19 @@ static bool scan_process(struct tool_locks *l, size_t *cap, int procfd, pid_t pi
 	int fd;
 
 	snprintf(path, sizeof(path), "%d/fd", (int)pid);
-	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = fm__os_openat(procfd, path, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0) {
-		*denied |= errno == EACCES || errno == EPERM;
+		*denied |= fd == -EACCES || fd == -EPERM;
 		return true;
 	}
 	dir = fdopendir(fd);
 	if (!dir) {
-		close(fd);
+		fm__os_close(fd);
 		return true;
 	}
 	while (ok && (de = readdir(dir)) != NULL) {
 		/* Follows the descriptor to its file; gone if closed since. */
-		if (de->d_name[0] == '.' || fstatat(fd, de->d_name, &st, 0) < 0 ||
+		if (de->d_name[0] == '.' || fm__os_fstatat(fd, de->d_name, &st, 0) < 0 ||
 		    !S_ISREG(st.st_mode) || (dev && st.st_dev != dev))
 			continue;
 		lock.dev = dev_of(major(st.st_dev), minor(st.st_dev));
@@ -224,7 +225,7 @@ struct scanner {
 	dev_t dev;
 	const pid_t *pids;
 	size_t npids, index, count;
-	struct tool_locks found;
+	struct fm__holders found;
 	size_t cap;
 	bool ok, denied, started;
 };
@@ -238,7 +239,8 @@ static void *scanner_main(void *arg)
 	return NULL;
 }
 
-/* The pids in /proc but our own (malloc'd); false on failure. */
+/* The pids in /proc, ours too: a program that lists the store while it
+ * holds objects is one of their holders (malloc'd); false on failure. */
 static bool list_pids(int procfd, pid_t **pids, size_t *n)
 {
 	int fd = dup(procfd);
@@ -251,7 +253,7 @@ static bool list_pids(int procfd, pid_t **pids, size_t *n)
 	*n = 0;
 	while (proc && (de = readdir(proc)) != NULL) {
 		pid = (pid_t)atoi(de->d_name);
-		if (pid <= 0 || pid == getpid())
+		if (pid <= 0)
 			continue;
 		if (*n == cap) {
 			more = realloc(*pids, (cap = cap ? cap * 2 : 512) * sizeof(**pids));
@@ -275,10 +277,10 @@ static bool list_pids(int procfd, pid_t **pids, size_t *n)
  * kept (objects live in it).  False when /proc cannot be read.
  * *complete: every process could be inspected.
  */
-static bool scan_fds(struct tool_locks *l, bool *complete)
+static bool scan_fds(struct fm__holders *l, bool *complete)
 {
 	struct scanner sc[MAX_SCANNERS] = { 0 };
-	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int procfd = fm__os_openat(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY, 0);
 	struct stat root;
 	dev_t dev = stat(fm__store_root(), &root) == 0 ? root.st_dev : 0;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -286,7 +288,7 @@ static bool scan_fds(struct tool_locks *l, bool *complete)
 	bool ok = procfd >= 0;
 	pid_t *pids = NULL;
 
-	*l = (struct tool_locks){ 0 };
+	*l = (struct fm__holders){ 0 };
 	ok = ok && list_pids(procfd, &pids, &npids);
 	while (ok && n < MAX_SCANNERS && (long)n < cpus && n * 16 < npids)
 		n++;
@@ -316,42 +318,42 @@ static bool scan_fds(struct tool_locks *l, bool *complete)
 			memcpy(l->v + l->n, sc[i].found.v, sc[i].found.n * sizeof(*l->v));
 			l->n += sc[i].found.n;
 		}
-		tool_locks_free(&sc[i].found);
+		fm__holders_free(&sc[i].found);
 	}
 	free(pids);
 	if (procfd >= 0)
-		close(procfd);
+		fm__os_close(procfd);
 	sort_unique(l);
 	return ok;
 }
 
-void tool_locks_load(struct tool_locks *l)
+int fm__holders_load(struct fm__holders *l)
 {
-	struct tool_locks more;
+	struct fm__holders more;
 	bool complete = false, ok = scan_fds(l, &complete);
 
 	if (ok && !complete) {
 		ok = read_proc_locks(&more) && merge(l, &more);
-		tool_locks_free(&more);
+		fm__holders_free(&more);
 	}
 	if (!ok) {
-		tool_error("cannot read /proc/locks or /proc/*/fd: holders are unknown");
-		tool_locks_free(l);
-		return;
+		fm__holders_free(l);
+		return -EIO;
 	}
 	l->known = true;
+	return 0;
 }
 
-void tool_locks_free(struct tool_locks *l)
+void fm__holders_free(struct fm__holders *l)
 {
 	free(l->v);
-	*l = (struct tool_locks){ 0 };
+	*l = (struct fm__holders){ 0 };
 }
 
-size_t tool_locks_find(const struct tool_locks *l, const struct stat *st,
-		       const struct tool_lock **first)
+size_t fm__holders_find(const struct fm__holders *l, const struct stat *st,
+		       const struct fm__holder **first)
 {
-	struct tool_lock key = { .ino = st->st_ino, .dev = dev_of(major(st->st_dev), minor(st->st_dev)),
+	struct fm__holder key = { .ino = st->st_ino, .dev = dev_of(major(st->st_dev), minor(st->st_dev)),
 				 .pid = -1 };
 	size_t lo = 0, hi = l->n, end;
 
@@ -369,17 +371,4 @@ size_t tool_locks_find(const struct tool_locks *l, const struct stat *st,
 			break;
 	*first = l->n ? &l->v[lo] : NULL;
 	return end - lo;
-}
-
-int tool_print_pids(FILE *f, const struct tool_lock *first, size_t n, const char *sep)
-{
-	int written = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		/* One process holding the object twice is one holder. */
-		if (i > 0 && first[i].pid == first[i - 1].pid)
-			continue;
-		written += fprintf(f, "%s%d", i > 0 ? sep : "", (int)first[i].pid);
-	}
-	return written;
 }
