@@ -83,6 +83,21 @@ FM_W32_API HANDLE WINAPI GetCurrentProcess(void);
 FM_W32_API DWORD WINAPI GetCurrentProcessId(void);
 FM_W32_API DWORD WINAPI GetCurrentThreadId(void);
 
+/* Threads.  A thread handle is signalled, for good, when its thread ends;
+ * waits take it beside mutexes, events and semaphores.  GetExitCodeThread
+ * gives STILL_ACTIVE until then, then what the thread's function returned
+ * or ExitThread was given.  GetCurrentThread() is a pseudo-handle, which
+ * DuplicateHandle turns into a real one. */
+FM_W32_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
+				      SIZE_T dwStackSize, LPTHREAD_START_ROUTINE lpStartAddress,
+				      LPVOID lpParameter, DWORD dwCreationFlags,
+				      LPDWORD lpThreadId);
+FM_W32_API void WINAPI ExitThread(DWORD dwExitCode) __attribute__((noreturn));
+FM_W32_API DWORD WINAPI ResumeThread(HANDLE hThread);
+FM_W32_API BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
+FM_W32_API DWORD WINAPI GetThreadId(HANDLE Thread);
+FM_W32_API HANDLE WINAPI GetCurrentThread(void);
+
 /* Mutexes, events and semaphores: named ones share the sections'
  * namespace (a name taken by another type: NULL, ERROR_INVALID_HANDLE).
  * Create* of an existing name returns it with ERROR_ALREADY_EXISTS and

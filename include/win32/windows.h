@@ -176,6 +176,9 @@ typedef struct _SYSTEM_INFO {
 	WORD wProcessorRevision;
 } SYSTEM_INFO, *LPSYSTEM_INFO;
 
+typedef DWORD (WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
+typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
+
 typedef struct _MEMORY_BASIC_INFORMATION {
 	PVOID BaseAddress;
 	PVOID AllocationBase;
@@ -292,6 +295,25 @@ typedef struct _OVERLAPPED {
 #define CREATE_MUTEX_INITIAL_OWNER 0x00000001
 #define CREATE_EVENT_MANUAL_RESET  0x00000001
 #define CREATE_EVENT_INITIAL_SET   0x00000002
+
+/* Thread rights. */
+#define THREAD_TERMINATE                 0x0001
+#define THREAD_SUSPEND_RESUME            0x0002
+#define THREAD_GET_CONTEXT               0x0008
+#define THREAD_SET_CONTEXT               0x0010
+#define THREAD_SET_INFORMATION           0x0020
+#define THREAD_QUERY_INFORMATION         0x0040
+#define THREAD_SET_THREAD_TOKEN          0x0080
+#define THREAD_IMPERSONATE               0x0100
+#define THREAD_DIRECT_IMPERSONATION      0x0200
+#define THREAD_SET_LIMITED_INFORMATION   0x0400
+#define THREAD_QUERY_LIMITED_INFORMATION 0x0800
+#define THREAD_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+
+/* Flags of CreateThread, and a thread's exit code while it runs. */
+#define CREATE_SUSPENDED                  0x00000004
+#define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000
+#define STILL_ACTIVE                      259
 
 #define SECTION_QUERY                0x0001
 #define SECTION_MAP_WRITE            0x0002

@@ -112,7 +112,7 @@ static int object_fd(const struct w32_object *obj)
 {
 	if (obj->kind == W32_SECTION)
 		return fm_section_fd(obj->section);
-	return obj->kind == W32_SYNC ? fm_sync_fd(obj->sync) : obj->fd;
+	return obj->kind == W32_SYNC || obj->kind == W32_THREAD ? fm_sync_fd(obj->sync) : obj->fd;
 }
 
 HANDLE w32_handle_add(const struct w32_object *obj, bool inherit)
@@ -271,6 +271,8 @@ void w32_object_release(struct w32_object *obj)
 		fm_section_close(obj->section);
 	} else if (obj->kind == W32_SYNC) {
 		fm_sync_close(obj->sync);
+	} else if (obj->kind == W32_THREAD) {
+		w32_thread_release(obj);
 	} else if (obj->kind == W32_FILE) {
 		if (obj->delete_on_close)
 			delete_on_close(obj->fd);
@@ -283,8 +285,8 @@ FM_W32_API BOOL WINAPI CloseHandle(HANDLE hObject)
 {
 	struct w32_object obj;
 
-	/* Closing the pseudo-handle of the process is allowed, and a no-op. */
-	if (hObject == PSEUDO_PROCESS)
+	/* Closing a pseudo-handle is allowed, and a no-op. */
+	if (hObject == PSEUDO_PROCESS || hObject == W32_PSEUDO_THREAD)
 		return TRUE;
 	if (!w32_handle_take(&obj, hObject))
 		return FALSE;
@@ -312,6 +314,8 @@ static bool dup_object(struct w32_object *out, const struct w32_object *src, DWO
 	int r, fd;
 
 	*out = (struct w32_object){ .kind = src->kind, .access = access, .fd = -1 };
+	if (src->kind == W32_THREAD)
+		return w32_thread_dup(out, src, access, same_access);
 	if (src->kind == W32_FILE) {
 		fd = fcntl(src->fd, F_DUPFD_CLOEXEC, 0);
 		if (fd < 0)
@@ -350,12 +354,20 @@ FM_W32_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
 		return w32_fail(ERROR_INVALID_HANDLE);
 	if (hSourceHandle == PSEUDO_PROCESS)
 		return w32_fail(ERROR_NOT_SUPPORTED);
-	if (!w32_handle_get(&src, hSourceHandle))
-		return FALSE;
-	if (dwOptions & DUPLICATE_SAME_ACCESS)
-		dwDesiredAccess = src.access;
-	ok = !lpTargetHandle || dup_object(&dup, &src, dwDesiredAccess,
-					   dwOptions & DUPLICATE_SAME_ACCESS);
+	if (hSourceHandle == W32_PSEUDO_THREAD) {
+		/* A real handle to the calling thread, as Windows makes one. */
+		ok = !lpTargetHandle ||
+		     w32_thread_self(&dup, dwOptions & DUPLICATE_SAME_ACCESS ? THREAD_ALL_ACCESS
+									     : dwDesiredAccess);
+		dwOptions &= ~DUPLICATE_CLOSE_SOURCE;
+	} else {
+		if (!w32_handle_get(&src, hSourceHandle))
+			return FALSE;
+		if (dwOptions & DUPLICATE_SAME_ACCESS)
+			dwDesiredAccess = src.access;
+		ok = !lpTargetHandle || dup_object(&dup, &src, dwDesiredAccess,
+						   dwOptions & DUPLICATE_SAME_ACCESS);
+	}
 	if (ok && lpTargetHandle) {
 		h = w32_handle_add(&dup, bInheritHandle);
 		if (!h)

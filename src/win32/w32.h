@@ -42,19 +42,21 @@ W32_INTERNAL BOOL w32_fail_native(int code);
 
 /* ---- handles (handle.c) ---- */
 
-enum w32_kind { W32_NONE = 0, W32_SECTION, W32_FILE, W32_SYNC };
+enum w32_kind { W32_NONE = 0, W32_SECTION, W32_FILE, W32_SYNC, W32_THREAD };
 
 /* What the table keeps for a handle.  For a section, access holds the
  * SECTION_* rights Windows would grant the handle; the native handle's own
  * access is what the kernel enforces.  For a file, access holds GENERIC_*
  * bits reduced to GENERIC_READ / GENERIC_WRITE / GENERIC_EXECUTE.  For a
  * mutex, event or semaphore, access holds its specific and standard rights,
- * generic ones mapped, and the layer alone enforces them. */
+ * generic ones mapped, and the layer alone enforces them.  For a thread,
+ * access holds THREAD_* rights, generic ones mapped. */
 struct w32_object {
 	enum w32_kind kind;
 	DWORD access;
 	fm_section *section;  /* W32_SECTION */
-	fm_sync *sync;        /* W32_SYNC */
+	fm_sync *sync;        /* W32_SYNC; W32_THREAD: the event it sets as it ends */
+	struct w32_thread *thread; /* W32_THREAD: the thread's record, a reference */
 	int fd;               /* W32_FILE: the descriptor itself */
 	bool delete_on_close; /* W32_FILE with FILE_FLAG_DELETE_ON_CLOSE */
 };
@@ -144,6 +146,22 @@ W32_INTERNAL bool w32_region_set(const void *addr, size_t length, DWORD state, D
 /* Whether the page at page (page-aligned) of a copy-on-write mapping holds
  * this process's own copy: it was written (query.c). */
 W32_INTERNAL bool w32_page_written(const void *page);
+
+/* ---- threads (thread.c) ---- */
+
+/* GetCurrentThread()'s pseudo-handle. */
+#define W32_PSEUDO_THREAD ((HANDLE)(LONG_PTR)-2)
+/* The rights of a thread handle that asked for access (generic mapped). */
+W32_INTERNAL DWORD w32_thread_rights(DWORD access);
+/* A real handle's object for the calling thread (DuplicateHandle of the
+ * pseudo-handle), with the rights asked for; false with the last error. */
+W32_INTERNAL bool w32_thread_self(struct w32_object *out, DWORD access);
+/* A second handle's object for src's thread: with access's rights (same:
+ * access is rights already). */
+W32_INTERNAL bool w32_thread_dup(struct w32_object *out, const struct w32_object *src,
+				 DWORD access, bool same);
+/* Releases what a thread handle's object holds. */
+W32_INTERNAL void w32_thread_release(struct w32_object *obj);
 
 /* ---- strings (text.c) ---- */
 

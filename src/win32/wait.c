@@ -17,6 +17,7 @@
 
 #define NS_PER_MS 1000000ull
 #define PSEUDO_PROCESS ((HANDLE)(LONG_PTR)-1)
+#define PSEUDO_THREAD  ((HANDLE)(LONG_PTR)-2)
 
 static uint64_t timeout_ns(DWORD ms)
 {
@@ -34,7 +35,9 @@ static fm_sync *waitable(HANDLE h)
 		return w32_fail_null(ERROR_INVALID_HANDLE);
 	if (!(obj.access & SYNCHRONIZE))
 		return w32_fail_null(ERROR_ACCESS_DENIED);
-	return obj.kind == W32_SYNC ? obj.sync : w32_fail_null(ERROR_INVALID_HANDLE);
+	/* A thread handle waits on the event its thread sets as it ends. */
+	return obj.kind == W32_SYNC || obj.kind == W32_THREAD ? obj.sync
+							      : w32_fail_null(ERROR_INVALID_HANDLE);
 }
 
 static DWORD wait_failed(DWORD error)
@@ -62,7 +65,7 @@ FM_W32_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMillisecon
 	fm_sync *o;
 
 	(void)bAlertable;
-	if (hHandle == PSEUDO_PROCESS) {
+	if (hHandle == PSEUDO_PROCESS || hHandle == PSEUDO_THREAD) {
 		Sleep(dwMilliseconds);
 		return WAIT_TIMEOUT;
 	}

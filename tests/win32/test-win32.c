@@ -661,6 +661,30 @@ static void touched_reserve_page_is_committed(void)
 	CloseHandle(h);
 }
 
+static void *duplicate_own_handle(void *out)
+{
+	DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), out, 0,
+			FALSE, DUPLICATE_SAME_ACCESS);
+	return NULL;
+}
+
+/* A thread the layer did not start (a pthread) gets a real handle of its
+ * pseudo-handle; its handle is signalled when it ends, exit code 0. */
+static void pthread_handle_signalled_at_exit(void)
+{
+	HANDLE h = NULL;
+	pthread_t t;
+	DWORD code = 1;
+
+	CHECK_INT_EQ(pthread_create(&t, NULL, duplicate_own_handle, &h), 0);
+	CHECK_INT_EQ(pthread_join(t, NULL), 0);
+	CHECK(h != NULL);
+	CHECK_INT_EQ(WaitForSingleObject(h, 10000), WAIT_OBJECT_0);
+	CHECK(GetExitCodeThread(h, &code));
+	CHECK_INT_EQ(code, 0);
+	CHECK(CloseHandle(h));
+}
+
 static const struct test_helper helpers[] = {
 	TEST_HELPER(set_inherited),
 };
@@ -693,6 +717,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(copy_pages_of_shared_view_refused),
 	TEST_CASE(protect_other_memory),
 	TEST_CASE(touched_reserve_page_is_committed),
+	TEST_CASE(pthread_handle_signalled_at_exit),
 };
 
 int main(int argc, char **argv)
