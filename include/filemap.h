@@ -308,6 +308,14 @@ FM_API const char *fm_section_name(const fm_section *s);
 FM_API unsigned fm_section_access(const fm_section *s);
 
 /*
+ * fm_section_max_access: the section's maximum access, opts->access of its
+ * creator (FM_READ, FM_WRITE, FM_EXEC; FM_WRITE always with FM_READ): what
+ * any handle to it may have at most, whatever the object's mode lets an
+ * opener have.  0 for NULL.
+ */
+FM_API unsigned fm_section_max_access(const fm_section *s);
+
+/*
  * fm_section_fd: the descriptor that holds the handle (and, for a named
  * section, its share of the name): the store file with the section's header
  * (for a file-backed section too, named or not: the header, not the

@@ -390,6 +390,11 @@ FM_API unsigned fm_section_access(const fm_section *s)
 	return s ? s->access : 0;
 }
 
+FM_API unsigned fm_section_max_access(const fm_section *s)
+{
+	return s ? s->obj.hdr.max_access : 0;
+}
+
 FM_API void fm_section_close(fm_section *s)
 {
 	if (!s)

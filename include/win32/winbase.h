@@ -205,13 +205,34 @@ FM_W32_API BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount
 FM_W32_API BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *lpFrequency);
 
 /* Security descriptors: only what named objects need.  No descriptor gives
- * a new object owner-only access; a present NULL DACL gives every user read
- * and write (mode 0666); any other DACL is kept owner-only. */
+ * a new object owner-only access (mode 0600); a present NULL DACL gives
+ * every user read and write (0666); a DACL gives every user what it grants
+ * Everyone (or Authenticated Users, or Users), and the owner that and what
+ * it grants Creator Owner, the first ACE to speak of a right deciding it;
+ * one that speaks of no such account is kept owner-only.  Read is
+ * GENERIC_READ, FILE_MAP_READ, SECTION_QUERY or SYNCHRONIZE; write is
+ * GENERIC_WRITE, FILE_MAP_WRITE or EVENT_MODIFY_STATE (GENERIC_ALL both);
+ * a mutex, event or semaphore is either both or neither. */
 FM_W32_API BOOL WINAPI InitializeSecurityDescriptor(PSECURITY_DESCRIPTOR pSecurityDescriptor,
 						    DWORD dwRevision);
 FM_W32_API BOOL WINAPI SetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
 						 BOOL bDaclPresent, PACL pDacl,
 						 BOOL bDaclDefaulted);
+FM_W32_API BOOL WINAPI InitializeAcl(PACL pAcl, DWORD nAclLength, DWORD dwAclRevision);
+FM_W32_API BOOL WINAPI AddAccessAllowedAce(PACL pAcl, DWORD dwAceRevision, DWORD AccessMask,
+					   PSID pSid);
+FM_W32_API BOOL WINAPI AddAccessDeniedAce(PACL pAcl, DWORD dwAceRevision, DWORD AccessMask,
+					  PSID pSid);
+FM_W32_API BOOL WINAPI AllocateAndInitializeSid(PSID_IDENTIFIER_AUTHORITY pIdentifierAuthority,
+						BYTE nSubAuthorityCount, DWORD nSubAuthority0,
+						DWORD nSubAuthority1, DWORD nSubAuthority2,
+						DWORD nSubAuthority3, DWORD nSubAuthority4,
+						DWORD nSubAuthority5, DWORD nSubAuthority6,
+						DWORD nSubAuthority7, PSID *pSid);
+FM_W32_API PVOID WINAPI FreeSid(PSID pSid);
+FM_W32_API DWORD WINAPI GetLengthSid(PSID pSid);
+FM_W32_API BOOL WINAPI IsValidSid(PSID pSid);
+FM_W32_API BOOL WINAPI EqualSid(PSID pSid1, PSID pSid2);
 
 /* The A or W form, following UNICODE, as in Windows' headers. */
 #ifdef UNICODE

@@ -134,8 +134,9 @@ typedef struct _SECURITY_ATTRIBUTES {
 	BOOL bInheritHandle;
 } SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
 
-/* An access-control list is opaque here: only "no DACL at all" (NULL) has
- * a meaning this layer can carry out (read/write for every user). */
+/* An access-control list: the header, then AceCount ACEs, AclSize bytes in
+ * all.  What a new object's DACL grants Everyone (or Creator Owner) is
+ * what the layer can carry out; see winbase.h. */
 typedef struct _ACL {
 	BYTE AclRevision;
 	BYTE Sbz1;
@@ -143,6 +144,29 @@ typedef struct _ACL {
 	WORD AceCount;
 	WORD Sbz2;
 } ACL, *PACL;
+
+typedef DWORD ACCESS_MASK;
+typedef struct _ACE_HEADER {
+	BYTE AceType;
+	BYTE AceFlags;
+	WORD AceSize;
+} ACE_HEADER, *PACE_HEADER;
+typedef struct _ACCESS_ALLOWED_ACE {
+	ACE_HEADER Header;
+	ACCESS_MASK Mask;
+	DWORD SidStart;
+} ACCESS_ALLOWED_ACE, *PACCESS_ALLOWED_ACE;
+typedef ACCESS_ALLOWED_ACE ACCESS_DENIED_ACE, *PACCESS_DENIED_ACE;
+
+typedef struct _SID_IDENTIFIER_AUTHORITY {
+	BYTE Value[6];
+} SID_IDENTIFIER_AUTHORITY, *PSID_IDENTIFIER_AUTHORITY;
+typedef struct _SID {
+	BYTE Revision;
+	BYTE SubAuthorityCount;
+	SID_IDENTIFIER_AUTHORITY IdentifierAuthority;
+	DWORD SubAuthority[1];
+} SID, *PISID;
 
 typedef WORD SECURITY_DESCRIPTOR_CONTROL, *PSECURITY_DESCRIPTOR_CONTROL;
 typedef PVOID PSID;
@@ -377,6 +401,24 @@ typedef struct _OVERLAPPED {
 #define SE_DACL_PRESENT   0x0004
 #define SE_DACL_DEFAULTED 0x0008
 
+#define ACL_REVISION     2
+#define ACL_REVISION_DS  4
+#define ACCESS_ALLOWED_ACE_TYPE 0
+#define ACCESS_DENIED_ACE_TYPE  1
+#define SID_REVISION     1
+#define SID_MAX_SUB_AUTHORITIES 15
+#define SECURITY_NULL_SID_AUTHORITY    { { 0, 0, 0, 0, 0, 0 } }
+#define SECURITY_WORLD_SID_AUTHORITY   { { 0, 0, 0, 0, 0, 1 } }
+#define SECURITY_CREATOR_SID_AUTHORITY { { 0, 0, 0, 0, 0, 3 } }
+#define SECURITY_NT_AUTHORITY          { { 0, 0, 0, 0, 0, 5 } }
+#define SECURITY_WORLD_RID             0x00000000
+#define SECURITY_CREATOR_OWNER_RID     0x00000000
+#define SECURITY_AUTHENTICATED_USER_RID 0x0000000B
+#define SECURITY_LOCAL_SYSTEM_RID      0x00000012
+#define SECURITY_BUILTIN_DOMAIN_RID    0x00000020
+#define DOMAIN_ALIAS_RID_ADMINS        0x00000220
+#define DOMAIN_ALIAS_RID_USERS         0x00000221
+
 #define PROCESSOR_ARCHITECTURE_INTEL 0
 #define PROCESSOR_ARCHITECTURE_ARM   5
 #define PROCESSOR_ARCHITECTURE_AMD64 9
@@ -423,8 +465,12 @@ typedef struct _OVERLAPPED {
 #define ERROR_MAPPED_ALIGNMENT     1132L
 #define ERROR_USER_MAPPED_FILE     1224L
 #define ERROR_INVALID_USER_BUFFER  1784L
+#define ERROR_ALLOTTED_SPACE_EXCEEDED 1344L
+#define ERROR_INVALID_ACL          1336L
+#define ERROR_INVALID_SID          1337L
 #define ERROR_DISK_QUOTA_EXCEEDED  1295L
 #define ERROR_UNKNOWN_REVISION     1305L
+#define ERROR_REVISION_MISMATCH    1306L
 #define ERROR_PRIVILEGE_NOT_HELD   1314L
 #define ERROR_FILE_CORRUPT         1392L
 #define ERROR_IO_DEVICE            1117L

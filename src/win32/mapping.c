@@ -27,8 +27,6 @@
 #define SEC_KINDS    (SEC_COMMIT | SEC_RESERVE)
 /* Windows takes these as hints about caching; on Linux they change nothing. */
 #define SEC_HINTS    (SEC_NOCACHE | SEC_WRITECOMBINE)
-#define MODE_OWNER   0600u
-#define MODE_EVERYONE 0666u
 
 /* What a page protection means for a new section. */
 struct protect_info {
@@ -96,15 +94,27 @@ unsigned w32_native_access(DWORD rights)
 
 int w32_section_open(fm_section **out, const char *name, unsigned native)
 {
-	/* Execute is the right a section most often lacks, so it goes first. */
-	const unsigned fallbacks[] = { native & ~FM_EXEC, native & ~FM_WRITE & ~FM_EXEC };
+	unsigned within;
 	int r = fm_section_open(out, name, native);
-	size_t i;
 
-	for (i = 0; r == -EACCES && i < sizeof(fallbacks) / sizeof(*fallbacks); i++)
-		if (fallbacks[i] != native)
-			r = fm_section_open(out, name, fallbacks[i]);
-	return r;
+	if (r != -EACCES || native == FM_READ)
+		return r;
+	/* Refused: by the section's maximum access, which Windows grants the
+	 * handle anyway (only its views are refused), or by the object's mode,
+	 * its DACL, which Windows refuses.  A read-only handle tells which. */
+	r = fm_section_open(out, name, FM_READ);
+	if (r < 0)
+		return r;
+	within = native & fm_section_max_access(*out);
+	if (within == native) {
+		fm_section_close(*out);
+		return -EACCES;
+	}
+	if (within == FM_READ)
+		return 0;
+	fm_section_close(*out);
+	r = fm_section_open(out, name, within);
+	return r == -EACCES ? -EACCES : r;
 }
 
 /* Windows' answer for a name its object manager refuses before looking it
@@ -122,17 +132,6 @@ DWORD w32_name_error(const char *name)
 	if (rest != name && (rest[0] == '\0' || rest[0] == '\\'))
 		return ERROR_INVALID_NAME;
 	return 0;
-}
-
-/* The permission bits a new named object gets: owner-only, unless the
- * descriptor has a present NULL DACL, Windows' idiom for "everyone". */
-uint32_t w32_mode_of(const SECURITY_ATTRIBUTES *sa)
-{
-	const SECURITY_DESCRIPTOR *sd = sa ? sa->lpSecurityDescriptor : NULL;
-
-	if (sd && (sd->Control & SE_DACL_PRESENT) && !sd->Dacl)
-		return MODE_EVERYONE;
-	return MODE_OWNER;
 }
 
 /* Whether a file handle allows a section of this protection, and the
@@ -210,7 +209,7 @@ HANDLE w32_create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES sa, DWORD protect,
 	error = decode_protect(&info, protect);
 	opts.access = info.max;
 	opts.flags = protect & SEC_RESERVE ? FM_SECTION_RESERVE : 0;
-	opts.mode = w32_mode_of(sa);
+	opts.mode = w32_mode_of(sa, false);
 	if (!error)
 		error = backing_of(&opts, file, size);
 	if (name && name[0] == '\0')

@@ -193,8 +193,9 @@ W32_INTERNAL unsigned w32_native_access(DWORD rights);
 /* Windows' answer for a name its object manager refuses before any lookup
  * (a leading backslash, an empty name after Local\ or Global\), or 0. */
 W32_INTERNAL DWORD w32_name_error(const char *name);
-/* The permission bits a new named object gets from its security attributes. */
-W32_INTERNAL uint32_t w32_mode_of(const SECURITY_ATTRIBUTES *sa);
+/* The permission bits a new named object (a mutex, event or semaphore when
+ * sync) gets from its security attributes (security.c). */
+W32_INTERNAL uint32_t w32_mode_of(const SECURITY_ATTRIBUTES *sa, bool sync);
 
 /* ---- mutexes, events, semaphores (sync.c) ---- */
 

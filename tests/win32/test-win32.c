@@ -20,6 +20,7 @@
 #include "w32.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <stddef.h>
 #include <pthread.h>
 #include <sys/mman.h>
@@ -194,6 +195,128 @@ static void security_descriptor_modes(void)
 	CloseHandle(everyone);
 	CloseHandle(owner);
 	CloseHandle(listed);
+}
+
+/* A descriptor with a DACL of up to two ACEs (type 0: none). */
+struct ace_spec {
+	BYTE type;
+	BYTE authority, rid;
+	DWORD mask;
+};
+
+static void dacl_of(SECURITY_DESCRIPTOR *sd, char *buf, size_t len, const struct ace_spec *aces,
+		    size_t n)
+{
+	PSID sid;
+	size_t i;
+
+	CHECK(InitializeAcl((PACL)buf, (DWORD)len, ACL_REVISION));
+	for (i = 0; i < n; i++) {
+		SID_IDENTIFIER_AUTHORITY auth = { { 0, 0, 0, 0, 0, aces[i].authority } };
+
+		CHECK(AllocateAndInitializeSid(&auth, 1, aces[i].rid, 0, 0, 0, 0, 0, 0, 0, &sid));
+		CHECK(aces[i].type == ACCESS_ALLOWED_ACE_TYPE
+			      ? AddAccessAllowedAce((PACL)buf, ACL_REVISION, aces[i].mask, sid)
+			      : AddAccessDeniedAce((PACL)buf, ACL_REVISION, aces[i].mask, sid));
+		FreeSid(sid);
+	}
+	CHECK(InitializeSecurityDescriptor(sd, SECURITY_DESCRIPTOR_REVISION));
+	CHECK(SetSecurityDescriptorDacl(sd, TRUE, (PACL)buf, FALSE));
+}
+
+/* The mode a section of protect gets from a DACL of those ACEs. */
+static unsigned mode_from(const char *leaf, DWORD protect, const struct ace_spec *aces, size_t n)
+{
+	SECURITY_DESCRIPTOR sd;
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), &sd, FALSE };
+	char buf[128], name[64];
+	unsigned mode;
+	HANDLE h;
+
+	dacl_of(&sd, buf, sizeof(buf), aces, n);
+	snprintf(name, sizeof(name), "Global\\%s", leaf);
+	h = protect ? CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, protect, 0, 10, name)
+		    : CreateEventA(&sa, FALSE, FALSE, name);
+	CHECK(h != NULL);
+	mode = global_mode(leaf);
+	CloseHandle(h);
+	return mode;
+}
+
+enum { WORLD = 1, CREATOR = 3, NT = 5 };
+
+/* What a DACL grants Everyone every user gets; Creator Owner, the owner;
+ * the first ACE to speak of a right decides it; other accounts cannot be
+ * carried out. */
+static void dacl_modes(void)
+{
+	const struct ace_spec rw[] = { { ACCESS_ALLOWED_ACE_TYPE, WORLD, SECURITY_WORLD_RID,
+					 GENERIC_READ | GENERIC_WRITE } };
+	const struct ace_spec owner_all_world_read[] = {
+		{ ACCESS_ALLOWED_ACE_TYPE, CREATOR, SECURITY_CREATOR_OWNER_RID, GENERIC_ALL },
+		{ ACCESS_ALLOWED_ACE_TYPE, WORLD, SECURITY_WORLD_RID, FILE_MAP_READ } };
+	const struct ace_spec deny_write_first[] = {
+		{ ACCESS_DENIED_ACE_TYPE, WORLD, SECURITY_WORLD_RID, GENERIC_WRITE },
+		{ ACCESS_ALLOWED_ACE_TYPE, NT, SECURITY_AUTHENTICATED_USER_RID, GENERIC_ALL } };
+	const struct ace_spec system_only[] = { { ACCESS_ALLOWED_ACE_TYPE, NT,
+						  SECURITY_LOCAL_SYSTEM_RID, GENERIC_ALL } };
+	const struct ace_spec sync_world[] = { { ACCESS_ALLOWED_ACE_TYPE, WORLD, SECURITY_WORLD_RID,
+						 SYNCHRONIZE } };
+
+	CHECK_INT_EQ(mode_from("rw", PAGE_READWRITE, rw, 1), 0666);
+	CHECK_INT_EQ(mode_from("owner_all", PAGE_READWRITE, owner_all_world_read, 2), 0644);
+	CHECK_INT_EQ(mode_from("deny_first", PAGE_READONLY, deny_write_first, 2), 0444);
+	CHECK_INT_EQ(mode_from("system", PAGE_READWRITE, system_only, 1), 0600);
+	CHECK_INT_EQ(mode_from("sync", 0, sync_world, 1), 0666);
+}
+
+/* As uid 65534: the section whose DACL gives Everyone read maps for
+ * reading, and refuses writing. */
+static int other_user_reads(void *arg)
+{
+	HANDLE h;
+	void *v;
+
+	(void)arg;
+	if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+	    setresuid(65534, 65534, 65534) < 0)
+		return 90;
+	h = OpenFileMappingA(FILE_MAP_WRITE, FALSE, "Global\\published");
+	if (h || GetLastError() != ERROR_ACCESS_DENIED)
+		return 1;
+	h = OpenFileMappingA(FILE_MAP_READ, FALSE, "Global\\published");
+	v = h ? MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0) : NULL;
+	if (!v || strcmp(v, "published") != 0)
+		return 2;
+	if (MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0) || GetLastError() != ERROR_ACCESS_DENIED)
+		return 3;
+	UnmapViewOfFile(v);
+	CloseHandle(h);
+	return 0;
+}
+
+static void dacl_read_for_everyone(void)
+{
+	const struct ace_spec aces[] = {
+		{ ACCESS_ALLOWED_ACE_TYPE, CREATOR, SECURITY_CREATOR_OWNER_RID, GENERIC_ALL },
+		{ ACCESS_ALLOWED_ACE_TYPE, WORLD, SECURITY_WORLD_RID, GENERIC_READ } };
+	SECURITY_DESCRIPTOR sd;
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), &sd, FALSE };
+	char buf[128], *v;
+	HANDLE h;
+
+	if (geteuid() != 0)
+		SKIP("needs root to become another user");
+	dacl_of(&sd, buf, sizeof(buf), aces, 2);
+	h = CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, PAGE_READWRITE, 0, 4096,
+			       "Global\\published");
+	CHECK(h != NULL);
+	v = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+	CHECK(v != NULL);
+	strcpy(v, "published");
+	CHECK_INT_EQ(test_in_child(other_user_reads, NULL), 0);
+	UnmapViewOfFile(v);
+	CloseHandle(h);
 }
 
 static void readonly_section_refuses_write_views(void)
@@ -699,6 +822,8 @@ static const struct test_case cases[] = {
 	TEST_CASE(handle_values),
 	TEST_CASE(descriptor_limit_raised),
 	TEST_CASE(security_descriptor_modes),
+	TEST_CASE(dacl_modes),
+	TEST_CASE(dacl_read_for_everyone),
 	TEST_CASE(readonly_section_refuses_write_views),
 	TEST_CASE(duplicate_widens_by_name),
 	TEST_CASE(file_calls_refuse),
