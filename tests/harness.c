@@ -90,19 +90,11 @@ void test_expect_gone(const char *name)
 	CHECK_RC(fm_section_open(&s, name, FM_READ), -ENOENT);
 }
 
-pid_t test_spawn(const char *name, int *out_fd, ...)
+pid_t test_spawn_program(const char *program, char *const argv[], int in_fd, int *out_fd)
 {
-	const char *args[64] = { "/proc/self/exe", "--helper", name };
-	size_t n = 3;
 	int pipe_fds[2] = { -1, -1 };
-	va_list ap;
 	pid_t pid;
 
-	va_start(ap, out_fd);
-	while (n < 63 && (args[n] = va_arg(ap, const char *)) != NULL)
-		n++;
-	va_end(ap);
-	args[n] = NULL;
 	if (out_fd && pipe2(pipe_fds, O_CLOEXEC) < 0)
 		FAIL("pipe2: %s", strerror(errno));
 	fflush(NULL);
@@ -110,9 +102,11 @@ pid_t test_spawn(const char *name, int *out_fd, ...)
 	if (pid < 0)
 		FAIL("fork: %s", strerror(errno));
 	if (pid == 0) {
+		if (in_fd >= 0)
+			dup2(in_fd, STDIN_FILENO);
 		if (out_fd)
 			dup2(pipe_fds[1], STDOUT_FILENO);
-		execv("/proc/self/exe", (char **)args);
+		execv(program, argv);
 		_exit(126);
 	}
 	if (out_fd) {
@@ -120,6 +114,20 @@ pid_t test_spawn(const char *name, int *out_fd, ...)
 		*out_fd = pipe_fds[0];
 	}
 	return pid;
+}
+
+pid_t test_spawn(const char *name, int *out_fd, ...)
+{
+	const char *args[64] = { "/proc/self/exe", "--helper", name };
+	size_t n = 3;
+	va_list ap;
+
+	va_start(ap, out_fd);
+	while (n < 63 && (args[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	return test_spawn_program("/proc/self/exe", (char *const *)args, -1, out_fd);
 }
 
 int test_wait(pid_t pid)

@@ -109,6 +109,10 @@ const char *test_root(void);
 /* Starts helper name with the given arguments (NULL-terminated); if out_fd
  * is not NULL, *out_fd reads the helper's stdout.  Returns its pid. */
 pid_t test_spawn(const char *name, int *out_fd, ...);
+/* Starts program with argv (argv[0] as given), its stdin from in_fd (or
+ * this process's when -1), and if out_fd is not NULL its stdout into a
+ * pipe *out_fd reads.  Returns its pid. */
+pid_t test_spawn_program(const char *program, char *const argv[], int in_fd, int *out_fd);
 /* Waits for pid; returns its exit code, or 128 + signal. */
 int test_wait(pid_t pid);
 /* Reads one line (without the newline) from fd into buf; false at EOF. */

@@ -59,10 +59,12 @@ for want in \
 	'usr/lib/(.*/)?pkgconfig/filemap-win32\.pc$' \
 	'usr/lib/(.*/)?cmake/filemap/filemap-config\.cmake$' \
 	'usr/include/filemap\.h$' 'usr/include/filemap/version\.h$' \
-	'usr/include/filemap/win32/windows\.h$' \
+	'usr/include/filemap/win32/windows\.h$' 'usr/include/filemap/win32/conio\.h$' \
+	'usr/include/filemap/win32/TlHelp32\.h$' 'usr/include/filemap/win32/filemap-crt\.h$' \
 	'usr/bin/filemap$' \
 	'usr/share/man/man1/filemap\.1$' 'usr/share/man/man7/filemap\.7$' \
-	'usr/share/man/man7/filemap-win32\.7$' 'usr/share/man/man3/fm_section_create\.3$' \
+	'usr/share/man/man7/filemap-win32\.7$' 'usr/share/man/man7/filemap-porting\.7$' \
+	'usr/share/man/man3/fm_section_create\.3$' \
 	'usr/share/man/man3/fm_store_list_open\.3$' \
 	'usr/share/bash-completion/completions/filemap$' \
 	'usr/share/zsh/(site-functions|vendor-completions)/_filemap$'; do

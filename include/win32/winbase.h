@@ -97,6 +97,74 @@ FM_W32_API DWORD WINAPI ResumeThread(HANDLE hThread);
 FM_W32_API BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
 FM_W32_API DWORD WINAPI GetThreadId(HANDLE Thread);
 FM_W32_API HANDLE WINAPI GetCurrentThread(void);
+/* Process handles: a process's handle is signalled when it ends (wait on
+ * it with SYNCHRONIZE).  Opening another user's process needs root
+ * (ERROR_ACCESS_DENIED); a pid naming no process gives
+ * ERROR_INVALID_PARAMETER.  GetExitCodeProcess answers STILL_ACTIVE while
+ * the process runs; once it has ended, the exit code of a child of the
+ * caller (128 + N if signal N killed it), or 0 for any other process, whose
+ * status Linux keeps for its parent only. */
+#define PROCESS_TERMINATE                 0x0001
+#define PROCESS_CREATE_THREAD             0x0002
+#define PROCESS_SET_SESSIONID             0x0004
+#define PROCESS_VM_OPERATION              0x0008
+#define PROCESS_VM_READ                   0x0010
+#define PROCESS_VM_WRITE                  0x0020
+#define PROCESS_DUP_HANDLE                0x0040
+#define PROCESS_CREATE_PROCESS            0x0080
+#define PROCESS_SET_QUOTA                 0x0100
+#define PROCESS_SET_INFORMATION           0x0200
+#define PROCESS_QUERY_INFORMATION         0x0400
+#define PROCESS_SUSPEND_RESUME            0x0800
+#define PROCESS_QUERY_LIMITED_INFORMATION 0x1000
+#define PROCESS_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+#define STILL_ACTIVE 259
+FM_W32_API HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle,
+				     DWORD dwProcessId);
+FM_W32_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
+FM_W32_API DWORD WINAPI GetProcessId(HANDLE Process);
+
+/* Priority classes, on the nice value of every thread of the process:
+ * IDLE 19, BELOW_NORMAL 10, NORMAL 0, ABOVE_NORMAL -5, HIGH -10,
+ * REALTIME -20 (the scheduler's policy is not changed).  Raising it needs
+ * root or CAP_SYS_NICE on Linux (else ERROR_ACCESS_DENIED); the handle
+ * needs PROCESS_SET_INFORMATION, or PROCESS_QUERY_(LIMITED_)INFORMATION to
+ * read it.  GetPriorityClass gives the class whose range holds the nice
+ * value (0 with the last error set on failure). */
+#define IDLE_PRIORITY_CLASS         0x00000040
+#define BELOW_NORMAL_PRIORITY_CLASS 0x00004000
+#define NORMAL_PRIORITY_CLASS       0x00000020
+#define ABOVE_NORMAL_PRIORITY_CLASS 0x00008000
+#define HIGH_PRIORITY_CLASS         0x00000080
+#define REALTIME_PRIORITY_CLASS     0x00000100
+FM_W32_API BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass);
+FM_W32_API DWORD WINAPI GetPriorityClass(HANDLE hProcess);
+
+/* The command line, rebuilt from the arguments with Windows' quoting (so
+ * CommandLineToArgvW gives them back), valid for the program's life.  The
+ * W form decodes them as wmain's arguments are. */
+FM_W32_API LPSTR WINAPI GetCommandLineA(void);
+FM_W32_API LPWSTR WINAPI GetCommandLineW(void) FM_W32_WIDE(GetCommandLineW);
+/* The program's own path (hModule NULL; any other: ERROR_MOD_NOT_FOUND),
+ * a Linux path.  The length copied, or nSize with the path truncated,
+ * terminated, and ERROR_INSUFFICIENT_BUFFER when it does not fit. */
+FM_W32_API DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize);
+FM_W32_API DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize)
+	FM_W32_WIDE(GetModuleFileNameW);
+
+/* Local memory: the C heap.  LMEM_MOVEABLE memory does not move (its
+ * handle is its address, which LocalLock returns); LMEM_ZEROINIT zeroes
+ * it; other flags are ERROR_INVALID_PARAMETER.  LocalFree frees a block
+ * LocalAlloc gave (or nothing, for NULL) and returns NULL. */
+#define LMEM_FIXED    0x0000
+#define LMEM_MOVEABLE 0x0002
+#define LMEM_ZEROINIT 0x0040
+#define LPTR          (LMEM_FIXED | LMEM_ZEROINIT)
+#define LHND          (LMEM_MOVEABLE | LMEM_ZEROINIT)
+FM_W32_API HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
+FM_W32_API HLOCAL WINAPI LocalFree(HLOCAL hMem);
+FM_W32_API LPVOID WINAPI LocalLock(HLOCAL hMem);
+FM_W32_API BOOL WINAPI LocalUnlock(HLOCAL hMem);
 
 /* Mutexes, events and semaphores: named ones share the sections'
  * namespace (a name taken by another type: NULL, ERROR_INVALID_HANDLE).
@@ -249,6 +317,8 @@ FM_W32_API BOOL WINAPI EqualSid(PSID pSid1, PSID pSid2);
 #define OpenSemaphore     OpenSemaphoreW
 #define CreateFile        CreateFileW
 #define DeleteFile        DeleteFileW
+#define GetCommandLine    GetCommandLineW
+#define GetModuleFileName GetModuleFileNameW
 #else
 #define CreateFileMapping CreateFileMappingA
 #define OpenFileMapping   OpenFileMappingA
@@ -263,6 +333,8 @@ FM_W32_API BOOL WINAPI EqualSid(PSID pSid1, PSID pSid2);
 #define OpenSemaphore     OpenSemaphoreA
 #define CreateFile        CreateFileA
 #define DeleteFile        DeleteFileA
+#define GetCommandLine    GetCommandLineA
+#define GetModuleFileName GetModuleFileNameA
 #endif
 
 #ifdef __cplusplus

@@ -22,6 +22,11 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The C runtime that MSVC's <windows.h> brings along: <stdio.h>,
+ * <stdlib.h>, <string.h>, <time.h>, <wchar.h>, ..., and MSVC's own calls
+ * (_snprintf, strcpy_s, localtime_s, ...). */
+#include "filemap-crt.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -334,10 +339,10 @@ typedef struct _OVERLAPPED {
 #define THREAD_QUERY_LIMITED_INFORMATION 0x0800
 #define THREAD_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
 
-/* Flags of CreateThread, and a thread's exit code while it runs. */
+/* Flags of CreateThread (STILL_ACTIVE, a thread's exit code while it
+ * runs, is in winbase.h). */
 #define CREATE_SUSPENDED                  0x00000004
 #define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000
-#define STILL_ACTIVE                      259
 
 #define SECTION_QUERY                0x0001
 #define SECTION_MAP_WRITE            0x0002
@@ -442,6 +447,7 @@ typedef struct _OVERLAPPED {
 #define ERROR_GEN_FAILURE          31L
 #define ERROR_SHARING_VIOLATION    32L
 #define ERROR_HANDLE_EOF           38L
+#define ERROR_NO_MORE_FILES        18L
 #define ERROR_NOT_SUPPORTED        50L
 #define ERROR_FILE_EXISTS          80L
 #define ERROR_INVALID_PARAMETER    87L
@@ -450,6 +456,7 @@ typedef struct _OVERLAPPED {
 #define ERROR_CALL_NOT_IMPLEMENTED 120L
 #define ERROR_INSUFFICIENT_BUFFER  122L
 #define ERROR_INVALID_NAME         123L
+#define ERROR_MOD_NOT_FOUND        126L
 #define ERROR_NEGATIVE_SEEK        131L
 #define ERROR_DIR_NOT_EMPTY        145L
 #define ERROR_BAD_PATHNAME         161L
@@ -497,6 +504,12 @@ typedef struct _OVERLAPPED {
 #define LOBYTE(w) ((BYTE)((DWORD_PTR)(w) & 0xff))
 #define HIBYTE(w) ((BYTE)((DWORD_PTR)(w) >> 8))
 
+/* min and max, unless NOMINMAX, as in Windows' headers.  In C they are
+ * Windows' macros.  In C++ they are function templates instead, so that
+ * they cannot break the standard library (std::min, numeric_limits<T>::max()
+ * and <algorithm> stay intact); where std::min and ::min both fit, the
+ * standard one is chosen (it is the more specialised).  A program that
+ * defined its own min or max macro keeps it, as with Windows' headers. */
 #if !defined(__cplusplus) && !defined(NOMINMAX)
 #ifndef max
 #define max(a, b) (((a) > (b)) ? (a) : (b))
@@ -508,14 +521,38 @@ typedef struct _OVERLAPPED {
 
 #define UNREFERENCED_PARAMETER(p) ((void)(p))
 
-/* ------------------------------------------------------------------------
- * Calls
- * ------------------------------------------------------------------------ */
-
-#include "winbase.h"
-
 #ifdef __cplusplus
 }
+
+#ifndef NOMINMAX
+#ifndef max
+template <class A, class B>
+constexpr auto max(A a, B b) -> decltype(a > b ? a : b)
+{
+	return a > b ? a : b;
+}
+#endif
+#ifndef min
+template <class A, class B>
+constexpr auto min(A a, B b) -> decltype(a < b ? a : b)
+{
+	return a < b ? a : b;
+}
+#endif
+#endif
+#endif
+
+/* ------------------------------------------------------------------------
+ * Calls, and the headers MSVC's <windows.h> includes (<shellapi.h> and
+ * <mmsystem.h> unless WIN32_LEAN_AND_MEAN, as there)
+ * ------------------------------------------------------------------------ */
+
+#include "winnt.h"
+#include "winbase.h"
+#include "winuser.h"
+#ifndef WIN32_LEAN_AND_MEAN
+#include "shellapi.h"
+#include "mmsystem.h"
 #endif
 
 #endif /* FILEMAP_WIN32_WINDOWS_H */

@@ -4,7 +4,7 @@
  * DuplicateHandle, handle inheritance, and the process pseudo-handle.
  *
  * A handle's value is derived from the descriptor that holds the object
- * (fm_section_fd, fm_sync_fd), so a handle inherited across exec keeps
+ * (fm_section_fd, fm_sync_fd, a file's or a pidfd's own), so a handle inherited across exec keeps
  * its value and its meaning: the child's table does not know the
  * descriptor, and adopts it on first use.  The value is (fd + 1) * 4, a
  * multiple of four like Windows' handles; as in Windows, the two low "tag"
@@ -172,6 +172,8 @@ static bool adopt_locked(int fd)
 	} else if (fm_sync_adopt(&o, fd) == 0) {
 		obj = (struct w32_object){ .kind = W32_SYNC, .sync = o, .fd = -1,
 					   .access = w32_sync_rights(fm_sync_type(o), GENERIC_ALL) };
+	} else if (w32_process_adopt(&obj, fd)) {
+		/* A process handle: obj is filled in. */
 	} else if (fd > STDERR_FILENO && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		fl = fcntl(fd, F_GETFL) & O_ACCMODE;
 		/* Execute is not in a descriptor: whatever can read may. */
@@ -277,6 +279,8 @@ void w32_object_release(struct w32_object *obj)
 		if (obj->delete_on_close)
 			delete_on_close(obj->fd);
 		close(obj->fd);
+	} else if (obj->kind == W32_WAITFD || obj->kind == W32_SNAPSHOT) {
+		close(obj->fd);
 	}
 	obj->kind = W32_NONE;
 }
@@ -316,11 +320,15 @@ static bool dup_object(struct w32_object *out, const struct w32_object *src, DWO
 	*out = (struct w32_object){ .kind = src->kind, .access = access, .fd = -1 };
 	if (src->kind == W32_THREAD)
 		return w32_thread_dup(out, src, access, same_access);
-	if (src->kind == W32_FILE) {
+	if (src->kind == W32_FILE || src->kind == W32_WAITFD || src->kind == W32_SNAPSHOT) {
 		fd = fcntl(src->fd, F_DUPFD_CLOEXEC, 0);
 		if (fd < 0)
 			return w32_fail(w32_file_error(errno));
 		out->fd = fd;
+		out->waitfd = src->waitfd;
+		out->id = src->id;
+		if (src->kind == W32_WAITFD && !same_access)
+			out->access = w32_process_rights(access);
 		return true;
 	}
 	if (src->kind == W32_SYNC) {
@@ -352,14 +360,16 @@ FM_W32_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
 	/* Only this process exists for the layer: no other process handle can. */
 	if (!is_this_process(hSourceProcessHandle) || !is_this_process(hTargetProcessHandle))
 		return w32_fail(ERROR_INVALID_HANDLE);
-	if (hSourceHandle == PSEUDO_PROCESS)
-		return w32_fail(ERROR_NOT_SUPPORTED);
-	if (hSourceHandle == W32_PSEUDO_THREAD) {
+	if (hSourceHandle == PSEUDO_PROCESS) {
+		/* A real handle to this process, as Windows makes one. */
+		if (dwOptions & DUPLICATE_SAME_ACCESS)
+			dwDesiredAccess = PROCESS_ALL_ACCESS;
+		ok = !lpTargetHandle || w32_process_self(&dup, dwDesiredAccess);
+	} else if (hSourceHandle == W32_PSEUDO_THREAD) {
 		/* A real handle to the calling thread, as Windows makes one. */
 		ok = !lpTargetHandle ||
 		     w32_thread_self(&dup, dwOptions & DUPLICATE_SAME_ACCESS ? THREAD_ALL_ACCESS
 									     : dwDesiredAccess);
-		dwOptions &= ~DUPLICATE_CLOSE_SOURCE;
 	} else {
 		if (!w32_handle_get(&src, hSourceHandle))
 			return FALSE;
@@ -375,7 +385,8 @@ FM_W32_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
 		ok = h != NULL;
 	}
 	/* Windows closes the source even when the duplicate failed. */
-	if ((dwOptions & DUPLICATE_CLOSE_SOURCE) && w32_handle_take(&src, hSourceHandle))
+	if ((dwOptions & DUPLICATE_CLOSE_SOURCE) && hSourceHandle != PSEUDO_PROCESS &&
+	    hSourceHandle != W32_PSEUDO_THREAD && w32_handle_take(&src, hSourceHandle))
 		w32_object_release(&src);
 	if (ok && lpTargetHandle)
 		*lpTargetHandle = h;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * system.c - time (GetTickCount, Sleep, the performance counter) and the
- * two security-descriptor calls that Windows code uses to share a named
+ * system.c - time (GetTickCount, Sleep, the performance counter, the
+ * multimedia timer) and the two security-descriptor calls that Windows code uses to share a named
  * object with everyone.
  *
  * A security descriptor is kept as Windows lays it out; CreateFileMapping
@@ -96,4 +96,31 @@ FM_W32_API BOOL WINAPI SetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityD
 	sd->Control |= SE_DACL_PRESENT | (bDaclDefaulted ? SE_DACL_DEFAULTED : 0);
 	sd->Dacl = pDacl;
 	return TRUE;
+}
+
+/* ---- the multimedia timer (timeapi.h) ---- */
+
+/* Linux's timers already give the resolution timeBeginPeriod asks for. */
+FM_W32_API MMRESULT WINAPI timeBeginPeriod(UINT uPeriod)
+{
+	return uPeriod ? TIMERR_NOERROR : TIMERR_NOCANDO;
+}
+
+FM_W32_API MMRESULT WINAPI timeEndPeriod(UINT uPeriod)
+{
+	return uPeriod ? TIMERR_NOERROR : TIMERR_NOCANDO;
+}
+
+FM_W32_API DWORD WINAPI timeGetTime(void)
+{
+	return GetTickCount();
+}
+
+FM_W32_API MMRESULT WINAPI timeGetDevCaps(LPTIMECAPS ptc, UINT cbtc)
+{
+	if (!ptc || cbtc < sizeof(*ptc))
+		return TIMERR_NOCANDO;
+	ptc->wPeriodMin = 1;
+	ptc->wPeriodMax = 1000000;
+	return TIMERR_NOERROR;
 }

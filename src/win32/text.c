@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * text.c - wide strings to UTF-8 and back, for the W calls.
+ * text.c - wide strings to UTF-8 and back, for the W calls and the C
+ * runtime's wide calls.
  *
  * A W call gets the program's wchar_t: UTF-32 code points (4 bytes, the
  * Linux default) or UTF-16 units (2 bytes, -fshort-wchar).  Names travel
  * to the native API as UTF-8.  A lone surrogate or a value past U+10FFFF
  * has no UTF-8 form and is refused as a malformed name (FM_ENAME), never
  * replaced, so two different wide names never meet as one.
+ *
+ * Text that is only shown or copied (printf output, argv, a message box)
+ * is converted leniently instead, as Windows converts it: what has no form
+ * on the other side becomes U+FFFD.
  */
 #include "w32.h"
 
@@ -128,4 +133,126 @@ size_t w32_utf16_length(const char *s)
 int w32_utf8_from_wide(char **out, const void *s, size_t width)
 {
 	return width == 2 ? w32_utf8_from_utf16(out, s) : w32_utf8_from_utf32(out, s);
+}
+
+/* ---- the C runtime's wide strings: lenient, any width ---- */
+
+uint32_t w32_wide_unit(const void *s, size_t width, size_t i)
+{
+	return width == 2 ? ((const uint16_t *)s)[i] : ((const uint32_t *)s)[i];
+}
+
+void w32_wide_store(void *s, size_t width, size_t i, uint32_t unit)
+{
+	if (width == 2)
+		((uint16_t *)s)[i] = (uint16_t)unit;
+	else
+		((uint32_t *)s)[i] = unit;
+}
+
+size_t w32_wide_length(const void *s, size_t width)
+{
+	size_t n = 0;
+
+	while (w32_wide_unit(s, width, n))
+		n++;
+	return n;
+}
+
+/* The code point at s[*i] (a surrogate pair in UTF-16), advancing *i;
+ * U+FFFD for a lone surrogate or a value past U+10FFFF. */
+static uint32_t next_code_point(const void *s, size_t width, size_t n, size_t *i)
+{
+	uint32_t c = w32_wide_unit(s, width, (*i)++), low;
+
+	if (width == 2 && c >= SURROGATE_HIGH && c < SURROGATE_LOW && *i < n) {
+		low = w32_wide_unit(s, width, *i);
+		if (low >= SURROGATE_LOW && low < SURROGATE_END) {
+			(*i)++;
+			return 0x10000 + ((c - SURROGATE_HIGH) << 10) + (low - SURROGATE_LOW);
+		}
+	}
+	return is_surrogate(c) || c > CODE_POINT_MAX ? 0xFFFD : c;
+}
+
+char *w32_utf8_of_wide(const void *s, size_t width, size_t n, size_t *length)
+{
+	size_t i = 0, used = 0;
+	char *buf = malloc(4 * n + 1);
+
+	if (!buf)
+		return NULL;
+	while (i < n)
+		used += put_utf8(buf + used, next_code_point(s, width, n, &i));
+	buf[used] = '\0';
+	if (length)
+		*length = used;
+	return buf;
+}
+
+size_t w32_utf8_put(char *out, uint32_t code_point)
+{
+	return put_utf8(out, is_surrogate(code_point) || code_point > CODE_POINT_MAX
+				     ? 0xFFFD
+				     : code_point);
+}
+
+/* The code point of the UTF-8 sequence at s (len bytes left), its length
+ * in *bytes; U+FFFD for one byte that starts no valid sequence. */
+uint32_t w32_utf8_next(const char *s, size_t len, size_t *bytes)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c, min;
+	size_t n, k;
+
+	*bytes = 1;
+	if (p[0] < 0x80)
+		return p[0];
+	if (p[0] >= 0xC2 && p[0] < 0xE0)
+		n = 2, c = p[0] & 0x1F, min = 0x80;
+	else if (p[0] >= 0xE0 && p[0] < 0xF0)
+		n = 3, c = p[0] & 0x0F, min = 0x800;
+	else if (p[0] >= 0xF0 && p[0] < 0xF5)
+		n = 4, c = p[0] & 0x07, min = 0x10000;
+	else
+		return 0xFFFD;
+	if (n > len)
+		return 0xFFFD;
+	for (k = 1; k < n; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return 0xFFFD;
+		c = c << 6 | (p[k] & 0x3F);
+	}
+	if (c < min || c > CODE_POINT_MAX || is_surrogate(c))
+		return 0xFFFD;
+	*bytes = n;
+	return c;
+}
+
+size_t w32_wide_put(void *out, size_t width, size_t i, uint32_t code_point)
+{
+	if (width == 4 || code_point < 0x10000) {
+		if (out)
+			w32_wide_store(out, width, i, code_point);
+		return 1;
+	}
+	if (out) {
+		code_point -= 0x10000;
+		w32_wide_store(out, width, i, SURROGATE_HIGH + (code_point >> 10));
+		w32_wide_store(out, width, i + 1, SURROGATE_LOW + (code_point & 0x3FF));
+	}
+	return 2;
+}
+
+size_t w32_wide_of_utf8(void *out, size_t width, const char *s, size_t len)
+{
+	size_t i = 0, units = 0, bytes;
+
+	while (i < len) {
+		uint32_t c = w32_utf8_next(s + i, len - i, &bytes);
+
+		units += w32_wide_put(out, width, units, c);
+		i += bytes;
+	}
+	return units;
 }

@@ -42,23 +42,35 @@ W32_INTERNAL BOOL w32_fail_native(int code);
 
 /* ---- handles (handle.c) ---- */
 
-enum w32_kind { W32_NONE = 0, W32_SECTION, W32_FILE, W32_SYNC, W32_THREAD };
+enum w32_kind { W32_NONE = 0, W32_SECTION, W32_FILE, W32_SYNC, W32_WAITFD, W32_SNAPSHOT,
+		W32_THREAD };
+
+/* What a W32_WAITFD handle stands for.  Such an object is signalled once
+ * and for good (a process that has ended), and its descriptor polls
+ * readable from then on; waiting never consumes it, so a wait needs only
+ * poll() and the wait functions need not know which kind it is. */
+enum w32_waitfd_type { W32_WAITFD_PROCESS = 1 };
 
 /* What the table keeps for a handle.  For a section, access holds the
  * SECTION_* rights Windows would grant the handle; the native handle's own
  * access is what the kernel enforces.  For a file, access holds GENERIC_*
  * bits reduced to GENERIC_READ / GENERIC_WRITE / GENERIC_EXECUTE.  For a
  * mutex, event or semaphore, access holds its specific and standard rights,
- * generic ones mapped, and the layer alone enforces them.  For a thread,
- * access holds THREAD_* rights, generic ones mapped. */
+ * generic ones mapped, and the layer alone enforces them.  For a W32_WAITFD
+ * object, access holds its type's rights (PROCESS_*), generic ones mapped.
+ * For a thread, access holds THREAD_* rights, generic ones mapped; a wait
+ * takes it as it takes a sync object, through the event its thread sets as
+ * it ends (thread.c). */
 struct w32_object {
 	enum w32_kind kind;
 	DWORD access;
 	fm_section *section;  /* W32_SECTION */
 	fm_sync *sync;        /* W32_SYNC; W32_THREAD: the event it sets as it ends */
 	struct w32_thread *thread; /* W32_THREAD: the thread's record, a reference */
-	int fd;               /* W32_FILE: the descriptor itself */
+	int fd;               /* W32_FILE, W32_WAITFD, W32_SNAPSHOT: the descriptor */
 	bool delete_on_close; /* W32_FILE with FILE_FLAG_DELETE_ON_CLOSE */
+	enum w32_waitfd_type waitfd; /* W32_WAITFD: what it stands for */
+	unsigned long id;            /* W32_WAITFD: its id (a process's pid) */
 };
 
 /* Enters obj under its descriptor (a section's fm_section_fd) and returns
@@ -162,6 +174,31 @@ W32_INTERNAL bool w32_thread_dup(struct w32_object *out, const struct w32_object
 				 DWORD access, bool same);
 /* Releases what a thread handle's object holds. */
 W32_INTERNAL void w32_thread_release(struct w32_object *obj);
+/* ---- processes (process.c) and waits on W32_WAITFD objects (wait-fd.c) ---- */
+
+/* The rights of a process handle that asked for access (generic mapped). */
+W32_INTERNAL DWORD w32_process_rights(DWORD access);
+/* The priority class (IDLE_PRIORITY_CLASS ...) whose range holds a nice
+ * value, and Windows' base priority of that class (toolhelp.c). */
+W32_INTERNAL DWORD w32_priority_class_of_nice(int nice);
+W32_INTERNAL LONG w32_base_priority_of_nice(int nice);
+/* Whether descriptor fd, inherited across exec, is a process handle (a
+ * pidfd); if so fills *out with all of a process handle's rights. */
+W32_INTERNAL bool w32_process_adopt(struct w32_object *out, int fd);
+/* A real handle's object for this process (DuplicateHandle of the
+ * pseudo-handle), with the rights asked for; false with the last error. */
+W32_INTERNAL bool w32_process_self(struct w32_object *out, DWORD access);
+/* Waits until fd polls readable or timeout_ms (INFINITE: never) passes:
+ * 0 signalled, -ETIMEDOUT, or another -errno. */
+W32_INTERNAL int w32_waitfd_wait(int fd, DWORD timeout_ms);
+/* A native wait's result as Windows says it (wait.c): WAIT_OBJECT_0 +
+ * index, WAIT_ABANDONED_0 + index, WAIT_TIMEOUT, or WAIT_FAILED with the
+ * last error set. */
+W32_INTERNAL DWORD w32_wait_result(int r, size_t index);
+/* WaitForMultipleObjects over handles of which at least one is a
+ * W32_WAITFD object; objs[] are the checked entries of the handles. */
+W32_INTERNAL DWORD w32_wait_mixed(const struct w32_object *objs, DWORD count, BOOL all,
+				  DWORD timeout_ms);
 
 /* ---- strings (text.c) ---- */
 
@@ -174,6 +211,23 @@ W32_INTERNAL int w32_utf8_from_utf16(char **out, const uint16_t *s);
 W32_INTERNAL int w32_utf8_from_wide(char **out, const void *s, size_t width);
 /* How many UTF-16 units s (UTF-8, not necessarily valid) takes. */
 W32_INTERNAL size_t w32_utf16_length(const char *s);
+
+/* Lenient conversions, for text that is shown or copied: what has no form
+ * on the other side becomes U+FFFD.  A wide string is units of width
+ * bytes (4: UTF-32, 2: UTF-16). */
+W32_INTERNAL uint32_t w32_wide_unit(const void *s, size_t width, size_t i);
+W32_INTERNAL void w32_wide_store(void *s, size_t width, size_t i, uint32_t unit);
+W32_INTERNAL size_t w32_wide_length(const void *s, size_t width);
+/* UTF-8 of s[0..n), malloc'ed (NULL when out of memory); *length its bytes. */
+W32_INTERNAL char *w32_utf8_of_wide(const void *s, size_t width, size_t n, size_t *length);
+/* Writes code point c as UTF-8 at out (4 bytes of room); the bytes written. */
+W32_INTERNAL size_t w32_utf8_put(char *out, uint32_t c);
+/* The code point at s (len bytes left) and its length in *bytes. */
+W32_INTERNAL uint32_t w32_utf8_next(const char *s, size_t len, size_t *bytes);
+/* Stores code point c at unit i of out (NULL: only counts); the units. */
+W32_INTERNAL size_t w32_wide_put(void *out, size_t width, size_t i, uint32_t c);
+/* Decodes s[0..len) into out (NULL: only counts); the units it takes. */
+W32_INTERNAL size_t w32_wide_of_utf8(void *out, size_t width, const char *s, size_t len);
 
 /* ---- sections (mapping.c) and files (file.c), by UTF-8 name ---- */
 
@@ -231,5 +285,14 @@ FM_W32_API HANDLE WINAPI CreateSemaphoreExW_w16(LPSECURITY_ATTRIBUTES sa, LONG i
 						DWORD flags, DWORD access);
 FM_W32_API HANDLE WINAPI OpenSemaphoreW_w16(DWORD access, BOOL inherit,
 					    const uint16_t *lpName);
+FM_W32_API int WINAPI MessageBoxW_w16(HWND hWnd, const uint16_t *lpText,
+				      const uint16_t *lpCaption, UINT uType);
+FM_W32_API UINT WINAPI RegisterWindowMessageW_w16(const uint16_t *lpString);
+FM_W32_API BOOL WINAPI Process32FirstW_w16(HANDLE hSnapshot, void *lppe);
+FM_W32_API BOOL WINAPI Process32NextW_w16(HANDLE hSnapshot, void *lppe);
+FM_W32_API uint16_t **WINAPI CommandLineToArgvW_w16(const uint16_t *lpCmdLine, int *pNumArgs);
+FM_W32_API uint16_t *WINAPI GetCommandLineW_w16(void);
+FM_W32_API DWORD WINAPI GetModuleFileNameW_w16(HMODULE hModule, uint16_t *lpFilename,
+					       DWORD nSize);
 
 #endif /* FM_WIN32_W32_H */

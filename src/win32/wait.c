@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * wait.c - WaitForSingleObject and WaitForMultipleObjects, with their Ex
- * forms, on mutexes, events and semaphores.
+ * forms, on mutexes, events and semaphores, and on the objects signalled
+ * through a descriptor (processes), which wait-fd.c waits on.
  *
  * A wait is the native one (fm_sync_wait, fm_wait_any, fm_wait_all) once
  * every handle is checked: a handle that is not one gives
@@ -24,20 +25,19 @@ static uint64_t timeout_ns(DWORD ms)
 	return ms == INFINITE ? FM_INFINITE : ms * NS_PER_MS;
 }
 
-/* The sync object of h, ready to wait on; NULL with the last error set. */
-static fm_sync *waitable(HANDLE h)
+/* h's entry, checked ready to wait on; false with the last error set. */
+static bool waitable(struct w32_object *obj, HANDLE h)
 {
-	struct w32_object obj;
-
-	if (!w32_handle_get(&obj, h))
-		return NULL;
-	if (obj.kind == W32_FILE)
-		return w32_fail_null(ERROR_INVALID_HANDLE);
-	if (!(obj.access & SYNCHRONIZE))
-		return w32_fail_null(ERROR_ACCESS_DENIED);
+	if (!w32_handle_get(obj, h))
+		return false;
+	if (obj->kind == W32_FILE)
+		return w32_fail(ERROR_INVALID_HANDLE);
+	if (!(obj->access & SYNCHRONIZE))
+		return w32_fail(ERROR_ACCESS_DENIED);
 	/* A thread handle waits on the event its thread sets as it ends. */
-	return obj.kind == W32_SYNC || obj.kind == W32_THREAD ? obj.sync
-							      : w32_fail_null(ERROR_INVALID_HANDLE);
+	return obj->kind == W32_SYNC || obj->kind == W32_WAITFD || obj->kind == W32_THREAD
+		       ? true
+		       : w32_fail(ERROR_INVALID_HANDLE);
 }
 
 static DWORD wait_failed(DWORD error)
@@ -48,7 +48,7 @@ static DWORD wait_failed(DWORD error)
 
 /* A native wait's result as Windows says it; a timeout leaves the last
  * error alone, as in Windows. */
-static DWORD wait_result(int r, size_t index)
+DWORD w32_wait_result(int r, size_t index)
 {
 	if (r == 0)
 		return WAIT_OBJECT_0 + (DWORD)index;
@@ -62,15 +62,18 @@ static DWORD wait_result(int r, size_t index)
 FM_W32_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds,
 					      BOOL bAlertable)
 {
-	fm_sync *o;
+	struct w32_object obj;
 
 	(void)bAlertable;
 	if (hHandle == PSEUDO_PROCESS || hHandle == PSEUDO_THREAD) {
 		Sleep(dwMilliseconds);
 		return WAIT_TIMEOUT;
 	}
-	o = waitable(hHandle);
-	return o ? wait_result(fm_sync_wait(o, timeout_ns(dwMilliseconds)), 0) : WAIT_FAILED;
+	if (!waitable(&obj, hHandle))
+		return WAIT_FAILED;
+	if (obj.kind == W32_WAITFD)
+		return w32_wait_mixed(&obj, 1, FALSE, dwMilliseconds);
+	return w32_wait_result(fm_sync_wait(obj.sync, timeout_ns(dwMilliseconds)), 0);
 }
 
 FM_W32_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds)
@@ -85,7 +88,9 @@ FM_W32_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpH
 						 BOOL bWaitAll, DWORD dwMilliseconds,
 						 BOOL bAlertable)
 {
+	struct w32_object objs[MAXIMUM_WAIT_OBJECTS];
 	fm_sync *objects[MAXIMUM_WAIT_OBJECTS];
+	bool descriptors = false;
 	size_t index = 0;
 	DWORD i;
 	int r;
@@ -96,18 +101,21 @@ FM_W32_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpH
 	if (!lpHandles)
 		return wait_failed(ERROR_NOACCESS);
 	for (i = 0; i < nCount; i++) {
-		objects[i] = waitable(lpHandles[i]);
-		if (!objects[i])
+		if (!waitable(&objs[i], lpHandles[i]))
 			return WAIT_FAILED;
+		objects[i] = objs[i].sync;
+		descriptors |= objs[i].kind == W32_WAITFD;
 	}
+	if (descriptors)
+		return w32_wait_mixed(objs, nCount, bWaitAll, dwMilliseconds);
 	if (!bWaitAll) {
 		r = fm_wait_any(objects, nCount, timeout_ns(dwMilliseconds), &index);
-		return wait_result(r, index);
+		return w32_wait_result(r, index);
 	}
 	/* A wait-all that took an abandoned mutex says WAIT_ABANDONED_0,
 	 * whichever it was, as Windows' kernel does. */
 	r = fm_wait_all(objects, nCount, timeout_ns(dwMilliseconds), &index);
-	return wait_result(r, 0);
+	return w32_wait_result(r, 0);
 }
 
 FM_W32_API DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles,

@@ -50,6 +50,19 @@ void say_windows(const char *name, const char *windows, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *wide_ascii(const wchar_t *w)
+{
+	static char buffers[4][512];
+	static int next;
+	char *out = buffers[next++ % 4];
+	size_t i;
+
+	for (i = 0; w && w[i] && i < sizeof(buffers[0]) - 1; i++)
+		out[i] = w[i] >= 0x20 && w[i] < 0x7F ? (char)w[i] : '?';
+	out[i] = '\0';
+	return out;
+}
+
 void say_bool(const char *name, int value)
 {
 	say(name, "%s", value ? "yes" : "no");
@@ -208,6 +221,11 @@ void kill_child(child *c)
 	TerminateProcess(c->pi.hProcess, 137);
 }
 
+DWORD child_id(const child *c)
+{
+	return c->pi.dwProcessId;
+}
+
 #else
 
 struct thread {
@@ -273,6 +291,11 @@ int wait_child(child *c)
 void kill_child(child *c)
 {
 	kill(c->pid, SIGKILL);
+}
+
+DWORD child_id(const child *c)
+{
+	return (DWORD)c->pid;
 }
 
 #endif

@@ -33,6 +33,10 @@ void say_windows(const char *name, const char *windows, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* "name: yes/no". */
 void say_bool(const char *name, int value);
+/* A wide string shown as ASCII, '?' for anything else (so that a value
+ * does not depend on how either side prints wide text); the result lasts
+ * until four more calls. */
+const char *wide_ascii(const wchar_t *w);
 /* "name: N" for the thread's last error. */
 void say_error(const char *name);
 /* "name.ok: yes/no" and "name.error: N" for a call that returned ok. */
@@ -47,6 +51,7 @@ unsigned long query_region(const void *p);
 typedef struct child child;
 child *start_child(const char *program, const char *mode, const char *arg);
 int wait_child(child *c);           /* its exit code */
+DWORD child_id(const child *c);     /* its process id */
 void kill_child(child *c);          /* like SIGKILL / TerminateProcess */
 
 /* Polls *flag until it is nonzero, up to ~10 s; 1 if it became so. */

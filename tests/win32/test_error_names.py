@@ -6,7 +6,8 @@ A program that compares GetLastError() with ERROR_BAD_EXE_FORMAT must be
 able to write that name.  The layer sets errors from two places: the
 ERROR_* names its sources use, and the Windows codes of the FM_ERRORS table
 in filemap.h (the third column).  Both must be defined by the public
-header, once, and nowhere in the layer's private sources.
+headers - <windows.h> and the headers it includes - once, and nowhere in the
+layer's private sources.
 
 Usage: test_error_names.py SOURCE_DIR
 """
@@ -19,12 +20,26 @@ SOURCE = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1 else
                          os.path.join(os.path.dirname(__file__), "..", ".."))
 DEFINE = re.compile(r"^\s*#\s*define\s+(ERROR_[A-Z0-9_]+)\s+(\d+)L?\b", re.M)
 NAME = re.compile(r"\bERROR_[A-Z0-9_]+\b")
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 TABLE_ROW = re.compile(r"^\s*X\(\s*\w+\s*,\s*[^,]+,\s*(\d+)\s*,", re.M)
 
 
 def read(*path):
     with open(os.path.join(SOURCE, *path), encoding="utf-8") as f:
         return f.read()
+
+
+def public_headers(name="windows.h", seen=None):
+    """<windows.h> and, depth first, the project headers it includes."""
+    seen = set() if seen is None else seen
+    if name in seen:
+        return
+    seen.add(name)
+    text = read("include", "win32", name)
+    yield name, text
+    for included in INCLUDE.findall(text):
+        if os.path.exists(os.path.join(SOURCE, "include", "win32", included)):
+            yield from public_headers(included, seen)
 
 
 def layer_sources():
@@ -37,9 +52,11 @@ def layer_sources():
 class ErrorNames(unittest.TestCase):
     def setUp(self):
         self.defined = {}
-        for name, value in DEFINE.findall(read("include", "win32", "windows.h")):
-            self.assertNotIn(name, self.defined, f"{name} is defined twice in windows.h")
-            self.defined[name] = int(value)
+        for header, text in public_headers():
+            for name, value in DEFINE.findall(text):
+                self.assertNotIn(name, self.defined,
+                                 f"{name} is defined twice (again in {header})")
+                self.defined[name] = int(value)
 
     def test_names_the_layer_uses_are_public(self):
         for file, text in layer_sources():
@@ -52,7 +69,7 @@ class ErrorNames(unittest.TestCase):
         for file, text in layer_sources():
             with self.subTest(file=file):
                 self.assertEqual(DEFINE.findall(text), [],
-                                 f"src/win32/{file} defines error codes: put them in windows.h")
+                                 f"src/win32/{file} defines error codes: put them in a public header")
 
     def test_codes_of_the_error_table_are_named(self):
         codes = {int(c) for c in TABLE_ROW.findall(read("include", "filemap.h"))}
