@@ -5,7 +5,8 @@
 PRESET ?= dev
 BUILD  := build/$(PRESET)
 
-.PHONY: all build demo test test-asan test-tsan bench bench-scale install uninstall package clean
+.PHONY: all build demo test test-asan test-tsan bench bench-scale bench-bridge install uninstall \
+	package clean
 
 RELEASE := build/release
 
@@ -54,6 +55,12 @@ bench:
 bench-scale:
 	$(MAKE) build PRESET=release
 	python3 bench/run.py --scale --build $(RELEASE)/bench $(if $(SAVE),--save)
+
+# How long an event's set takes to cross `filemap bridge`, next to the same
+# ping-pong natively and under Wine alone (needs wine64 and mingw-w64).
+bench-bridge:
+	$(MAKE) build PRESET=release
+	sh bench/bridge-latency.sh $(RELEASE)
 
 # Installs an optimised build (the release preset): into PREFIX, default
 # /usr/local; DESTDIR=... stages it.  cmake records every file it installs

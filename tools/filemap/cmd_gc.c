@@ -17,9 +17,12 @@
  * so a kill in between leaves the temporary one, empty, in the store root
  * (or, for the root itself, beside it).  One whose pid no longer runs is
  * removed; nothing else in those directories is touched.
+ *
+ * And it sweeps what `filemap bridge` processes that are gone left beside
+ * the root (bridge_run.c, bridge_sweep).
  */
 #define _GNU_SOURCE
-#include "tool.h"
+#include "bridge.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -165,6 +168,8 @@ int cmd_gc(int argc, char **argv)
 		return r;
 	r = tool_walk_store(visit, NULL);
 	if (sweep_temp_dirs() != TOOL_OK)
+		r = TOOL_FAILED;
+	if (bridge_sweep(true) != TOOL_OK)
 		r = TOOL_FAILED;
 	return r;
 }

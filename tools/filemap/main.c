@@ -100,6 +100,25 @@ static const struct verb verbs[] = {
 	  "rm NAME\n"
 	  "  Removes the name now, even while processes hold it (they keep their\n"
 	  "  memory); also removes a corrupt object.\n" },
+	{ "bridge", cmd_bridge,
+	  "bridge [--event NAME[:manual]]... [--posix NAME]... [--wine PATH] [--verbose]\n"
+	  "       [NAME[:SIZE]]... [-- COMMAND [ARG...]]\n"
+	  "  Runs COMMAND, a Wine or Proton command line (`wine game.exe`, or Steam's\n"
+	  "  %command% in a game's launch options), and while it runs makes each NAME\n"
+	  "  one object for the Windows programs in its prefix and for your native\n"
+	  "  programs: a section both sides map, or an event whose set, pulse and\n"
+	  "  reset reach the other side.  When COMMAND has exited and no native\n"
+	  "  program holds a name, the name is gone.  Exit status: COMMAND's.\n"
+	  "  NAME:SIZE      a section of SIZE bytes, made before COMMAND starts unless\n"
+	  "                 NAME is held natively already (then: that one's size)\n"
+	  "  NAME           a section of the size of whichever side makes it first\n"
+	  "  --event NAME   an event, auto-reset (or :manual) unless it exists already\n"
+	  "  --posix NAME   the file /dev/shm/NAME (shm_open's, a community bridge's)\n"
+	  "                 as the section NAME, once it appears; needs no Wine\n"
+	  "  --wine PATH    the wine to run the helper with when COMMAND names no .exe\n"
+	  "                 (default: $WINE, else wine); without COMMAND, the names are\n"
+	  "                 held until SIGINT or SIGTERM\n"
+	  "  --verbose      say how each name is shared\n" },
 	{ "gc", cmd_gc,
 	  "gc\n"
 	  "  Removes orphans, objects no process holds (left by holders that died),\n"

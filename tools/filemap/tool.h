@@ -45,6 +45,7 @@ int cmd_rm(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
 int cmd_signal(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
+int cmd_bridge(int argc, char **argv);
 
 /* ------------------------------------------------------------------------
  * tool.c: arguments and errors.
