@@ -2,7 +2,8 @@
 # The Debian package (`make package`): CPack's DEB generator over what
 # `cmake --install` installs, in one package, filemap: both libraries with
 # their sonames, headers, pkg-config and CMake files, man pages, the tool
-# and its completions.  `make package` configures a release build for
+# and its completions, and the store's systemd-tmpfiles snippet
+# (/usr/lib/tmpfiles.d/filemap.conf: a root-owned store from the next boot).  `make package` configures a release build for
 # prefix /usr (so that libraries land in the multiarch directory and zsh's
 # completion in Debian's vendor-completions) and checks the result with
 # tests/test-package.sh; ctest runs the same check on a package of its own

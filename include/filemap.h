@@ -163,11 +163,17 @@ typedef struct fm_section fm_section;
  *   fd      -1: the memory comes from the store.  A descriptor of a regular
  *           file backs the section by that file: see "File-backed sections"
  *           under fm_section_create().
- *   mode    permission bits (at most 0777) of a new named object, applied
- *           exactly: the umask does not apply.  0 means 0600.  The owner
- *           must be able to read (0400), and to write (0200) a section with
- *           FM_WRITE.  The write bits are dropped for a section without
- *           FM_WRITE, so the kernel refuses writers too.
+ *   mode    permission bits (at most 0777) of a new named object, kept
+ *           exactly: the umask does not apply.  0 means 0600.  They bound
+ *           every open by name (other users' by the kernel, the owner's own
+ *           by the library); the handle that creates the section, and its
+ *           duplicates, keep the section's whole access whatever they say,
+ *           as on Windows: 0444 publishes a section every user may read and
+ *           only its creator's handles write.  The write bits are dropped
+ *           for a section without FM_WRITE.  A Global\ section whose mode
+ *           lets group or others in keeps its memory in a SysV shared
+ *           memory segment, which no holder, its owner included, can shrink
+ *           under the others (filemap(7), SECURITY).
  */
 struct fm_section_opts {
 	uint32_t size;
@@ -197,20 +203,28 @@ struct fm_section_opts {
  * FM_SECTION_RESERVE) reserved; FM_EXISTED when the name was taken: *out is
  * then a handle to the existing section, whose size, access, mode and
  * backing are unchanged (size and opts of this call are checked but
- * otherwise ignored; a file this call grew stays grown, as on Windows).
+ * otherwise ignored, and a file given in opts is left untouched).
  * Failures: -EINVAL (NULL out, size 0 without a file, access 0 or unknown
- * access or flag bits, fd below -1 or not a regular file, mode over 0777
- * or without the owner's bits above, opts->size under 4), FM_ENAME,
- * -ENAMETOOLONG, -EFBIG, -ENOSPC (the store cannot hold the reservation),
- * FM_ETYPE (the name belongs to another type of object), -EACCES (the
- * existing object's mode or maximum access refuses what opts->access asks
- * for, or a Global\ name is blocked by another user's orphan until
- * `filemap gc` runs as that user or root), FM_ECORRUPT, FM_ESTORE (an
- * unsafe store directory; a store that cannot be made at all gives its
- * -errno, e.g. -ENOENT for a missing parent of FILEMAP_ROOT, and the
- * message says so), -EMFILE, -ENFILE, -ENOMEM, -EAGAIN (the name was
- * removed and re-created under us a thousand times in a row); with a file,
- * also those below.
+ * access or flag bits, fd below -1 or not a regular file, mode over 0777,
+ * opts->size under 4), FM_ENAME, -ENAMETOOLONG, -EFBIG (also over
+ * kernel.shmmax, for a shared Global\ section), -ENOSPC (the store, or
+ * for a shared Global\ section the machine's memory or its SysV limits
+ * kernel.shmmni and kernel.shmall, which the message names, cannot hold
+ * the reservation), FM_ETYPE (the name belongs to another type of object),
+ * -EACCES (the existing object's mode or maximum access refuses what
+ * opts->access asks for, or a Global\ name is blocked by another user's
+ * orphan until `filemap gc` runs as that user or root), -EBUSY (the name
+ * is held exclusively, for more than a moment, by a process that is not
+ * removing it: the message names its uid), -ESTALE (the existing object's
+ * memory is gone while another process still holds its name: a handle
+ * inherited across exec after every process that had it mapped exited),
+ * -ENOTSUP (the existing shared object's memory is in another IPC
+ * namespace), FM_ECORRUPT, FM_ESTORE (an unsafe store directory, named
+ * with its owner; a store that cannot be made at all gives its -errno,
+ * e.g. -ENOENT for a missing parent of FILEMAP_ROOT, and the message says
+ * so), -EMFILE, -ENFILE, -ENOMEM, -EAGAIN (the name was removed and
+ * re-created under us a thousand times in a row); with a file, also those
+ * below.
  *
  * The handle holds the name: the name lives while any process holds a
  * handle to the section, and is gone when the last one is closed or its
@@ -237,14 +251,20 @@ struct fm_section_opts {
  *  - The section keeps its own description of the file (a reopen, with the
  *    section's access, not a dup): the caller may close fd at once.
  *  - Named: the store keeps only a header, with the file's absolute path,
- *    device and inode; other processes open the file by that path.  A file
- *    with no path that leads back to it (deleted, or moved out of reach) is
- *    -ESTALE; a path longer than PATH_MAX is -ENAMETOOLONG.  Closing the
- *    last handle removes the name, never the file.
+ *    device and inode; other processes open the file by that path, with
+ *    their own rights, and only if it belongs to the section's owner.  So
+ *    the file must be the creator's own (or the creator root): another
+ *    user's is -EACCES.  A file with no path that leads back to it
+ *    (deleted, or moved out of reach) is -ESTALE; a path longer than
+ *    PATH_MAX is -ENAMETOOLONG.  The file changes only once the name is
+ *    known to be new.  Closing the last handle removes the name, never the
+ *    file.
  *  - Unnamed: no name enters the store; the handle holds an unnamed store
  *    file with the header (and the file's path, device and inode, when
  *    the file has a path), so its descriptor can be adopted across exec
- *    like any section's (fm_section_adopt()).
+ *    like any section's (fm_section_adopt()), which opens the file by
+ *    that path, as an open by name would: only a file of the section's
+ *    owner.
  *  - If another program truncates the file under a live view, touching the
  *    pages past its new end raises SIGBUS: the kernel's answer, which no
  *    library can turn into an error code.
@@ -263,13 +283,17 @@ FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
  * -EINVAL (NULL out or name, access 0 or unknown bits), FM_ENAME,
  * -ENAMETOOLONG, -ENOENT (no such name, or only an orphan its holders left
  * when they died), FM_ETYPE, -EACCES (the object's mode, or access over the
- * section's maximum), FM_ECORRUPT (the store object fails validation; it is
- * left alone while some process holds it), FM_ESTORE, -EMFILE, -ENFILE,
- * -ENOMEM, -EAGAIN.  A file-backed section's file is opened by the path its
- * creator left, for this handle's access: -ESTALE when that path no longer
- * leads to the same file (removed, or replaced: device or inode differ) or
- * the file was truncated below the section's size; -EACCES when the file's
- * permissions refuse this access.  Both messages name the path.
+ * section's maximum), -EBUSY, -ESTALE, -ENOTSUP (as for fm_section_create),
+ * FM_ECORRUPT (the store object fails validation, or is writable by users
+ * other than its owner; it is left alone while some process holds it),
+ * FM_ESTORE, -EMFILE, -ENFILE, -ENOMEM, -EAGAIN.  A file-backed section's
+ * file is opened by the path its creator left, for this handle's access,
+ * without ever opening anything but a regular file: -ESTALE when that path
+ * no longer leads to the same regular file (removed, or replaced: device
+ * or inode differ) or the file was truncated below the section's size;
+ * -EACCES when the file's permissions refuse this access, or the file does
+ * not belong to the section's owner; -EBUSY when another process holds a
+ * lease on it.  The messages name the path.
  */
 FM_API int fm_section_open(fm_section **out, const char *name, unsigned access);
 
@@ -323,6 +347,13 @@ FM_API unsigned fm_section_max_access(const fm_section *s);
  * It is O_CLOEXEC; a program that wants a child to inherit the handle
  * across exec clears FD_CLOEXEC and passes the number, and the child calls
  * fm_section_adopt().  Returns the descriptor, or -EINVAL for NULL.
+ * What it allows: the store file is writable only by its owner, so other
+ * users' descriptors are read-only and cannot resize or rewrite anything.
+ * The owner's may be read-write: for a Local\ or owner-only Global\
+ * section whose data is that very file, whoever holds such a descriptor
+ * can truncate the section under every view of it (SIGBUS): pass it only
+ * to programs the owner trusts.  A shared Global\ section's data is not
+ * in the file (a segment), and cannot be shrunk through it.
  */
 FM_API int fm_section_fd(const fm_section *s);
 
@@ -340,12 +371,17 @@ FM_API int fm_section_file_fd(const fm_section *s);
  * fm_section_adopt: make a handle of a descriptor that holds a section,
  * typically one inherited across exec from fm_section_fd() of a parent.  On
  * success the handle owns fd (fm_section_close closes it); on failure the
- * caller still does.  access 0 means what fd's open mode allows; more than
- * that, or than the section's maximum, is -EACCES.  Returns 0, -EINVAL,
- * -EBADF (fd is not open, or not a filemap object), FM_ETYPE (another type
- * of object), FM_ECORRUPT, -EACCES.  A file-backed section's file, named or
- * not, is opened by the path in its header, as fm_section_open() does (so
- * also -ESTALE, also when an unnamed section's file had no path).
+ * caller still does.  access 0 means what fd's open mode allows (for a
+ * shared Global\ section, whose data is a segment, what the object's mode
+ * gives this process's user), within the section's maximum; more than
+ * that is -EACCES.  Returns 0, -EINVAL, -EBADF (fd is not open, or not a
+ * filemap object), FM_ETYPE (another type of object), FM_ECORRUPT,
+ * -EACCES, -ESTALE (a shared section's memory went with the last process
+ * that had it mapped, before this handle was adopted), -ENOTSUP (another
+ * IPC namespace).  A file-backed section's file, named or not, is opened
+ * by the path in its header, as fm_section_open() does (so also -ESTALE,
+ * also when an unnamed section's file had no path, and -EACCES when it is
+ * not the section owner's).
  */
 FM_API int fm_section_adopt(fm_section **out, int fd, unsigned access);
 
@@ -372,7 +408,10 @@ FM_API int fm_section_sync(fm_section *s);
  *   length  bytes; 0 means to the section's end.
  *   access  FM_READ; FM_WRITE (read and write); FM_COPY (copy-on-write:
  *           reads see the section until the page is written, writes stay
- *           private to this process; FM_READ | FM_COPY is the same);
+ *           private to this process; FM_READ | FM_COPY is the same; of a
+ *           shared Global\ section, whose data is a SysV segment, which
+ *           has no file to map privately, the view is a private copy of
+ *           the section made now, and does not see later writes);
  *           FM_EXEC may be added to any of them; 0 reserves the range with
  *           no access at all (a PROT_NONE view, as Windows allows).  The
  *           handle's access bounds it; FM_COPY needs only FM_READ.
@@ -505,11 +544,13 @@ typedef fm_sync fm_semaphore;
  * Options for the sync objects' create calls; start from FM_SYNC_OPTS_INIT.
  *
  *   size  sizeof(struct fm_sync_opts).
- *   mode  permission bits (at most 0777) of a new named object, applied
- *         exactly; 0 means 0600.  Every user of a sync object needs read and
- *         write permission (waiting changes its state), so the owner's must
- *         be there (0600), and a Global\ object meant for other users needs
- *         theirs (e.g. 0666).
+ *   mode  permission bits (at most 0777) of a new named object, kept
+ *         exactly; 0 means 0600.  Every open by name needs read and write
+ *         permission (waiting changes the state), so a Global\ object
+ *         meant for other users needs theirs (e.g. 0666); its state then
+ *         lives in a SysV shared memory segment nobody can shrink.  The
+ *         creating handle and its duplicates keep all access whatever the
+ *         mode says, as on Windows.
  */
 struct fm_sync_opts {
 	uint32_t size;
@@ -668,7 +709,12 @@ FM_API int fm_sync_type(const fm_sync *o);
 FM_API const char *fm_sync_name(const fm_sync *o);
 
 /* fm_sync_fd, fm_sync_adopt: as fm_section_fd() and fm_section_adopt(), for
- * a sync object of any kind (fm_sync_type() tells which one was adopted). */
+ * a sync object of any kind (fm_sync_type() tells which one was adopted).
+ * The descriptor is read-only unless its owner holds it; the owner's, of a
+ * Local\ or owner-only Global\ object whose state is in that very file, can
+ * truncate it under every handle (pass it only to programs the owner
+ * trusts); a shared Global\ object's state is in a segment, which the
+ * adopter attaches (a read-only descriptor will then do). */
 FM_API int fm_sync_fd(const fm_sync *o);
 FM_API int fm_sync_adopt(fm_sync **out, int fd);
 
@@ -764,10 +810,17 @@ struct fm_list_opts {
  *   status        0: sound.  FM_ECORRUPT: the object fails validation and
  *                 openers refuse it (problem says why; type may still be
  *                 known, e.g. a semaphore whose count is over its maximum).
- *                 -EACCES: the caller may not read it (its mode).
+ *                 -EACCES: the caller may not read it (its mode).  For a
+ *                 sync object other users may operate, whose state is a
+ *                 shared memory segment (filemap(7), SECURITY): -EIDRM
+ *                 when that state is gone (an orphan's), -ENOTSUP when it
+ *                 is in another IPC namespace.
  *   problem       why status is not 0, in words; NULL when it is.
  *   section_size  a section's exact size; 0 for a sync object.
- *   mode, uid, gid  the object's permission bits and owner.
+ *   mode, uid, gid  the object's permission bits, as its creator gave them
+ *                 (from its header; the store file's own bits, which say
+ *                 who may read the header, when the header is not sound),
+ *                 and its owner.
  *   max_access    a section's maximum access (FM_READ, FM_WRITE, FM_EXEC).
  *   flags         FM_OBJECT_RESERVE, FM_OBJECT_FILE.
  *   header_size   the bytes of its header in the store.

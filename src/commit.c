@@ -8,9 +8,11 @@
  * of our own to keep: in the section's store file, which a reserve section
  * leaves sparse.  A page has memory exactly when the file holds data there
  * (lseek SEEK_DATA / SEEK_HOLE), and committing a range allocates it in the
- * file, so committing through one view commits for all.  A page any view
- * touches gets its memory too: the kernel gives memory to a sparse page on
- * first touch.
+ * file, so committing through one view commits for all.  A section whose
+ * data is a SysV segment (a shared Global\ one) has no file to ask: a page
+ * of it has memory when it is resident (mincore), and committing faults it
+ * in.  A page any view touches gets its memory too: the kernel gives
+ * memory to a sparse page on first touch.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -38,11 +40,29 @@ static void touch(const volatile char *p, size_t len)
 }
 
 /*
- * Faults the file's pages [offset, offset + len) in, through a mapping of
- * our own (the view's pages may be inaccessible now), which gives sparse
- * pages their memory without writing them.  reserved: the memory is taken
- * already (fallocate), so a plain touch cannot fault for want of room.
+ * Faults the len bytes at p in, which gives sparse pages their memory
+ * without writing them.  reserved: the memory is taken already
+ * (fallocate), so a plain touch cannot fault for want of room.
  */
+static int populate_pages(void *p, size_t len, bool reserved, const char *call)
+{
+	int r = fm__os_madvise(p, len, MADV_POPULATE_READ);
+
+	if (r == -EINVAL && reserved) {
+		touch(p, len);
+		r = 0;
+	}
+	if (r == -EINVAL)
+		return fm__fail(-ENOTSUP, call, NULL,
+				"committing here needs Linux 5.14 (MADV_POPULATE_READ)");
+	/* The fault the kernel could not serve is a store out of room. */
+	if (r == -EFAULT || r == -ENOMEM)
+		return fm__fail(-ENOSPC, call, NULL, "the store cannot hold the pages");
+	return r < 0 ? fm__fail(r, call, NULL, NULL) : 0;
+}
+
+/* The same for the file's pages [offset, offset + len), through a mapping
+ * of our own (the view's pages may be inaccessible now). */
 static int populate(int fd, uint64_t offset, size_t len, bool reserved, const char *call)
 {
 	void *p;
@@ -50,19 +70,9 @@ static int populate(int fd, uint64_t offset, size_t len, bool reserved, const ch
 
 	if (r < 0)
 		return fm__fail(r, call, NULL, "cannot map the pages to commit: %s", fm_strerror(r));
-	r = fm__os_madvise(p, len, MADV_POPULATE_READ);
-	if (r == -EINVAL && reserved) {
-		touch(p, len);
-		r = 0;
-	}
+	r = populate_pages(p, len, reserved, call);
 	fm__os_munmap(p, len);
-	if (r == -EINVAL)
-		return fm__fail(-ENOTSUP, call, NULL,
-				"committing through a read-only view needs Linux 5.14 (MADV_POPULATE_READ)");
-	/* The fault the kernel could not serve is a store out of room. */
-	if (r == -EFAULT || r == -ENOMEM)
-		return fm__fail(-ENOSPC, call, NULL, "the store cannot hold the pages");
-	return r < 0 ? fm__fail(r, call, NULL, NULL) : 0;
+	return r;
 }
 
 /*
@@ -94,6 +104,14 @@ static int commit_pages(const struct fm__view_pages *v, uintptr_t start, uintptr
 	return populate(v->fd, offset, end - start, writable, call);
 }
 
+static void release(const struct fm__view_pages *v)
+{
+	if (v->fd >= 0)
+		fm__os_close(v->fd);
+	if (v->pages)
+		fm__os_munmap(v->pages, v->map_len);
+}
+
 FM_API int fm_view_commit(void *addr, size_t length)
 {
 	static const char call[] = "fm_view_commit";
@@ -112,8 +130,10 @@ FM_API int fm_view_commit(void *addr, size_t length)
 		r = fm__fail(-ERANGE, call, NULL, "%p + %zu leaves the view", addr, length);
 	else if (v.fd >= 0)
 		r = commit_pages(&v, start, fm__round_up(end, fm__page_size()), call);
-	if (v.fd >= 0)
-		fm__os_close(v.fd);
+	else if (v.pages)
+		r = populate_pages((char *)v.pages + (start - v.base),
+				   fm__round_up(end, fm__page_size()) - start, false, call);
+	release(&v);
 	return r;
 }
 
@@ -145,6 +165,35 @@ static int probe_file(uint64_t *next, int fd, uint64_t pos, uint64_t limit, cons
 	return 1;
 }
 
+/* The same for a view of a segment, whose pages are mapped at pages: the
+ * page at index first of len has memory when it is resident. */
+static int probe_pages(size_t *next, const void *pages, size_t first, size_t len,
+		       const char *call)
+{
+	size_t page = fm__page_size(), i;
+	unsigned char state[64], now = 0;
+	int r;
+
+	for (i = first; i < len; i++) {
+		size_t k = (i - first) % sizeof(state);
+
+		if (k == 0) {
+			size_t n = len - i < sizeof(state) ? len - i : sizeof(state);
+
+			r = fm__os_mincore((const char *)pages + i * page, n * page, state);
+			if (r < 0)
+				return fm__fail(r, call, NULL, "cannot look at the pages: %s",
+						fm_strerror(r));
+		}
+		if (i == first)
+			now = state[0] & 1;
+		else if ((state[k] & 1) != now)
+			break;
+	}
+	*next = i;
+	return now;
+}
+
 FM_API int fm_view_committed(size_t *out, const void *addr)
 {
 	static const char call[] = "fm_view_committed";
@@ -159,14 +208,21 @@ FM_API int fm_view_committed(size_t *out, const void *addr)
 	if (r < 0)
 		return r;
 	page = page_down((uintptr_t)addr);
-	if (v.fd < 0) {
+	if (v.pages) {
+		size_t first = (page - v.base) / fm__page_size(), end = first;
+
+		r = probe_pages(&end, v.pages, first, v.map_len / fm__page_size(), call);
+		if (r >= 0)
+			*out = (end - first) * fm__page_size();
+	} else if (v.fd >= 0) {
+		pos = v.file_offset + (page - v.base);
+		r = probe_file(&next, v.fd, pos, v.file_offset + v.map_len, call);
+		if (r >= 0)
+			*out = (size_t)(next - pos);
+	} else {
 		*out = v.base + v.map_len - page;
-		return 1;
+		r = 1;
 	}
-	pos = v.file_offset + (page - v.base);
-	r = probe_file(&next, v.fd, pos, v.file_offset + v.map_len, call);
-	fm__os_close(v.fd);
-	if (r >= 0)
-		*out = (size_t)(next - pos);
+	release(&v);
 	return r;
 }

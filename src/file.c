@@ -7,11 +7,21 @@
  * needs, long enough or growable, on a file system that can map it, and,
  * for a named section, reachable by a path that leads back to the very
  * same file (device and inode), since that path is how other processes
- * (and a child that adopts an unnamed section's handle) find the data.  Only then does it grow the file, and a failure after
- * that shrinks it back.  An opener opens the path from the header and
- * checks it is still that file and still holds the whole section: a file
- * removed, replaced or truncated under the name is -ESTALE, never a SIGBUS
- * later.
+ * (and a child that adopts an unnamed section's handle) find the data,
+ * and the creator's own file.  Only then does it grow the file, and a
+ * failure after that shrinks it back.
+ *
+ * An opener opens the path from the header with its own rights, which may
+ * be more than the header's author has: root, say, opening a name another
+ * user made.  So the header is trusted only to name its owner's files:
+ * the path is opened O_PATH | O_NOFOLLOW first, which does nothing to the
+ * file (no device is opened, no FIFO, no lease broken), and only a regular
+ * file, still the creator's (device and inode), holding the whole section,
+ * and owned by the header's owner (or by anyone, if root wrote the header),
+ * is then opened for real, through that very descriptor, so that nothing
+ * can be swapped in between.  A file removed, replaced or truncated under
+ * the name is -ESTALE, never a SIGBUS later; another user's is -EACCES.
+ * The header itself is the store file's, which only its owner may write.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -21,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* What a descriptor that is not a regular file is, for messages. */
 static const char *kind_of(mode_t mode)
@@ -104,29 +115,48 @@ static int probe(int fd, unsigned access, const char *path, const char *label, c
 	return fm__fail(r, call, label, "cannot map %s: %s", path, fm_strerror(r));
 }
 
-/* A named section's data must be reachable by path: the file's, now. */
-static int resolve_path(struct fm__backing *b, const char *label, const char *call)
+/* The path that leads back to the file now, in b->path: 0, -ESTALE when
+ * there is none (deleted, or in another mount namespace, where /proc may
+ * read anything), or the failure to learn it (-ENOMEM, -ENAMETOOLONG). */
+static int path_of(struct fm__backing *b)
 {
 	struct stat at;
 	int n;
 
 	b->path = malloc(PATH_MAX);
 	if (!b->path)
-		return fm__fail(-ENOMEM, call, label, NULL);
+		return -ENOMEM;
 	n = fm__os_fd_path(b->fd, b->path, PATH_MAX);
-	if (n == -ENAMETOOLONG)
-		return fm__fail(n, call, label, "fd %d: the file's path is longer than PATH_MAX",
-				b->fd);
 	if (n < 0)
-		return fm__fail(n, call, label, "fd %d: cannot learn the file's path: %s", b->fd,
-				fm_strerror(n));
-	/* A deleted file reads "/x (deleted)", one in another mount namespace
-	 * may read anything: only a path that leads back to it will do. */
+		return n;
 	if (b->path[0] != '/' || fm__os_fstatat(AT_FDCWD, b->path, &at, 0) < 0 ||
 	    at.st_dev != b->st.st_dev || at.st_ino != b->st.st_ino)
+		return -ESTALE;
+	return 0;
+}
+
+/* A named section's data must be reachable by path: the file's, now. */
+static int resolve_path(struct fm__backing *b, const char *label, const char *call)
+{
+	int r = path_of(b);
+
+	if (r == -ENAMETOOLONG)
+		return fm__fail(r, call, label, "fd %d: the file's path is longer than PATH_MAX",
+				b->fd);
+	if (r == -ESTALE)
 		return fm__fail(-ESTALE, call, label,
 				"fd %d (%s) has no path another process could open it by (deleted or moved?)",
 				b->fd, b->path);
+	if (r == -ENOMEM)
+		return fm__fail(r, call, label, NULL);
+	if (r < 0)
+		return fm__fail(r, call, label, "fd %d: cannot learn the file's path: %s", b->fd,
+				fm_strerror(r));
+	/* Openers open only the files of the header's owner (fm__backing_open). */
+	if (b->st.st_uid != geteuid() && geteuid() != 0)
+		return fm__fail(-EACCES, call, label,
+				"fd %d (%s) belongs to uid %u: a named section may map only its creator's own file",
+				b->fd, b->path, (unsigned)b->st.st_uid);
 	return 0;
 }
 
@@ -160,8 +190,8 @@ int fm__backing_check(struct fm__backing *b, int fd, uint64_t *size, unsigned ac
 	if (r == 0 && named)
 		r = resolve_path(b, label, call);
 	/* Unnamed, the path only lets a child that adopts the handle find the
-	 * file: a file without one is no error. */
-	if (r == 0 && !named && resolve_path(b, label, call) < 0) {
+	 * file (if it is the creator's: fm__backing_open): none is no error. */
+	if (r == 0 && !named && path_of(b) < 0) {
 		free(b->path);
 		b->path = NULL;
 	}
@@ -215,12 +245,51 @@ void fm__backing_release(struct fm__backing *b)
 	b->path = NULL;
 }
 
+/* Checks the file found at the header's path (fstat st) against the
+ * header of o: 0, or a failure with its message set. */
+static int check_found(const struct fm__object *o, const struct stat *st, const char *path,
+		       const char *call)
+{
+	if (!S_ISREG(st->st_mode) || st->st_dev != o->hdr.backing_dev ||
+	    st->st_ino != o->hdr.backing_ino)
+		return fm__fail(-ESTALE, call, o->name,
+				"the backing file %s was replaced by another file", path);
+	if (st->st_uid != o->owner && o->owner != 0)
+		return fm__fail(-EACCES, call, o->name,
+				"the backing file %s belongs to uid %u, not to the section's owner, uid %u: "
+				"not opened", path, (unsigned)st->st_uid, (unsigned)o->owner);
+	if ((uint64_t)st->st_size < o->hdr.size)
+		return fm__fail(-ESTALE, call, o->name,
+				"the backing file %s was truncated to %llu bytes, short of the section's %llu",
+				path, (unsigned long long)st->st_size, (unsigned long long)o->hdr.size);
+	return 0;
+}
+
+/* Opens for real the file that the O_PATH descriptor at refers to. */
+static int open_found(const struct fm__object *o, int at, int open_flags, const char *path,
+		      const char *call)
+{
+	/* O_NONBLOCK: a lease its owner holds on it must not hang us. */
+	int fd = fm__os_reopen(at, open_flags | O_NONBLOCK | O_NOCTTY);
+
+	if (fd == -EACCES || fd == -EPERM)
+		return fm__fail(-EACCES, call, o->name, "permission denied by the backing file %s",
+				path);
+	if (fd == -EWOULDBLOCK)
+		return fm__fail(-EBUSY, call, o->name,
+				"the backing file %s is under a lease another process holds", path);
+	if (fd < 0)
+		return fm__fail(fd, call, o->name, "cannot open the backing file %s: %s", path,
+				fm_strerror(fd));
+	return fd;
+}
+
 int fm__backing_open(const struct fm__object *o, int open_flags, const char *call)
 {
 	const char *why = NULL;
 	char *path = NULL;
 	struct stat st;
-	int fd, r;
+	int at, r;
 
 	if (o->hdr.path_size == 0)
 		return fm__fail(-ESTALE, call, o->name,
@@ -229,28 +298,23 @@ int fm__backing_open(const struct fm__object *o, int open_flags, const char *cal
 	if (r < 0)
 		return fm__fail(r, call, o->name, "cannot read the backing file's path: %s",
 				r == FM_ECORRUPT ? why : fm_strerror(r));
-	/* O_NONBLOCK: a FIFO put in the file's place must not hang us. */
-	fd = fm__os_openat(AT_FDCWD, path, open_flags | O_NONBLOCK | O_NOCTTY, 0);
-	if (fd == -ENOENT || fd == -ENOTDIR)
+	/* O_PATH: no side effect, whatever is there; O_NOFOLLOW: a symlink
+	 * put in its place is opened as itself, and refused. */
+	at = fm__os_openat(AT_FDCWD, path, O_PATH | O_NOFOLLOW, 0);
+	if (at == -ENOENT || at == -ENOTDIR)
 		r = fm__fail(-ESTALE, call, o->name, "the backing file %s was removed", path);
-	else if (fd == -EACCES || fd == -EPERM)
-		r = fm__fail(-EACCES, call, o->name, "permission denied by the backing file %s",
+	else if (at == -EACCES || at == -EPERM)
+		r = fm__fail(-EACCES, call, o->name, "permission denied on the way to the backing file %s",
 			     path);
-	else if (fd < 0)
-		r = fm__fail(fd, call, o->name, "cannot open the backing file %s: %s", path,
-			     fm_strerror(fd));
-	else if ((r = fm__os_fstat(fd, &st)) < 0)
+	else if (at < 0)
+		r = fm__fail(at, call, o->name, "cannot open the backing file %s: %s", path,
+			     fm_strerror(at));
+	else if ((r = fm__os_fstat(at, &st)) < 0)
 		r = fm__fail(r, call, o->name, "%s: %s", path, fm_strerror(r));
-	else if (!S_ISREG(st.st_mode) || st.st_dev != o->hdr.backing_dev ||
-		 st.st_ino != o->hdr.backing_ino)
-		r = fm__fail(-ESTALE, call, o->name,
-			     "the backing file %s was replaced by another file", path);
-	else if ((uint64_t)st.st_size < o->hdr.size)
-		r = fm__fail(-ESTALE, call, o->name,
-			     "the backing file %s was truncated to %llu bytes, short of the section's %llu",
-			     path, (unsigned long long)st.st_size, (unsigned long long)o->hdr.size);
+	else if ((r = check_found(o, &st, path, call)) == 0)
+		r = open_found(o, at, open_flags, path, call);
+	if (at >= 0)
+		fm__os_close(at);
 	free(path);
-	if (r < 0 && fd >= 0)
-		fm__os_close(fd);
-	return r < 0 ? r : fd;
+	return r;
 }

@@ -4,7 +4,8 @@
  *
  * A store file may have been written by a crashing process, another version,
  * or another user on purpose; nothing in it is trusted until every field has
- * been checked against the file's own fstat.  A header that fails is reported
+ * been checked against the file's own fstat, and nothing in it is trusted
+ * beyond its owner's rights: a store file that others may write is refused.  A header that fails is reported
  * as FM_ECORRUPT with the reason, and its object is never mapped.
  */
 #include "internal.h"
@@ -34,14 +35,15 @@ bool fm__header_is_ours(const char *why)
 /*
  * A section's store file is its header and data; a file-backed section's
  * is its header alone, with the backing file's path after the name (which
- * only an unnamed one may lack).
+ * only an unnamed one may lack); so is one whose data is a shared memory
+ * segment.
  */
 static const char *check_section(const struct fm__header *h, const struct stat *st)
 {
-	bool file = h->flags & FM__HDR_FILE;
+	bool file = h->flags & FM__HDR_FILE, elsewhere = h->flags & (FM__HDR_FILE | FM__HDR_SHM);
 
 	if (h->size == 0 || h->size > (uint64_t)INT64_MAX - h->header_size ||
-	    (uint64_t)st->st_size != h->header_size + (file ? 0 : h->size))
+	    (uint64_t)st->st_size != h->header_size + (elsewhere ? 0 : h->size))
 		return "section size does not match the file";
 	/* An unnamed file section's file may have had no path. */
 	if (file ? h->path_size == 0 && h->name_size != 0 : h->path_size != 0)
@@ -49,13 +51,30 @@ static const char *check_section(const struct fm__header *h, const struct stat *
 	return NULL;
 }
 
+/* Where the data is: the flags that say so, and the segment's id. */
+static const char *check_data(const struct fm__header *h)
+{
+	if ((h->flags & FM__HDR_FILE) && (h->flags & FM__HDR_SHM))
+		return "data both in a file and in shared memory";
+	if ((h->flags & FM__HDR_FILE) && h->type != FM__TYPE_SECTION)
+		return "only a section can be backed by a file";
+	if ((h->flags & FM__HDR_SHM) && (h->shm_id < 0 || h->name_size == 0))
+		return "bad shared memory segment";
+	return NULL;
+}
+
 /* Checks the fixed fields; returns NULL if sound, else why not. */
 static const char *check_fixed(const struct fm__header *h, const struct stat *st)
 {
+	const char *why;
+
 	if (memcmp(h->magic, FM__MAGIC, sizeof(h->magic)) != 0)
 		return not_ours;
 	if (h->version != FM__FORMAT_VERSION)
 		return "unknown format version";
+	/* Only the owner's word counts: what others could write, nobody trusts. */
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return "the store file is writable by other users";
 	if (!known_type(h->type))
 		return "unknown object type";
 	if (h->header_size % fm__page_size() != 0 || h->header_size > FM__HEADER_MAX)
@@ -67,14 +86,17 @@ static const char *check_fixed(const struct fm__header *h, const struct stat *st
 		return "unknown flags";
 	if (h->max_access & ~(FM_READ | FM_WRITE | FM_EXEC))
 		return "bad access bits";
+	if (h->mode & ~0777u)
+		return "bad mode";
 	if ((uint64_t)st->st_size < h->header_size)
 		return truncated;
+	if ((why = check_data(h)) != NULL)
+		return why;
 	if (h->type == FM__TYPE_SECTION)
 		return check_section(h, st);
-	if (h->flags & FM__HDR_FILE)
-		return "only a section can be backed by a file";
-	/* A sync object is its header: its state is in the sync words. */
-	if (h->size != 0 || h->flags != 0 || (uint64_t)st->st_size != h->header_size)
+	/* A sync object is its header: its state is in the sync words, or in
+	 * a segment of one page. */
+	if (h->size != 0 || (h->flags & ~FM__HDR_SHM) || (uint64_t)st->st_size != h->header_size)
 		return "sync object size does not match the file";
 	return NULL;
 }

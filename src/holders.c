@@ -68,15 +68,11 @@ static int compare(const void *pa, const void *pb)
 /* Parses one line; false for anything but a granted FLOCK lock. */
 static bool parse_line(const char *line, struct fm__holder *l)
 {
-	const char *p = strchr(line, ':');
-	unsigned long long ino;
-	unsigned major, minor;
-	int pid;
+	struct fm__proc_lock p;
 
-	/* A waiter's line has "->" where a holder's has the lock class. */
-	if (!p || sscanf(p + 1, " FLOCK %*s %*s %d %x:%x:%llu", &pid, &major, &minor, &ino) != 4)
+	if (!fm__proc_lock_parse(line, &p))
 		return false;
-	*l = (struct fm__holder){ .ino = ino, .dev = dev_of(major, minor), .pid = pid };
+	*l = (struct fm__holder){ .ino = p.ino, .dev = dev_of(p.major, p.minor), .pid = p.pid };
 	return true;
 }
 

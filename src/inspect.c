@@ -60,14 +60,43 @@ static void set_state(struct fm__inspection *o, enum fm__inspect_state state, in
 }
 
 /*
- * Judges a sync object's state, from the header's copy of it: the library
- * refuses an object whose state fails its checks, so such an object is
- * corrupt, though its type is known.
+ * A sync object other users may operate keeps its state in a segment, not
+ * in the header (whose copy stays as it was made): this copies it into
+ * o->hdr, attaching the segment read-only for the moment (no lock, no
+ * hold: the object is only looked at).  False, with o's state and problem
+ * set, when it cannot be read.
+ */
+static bool read_shm_state(struct fm__inspection *o)
+{
+	const size_t at = offsetof(struct fm__header, sync);
+	void *page;
+	int r = fm__shm_attach(&page, &o->hdr, o->st.st_uid, false, o->name, "fm_store_list_next");
+
+	if (r == 0) {
+		memcpy(o->hdr.sync, (const char *)page + at, sizeof(o->hdr.sync));
+		fm__os_munmap(page, fm__shm_length(&o->hdr));
+		return true;
+	}
+	if (r == -EIDRM)
+		set_state(o, FM__INSPECT_UNREADABLE, -EIDRM,
+			  "its state is gone: nobody has it any more (an orphan)");
+	else
+		set_state(o, r == FM_ECORRUPT ? FM__INSPECT_CORRUPT : FM__INSPECT_UNREADABLE, r,
+			  fm_strerror(r));
+	return false;
+}
+
+/*
+ * Judges a sync object's state, from the header's copy of it or its
+ * segment: the library refuses an object whose state fails its checks, so
+ * such an object is corrupt, though its type is known.
  */
 static void inspect_sync(struct fm__inspection *o)
 {
 	const char *why = NULL;
 
+	if ((o->hdr.flags & FM__HDR_SHM) && !read_shm_state(o))
+		return;
 	if (fm__sync_describe(&o->hdr, &o->sync, &why) == 0)
 		return;
 	snprintf(o->why, sizeof(o->why), "corrupt %s state: %s",

@@ -122,12 +122,30 @@ int fm__dir_refresh(struct fm__dir **dir, const char *call);
 struct fm__dir *fm__dir_ref(struct fm__dir *d);
 void fm__dir_put(struct fm__dir *d);
 
+/* The three kinds of store directory. */
+enum fm__dir_kind { FM__DIR_ROOT, FM__DIR_GLOBAL, FM__DIR_LOCAL };
+
 /*
- * Validates an open store directory: a real directory owned by uid with
- * exactly mode, or (root only) world-writable and sticky or owned by the
- * caller.  Returns NULL when safe, else why not.
+ * Validates an open store directory of kind for effective uid: the root
+ * owned by root or uid, and sticky if others may write it; global/ mode
+ * 1777 owned by root or by the root's owner (root_owner); local-<uid> mode
+ * 0700 owned by uid.  Returns NULL when safe, else why not, which may be
+ * written into buf (len bytes): one clause that names the owner and says
+ * what to do.
  */
-const char *fm__dir_check(const struct stat *st, uid_t uid, mode_t mode);
+const char *fm__dir_check(const struct stat *st, enum fm__dir_kind kind, uid_t uid,
+			  uid_t root_owner, char *buf, size_t len);
+
+/*
+ * Opens the existing store directory name under dirfd with flags (O_PATH,
+ * so that one we may not read is still judged by its owner; O_RDONLY to
+ * read it), never following a symlink, and checks it with fm__dir_check.
+ * Returns the descriptor with *st, or -ENOENT, FM_ESTORE or -errno with
+ * why (len bytes) saying what is wrong.  Creates nothing: the library's
+ * opens and the store walk share it.
+ */
+int fm__store_dir_open(int dirfd, const char *name, int flags, enum fm__dir_kind kind, uid_t uid,
+		       uid_t root_owner, char *why, size_t len, struct stat *st);
 
 /* ------------------------------------------------------------------------
  * header.c: the object header at the start of every object file.
@@ -141,7 +159,10 @@ enum fm__type {
 };
 
 #define FM__MAGIC "FILEMAP\x1a"
-#define FM__FORMAT_VERSION 1u
+/* 2: the object's mode and where its data is (FM__HDR_SHM) are in the
+ * header; version 1 trusted a file-backed header's path blindly, so its
+ * objects are refused (FM_ECORRUPT, "unknown format version"). */
+#define FM__FORMAT_VERSION 2u
 /* The name (then the backing path) starts here; the rest of the page and
  * any further pages up to header_size belong to the header. */
 #define FM__HEADER_NAME_OFFSET 256u
@@ -154,7 +175,10 @@ enum fm__type {
 				   * header alone, the data is the file at the path
 				   * after the name, verified by backing_dev/ino;
 				   * an unnamed one's path may be missing */
-#define FM__HDR_KNOWN   (FM__HDR_RESERVE | FM__HDR_FILE)
+#define FM__HDR_SHM     (1u << 2) /* the data (a section's bytes, a sync object's
+				   * state page) is a SysV shared memory segment,
+				   * shm_id; the store file is the header alone */
+#define FM__HDR_KNOWN   (FM__HDR_RESERVE | FM__HDR_FILE | FM__HDR_SHM)
 
 /*
  * The fixed part of the header, FM__HEADER_NAME_OFFSET bytes, native byte
@@ -177,7 +201,11 @@ struct fm__header {
 	uint32_t path_size;    /* bytes of the backing file's path after the name */
 	uint64_t backing_dev;  /* the backing file's device and inode */
 	uint64_t backing_ino;
-	uint8_t reserved[48];
+	uint32_t mode;         /* the object's permission bits, as its creator gave them */
+	int32_t shm_id;        /* FM__HDR_SHM: the segment, and its shm_ctime once */
+	int64_t shm_ctime;     /* made: with its creator and size, its identity */
+	uint64_t ipc_ns;       /* the inode of the IPC namespace it lives in */
+	uint8_t reserved[24];
 	/* Sync objects' shared state: futex words, 64-byte aligned. */
 	_Alignas(64) uint32_t sync[32];
 };
@@ -220,6 +248,32 @@ bool fm__header_is_ours(const char *why);
 size_t fm__struct_fit(uint32_t size, const size_t *field_ends, size_t count);
 
 /* ------------------------------------------------------------------------
+ * holder.c: locks that other processes hold.
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Takes LOCK_SH on fd, trying again for a bounded time (a few seconds)
+ * while another description holds LOCK_EX, never blocking.  Returns 0,
+ * -EBUSY when the exclusive holder stayed (no remover does), or -errno.
+ */
+int fm__lock_shared(int fd);
+
+/* One granted flock() lock, as /proc/locks lists it. */
+struct fm__proc_lock {
+	pid_t pid;
+	unsigned major, minor; /* the file's device */
+	uint64_t ino;
+	bool exclusive;        /* LOCK_EX */
+};
+
+/* Parses a line of /proc/locks; false for anything but a granted FLOCK. */
+bool fm__proc_lock_parse(const char *line, struct fm__proc_lock *out);
+
+/* Names who holds LOCK_EX on the file st, for a message: "uid N (pid P)",
+ * or "another process" when /proc does not tell.  Returns buf. */
+const char *fm__lock_holder(const struct stat *st, char *buf, size_t len);
+
+/* ------------------------------------------------------------------------
  * object.c: the lifetime of named objects (DESIGN.md "Lifetime").
  * ------------------------------------------------------------------------ */
 
@@ -235,7 +289,14 @@ struct fm__object {
 	char *name;     /* the full name (malloc'd), or NULL */
 	dev_t dev;      /* the object file's identity (0 for an unnamed */
 	ino_t ino;      /* file-backed section's, which has none here) */
+	uid_t owner;    /* the object file's owner: whom its header speaks for */
 	struct fm__header hdr;
+	/* FM__HDR_SHM: this handle's attachment of the data, read-write if
+	 * shm_write, and a read-only one made on first use (fm__object_shm_ro);
+	 * both fm__shm_length(&hdr) long.  NULL otherwise. */
+	void *shm;
+	bool shm_write;
+	_Atomic(void *) shm_ro;
 };
 
 /* What to build when creating. */
@@ -247,14 +308,23 @@ struct fm__object_spec {
 	mode_t mode;        /* permission bits of a named object */
 	bool reserve;       /* sparse: do not reserve the data's memory */
 	/* Runs on the new file (fd, open read-write, with its header) before
-	 * anyone else can see it; NULL for none.  Returns 0 or -errno. */
-	int (*init)(int fd, void *arg);
+	 * anyone else can see it, with its data's segment attached read-write
+	 * at shm (NULL: the data is in the file); NULL for none.  Returns 0 or
+	 * -errno. */
+	int (*init)(int fd, void *shm, void *arg);
 	void *init_arg;
 	/* A file-backed section (FM__HDR_FILE): where its data is.  Its store
 	 * file holds only the header, with this path. */
 	const char *path;   /* absolute; NULL for an unnamed section of a file
 			     * that has none (deleted), which cannot be adopted */
 	uint64_t dev, ino;
+	/* Runs once a named create knows the name is absent, before it builds
+	 * the object; NULL for none.  With it, create looks for the name
+	 * first, so that a name that exists changes nothing (a file-backed
+	 * section grows the caller's file here).  Returns 0, or a failure
+	 * with its message set. */
+	int (*prepare)(void *arg);
+	void *prepare_arg;
 };
 
 /*
@@ -271,15 +341,17 @@ int fm__object_open(struct fm__object *out, const struct fm__name *name,
 		    int open_flags, uint32_t expected_type, const char *call);
 
 /* Another handle on the same object: a new description, locked shared. */
-int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_flags,
+int fm__object_dup(struct fm__object *out, struct fm__object *o, int open_flags,
 		   const char *call);
 
 /*
  * Makes a handle of the object file open at fd (say, inherited across
  * exec), taking ownership of fd on success.  A descriptor that is not a
- * filemap object is -EBADF.
+ * filemap object is -EBADF.  access (FM_* bits) says what the handle's
+ * data must allow; 0: as much as it can have.
  */
-int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, const char *call);
+int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, unsigned access,
+		     const char *call);
 
 /*
  * A new description of the object's file with open flags, holding no lock:
@@ -292,6 +364,14 @@ int fm__object_reopen(const struct fm__object *o, int flags);
 void fm__object_release(struct fm__object *o);
 
 /*
+ * A read-only attachment of a segment-backed object's data, for views that
+ * must never become writable: o->shm when the handle is read-only, else
+ * one attached on first use.  NULL when the object's mode denies even its
+ * owner reading (its creator then has only the read-write one).
+ */
+void *fm__object_shm_ro(struct fm__object *o);
+
+/*
  * If nobody holds the object file open at fd (named file in dir), removes
  * its name.  Takes LOCK_EX|LOCK_NB on fd, which must be a description of
  * this process's own that holds no lock.  Returns 1 removed, 0 held or not
@@ -302,6 +382,57 @@ int fm__object_remove_if_unheld(int dirfd, const char *file, int fd);
 
 /* Opens a store file for inspection: no locks, never blocks, no symlinks. */
 int fm__object_open_file(int dirfd, const char *file, int flags);
+
+/* ------------------------------------------------------------------------
+ * shm.c: the data of objects other users may map, in SysV shared memory.
+ * ------------------------------------------------------------------------ */
+
+/* Whether a new object's data goes into a segment: a Global\ object
+ * (not file-backed) whose mode lets group or others in. */
+bool fm__shm_wanted(const struct fm__name *name, const struct fm__object_spec *spec);
+
+/* The bytes of the segment of header h, and its length mapped. */
+size_t fm__shm_size(const struct fm__header *h);
+size_t fm__shm_length(const struct fm__header *h);
+
+/* The inode of this process's IPC namespace. */
+int fm__ipc_namespace(uint64_t *out);
+
+/* A new object's segment, as its creator has it. */
+struct fm__shm_new {
+	int id;
+	void *rw;        /* attached read-write */
+	void *ro;        /* attached read-only (only when made for a reader) */
+	size_t len;      /* the attachments' length */
+	int64_t ctime;   /* the segment's shm_ctime, for the header */
+	uint64_t ipc_ns;
+};
+
+/*
+ * Makes a segment of size bytes with permission bits mode, marked for
+ * removal, attached read-write (and read-only too unless write), its pages
+ * taken unless reserve.  Returns 0, or a failure with its message set
+ * (-ENOSPC: a system limit or memory, named).
+ */
+int fm__shm_create(struct fm__shm_new *n, uint64_t size, mode_t mode, bool reserve, bool write,
+		   const char *label, const char *call);
+
+/* Detaches what fm__shm_create attached; the segment goes with its last. */
+void fm__shm_discard(struct fm__shm_new *n);
+
+/*
+ * Attaches the segment of header h (whose store file owner owns) read-write
+ * or read-only, once checked to be the one owner made.  Returns 0 with
+ * *out; -EIDRM, without a message, when it is gone (every process that
+ * had it attached left); or a failure with its message set (-EACCES by
+ * its mode, FM_ECORRUPT, -ENOTSUP from another IPC namespace).
+ */
+int fm__shm_attach(void **out, const struct fm__header *h, uid_t owner, bool write,
+		   const char *label, const char *call);
+
+/* Another mapping of the len shared bytes at from (at a fixed address if
+ * at is not NULL, replacing what is there), with from's protection. */
+int fm__shm_dup(void **out, void *from, size_t len, void *at);
 
 /* ------------------------------------------------------------------------
  * file.c: the user's file behind a file-backed section.
@@ -365,6 +496,13 @@ static inline bool fm__section_is_file(const fm_section *s)
 	return s->obj.hdr.flags & FM__HDR_FILE;
 }
 
+/* Whether the section's data is a shared memory segment (shm.c): views map
+ * the handle's attachments, s->obj.shm and fm__object_shm_ro(). */
+static inline bool fm__section_is_shm(const fm_section *s)
+{
+	return s->obj.hdr.flags & FM__HDR_SHM;
+}
+
 /*
  * The descriptor a view with view_access maps from.  A view without
  * FM_WRITE always maps from a read-only description, so that mprotect()
@@ -386,11 +524,15 @@ struct fm__view_pages {
 	uint64_t file_offset; /* where the view starts in the file it maps */
 	int fd;               /* the caller's own copy of a reserve section's
 			       * file description (close it), else -1 */
+	void *pages;          /* for a reserve section in a segment, the caller's
+			       * own read-only mapping of the view's map_len
+			       * bytes (unmap it), else NULL */
 	unsigned access;      /* as fm_view_query reports it */
 };
 
 /* Fills out for the view containing addr.  Returns 0, -EFAULT (in no
- * view) or a failure to copy the descriptor, with the message set. */
+ * view) or a failure to copy the descriptor or the pages, with the
+ * message set. */
 int fm__view_pages(struct fm__view_pages *out, const void *addr, const char *call);
 
 /* ------------------------------------------------------------------------

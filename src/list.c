@@ -4,8 +4,9 @@
  * over its directories that the listing and the tool share.
  *
  * A walk looks at the store the way the library does (openat with
- * O_NOFOLLOW, every directory checked with fm__dir_check before use) but
- * never creates anything: a missing store lists nothing.  It reads one
+ * O_NOFOLLOW, every directory judged by its owner with the library's own
+ * rules, fm__store_dir_open, before it is read) but never creates
+ * anything: a missing store lists nothing.  It reads one
  * directory at a time with readdir, so a listing streams; an unsafe or
  * unreadable directory is reported once and left, and the walk goes on
  * with the next.  The listing inspects each entry (inspect.c), filters it,
@@ -22,13 +23,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#define WORLD_STICKY 01777
 #define BOTH_NAMESPACES (FM_NAMESPACE_LOCAL | FM_NAMESPACE_GLOBAL)
 /* rootfd before the first fm__walk_next, which opens and checks it. */
 #define ROOT_NOT_OPEN (-2)
 
 struct fm__walk {
 	int rootfd;          /* -1: no store, nothing to walk; or ROOT_NOT_OPEN */
+	uid_t root_owner;    /* the root's owner, whom global/ may belong to */
 	unsigned pending;    /* namespaces (FM_NAMESPACE_*) not yet begun */
 	bool every_user;     /* root: every local-<uid>, read from roots */
 	DIR *roots;          /* the root directory, read for local-<uid> */
@@ -51,36 +52,35 @@ static void namespace_dir(char *buf, size_t len, enum fm__namespace ns, uid_t ui
 }
 
 /*
- * Opens directory sub (path, for messages) under dirfd and checks it as the
- * library would (see fm__dir_check; mode 0 is the root).  Returns the
- * descriptor, -ENOENT when it does not exist, or a failure with its
- * message: FM_ESTORE for an unsafe one, else what stopped us (-EMFILE...).
+ * Opens directory sub (path, for messages) under dirfd, for reading if
+ * read, else O_PATH, and checks it as the library does (fm__store_dir_open).
+ * One that may not be read is opened again O_PATH, to be judged by its
+ * owner all the same: a squatter's directory is unsafe, not unreadable.
+ * Returns the descriptor with *st, -ENOENT when it does not exist, or a
+ * failure with its message: FM_ESTORE for an unsafe one, else what stopped
+ * us (-EMFILE...).
  */
-static int open_checked(int dirfd, const char *sub, const char *path, uid_t uid, mode_t mode,
-			const char *call)
+static int open_checked(int dirfd, const char *sub, const char *path, enum fm__dir_kind kind,
+			uid_t uid, uid_t root_owner, bool read, struct stat *st, const char *call)
 {
-	const char *why;
-	struct stat st;
-	int fd, r;
+	char why[512];
+	int fd = fm__store_dir_open(dirfd, sub, read ? O_RDONLY : O_PATH, kind, uid, root_owner,
+				    why, sizeof(why), st);
 
-	fd = fm__os_openat(dirfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
-	if (fd == -ENOENT)
-		return fd;
-	if (fd == -ELOOP || fd == -ENOTDIR)
-		return fm__fail(FM_ESTORE, call, NULL,
-				"store directory %s is a symlink or not a directory", path);
-	if (fd < 0)
+	if (fd == -EACCES && read) {
+		fd = fm__store_dir_open(dirfd, sub, O_PATH, kind, uid, root_owner, why, sizeof(why),
+					st);
+		if (fd >= 0) {
+			fm__os_close(fd);
+			fd = -EACCES;
+		}
+	}
+	if (fd == FM_ESTORE)
+		return fm__fail(fd, call, NULL, "store directory %s %s", path, why);
+	if (fd < 0 && fd != -ENOENT)
 		return fm__fail(fd, call, NULL, "cannot open store directory %s: %s", path,
 				fm_strerror(fd));
-	r = fm__os_fstat(fd, &st);
-	why = r < 0 ? NULL : fm__dir_check(&st, uid, mode);
-	if (r == 0 && !why)
-		return fd;
-	fm__os_close(fd);
-	if (r < 0)
-		return fm__fail(r, call, NULL, "cannot inspect store directory %s: %s", path,
-				fm_strerror(r));
-	return fm__fail(FM_ESTORE, call, NULL, "store directory %s %s", path, why);
+	return fd;
 }
 
 /* Opens namespace ns's directory (of uid, for local-<uid>) into w->at.
@@ -89,13 +89,14 @@ static int open_namespace(struct fm__walk *w, enum fm__namespace ns, uid_t uid,
 			  const char *call)
 {
 	char sub[32], *path;
+	struct stat st;
 	int fd;
 
 	namespace_dir(sub, sizeof(sub), ns, uid);
 	if (asprintf(&path, "%s/%s", fm__store_root(), sub) < 0)
 		return fm__fail(-ENOMEM, call, NULL, NULL);
-	fd = open_checked(w->rootfd, sub, path, uid, ns == FM__NS_GLOBAL ? WORLD_STICKY : 0700,
-			  call);
+	fd = open_checked(w->rootfd, sub, path, ns == FM__NS_GLOBAL ? FM__DIR_GLOBAL : FM__DIR_LOCAL,
+			  uid, w->root_owner, true, &st, call);
 	if (fd < 0) {
 		free(path);
 		return fd;
@@ -214,13 +215,16 @@ int fm__walk_open(struct fm__walk **out, unsigned namespaces, const char *one)
 static int open_root(struct fm__walk *w, const char *call)
 {
 	const char *root = fm__store_root();
-	int fd = open_checked(AT_FDCWD, root, root, geteuid(), 0, call);
+	struct stat st;
+	/* Only searched (root's walk reads it anew, next_local_uid). */
+	int fd = open_checked(AT_FDCWD, root, root, FM__DIR_ROOT, geteuid(), 0, false, &st, call);
 
 	if (fd == -ENOENT) {
 		w->rootfd = -1;
 		return 0;
 	}
 	w->rootfd = fd < 0 ? -1 : fd;
+	w->root_owner = fd < 0 ? 0 : st.st_uid;
 	return fd < 0 ? fd : 0;
 }
 
@@ -571,7 +575,9 @@ static int describe(fm_store_list *l, const struct fm__entry *e, struct fm_objec
 	info.path = l->path;
 	info.status = o->state == FM__INSPECT_SOUND ? 0 : o->error;
 	info.problem = o->problem;
-	info.mode = o->st.st_mode & 07777;
+	/* The object's mode is its creator's word in the header (the store
+	 * file's own mode says who may read the header, not the object). */
+	info.mode = o->typed ? o->hdr.mode : o->st.st_mode & 07777;
 	info.uid = o->st.st_uid;
 	info.gid = o->st.st_gid;
 	info.holders_known = l->holders.known;

@@ -20,7 +20,16 @@
  *    name.  (Converting our own lock would be wrong: a forked child may
  *    share our description.)
  *
- * Only a remover ever holds LOCK_EX, and only for the moment of removal.
+ * Only a remover ever holds LOCK_EX, and only for the moment of removal;
+ * anybody who may read an object file could hold it longer, so nobody
+ * waits for it in the kernel (holder.c).
+ *
+ * Who may write what: a store file is its owner's alone to write (its
+ * header speaks for its owner: header.c, file.c); an object other users
+ * may map keeps its data in a SysV segment instead of its file (shm.c),
+ * which each handle keeps attached; the object's mode, recorded in the
+ * header, bounds opens by name: other users' by the kernel, the owner's
+ * here (owner_refused), and the creating handle not at all.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -29,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +46,10 @@
  * removed or published the name in between, so this is never reached in
  * practice. */
 #define MAX_ATTEMPTS 1000
+/* An attempt found the object held but its segment gone (every process
+ * that had it attached left): look again, this many times at most. */
+#define FM__DEAD 2
+#define DEAD_TRIES 20
 
 int fm__object_open_file(int dirfd, const char *file, int flags)
 {
@@ -116,6 +130,15 @@ static void object_set(struct fm__object *out, int fd, struct fm__dir *dir,
 	out->hdr = *hdr;
 	out->dev = st->st_dev;
 	out->ino = st->st_ino;
+	out->owner = st->st_uid;
+}
+
+/* Undoes object_set, leaving out prepared and its descriptor open. */
+static void object_unset(struct fm__object *out)
+{
+	fm__dir_put(out->dir);
+	out->dir = NULL;
+	out->fd = -1;
 }
 
 /* Reads and checks the header of a locked object file against name. */
@@ -172,13 +195,53 @@ static int remove_orphan(struct fm__dir *dir, const struct fm__name *name, int f
 	return fm__fail(r, call, name->full, NULL);
 }
 
+/* Somebody who is not a remover keeps LOCK_EX on the object file st. */
+static int held_exclusively(const struct fm__name *name, const struct stat *st, const char *call)
+{
+	char holder[64];
+
+	return fm__fail(-EBUSY, call, name->full,
+			"held exclusively by %s, which no filemap process does for long; "
+			"`filemap gc` run by its owner (uid %u) or root removes it",
+			fm__lock_holder(st, holder, sizeof(holder)), (unsigned)st->st_uid);
+}
+
 /*
- * Takes the shared lock that makes us a holder, then checks the object:
- * 0 with out filled (fd is now out's), 1 when it was removed while we
- * waited for the lock, or a failure with its message set.
+ * Whether the object's mode refuses its owner (uid) an open by name with
+ * write or not.  Other users' opens are bounded by the kernel, on the
+ * store file and on the segment; the owner's store file is always its own
+ * to read and write (so that the handle that created the object, and its
+ * duplicates, keep all their access), so the owner's bound is here.  Root
+ * passes, as it passes any file's mode.
+ */
+static bool owner_refused(const struct fm__header *h, const struct stat *st, uid_t uid,
+			  bool write)
+{
+	mode_t need = write ? 0600 : 0400;
+
+	return st->st_uid == uid && uid != 0 && (h->mode & need) != need;
+}
+
+/* Attaches the data of a segment-backed object held at fd: 0, FM__DEAD
+ * when its segment is gone, or a failure with its message set. */
+static int attach_data(struct fm__object *out, const struct fm__header *hdr,
+		       const struct stat *st, bool write, const char *call)
+{
+	int r = fm__shm_attach(&out->shm, hdr, st->st_uid, write, out->name, call);
+
+	out->shm_write = write;
+	return r == -EIDRM ? FM__DEAD : r;
+}
+
+/*
+ * Takes the shared lock that makes us a holder, then checks the object and
+ * attaches its data if it is a segment: 0 with out filled (fd is now
+ * out's), 1 when it was removed while we waited for the lock, FM__DEAD, or
+ * a failure with its message set.
  */
 static int hold_existing(struct fm__object *out, int fd, struct fm__dir *dir,
-			 const struct fm__name *name, uint32_t expected_type, const char *call)
+			 const struct fm__name *name, uint32_t expected_type, bool write,
+			 const char *call)
 {
 	struct fm__header hdr;
 	struct stat st;
@@ -186,13 +249,13 @@ static int hold_existing(struct fm__object *out, int fd, struct fm__dir *dir,
 
 	r = fm__os_flock(fd, LOCK_SH | LOCK_NB);
 	if (r == -EWOULDBLOCK) {
-		/* A remover holds LOCK_EX for a moment: wait for it, but never
-		 * for a lock on a file that is no object. */
+		/* A remover holds LOCK_EX for a moment: wait for it, a bounded
+		 * time, and never for a lock on a file that is no object. */
 		r = fm__os_fstat(fd, &st);
 		if (r == 0 && !S_ISREG(st.st_mode))
 			return not_regular(name, call);
-		if (r == 0)
-			r = fm__os_flock(fd, LOCK_SH);
+		if (r == 0 && (r = fm__lock_shared(fd)) == -EBUSY)
+			return held_exclusively(name, &st, call);
 	}
 	if (r == 0)
 		r = fm__os_fstat(fd, &st);
@@ -203,9 +266,31 @@ static int hold_existing(struct fm__object *out, int fd, struct fm__dir *dir,
 	if (st.st_nlink == 0)
 		return 1;
 	r = check_existing(fd, &st, name, expected_type, &hdr, call);
+	if (r == 0 && owner_refused(&hdr, &st, dir->uid, write))
+		r = fm__fail(-EACCES, call, name->full, "permission denied by the object's mode %04o",
+			     (unsigned)hdr.mode);
+	if (r == 0 && (hdr.flags & FM__HDR_SHM))
+		r = attach_data(out, &hdr, &st, write, call);
 	if (r == 0)
 		object_set(out, fd, dir, &hdr, &st);
 	return r;
+}
+
+/*
+ * The object at name, which we held, has lost its segment: its last
+ * attached process left while we took our hold (or every other holder is
+ * a handle inherited across exec that was never used).  Removes the name
+ * if nobody holds it now: 1 (look again), or FM__DEAD while somebody does.
+ */
+static int remove_dead(struct fm__dir *dir, const struct fm__name *name)
+{
+	int fd = fm__object_open_file(dir->fd, name->file, O_RDONLY), r = 0;
+
+	if (fd >= 0) {
+		r = fm__object_remove_if_unheld(dir->fd, name->file, fd);
+		fm__os_close(fd);
+	}
+	return r == 1 || fd == -ENOENT ? 1 : FM__DEAD;
 }
 
 /*
@@ -218,9 +303,17 @@ static int open_attempt(struct fm__object *out, const struct fm__name *name,
 			struct fm__dir *dir, int open_flags, uint32_t expected_type,
 			bool creating, const char *call)
 {
+	bool read_only = false;
 	int fd, r;
 
 	fd = fm__object_open_file(dir->fd, name->file, open_flags);
+	/* Another user's Global\ object may keep its data elsewhere, behind
+	 * a store file only its owner may write: its
+	 * header tells, so read that. */
+	if (fd == -EACCES && open_flags == O_RDWR && dir->ns == FM__NS_GLOBAL) {
+		fd = fm__object_open_file(dir->fd, name->file, O_RDONLY);
+		read_only = true;
+	}
 	if (fd == -ENOENT)
 		return -ENOENT;
 	if (fd == -ELOOP)
@@ -239,12 +332,32 @@ static int open_attempt(struct fm__object *out, const struct fm__name *name,
 	if (r == 0)
 		r = remove_orphan(dir, name, fd, creating, call);
 	else if (r == -EWOULDBLOCK)
-		r = hold_existing(out, fd, dir, name, expected_type, call);
+		r = hold_existing(out, fd, dir, name, expected_type, open_flags == O_RDWR, call);
 	else
 		r = fm__fail(r, call, name->full, NULL);
+	if (r == 0 && read_only && !(out->hdr.flags & (FM__HDR_FILE | FM__HDR_SHM))) {
+		/* The data is in the store file, which we may not write. */
+		object_unset(out);
+		r = fm__fail(-EACCES, call, name->full, "permission denied by the object's mode");
+	}
 	if (r != 0)
 		fm__os_close(fd);
-	return r;
+	return r == FM__DEAD ? remove_dead(dir, name) : r;
+}
+
+/* A name held with its memory gone (FM__DEAD) for the dead-th time:
+ * 1 to look again after a pause, or the failure once it has lasted. */
+static int still_dead(int dead, const struct fm__name *name, const char *call)
+{
+	struct timespec pause = { 0, 1000000L * dead };
+
+	if (dead > DEAD_TRIES)
+		return fm__fail(-ESTALE, call, name->full,
+				"its memory is gone: every process that had it mapped has exited, but "
+				"another still holds the name (a handle inherited across exec and "
+				"never used?)");
+	nanosleep(&pause, NULL);
+	return 1;
 }
 
 static int open_existing(struct fm__object *out, const struct fm__name *name,
@@ -252,6 +365,7 @@ static int open_existing(struct fm__object *out, const struct fm__name *name,
 			 bool creating, const char *call)
 {
 	bool refreshed = false;
+	int dead = 0;
 
 	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		int r = open_attempt(out, name, *dir, open_flags, expected_type, creating, call);
@@ -262,6 +376,8 @@ static int open_existing(struct fm__object *out, const struct fm__name *name,
 			if (r == 0)
 				r = -ENOENT;
 		}
+		if (r == FM__DEAD)
+			r = still_dead(++dead, name, call);
 		if (r != 1)
 			return r;
 	}
@@ -313,6 +429,28 @@ static void header_fill(struct fm__header *h, const struct fm__name *name,
 	h->path_size = (uint32_t)path_size;
 	h->backing_dev = spec->dev;
 	h->backing_ino = spec->ino;
+	h->mode = (uint32_t)spec->mode;
+}
+
+/*
+ * The mode of a new object's store file.  Its header is trusted as far as
+ * its owner is (other users' processes act on what it says), so nobody
+ * else may ever write it, and its owner always may (the creator's handle
+ * keeps all its access, whatever the object's mode: the owner's opens by
+ * name are bounded by the mode in the header, see owner_refused).  When
+ * the data is elsewhere (a segment, a user's file), the users the object's
+ * mode lets in read the header; otherwise nobody else may open it at all
+ * (Local\ objects, and owner-only Global\ ones).
+ */
+static mode_t store_mode(const struct fm__object_spec *spec, bool data_elsewhere)
+{
+	mode_t mode = 0600;
+
+	if (data_elsewhere && (spec->mode & 0070))
+		mode |= 0040;
+	if (data_elsewhere && (spec->mode & 0007))
+		mode |= 0004;
+	return mode;
 }
 
 /* Writes the header h (then name, backing path) of a new object into the
@@ -350,57 +488,90 @@ static int allocate(int fd, uint64_t total, bool reserve)
 	return r;
 }
 
-/* A new object's file, built unnamed. */
+/* A new object's file, built unnamed, and its segment if it has one. */
 struct built {
 	int fd;
 	struct fm__header hdr;
 	struct stat st;
+	struct fm__shm_new shm; /* id -1: none */
 };
+
+/* The header of a new object whose data is the segment n. */
+static void header_set_shm(struct fm__header *h, const struct fm__shm_new *n)
+{
+	h->flags |= FM__HDR_SHM;
+	h->shm_id = n->id;
+	h->shm_ctime = n->ctime;
+	h->ipc_ns = n->ipc_ns;
+}
 
 /* Sizes, fills and locks the new file b->fd, made by uid. */
 static int build_file(struct built *b, const struct fm__name *name,
 		      const struct fm__object_spec *spec, uid_t uid)
 {
-	bool file = spec->flags & FM__HDR_FILE;
-	uint64_t data = file ? 0 : spec->size;
+	bool elsewhere = (spec->flags & FM__HDR_FILE) || b->shm.id >= 0;
+	uint64_t data = elsewhere ? 0 : spec->size;
 	int r;
 
-	/* A file-backed section keeps only its header here, always reserved. */
+	/* A store file of its header alone is always reserved. */
 	r = allocate(b->fd, fm__header_size(name ? name->full_len : 0,
 					    spec->path ? strlen(spec->path) : 0) + data,
-		     spec->reserve && !file);
+		     spec->reserve && !elsewhere);
 	header_fill(&b->hdr, name, spec, uid);
+	if (b->shm.id >= 0)
+		header_set_shm(&b->hdr, &b->shm);
 	if (r == 0)
 		r = write_header(b->fd, name, spec, &b->hdr);
-	/* The file was made with spec->mode, less the umask (or as a default
+	/* The file was made with its store mode, less the umask (or as a default
 	 * ACL of the directory says): the mode is set exactly only if that
 	 * changed it.  The fstat also gives the file's identity. */
 	if (r == 0)
 		r = fm__os_fstat(b->fd, &b->st);
-	if (r == 0 && (b->st.st_mode & 07777) != spec->mode)
-		r = fm__os_fchmod(b->fd, spec->mode);
+	if (r == 0 && (b->st.st_mode & 07777) != store_mode(spec, elsewhere))
+		r = fm__os_fchmod(b->fd, store_mode(spec, elsewhere));
 	if (r == 0 && spec->init)
-		r = spec->init(b->fd, spec->init_arg);
+		r = spec->init(b->fd, b->shm.rw, spec->init_arg);
+	/* Nobody else can have the unnamed file: the lock is free. */
 	if (r == 0 && name)
-		r = fm__os_flock(b->fd, LOCK_SH);
+		r = fm__os_flock(b->fd, LOCK_SH | LOCK_NB);
 	return r;
+}
+
+/* Makes the segment of a new object that other users may map (writable by
+ * its creator if write), into b->shm; none for others.  Returns 0, or a
+ * failure with its message set. */
+static int build_shm(struct built *b, const struct fm__name *name,
+		     const struct fm__object_spec *spec, bool write, const char *call)
+{
+	uint64_t bytes = spec->type == FM__TYPE_SECTION ? spec->size : fm__page_size();
+
+	b->shm = (struct fm__shm_new){ .id = -1 };
+	if (!fm__shm_wanted(name, spec))
+		return 0;
+	return fm__shm_create(&b->shm, bytes, spec->mode, spec->reserve, write, name->full, call);
 }
 
 /* Builds the new object's file, unnamed, in dir, into b.  Returns 0, or a
  * failure with its message set. */
 static int build(struct built *b, struct fm__dir *dir, const struct fm__name *name,
-		 const struct fm__object_spec *spec, const char *call)
+		 const struct fm__object_spec *spec, bool write, const char *call)
 {
 	const char *label = name ? name->full : "(unnamed)";
-	int r;
+	int r = build_shm(b, name, spec, write, call);
 
-	b->fd = fm__os_openat(dir->fd, ".", O_TMPFILE | O_RDWR, spec->mode);
+	if (r < 0)
+		return r;
+	b->fd = fm__os_openat(dir->fd, ".", O_TMPFILE | O_RDWR,
+			      store_mode(spec, (spec->flags & FM__HDR_FILE) || b->shm.id >= 0));
+	r = b->fd < 0 ? b->fd : build_file(b, name, spec, dir->uid);
+	if (r < 0) {
+		if (b->fd >= 0)
+			fm__os_close(b->fd);
+		fm__shm_discard(&b->shm);
+	}
 	if (b->fd < 0)
 		return fm__fail(b->fd, call, label, "cannot make a file in %s: %s", dir->path,
 				fm_strerror(b->fd));
-	r = build_file(b, name, spec, dir->uid);
-	if (r < 0)
-		fm__os_close(b->fd);
 	if (r == -ENOSPC || r == -ENOMEM || r == -EFBIG)
 		return fm__fail(r == -EFBIG ? r : -ENOSPC, call, label,
 				"the store %s cannot hold %llu bytes", dir->path,
@@ -411,19 +582,35 @@ static int build(struct built *b, struct fm__dir *dir, const struct fm__name *na
 	return 0;
 }
 
+/* The new object b (its file now named, or unnamed) becomes the handle
+ * out; the creator keeps the attachment its access needs. */
+static void adopt_built(struct fm__object *out, struct built *b, struct fm__dir *dir, bool write)
+{
+	object_set(out, b->fd, dir, &b->hdr, &b->st);
+	if (b->shm.id < 0)
+		return;
+	out->shm = write ? b->shm.rw : b->shm.ro;
+	out->shm_write = write;
+	if (write)
+		b->shm.rw = NULL;
+	else
+		b->shm.ro = NULL;
+	fm__shm_discard(&b->shm);
+}
+
 /*
  * Gives the built file its name, or opens what already has that name,
  * into the prepared handle out.  Consumes b->fd.
  */
-static int publish(struct fm__object *out, const struct built *b, struct fm__dir **dir,
-		   const struct fm__name *name, int open_flags, uint32_t expected_type,
-		   const char *call)
+static int publish_file(struct fm__object *out, struct built *b, struct fm__dir **dir,
+			const struct fm__name *name, int open_flags, uint32_t expected_type,
+			const char *call)
 {
 	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		int r = fm__os_linkat_fd(b->fd, (*dir)->fd, name->file);
 
 		if (r == 0) {
-			object_set(out, b->fd, *dir, &b->hdr, &b->st);
+			adopt_built(out, b, *dir, open_flags == O_RDWR);
 			return 0;
 		}
 		/* A store removed since we cached its directory: the file goes
@@ -455,6 +642,19 @@ static int publish(struct fm__object *out, const struct built *b, struct fm__dir
 	return fm__fail(-EAGAIN, call, name->full, "the name kept changing; try again");
 }
 
+/* publish_file, and the new object's segment goes if it is not used. */
+static int publish(struct fm__object *out, struct built *b, struct fm__dir **dir,
+		   const struct fm__name *name, int open_flags, uint32_t expected_type,
+		   const char *call)
+{
+	int r = publish_file(out, b, dir, name, open_flags, expected_type, call);
+
+	if (r != 0) /* the new object is not used */
+		fm__shm_discard(&b->shm);
+	return r;
+}
+
+
 /* Creates a named object into the prepared handle out. */
 static int create_named(struct fm__object *out, struct fm__dir **dir, const struct fm__name *name,
 			const struct fm__object_spec *spec, int open_flags, const char *call)
@@ -462,17 +662,24 @@ static int create_named(struct fm__object *out, struct fm__dir **dir, const stru
 	struct built b;
 	int r;
 
-	r = build(&b, *dir, name, spec, call);
+	if (spec->prepare) {
+		r = open_existing(out, name, dir, open_flags, spec->type, true, call);
+		if (r != -ENOENT)
+			return r == 0 ? FM_EXISTED : r;
+		r = spec->prepare(spec->prepare_arg);
+		if (r < 0)
+			return r;
+	}
+	r = build(&b, *dir, name, spec, open_flags == O_RDWR, call);
 	if (r == 0)
 		return publish(out, &b, dir, name, open_flags, spec->type, call);
 	if (r != -ENOSPC)
 		return r;
 	/* No room for a new object; but if the name exists, the caller gets
-	 * that one, and needs no room. */
+	 * that one, and needs no room.  If not, build's message stands. */
 	r = open_existing(out, name, dir, open_flags, spec->type, true, call);
 	if (r == -ENOENT)
-		return fm__fail(-ENOSPC, call, name->full, "the store %s cannot hold %llu bytes",
-				(*dir)->path, (unsigned long long)spec->size);
+		return -ENOSPC;
 	return r == 0 ? FM_EXISTED : r;
 }
 
@@ -494,24 +701,74 @@ int fm__object_create(struct fm__object *out, const struct fm__name *name,
 			object_unprepare(out);
 	} else {
 		object_init(out);
-		r = build(&b, dir, NULL, spec, call);
+		r = build(&b, dir, NULL, spec, open_flags == O_RDWR, call);
 		if (r == 0)
-			object_set(out, b.fd, NULL, &b.hdr, &b.st);
+			adopt_built(out, &b, NULL, open_flags == O_RDWR);
 	}
 	fm__dir_put(dir);
 	return r;
 }
 
-int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_flags,
+void *fm__object_shm_ro(struct fm__object *o)
+{
+	void *ro = atomic_load(&o->shm_ro), *expected = NULL;
+
+	if (!o->shm_write || ro)
+		return o->shm_write ? ro : o->shm;
+	/* Our hold keeps the segment: its id is still ours to attach. */
+	if (fm__shm_attach(&ro, &o->hdr, o->owner, false, o->name, "fm_view_map") < 0)
+		return NULL;
+	/* Two threads may race to attach it; the loser detaches its own. */
+	if (!atomic_compare_exchange_strong(&o->shm_ro, &expected, ro)) {
+		fm__os_munmap(ro, fm__shm_length(&o->hdr));
+		ro = expected;
+	}
+	return ro;
+}
+
+/* Another attachment of o's segment, for a handle that may write or not.
+ * No permission is checked again: a duplicate has what o had, or less. */
+static int dup_data(struct fm__object *out, struct fm__object *o, bool write)
+{
+	size_t len = fm__shm_length(&o->hdr);
+	void *from = write ? o->shm : fm__object_shm_ro(o);
+	int r;
+
+	if (!from) /* the mode denies its very owner reading: o is the creator */
+		from = o->shm;
+	r = fm__shm_dup(&out->shm, from, len, NULL);
+	if (r == 0 && from == o->shm && o->shm_write && !write)
+		r = fm__os_mprotect(out->shm, len, PROT_READ);
+	if (r < 0 && out->shm)
+		fm__os_munmap(out->shm, len);
+	out->shm = r < 0 ? NULL : out->shm;
+	out->shm_write = write;
+	return r;
+}
+
+/* A new description of o's store file for a duplicate with open_flags: a
+ * store file that holds no data is opened read-only by those who may not
+ * write it. */
+static int reopen_store(const struct fm__object *o, int open_flags)
+{
+	int fd = fm__object_reopen(o, open_flags);
+
+	if (fd == -EACCES && open_flags == O_RDWR && (o->hdr.flags & (FM__HDR_FILE | FM__HDR_SHM)))
+		fd = fm__object_reopen(o, O_RDONLY);
+	return fd;
+}
+
+int fm__object_dup(struct fm__object *out, struct fm__object *o, int open_flags,
 		   const char *call)
 {
 	const char *label = o->name ? o->name : "(unnamed)";
 	int fd, r;
 
-	fd = fm__object_reopen(o, open_flags);
+	fd = reopen_store(o, open_flags);
 	if (fd < 0)
 		return fm__fail(fd, call, label, NULL);
-	r = o->dir ? fm__os_flock(fd, LOCK_SH) : 0;
+	/* Our own hold keeps any LOCK_EX away: this never waits. */
+	r = o->dir ? fm__os_flock(fd, LOCK_SH | LOCK_NB) : 0;
 	object_init(out);
 	if (r == 0 && o->dir) {
 		out->file = strdup(o->file);
@@ -519,6 +776,8 @@ int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_
 		if (!out->file || !out->name)
 			r = -ENOMEM;
 	}
+	if (r == 0 && o->shm)
+		r = dup_data(out, o, open_flags == O_RDWR);
 	if (r < 0) {
 		free(out->file);
 		free(out->name);
@@ -530,6 +789,7 @@ int fm__object_dup(struct fm__object *out, const struct fm__object *o, int open_
 	out->hdr = o->hdr;
 	out->dev = o->dev;
 	out->ino = o->ino;
+	out->owner = o->owner;
 	return 0;
 }
 
@@ -549,7 +809,8 @@ int fm__object_reopen(const struct fm__object *o, int flags)
 		if (fd >= 0)
 			fm__os_close(fd);
 	}
-	return fm__os_reopen(o->fd, flags);
+	/* O_NONBLOCK: a lease the file's owner took must not hang us. */
+	return fm__os_reopen(o->fd, flags | O_NONBLOCK);
 }
 
 /* Where a named object's file should be: its namespace directory, and
@@ -584,7 +845,29 @@ static int locate(struct fm__object *out, const struct stat *st, const char *nam
 	return 0;
 }
 
-int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, const char *call)
+/*
+ * Attaches the data of a segment-backed object being adopted: with write
+ * if access asks for it, or (access 0) as much as the object's mode lets
+ * this user.  Returns 0, or a failure with its message set.
+ */
+static int adopt_data(struct fm__object *out, const struct fm__header *hdr, uid_t owner,
+		      unsigned access, const char *call)
+{
+	bool write = access ? (access & FM_WRITE) : (hdr->max_access & FM_WRITE);
+	int r = fm__shm_attach(&out->shm, hdr, owner, write, out->name, call);
+
+	if (r == -EACCES && write && !access)
+		r = fm__shm_attach(&out->shm, hdr, owner, write = false, out->name, call);
+	if (r == -EIDRM)
+		return fm__fail(-ESTALE, call, out->name,
+				"its memory is gone: every process that had it mapped exited before "
+				"this handle was used");
+	out->shm_write = write;
+	return r;
+}
+
+int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, unsigned access,
+		     const char *call)
 {
 	struct fm__header hdr;
 	const char *why = NULL;
@@ -592,6 +875,7 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, con
 	struct stat st;
 	int r;
 
+	object_init(out);
 	r = fm__os_fstat(fd, &st);
 	if (r < 0)
 		return fm__fail(r, call, NULL, "descriptor %d: %s", fd, fm_strerror(r));
@@ -605,14 +889,15 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, con
 				r == FM_ECORRUPT ? why : fm_strerror(r));
 	if (expected_type && hdr.type != expected_type)
 		r = fm__fail(FM_ETYPE, call, name, NULL);
-	else if (hdr.name_size == 0)
-		object_init(out);
-	else if ((r = locate(out, &st, name, call)) == 0 && out->dir &&
-		 (r = fm__os_flock(fd, LOCK_SH)) < 0) {
+	else if (hdr.name_size && (r = locate(out, &st, name, call)) == 0 && out->dir &&
+		 (r = fm__lock_shared(fd)) < 0)
 		/* An inherited hold is already LOCK_SH; this only makes sure. */
+		r = fm__fail(r, call, name, r == -EBUSY ? "held exclusively by another process" : NULL);
+	if (r == 0 && (hdr.flags & FM__HDR_SHM))
+		r = adopt_data(out, &hdr, st.st_uid, access, call);
+	if (r < 0 && out->name) {
 		fm__dir_put(out->dir);
 		object_unprepare(out);
-		r = fm__fail(r, call, name, NULL);
 	}
 	free(name);
 	if (r < 0)
@@ -621,13 +906,22 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, con
 	out->hdr = hdr;
 	out->dev = st.st_dev;
 	out->ino = st.st_ino;
+	out->owner = st.st_uid;
 	return 0;
 }
 
 void fm__object_release(struct fm__object *o)
 {
+	void *ro = atomic_load(&o->shm_ro);
 	int fd;
 
+	/* The data first: with the last attachment, a segment goes. */
+	if (o->shm)
+		fm__os_munmap(o->shm, fm__shm_length(&o->hdr));
+	if (ro)
+		fm__os_munmap(ro, fm__shm_length(&o->hdr));
+	o->shm = NULL;
+	atomic_store(&o->shm_ro, NULL);
 	if (o->fd >= 0)
 		fm__os_close(o->fd);
 	o->fd = -1;

@@ -86,13 +86,10 @@ static int check_create(struct fm__object_spec *spec, int *fd,
 		return fm__fail(-EINVAL, call, label, "mode %#o: only permission bits (0777)",
 				(unsigned)mode);
 	access = fm__access_normalize(o.access);
-	/* The creator's own handle reopens the file with the section's access. */
-	if (!(mode & 0400) || ((access & FM_WRITE) && !(mode & 0200)))
-		return fm__fail(-EINVAL, call, label,
-				"mode %#o: the owner must be able to read%s", (unsigned)mode,
-				access & FM_WRITE ? " and write a writable section" : "");
+	/* Any mode will do: the creator's handle has the section's access
+	 * whatever the mode says; only opens by name are bounded by it. */
 	if (!(access & FM_WRITE))
-		mode &= ~0222u; /* the kernel, too, refuses writers */
+		mode &= ~0222u; /* nobody may open it for writing */
 	*spec = (struct fm__object_spec){
 		.type = FM__TYPE_SECTION,
 		.max_access = access,
@@ -126,7 +123,7 @@ static int open_backing(fm_section *s, unsigned access, int from, const char *ca
 
 /*
  * Finishes a handle whose object is held: checks access, opens map_fd.
- * backing_from: for a named file-backed section, a descriptor of its file
+ * backing_from: for a file-backed section, a descriptor of its file
  * to reopen, or -1 to open it by path.
  */
 static int section_finish(fm_section *s, unsigned access, int backing_from, const char *call)
@@ -142,6 +139,11 @@ static int section_finish(fm_section *s, unsigned access, int backing_from, cons
 	s->map_fd = -1;
 	s->data_offset = file ? 0 : s->obj.hdr.header_size;
 	atomic_init(&s->ro_fd, -1);
+	if (fm__section_is_shm(s)) {
+		/* Views are mappings of the handle's attachments (view.c). */
+		s->data_offset = 0;
+		return 0;
+	}
 	if (file) {
 		s->map_fd = open_backing(s, access, backing_from, call);
 		return s->map_fd < 0 ? s->map_fd : 0;
@@ -168,16 +170,40 @@ static int create_object(fm_section *s, const struct fm__name *name,
 	return fm__object_create(&s->obj, name, spec, open_flags(spec->max_access), call);
 }
 
-/* The file-backed part of create: checks the file and grows it.  A named
- * section needs the file's path; an unnamed one keeps it when it has one,
- * for a child that adopts the handle. */
-static int prepare_file(struct fm__backing *b, struct fm__object_spec *spec, int fd,
-			bool named, const char *label, const char *call)
+/* The file-backed part of create, once the name is known to be new. */
+struct grow {
+	struct fm__backing *b;
+	uint64_t size;
+	bool reserve;
+	const char *label, *call;
+};
+
+static int grow_file(void *arg)
+{
+	const struct grow *g = arg;
+
+	return fm__backing_grow(g->b, g->size, g->reserve, g->label, g->call);
+}
+
+/*
+ * The file-backed part of create: checks the file, and grows it, but a
+ * named section's only when its name is new (spec->prepare, g), so that a
+ * create that finds the name taken changes nothing.  A named section needs
+ * the file's path; an unnamed one keeps it when it has one, for a child
+ * that adopts the handle.
+ */
+static int prepare_file(struct fm__backing *b, struct fm__object_spec *spec, struct grow *g,
+			int fd, bool named, const char *label, const char *call)
 {
 	int r = fm__backing_check(b, fd, &spec->size, spec->max_access, named, label, call);
 
-	if (r == 0)
-		r = fm__backing_grow(b, spec->size, spec->reserve, label, call);
+	*g = (struct grow){ b, spec->size, spec->reserve, label, call };
+	if (r == 0 && named) {
+		spec->prepare = grow_file;
+		spec->prepare_arg = g;
+	} else if (r == 0) {
+		r = grow_file(g);
+	}
 	spec->path = b->path;
 	spec->dev = b->st.st_dev;
 	spec->ino = b->st.st_ino;
@@ -191,6 +217,7 @@ FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
 	const char *label = name ? name : "(unnamed)";
 	struct fm__backing backing = { .fd = -1 }, *b = NULL;
 	struct fm__name parsed = { 0 };
+	struct grow grow;
 	struct fm__object_spec spec;
 	fm_section *s = NULL;
 	int r, result = -1, fd = -1;
@@ -202,7 +229,7 @@ FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
 	r = check_create(&spec, &fd, opts, size, label, call);
 	if (r == 0 && fd >= 0) {
 		b = &backing;
-		r = prepare_file(b, &spec, fd, name != NULL, label, call);
+		r = prepare_file(b, &spec, &grow, fd, name != NULL, label, call);
 	}
 	if (r == 0 && !(s = calloc(1, sizeof(*s))))
 		r = fm__fail(-ENOMEM, call, label, NULL);
@@ -215,7 +242,8 @@ FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
 	fm__name_free(&parsed);
 	if (r < 0 && result >= 0)
 		fm__object_release(&s->obj);
-	if (r < 0 && b)
+	/* A racing creator that published the name first: its section. */
+	if ((r < 0 || result == FM_EXISTED) && b)
 		fm__backing_undo(b);
 	if (b)
 		fm__backing_release(b);
@@ -326,21 +354,30 @@ FM_API int fm_section_adopt(fm_section **out, int fd, unsigned access)
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0)
 		return fm__fail(-EBADF, call, NULL, "descriptor %d is not open", fd);
-	/* The descriptor's open mode is what the kernel will allow. */
-	if (!access)
-		access = (fl & O_ACCMODE) == O_RDWR ? FM_READ | FM_WRITE : FM_READ;
 	access = fm__access_normalize(access);
-	if ((access & FM_WRITE) && (fl & O_ACCMODE) != O_RDWR)
-		return fm__fail(-EACCES, call, NULL, "descriptor %d is not open for writing", fd);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fm__fail(-ENOMEM, call, NULL, NULL);
-	r = fm__object_adopt(&s->obj, fd, FM__TYPE_SECTION, call);
-	if (r == 0 && (r = section_finish(s, access, -1, call)) < 0) {
+	r = fm__object_adopt(&s->obj, fd, FM__TYPE_SECTION, access, call);
+	if (r < 0) {
+		free(s);
+		return r;
+	}
+	/* By default, what the kernel will allow, within the section's
+	 * maximum: the descriptor's open mode, or for a section in a segment,
+	 * the attachment the object's mode let us have. */
+	if (!access) {
+		bool write = fm__section_is_shm(s) ? s->obj.shm_write : (fl & O_ACCMODE) == O_RDWR;
+
+		access = (write ? FM_READ | FM_WRITE : FM_READ) & (s->obj.hdr.max_access | FM_READ);
+	}
+	if ((access & FM_WRITE) && !fm__section_is_shm(s) && (fl & O_ACCMODE) != O_RDWR)
+		r = fm__fail(-EACCES, call, NULL, "descriptor %d is not open for writing", fd);
+	else
+		r = section_finish(s, access, -1, call);
+	if (r < 0) {
 		s->obj.fd = -1; /* not ours after all: the caller keeps fd */
 		fm__object_release(&s->obj);
-	}
-	if (r < 0) {
 		free(s);
 		return r;
 	}

@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * store.c - the store's directories.
+ * store.c - the store's directories, and who may own them.
  *
  * The store is a directory tree on a tmpfs: <root>/global (mode 1777,
  * sticky) for Global\ names and <root>/local-<uid> (0700, owned by uid) for
- * each user's Local\ names.  Every directory is opened with O_NOFOLLOW and
- * checked with fstat before use; one that exists with the wrong type,
- * owner or mode was made by somebody else and is refused (FM_ESTORE), never
- * repaired.  The process caches its open namespace directories, keyed by
- * the root path and the effective uid.  A cached directory is not checked
- * on each use: one that was removed since reveals itself, as every name
- * lookup, link and unlink in a removed directory fails with ENOENT, and
- * the callers then ask fm__dir_refresh() for the store's current one.
+ * each user's Local\ names.  The owner of a directory can remove or rename
+ * anything in it, sticky bit or not, so the root and global/ are trusted
+ * only when root owns them, or when the caller does (a store of its own:
+ * nobody else's objects are at stake); local-<uid> only when uid owns it.
+ * Every directory is opened with O_PATH | O_NOFOLLOW (so that even one we
+ * may not read can be judged by its owner) and checked with fstat before
+ * use; one that exists with the wrong type, owner or mode was made by
+ * somebody else and is refused (FM_ESTORE, naming it and its owner), never
+ * repaired: `filemap gc` run by root removes what other users planted.
+ *
+ * The process caches its open namespace directories, keyed by the root
+ * path and the effective uid.  A cached directory is not checked on each
+ * use: one that was removed since reveals itself, as every name lookup,
+ * link and unlink in a removed directory fails with ENOENT, and the
+ * callers then ask fm__dir_refresh() for the store's current one.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -34,23 +41,48 @@ const char *fm__store_root(void)
 	return root && *root ? root : DEFAULT_ROOT;
 }
 
-const char *fm__dir_check(const struct stat *st, uid_t uid, mode_t mode)
+/* Writes "belongs to uid N, <rest>" into buf and returns it. */
+static const char *owned_by(char *buf, size_t len, uid_t owner, const char *rest)
 {
+	snprintf(buf, len, "belongs to uid %u, %s", (unsigned)owner, rest);
+	return buf;
+}
+
+const char *fm__dir_check(const struct stat *st, enum fm__dir_kind kind, uid_t uid,
+			  uid_t root_owner, char *buf, size_t len)
+{
+	mode_t mode = st->st_mode & 07777;
+
 	if (!S_ISDIR(st->st_mode))
 		return "is not a directory";
-	if (mode == 0) {
-		/* The root: shared like /tmp, or private to its owner. */
-		if (st->st_uid == uid)
-			return NULL;
-		if ((st->st_mode & (S_ISVTX | S_IWOTH)) != (S_ISVTX | S_IWOTH))
-			return "belongs to another user and is not world-writable and sticky";
+	switch (kind) {
+	case FM__DIR_ROOT:
+		if (st->st_uid != 0 && st->st_uid != uid)
+			return owned_by(buf, len, st->st_uid,
+					"not to root or to you: its owner could remove or replace "
+					"anyone's objects in it; have root remove it (see filemap(7), "
+					"SECURITY), or set FILEMAP_ROOT to a directory of your own");
+		if ((mode & (S_IWGRP | S_IWOTH)) && !(mode & S_ISVTX))
+			return "is writable by other users but not sticky";
 		return NULL;
+	case FM__DIR_GLOBAL:
+		if (st->st_uid != 0 && st->st_uid != root_owner)
+			return owned_by(buf, len, st->st_uid,
+					"not to root: its owner could remove anyone's Global\\ objects; "
+					"`filemap gc` run by root removes it");
+		return mode == WORLD_STICKY ? NULL : "does not have mode 1777";
+	case FM__DIR_LOCAL:
+	default:
+		if (st->st_uid != uid) {
+			char rest[128];
+
+			snprintf(rest, sizeof(rest),
+				 "not to uid %u: another user made it to take its Local\\ names; "
+				 "`filemap gc` run by root removes it", (unsigned)uid);
+			return owned_by(buf, len, st->st_uid, rest);
+		}
+		return mode == 0700 ? NULL : "does not have mode 0700";
 	}
-	if ((st->st_mode & 07777) != mode)
-		return mode == 0700 ? "does not have mode 0700" : "does not have mode 1777";
-	if (mode == 0700 && st->st_uid != uid)
-		return "belongs to another user";
-	return NULL;
 }
 
 /*
@@ -86,40 +118,82 @@ static int make_dir(int dirfd, const char *name, mode_t mode)
 	return r;
 }
 
-/*
- * Opens directory name under dirfd, creating it with mode if it does not
- * exist, and checks it (mode 0: the root's rules).  Returns the descriptor,
- * FM_ESTORE, or -errno; *why says what was wrong.
- */
-static int open_store_dir(int dirfd, const char *name, mode_t mode, uid_t uid, const char **why)
-{
-	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
-	struct stat st;
-	int fd, r;
+/* How one store directory is opened, made and judged. */
+struct dir_rule {
+	enum fm__dir_kind kind;
+	uid_t uid;          /* the caller's effective uid */
+	uid_t root_owner;   /* for global/: the owner of the root it is in */
+	mode_t create_mode; /* 0: the caller may not make it */
+};
 
-	fd = fm__os_openat(dirfd, name, flags, 0);
-	if (fd == -ENOENT) {
-		r = make_dir(dirfd, name, mode ? mode : WORLD_STICKY);
-		if (r < 0 && r != -EEXIST) {
-			*why = "cannot be created";
-			return r;
-		}
-		fd = fm__os_openat(dirfd, name, flags, 0);
-	}
+int fm__store_dir_open(int dirfd, const char *name, int flags, enum fm__dir_kind kind, uid_t uid,
+		       uid_t root_owner, char *why, size_t len, struct stat *st)
+{
+	int fd = fm__os_openat(dirfd, name, flags | O_DIRECTORY | O_NOFOLLOW, 0), r;
+	const char *wrong;
+
 	if (fd == -ELOOP || fd == -ENOTDIR) {
-		*why = "is a symlink or not a directory";
+		struct stat at;
+
+		if (fm__os_fstatat(dirfd, name, &at, AT_SYMLINK_NOFOLLOW) == 0)
+			snprintf(why, len, "is %s of uid %u, not a directory; %s",
+				 S_ISLNK(at.st_mode) ? "a symlink" : "a file", (unsigned)at.st_uid,
+				 kind == FM__DIR_ROOT ? "remove it, or set FILEMAP_ROOT elsewhere"
+						      : "`filemap gc` run by root removes it");
+		else
+			snprintf(why, len, "is a symlink or not a directory");
 		return FM_ESTORE;
 	}
 	if (fd < 0) {
-		*why = "cannot be opened";
+		snprintf(why, len, fd == -ENOENT ? "does not exist" : "cannot be opened: %s",
+			 fm_strerror(fd));
 		return fd;
 	}
-	r = fm__os_fstat(fd, &st);
-	*why = r < 0 ? "cannot be inspected" : fm__dir_check(&st, uid, mode);
-	if (*why) {
-		fm__os_close(fd);
-		return r < 0 ? r : FM_ESTORE;
+	r = fm__os_fstat(fd, st);
+	wrong = r < 0 ? fm_strerror(r) : fm__dir_check(st, kind, uid, root_owner, why, len);
+	if (!wrong)
+		return fd;
+	if (wrong != why)
+		snprintf(why, len, "%s", wrong);
+	fm__os_close(fd);
+	return r < 0 ? r : FM_ESTORE;
+}
+
+/*
+ * Opens directory name under dirfd, creating it as rule says if it does
+ * not exist, and checks it.  Returns the descriptor (O_PATH), FM_ESTORE,
+ * or -errno, with why (len bytes) saying what was wrong; *created tells
+ * whether this call made it, and *st what it is.
+ */
+static int open_store_dir(int dirfd, const char *name, const struct dir_rule *rule, char *why,
+			  size_t len, bool *created, struct stat *st)
+{
+	int fd, r;
+
+	*created = false;
+	fd = fm__store_dir_open(dirfd, name, O_PATH, rule->kind, rule->uid, rule->root_owner, why, len, st);
+	if (fd != -ENOENT)
+		return fd;
+	if (!rule->create_mode) {
+		snprintf(why, len, "does not exist, and only root may make it in a store that root "
+			 "owns; run a filemap call as root once, or see filemap(7), SECURITY");
+		return FM_ESTORE;
 	}
+	r = make_dir(dirfd, name, rule->create_mode);
+	if ((r == -EACCES || r == -EPERM) && rule->kind == FM__DIR_LOCAL) {
+		snprintf(why, len, "does not exist, and the store root does not let users make "
+			 "it; ask the administrator to make it (owner uid %u, mode 0700)",
+			 (unsigned)rule->uid);
+		return FM_ESTORE;
+	}
+	if (r < 0 && r != -EEXIST) {
+		snprintf(why, len, "cannot be created: %s", fm_strerror(r));
+		return r;
+	}
+	*created = r == 0;
+	fd = fm__store_dir_open(dirfd, name, O_PATH, rule->kind, rule->uid, rule->root_owner, why, len, st);
+	if (fd == -ENOENT) /* removed as soon as made */
+		snprintf(why, len, "cannot be opened: %s", fm_strerror(fd));
 	return fd;
 }
 
@@ -151,13 +225,47 @@ static int open_root_parent(const char *root, char *base, size_t base_len)
 	return fm__os_openat(AT_FDCWD, parent, O_PATH | O_DIRECTORY, 0);
 }
 
+/*
+ * Opens the store root under parentfd (its last path component, base) for
+ * effective uid: 0 with *fd and the root's owner, or a failure with its
+ * message set.  A root this call makes gets its global/ at once, so that
+ * Global\ names never wait for a user who may not make it.
+ */
+static int open_root(int *fd, uid_t *owner, int parentfd, const char *base, const char *root,
+		     uid_t uid, const char *call)
+{
+	/* Made by root, the store is shared like /tmp; made by another
+	 * user, it is that user's own, which nobody else trusts anyway. */
+	struct dir_rule rule = { FM__DIR_ROOT, uid, 0, uid == 0 ? WORLD_STICKY : 0700 };
+	char why[512];
+	struct stat st;
+	bool created;
+
+	*fd = open_store_dir(parentfd, base, &rule, why, sizeof(why), &created, &st);
+	if (*fd < 0)
+		return fm__fail(*fd, call, NULL, "store root %s %s", root, why);
+	if (created) {
+		int r = make_dir(*fd, "global", WORLD_STICKY);
+
+		if (r < 0 && r != -EEXIST) {
+			fm__os_close(*fd);
+			return fm__fail(r, call, NULL, "store directory %s/global cannot be created: %s",
+					root, fm_strerror(r));
+		}
+	}
+	*owner = st.st_uid;
+	return 0;
+}
+
 /* Opens the root and namespace ns's directory under it, for effective uid. */
 static int open_namespace(const char *root, enum fm__namespace ns, uid_t uid, char **path_out,
 			  const char *call)
 {
-	char sub[32], base[NAME_MAX + 1], *path;
-	const char *why = NULL;
-	int parentfd, rootfd, fd;
+	char sub[32], base[NAME_MAX + 1], why[512], *path;
+	struct dir_rule rule = { FM__DIR_LOCAL, uid, 0, 0700 };
+	int parentfd, rootfd, fd, r;
+	struct stat st;
+	bool created;
 
 	if (ns == FM__NS_GLOBAL)
 		snprintf(sub, sizeof(sub), "global");
@@ -167,11 +275,17 @@ static int open_namespace(const char *root, enum fm__namespace ns, uid_t uid, ch
 	if (parentfd < 0)
 		return fm__fail(parentfd, call, NULL, "store root %s: its directory cannot be opened: %s",
 				root, fm_strerror(parentfd));
-	rootfd = open_store_dir(parentfd, base, 0, uid, &why);
+	r = open_root(&rootfd, &rule.root_owner, parentfd, base, root, uid, call);
 	fm__os_close(parentfd);
-	if (rootfd < 0)
-		return fm__fail(rootfd, call, NULL, "store root %s %s", root, why);
-	fd = open_store_dir(rootfd, sub, ns == FM__NS_GLOBAL ? WORLD_STICKY : 0700, uid, &why);
+	if (r < 0)
+		return r;
+	if (ns == FM__NS_GLOBAL) {
+		/* Only the root's owner may make global/: anyone else's would
+		 * be trusted by nobody but its maker. */
+		rule.kind = FM__DIR_GLOBAL;
+		rule.create_mode = rule.root_owner == uid ? WORLD_STICKY : 0;
+	}
+	fd = open_store_dir(rootfd, sub, &rule, why, sizeof(why), &created, &st);
 	fm__os_close(rootfd);
 	if (fd < 0)
 		return fm__fail(fd, call, NULL, "store directory %s/%s %s", root, sub, why);

@@ -84,7 +84,7 @@ int fm__sync_use(const fm_sync *o, uint32_t type, const char *call)
 /* Maps the header page of an object file from map_fd, a read-write
  * description of its own (so that the mapping holds no lock), and closes
  * map_fd; a failure to open it (map_fd < 0) is passed on. */
-static int map_page(void **page, int map_fd)
+static int map_file_page(void **page, int map_fd)
 {
 	int r;
 
@@ -94,6 +94,19 @@ static int map_page(void **page, int map_fd)
 			map_fd, 0);
 	fm__os_close(map_fd);
 	return r;
+}
+
+/*
+ * Maps the state page of a handle's object (obj), a mapping of the
+ * handle's own: the header page of the object file, or for an object
+ * other users may operate, a second mapping of the handle's attachment of
+ * the object's segment (shm.c), whose first page mirrors the header page.
+ */
+static int map_page(void **page, struct fm__object *obj)
+{
+	if (obj->shm)
+		return fm__shm_dup(page, obj->shm, fm__page_size(), NULL);
+	return map_file_page(page, fm__object_reopen(obj, O_RDWR));
 }
 
 static struct fm__sync_state *state_of(void *page)
@@ -128,7 +141,7 @@ static int sync_finish(fm_sync *o, const char *call)
 	int r;
 
 	o->type = o->obj.hdr.type;
-	r = o->page ? 0 : map_page(&o->page, fm__object_reopen(&o->obj, O_RDWR));
+	r = o->page ? 0 : map_page(&o->page, &o->obj);
 	if (r < 0)
 		return fm__fail(r, call, fm__sync_label(o), NULL);
 	o->state = state_of(o->page);
@@ -161,10 +174,11 @@ struct create_ctx {
 	void *page; /* the new file's page, mapped by the hook */
 };
 
-static int init_hook(int fd, void *arg)
+static int init_hook(int fd, void *shm, void *arg)
 {
 	struct create_ctx *ctx = arg;
-	int r = map_page(&ctx->page, fm__os_reopen(fd, O_RDWR)); /* fd has no name yet */
+	int r = shm ? fm__shm_dup(&ctx->page, shm, fm__page_size(), NULL)
+		    : map_file_page(&ctx->page, fm__os_reopen(fd, O_RDWR)); /* no name yet */
 
 	if (r < 0)
 		return r;
@@ -214,11 +228,7 @@ int fm__sync_create(fm_sync **out, const char *name, uint32_t type, fm__sync_ini
 	else if ((o.mode ? o.mode : 0600) & ~MODE_BITS)
 		r = fm__fail(-EINVAL, call, label, "mode %#o: only permission bits (0777)",
 			     (unsigned)o.mode);
-	else if (o.mode && (o.mode & 0600) != 0600)
-		r = fm__fail(-EINVAL, call, label,
-			     "mode %#o: the owner must be able to read and write (0600)",
-			     (unsigned)o.mode);
-	else
+	else /* any mode: the creator's handle has all access whatever it says */
 		r = 0;
 	s = r < 0 ? NULL : calloc(1, sizeof(*s));
 	if (r == 0 && !s)
@@ -317,6 +327,13 @@ FM_API int fm_sync_dup(fm_sync **out, fm_sync *o)
 	return 0;
 }
 
+static bool is_regular(int fd)
+{
+	struct stat st;
+
+	return fm__os_fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 FM_API int fm_sync_adopt(fm_sync **out, int fd)
 {
 	static const char call[] = "fm_sync_adopt";
@@ -328,19 +345,24 @@ FM_API int fm_sync_adopt(fm_sync **out, int fd)
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0)
 		return fm__fail(-EBADF, call, NULL, "descriptor %d is not open", fd);
-	if ((fl & O_ACCMODE) != O_RDWR)
+	/* Read-only will do only for an object whose state is in a segment. */
+	if ((fl & O_ACCMODE) == O_WRONLY || ((fl & O_ACCMODE) != O_RDWR && !is_regular(fd)))
 		return fm__fail(-EACCES, call, NULL, "descriptor %d is not open for reading and writing",
 				fd);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fm__fail(-ENOMEM, call, NULL, NULL);
-	r = fm__object_adopt(&s->obj, fd, 0, call);
+	r = fm__object_adopt(&s->obj, fd, 0, FM_READ | FM_WRITE, call);
 	if (r < 0) {
 		free(s);
 		return r;
 	}
+	/* The state is in the object file, unless in a segment (attached). */
 	if (!fm__sync_kind_of(s->obj.hdr.type))
 		r = fm__fail(FM_ETYPE, call, s->obj.name, "a section, not a sync object");
+	else if (!s->obj.shm && (fl & O_ACCMODE) != O_RDWR)
+		r = fm__fail(-EACCES, call, NULL, "descriptor %d is not open for reading and writing",
+			     fd);
 	else
 		r = sync_finish(s, call);
 	if (r < 0) {

@@ -33,6 +33,8 @@ struct fm__view {
 	int fd;                /* for a reserve section's view, a description of
 				* that file, to commit pages and tell which have
 				* memory (commit.c); else -1 */
+	bool in_segment;       /* a reserve section's shared view of a segment,
+				* whose pages commit.c reads through a mapping */
 };
 
 static void view_free(struct fm__view *v)
@@ -135,10 +137,67 @@ static unsigned reported_access(unsigned access)
 }
 
 /* Whether the section's pages may lack memory: a reserve section's in the
- * store (a file section's pages are the file's, always there). */
+ * store or in a segment (a file section's pages are the file's, always
+ * there). */
 static bool reserves(const fm_section *s)
 {
 	return (s->obj.hdr.flags & FM__HDR_RESERVE) && !fm__section_is_file(s);
+}
+
+/*
+ * A copy-on-write view of a section in a segment: a segment has no file to
+ * map privately, so the view is private memory holding a copy of the
+ * section as it is now.  It does not see later writes by others.
+ */
+static int map_shm_copy(void **base, const void *from, size_t map_len, int prot, void *addr)
+{
+	int r = fm__os_mmap(base, addr, map_len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | (addr ? MAP_FIXED_NOREPLACE : 0), -1, 0);
+
+	if (r < 0)
+		return r;
+	memcpy(*base, from, map_len);
+	if (prot != (PROT_READ | PROT_WRITE))
+		r = fm__os_mprotect(*base, map_len, prot);
+	if (r < 0)
+		fm__os_munmap(*base, map_len);
+	return r;
+}
+
+/*
+ * Maps a view of a section in a segment: a second mapping of one of the
+ * handle's attachments (no permission is checked again), the read-only
+ * one unless the view writes, so that it can never be made writable.  At a
+ * fixed address, the range is taken first (never over a mapping), then
+ * replaced by the view.
+ */
+static int map_shm(void **base, fm_section *s, uint64_t offset, size_t map_len, int prot,
+		   unsigned access, void *addr)
+{
+	void *from = access & FM_WRITE ? s->obj.shm : fm__object_shm_ro(&s->obj), *taken = NULL;
+	int attached = access & FM_WRITE ? PROT_READ | PROT_WRITE : PROT_READ, r = 0;
+
+	if (!from) { /* a creator whose mode denies even itself reading */
+		from = s->obj.shm;
+		attached = PROT_READ | PROT_WRITE;
+	}
+	from = (char *)from + offset;
+	if (access & FM_COPY)
+		return map_shm_copy(base, from, map_len, prot, addr);
+	if (addr)
+		r = fm__os_mmap(&taken, addr, map_len, PROT_NONE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (r == 0 && taken && taken != addr)
+		r = -EEXIST; /* a kernel older than 4.17: a hint, not honoured */
+	if (r == 0)
+		r = fm__shm_dup(base, from, map_len, taken);
+	if (r == 0 && prot != attached)
+		r = fm__os_mprotect(*base, map_len, prot);
+	if (r < 0 && taken)
+		fm__os_munmap(taken, map_len);
+	else if (r < 0 && *base)
+		fm__os_munmap(*base, map_len);
+	return r;
 }
 
 /* Maps the checked view at addr (NULL: anywhere), never over a mapping;
@@ -147,15 +206,18 @@ static int map_at(void **base, int *kept, fm_section *s, uint64_t offset, size_t
 		  int prot, unsigned access, void *addr, const char *call)
 {
 	int flags = (access & FM_COPY ? MAP_PRIVATE : MAP_SHARED) | (addr ? MAP_FIXED_NOREPLACE : 0);
-	int fd = fm__section_view_fd(s, access, call);
-	int r;
+	int fd, r;
 
+	*base = NULL;
 	*kept = -1;
-	if (fd < 0)
+	if (fm__section_is_shm(s))
+		r = map_shm(base, s, offset, map_len, prot, access, addr);
+	else if ((fd = fm__section_view_fd(s, access, call)) < 0)
 		return fd;
-	if (reserves(s) && (*kept = fm__os_dup(fd)) < 0)
+	else if (reserves(s) && (*kept = fm__os_dup(fd)) < 0)
 		return fm__fail(*kept, call, s->obj.name, NULL);
-	r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->data_offset + offset);
+	else
+		r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->data_offset + offset);
 	if (r == 0 && addr && *base != addr) {
 		/* A kernel older than 4.17 takes MAP_FIXED_NOREPLACE as a hint. */
 		fm__os_munmap(*base, map_len);
@@ -205,6 +267,7 @@ static int view_map(void **out, fm_section *s, uint64_t offset, size_t length,
 	v->access = reported_access(access);
 	v->file_offset = s->data_offset + offset;
 	v->file_backed = fm__section_is_file(s);
+	v->in_segment = reserves(s) && fm__section_is_shm(s) && !(access & FM_COPY);
 	r = insert(v);
 	if (r < 0) {
 		fm__os_munmap(base, v->map_len);
@@ -279,22 +342,36 @@ FM_API int fm_view_flush(void *addr, size_t length)
 	return r < 0 ? fm__fail(r == -ENOMEM ? -EFAULT : r, call, NULL, NULL) : 0;
 }
 
+/* A read-only mapping of the segment pages of view v, for commit.c. */
+static int segment_pages(void **out, const struct fm__view *v)
+{
+	int r = fm__shm_dup(out, (void *)v->base, v->map_len, NULL);
+
+	if (r == 0 && (r = fm__os_mprotect(*out, v->map_len, PROT_READ)) < 0)
+		fm__os_munmap(*out, v->map_len);
+	return r;
+}
+
 int fm__view_pages(struct fm__view_pages *out, const void *addr, const char *call)
 {
 	struct fm__view *v;
+	void *pages = NULL;
 	int fd = -1, r = 0;
 
 	fm__global_lock();
 	v = find_locked(addr);
-	/* A copy of the view's descriptor, so that an unmap on another thread
-	 * cannot leave us its number (dup never blocks). */
+	/* A copy of the view's descriptor, or of its pages, so that an unmap
+	 * on another thread cannot leave us its number or its addresses (dup
+	 * and mremap never block). */
 	if (v && v->fd >= 0 && (fd = fm__os_dup(v->fd)) < 0) {
 		r = fd;
 		fd = -1;
 	}
+	if (v && v->in_segment && (r = segment_pages(&pages, v)) < 0)
+		pages = NULL;
 	if (v)
 		*out = (struct fm__view_pages){ v->base, v->map_len, v->length, v->file_offset, fd,
-						v->access };
+						pages, v->access };
 	fm__global_unlock();
 	if (!v)
 		return fm__fail(-EFAULT, call, NULL, "%p is not inside a view", addr);

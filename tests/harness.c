@@ -5,9 +5,11 @@
  */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "internal.h"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +28,20 @@ static char case_dir[512];
 const char *test_root(void)
 {
 	return root_path;
+}
+
+const char *test_store_path(const char *fmt, ...)
+{
+	static char bufs[4][PATH_MAX];
+	static unsigned next;
+	char *buf = bufs[next++ % 4], rel[PATH_MAX / 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rel, sizeof(rel), fmt, ap);
+	va_end(ap);
+	snprintf(buf, PATH_MAX, "%s/%s", getenv("FILEMAP_ROOT"), rel);
+	return buf;
 }
 
 _Noreturn void test_fail(const char *file, int line, const char *fmt, ...)
@@ -181,6 +197,20 @@ int test_in_child(int (*fn)(void *), void *arg)
 	if (pid == 0)
 		_exit(fn(arg));
 	return test_wait(pid);
+}
+
+unsigned test_object_mode(const char *path)
+{
+	struct fm__header h;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0 || pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		FAIL("cannot read the header of %s: %s", path, strerror(errno));
+	close(fd);
+	if ((st.st_mode & 0622) != 0600)
+		FAIL("store file %s has mode %04o", path, (unsigned)(st.st_mode & 07777));
+	return h.mode;
 }
 
 /* Counts the entries of every directory directly under the root. */

@@ -106,6 +106,11 @@ void test_expect_gone(const char *name);
 /* The case's private store root, and the directory holding it. */
 const char *test_root(void);
 
+/* A path under the store root, printf-style, in one of four rotating
+ * buffers (so that one call may use several).  The root comes from
+ * FILEMAP_ROOT, so helpers, which inherit it, may use this too. */
+const char *test_store_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Starts helper name with the given arguments (NULL-terminated); if out_fd
  * is not NULL, *out_fd reads the helper's stdout.  Returns its pid. */
 pid_t test_spawn(const char *name, int *out_fd, ...);
@@ -122,6 +127,13 @@ void test_expect_line(int fd, const char *expected);
 
 /* In a helper: writes a line to stdout and flushes it. */
 void test_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * The permission bits the object whose store file is at path was created
+ * with (from its header).  Also checks what every store file's own mode
+ * must be: its owner's to read and write, nobody else's to write.
+ */
+unsigned test_object_mode(const char *path);
 
 /* Number of entries in the store (every namespace directory). */
 int test_store_count(void);

@@ -3,12 +3,15 @@
  * test-commit.c - reserve and commit: fm_view_commit and fm_view_committed.
  * A reserve section's pages have no memory until committed, through any
  * view (writable, read-only, copy-on-write, at an offset), or touched; the
- * state is the section's, so every view and every process sees it; other
- * sections are committed throughout; and the arguments' exact codes.
+ * state is the section's, so every view and every process sees it, also
+ * for a shared Global\ section whose data is a SysV segment, and for
+ * another user; other sections are committed throughout; and the
+ * arguments' exact codes.
  */
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include <grp.h>
 #include <unistd.h>
 
 #define PAGES 16
@@ -224,6 +227,66 @@ static void view_keeps_no_name(void)
 	CHECK_INT_EQ(test_fd_count(), before - 2);
 }
 
+/* As uid 65534: opens the shared section read-only, sees page 2
+ * committed, and commits page 9 through its read-only view. */
+static int other_user_commits(void *arg)
+{
+	fm_section *s;
+	size_t run = 0;
+	char *v;
+
+	(void)arg;
+	if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+	    setresuid(65534, 65534, 65534) < 0)
+		return 90;
+	if (fm_section_open(&s, "Global\\segment", FM_READ) < 0)
+		return 1;
+	if (fm_view_map((void **)&v, s, 0, 0, FM_READ) < 0)
+		return 2;
+	if (fm_view_committed(&run, v + 2 * pg) != 1 || run != pg)
+		return 3;
+	if (fm_view_commit(v + 9 * pg, 1) < 0 || v[9 * pg] != 0)
+		return 4;
+	fm_view_unmap(v);
+	fm_section_close(s);
+	return 0;
+}
+
+/* A Global\ section others may map keeps its data in a SysV segment: its
+ * pages too have memory only once committed, for every view, in every
+ * process, whoever commits them. */
+static void shared_segment(void)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	fm_section *s;
+	char *a, *b, *tail;
+
+	opts.flags = FM_SECTION_RESERVE;
+	opts.mode = 0644;
+	CHECK_OK(fm_section_create(&s, "Global\\segment", PAGES * pg, &opts));
+	a = map(s, 0, FM_WRITE);
+	b = map(s, 0, FM_READ);
+	tail = map(s, 4 * pg, FM_READ);
+	CHECK_STATE(b, 0, PAGES);
+	CHECK_OK(fm_view_commit(b + 2 * pg, 1));
+	CHECK_STATE(a, 0, 2);
+	CHECK_STATE(a + 2 * pg, 1, 1);
+	CHECK_STATE(tail, 0, PAGES - 4);
+	CHECK_OK(fm_view_commit(tail + pg, pg));
+	CHECK_STATE(a + 5 * pg, 1, 1);
+	a[2 * pg] = 'x';
+	CHECK(b[2 * pg] == 'x');
+	if (geteuid() == 0) {
+		CHECK_INT_EQ(test_in_child(other_user_commits, NULL), 0);
+		CHECK_STATE(a + 9 * pg, 1, 1);
+		CHECK_STATE(a + 10 * pg, 0, PAGES - 10);
+	}
+	CHECK_OK(fm_view_unmap(tail));
+	CHECK_OK(fm_view_unmap(b));
+	CHECK_OK(fm_view_unmap(a));
+	fm_section_close(s);
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(reserve_starts_empty),
 	TEST_CASE(commit_shows_in_every_view),
@@ -234,6 +297,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(last_page),
 	TEST_CASE(bad_arguments),
 	TEST_CASE(view_keeps_no_name),
+	TEST_CASE(shared_segment),
 };
 
 static const struct test_helper helpers[] = {

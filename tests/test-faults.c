@@ -63,12 +63,51 @@ static void check_result(const char *file, int line, int r, const char *call)
 
 #define CHECK_RESULT(r, call) check_result(__FILE__, __LINE__, r, call)
 
+/* The name most steps use, and its mode: a Local\ name, or a Global\ name
+ * others may map, whose data is a SysV shared memory segment. */
+static const char *target = NAME;
+static uint32_t target_mode;
+
+static void share_target(void)
+{
+	target = "Global\\f-shared";
+	target_mode = 0666;
+}
+
+static int create_with_mode(fm_section **s, const char *name)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+
+	opts.mode = name && strcmp(name, target) == 0 ? target_mode : 0;
+	return fm_section_create(s, name, SIZE, &opts);
+}
+
 static fm_section *create_plain(const char *name)
 {
 	fm_section *s;
 
-	CHECK_RC(fm_section_create(&s, name, SIZE, NULL), 0);
+	CHECK_RC(create_with_mode(&s, name), 0);
 	return s;
+}
+
+/* The SysV segments this process made that nobody has attached: a segment
+ * is marked for removal as soon as it is made, and so goes with its last
+ * attachment; one still there unattached would outlive every process.
+ * (One an injected munmap failure left attached goes with this process.) */
+static int segments_left(void)
+{
+	FILE *f = fopen("/proc/sysvipc/shm", "re");
+	char line[512];
+	int n = 0, cpid;
+	unsigned long nattch;
+
+	CHECK(f != NULL);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*d %*d %*o %*u %d %*d %lu", &cpid, &nattch) == 2 &&
+		    cpid == getpid() && nattch == 0)
+			n++;
+	fclose(f);
+	return n;
 }
 
 /* Removes the (empty) store directories, so the next call makes them. */
@@ -105,6 +144,8 @@ static void for_each_fault(step_fn *step, int err)
 			     test_store_count());
 		if (test_fd_count() != fds)
 			FAIL("fault at call %ld: %d descriptors open, %d before", n, test_fd_count(), fds);
+		if (segments_left() != 0)
+			FAIL("fault at call %ld left %d shared memory segment(s)", n, segments_left());
 		if (!fired)
 			break;
 	}
@@ -124,7 +165,7 @@ static bool create_under_fault(long n, int err, const char *name, int expected, 
 	int r;
 
 	arm(n, err);
-	r = fm_section_create(&s, name, SIZE, NULL);
+	r = create_with_mode(&s, name);
 	fired = disarm();
 	CHECK_RESULT(r, "fm_section_create");
 	if (r >= 0) {
@@ -142,7 +183,7 @@ static bool step_create(long n, int err)
 {
 	int r;
 
-	return create_under_fault(n, err, NAME, 0, &r);
+	return create_under_fault(n, err, target, 0, &r);
 }
 
 /* The same with no store directory yet: their creation fails in turn. */
@@ -169,23 +210,23 @@ static bool step_create_unnamed(long n, int err)
 /* Creating a name that exists: the answer is that object, or a failure. */
 static bool step_create_existing(long n, int err)
 {
-	fm_section *held = create_plain(NAME);
+	fm_section *held = create_plain(target);
 	bool fired;
 	int r;
 
-	fired = create_under_fault(n, err, NAME, FM_EXISTED, &r);
+	fired = create_under_fault(n, err, target, FM_EXISTED, &r);
 	fm_section_close(held);
 	return fired;
 }
 
 static bool step_open(long n, int err)
 {
-	fm_section *held = create_plain(NAME), *s;
+	fm_section *held = create_plain(target), *s;
 	bool fired;
 	int r;
 
 	arm(n, err);
-	r = fm_section_open(&s, NAME, FM_READ | FM_WRITE);
+	r = fm_section_open(&s, target, FM_READ | FM_WRITE);
 	fired = disarm();
 	CHECK_RESULT(r, "fm_section_open");
 	if (r >= 0) {
@@ -198,7 +239,7 @@ static bool step_open(long n, int err)
 
 static bool step_dup(long n, int err)
 {
-	fm_section *held = create_plain(NAME), *s;
+	fm_section *held = create_plain(target), *s;
 	bool fired;
 	int r;
 
@@ -212,23 +253,42 @@ static bool step_dup(long n, int err)
 	return fired;
 }
 
-static bool step_map(long n, int err)
+/* A view of a writable handle with access (the first of its kind may
+ * open or attach what it maps from). */
+static bool map_under_fault(long n, int err, unsigned access)
 {
-	fm_section *held = create_plain(NAME);
+	fm_section *held = create_plain(target);
 	char *v;
 	bool fired;
 	int r;
 
 	arm(n, err);
-	r = fm_view_map((void **)&v, held, 0, 0, FM_WRITE);
+	r = fm_view_map((void **)&v, held, 0, 0, access);
 	fired = disarm();
 	CHECK_RESULT(r, "fm_view_map");
 	if (r >= 0) {
-		v[SIZE - 1] = 1;
+		if (access & (FM_WRITE | FM_COPY))
+			v[SIZE - 1] = 1;
+		CHECK_INT_EQ(v[0], 0);
 		CHECK_OK(fm_view_unmap(v));
 	}
 	fm_section_close(held);
 	return fired;
+}
+
+static bool step_map(long n, int err)
+{
+	return map_under_fault(n, err, FM_WRITE);
+}
+
+static bool step_map_read(long n, int err)
+{
+	return map_under_fault(n, err, FM_READ);
+}
+
+static bool step_map_copy(long n, int err)
+{
+	return map_under_fault(n, err, FM_COPY);
 }
 
 /* An unmap that fails may leave the pages mapped; they are unmapped here
@@ -236,7 +296,7 @@ static bool step_map(long n, int err)
 static bool step_unmap(long n, int err)
 {
 	struct fm_view_info info = FM_VIEW_INFO_INIT;
-	fm_section *held = create_plain(NAME);
+	fm_section *held = create_plain(target);
 	bool fired;
 	void *v;
 	int r;
@@ -260,6 +320,7 @@ static fm_section *create_reserved(const char *name)
 	fm_section *s;
 
 	opts.flags = FM_SECTION_RESERVE;
+	opts.mode = strcmp(name, target) == 0 ? target_mode : 0;
 	CHECK_OK(fm_section_create(&s, name, SIZE, &opts));
 	return s;
 }
@@ -267,7 +328,7 @@ static fm_section *create_reserved(const char *name)
 /* A reserve section's view keeps a description of its file. */
 static bool step_map_reserved(long n, int err)
 {
-	fm_section *held = create_reserved(NAME);
+	fm_section *held = create_reserved(target);
 	bool fired;
 	void *v;
 	int r;
@@ -285,7 +346,7 @@ static bool step_map_reserved(long n, int err)
 /* Commit through a writable view, then through a read-only one. */
 static bool step_commit(long n, int err)
 {
-	fm_section *held = create_reserved(NAME);
+	fm_section *held = create_reserved(target);
 	bool fired;
 	void *v, *w;
 	int r;
@@ -307,7 +368,7 @@ static bool step_commit(long n, int err)
 /* Whether pages have memory: a committed page, then a reserved one. */
 static bool step_committed(long n, int err)
 {
-	fm_section *held = create_reserved(NAME);
+	fm_section *held = create_reserved(target);
 	size_t run;
 	bool fired;
 	void *v;
@@ -333,7 +394,7 @@ static bool step_committed(long n, int err)
  */
 static bool step_close(long n, int err)
 {
-	fm_section *s = create_plain(NAME), *o;
+	fm_section *s = create_plain(target), *o;
 	void *v;
 	bool fired;
 
@@ -342,7 +403,7 @@ static bool step_close(long n, int err)
 	fm_section_close(s);
 	fired = disarm();
 	if (test_store_count() != 0) {
-		CHECK_RC(fm_section_open(&o, NAME, FM_READ), -ENOENT);
+		CHECK_RC(fm_section_open(&o, target, FM_READ), -ENOENT);
 		CHECK_INT_EQ(test_store_count(), 0);
 	}
 	CHECK_OK(fm_view_unmap(v));
@@ -412,6 +473,31 @@ static void fault_commit(void)
 static void fault_committed(void)
 {
 	for_each_fault(step_committed, EIO);
+}
+
+static void fault_map_read(void)
+{
+	for_each_fault(step_map_read, EIO);
+}
+
+static void fault_map_copy(void)
+{
+	for_each_fault(step_map_copy, EIO);
+}
+
+/* The same for a Global\ section others may map: a segment's data. */
+static void fault_shared(void)
+{
+	static step_fn *const steps[] = {
+		step_create, step_create_existing, step_open, step_dup, step_map, step_map_read,
+		step_map_copy, step_unmap, step_close, step_map_reserved, step_commit,
+		step_committed,
+	};
+
+	share_target();
+	for (size_t i = 0; i < TEST_COUNT(steps); i++)
+		for_each_fault(steps[i], EIO);
+	for_each_fault(step_create, ENOMEM);
 }
 
 /* Other errors take the same paths; ENOMEM and EMFILE are the likely ones. */
@@ -563,11 +649,14 @@ static const struct test_case cases[] = {
 	TEST_CASE(fault_open),
 	TEST_CASE(fault_dup),
 	TEST_CASE(fault_map),
+	TEST_CASE(fault_map_read),
+	TEST_CASE(fault_map_copy),
 	TEST_CASE(fault_unmap),
 	TEST_CASE(fault_close),
 	TEST_CASE(fault_map_reserved),
 	TEST_CASE(fault_commit),
 	TEST_CASE(fault_committed),
+	TEST_CASE(fault_shared),
 	TEST_CASE(fault_other_errors),
 	TEST_CASE(fault_no_space),
 	TEST_CASE(fault_file_create),

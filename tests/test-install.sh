@@ -20,10 +20,24 @@ for f in "$libdir/libfilemap.so" "$libdir/libfilemap.a" "$libdir/pkgconfig/filem
 	 "$work/prefix/share/man/man7/filemap.7" "$work/prefix/share/man/man3/fm_section_create.3" \
 	 "$work/prefix/share/man/man3/fm_store_list_open.3" \
 	 "$work/prefix/share/bash-completion/completions/filemap" \
-	 "$work/prefix/share/zsh/site-functions/_filemap"; do
+	 "$work/prefix/share/zsh/site-functions/_filemap" \
+	 "$work/prefix/lib/tmpfiles.d/filemap.conf"; do
 	[ -e "$f" ] || { echo "not installed: ${f#$work/prefix/}"; exit 1; }
 done
-echo "installed: libraries, headers, filemap.pc, CMake package, tool, man pages, completions"
+echo "installed: libraries, headers, filemap.pc, CMake package, tool, man pages, completions, tmpfiles.d"
+
+# The tmpfiles snippet makes a store the library trusts: applied under a
+# private root as root would at boot, the directories are root's, 1777.
+if command -v systemd-tmpfiles >/dev/null && [ "$(id -u)" = 0 ]; then
+	systemd-tmpfiles --root="$work/boot" --create "$work/prefix/lib/tmpfiles.d/filemap.conf"
+	for d in dev/shm/filemap dev/shm/filemap/global; do
+		[ "$(stat -c %a.%U "$work/boot/$d")" = 1777.root ] ||
+			{ echo "tmpfiles made $d $(stat -c %a.%U "$work/boot/$d")"; exit 1; }
+	done
+	echo "tmpfiles.d: makes the root-owned store"
+else
+	echo "tmpfiles.d: SKIPPED (needs systemd-tmpfiles and root)"
+fi
 
 if command -v pkg-config >/dev/null; then
 	export PKG_CONFIG_PATH=$libdir/pkgconfig

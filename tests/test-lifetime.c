@@ -623,8 +623,9 @@ static void many_holders_last_one_out(void)
  * An open meets a remover: the one moment anybody holds LOCK_EX
  * ------------------------------------------------------------------------ */
 
-/* Whether thread tid of this process waits in flock(fd, LOCK_SH) (what
- * /proc/self/task/TID/syscall says of a thread blocked in a call). */
+/* Whether thread tid of this process waits for LOCK_SH: an open tries
+ * flock(fd, LOCK_SH | LOCK_NB) and sleeps between tries, never blocking
+ * in flock (what /proc/self/task/TID/syscall says of a thread in a call). */
 static bool waits_for_lock_sh(pid_t tid)
 {
 	char path[64], line[256];
@@ -638,7 +639,8 @@ static bool waits_for_lock_sh(pid_t tid)
 	if (fgets(line, sizeof(line), f) && sscanf(line, "%ld %lx %lx", &nr, &fd, &op) != 3)
 		nr = -1;
 	fclose(f);
-	return nr == SYS_flock && op == LOCK_SH;
+	return (nr == SYS_flock && (op & LOCK_SH)) || nr == SYS_nanosleep ||
+	       nr == SYS_clock_nanosleep;
 }
 
 struct opener {

@@ -6,10 +6,12 @@
  * over a file, a Global\ one) is listed and every field of each object
  * checked; then the holders (another process, one that died: an orphan),
  * the filters (glob, namespace, type, one name), corrupt and unreadable
- * objects (another user's, as uid 65534), an unsafe directory and a
- * descriptor limit in the middle of a listing (each reported once, for
- * what it is, and the rest still listed), objects that vanish while the
- * listing runs, and the argument checks and struct versions.
+ * objects (another user's, as uid 65534), shared objects (their mode and
+ * state from their header and segment), a squatted and an unsafe
+ * directory and a descriptor limit in the middle of a listing (each
+ * reported once, for what it is, and the rest still listed), objects that
+ * vanish while the listing runs, and the argument checks and struct
+ * versions.
  */
 #define _GNU_SOURCE
 #include "harness.h"
@@ -505,31 +507,103 @@ static void root_sees_every_user(void)
 	CHECK(unlink(store_path("local-65534", "theirs")) == 0);
 }
 
-static void unsafe_directory_is_reported_once(void)
+/*
+ * Lists the store, which must hold the one object name and one unsafe
+ * store directory, reported once (FM_ESTORE) with why in its message,
+ * while the rest is still listed.
+ */
+static void expect_one_unsafe(const char *name, const char *why)
 {
 	struct fm_object_info o = FM_OBJECT_INFO_INIT;
 	fm_store_list *l;
-	fm_section *s;
 	int r, ok = 0, failed = 0;
 
-	CHECK_OK(fm_section_create(&s, "Local\\fine", 64, NULL));
-	CHECK(mkdir(store_path("global", ""), 0700) == 0 || errno == EEXIST);
-	CHECK(chmod(store_path("global", ""), 0755) == 0);
 	CHECK_OK(fm_store_list_open(&l, NULL));
 	while ((r = fm_store_list_next(l, &o)) != 0) {
 		if (r == 1) {
-			CHECK_STR_EQ(o.name, "Local\\fine");
+			CHECK_STR_EQ(o.name, name);
 			ok++;
 			continue;
 		}
 		CHECK_RC(r, FM_ESTORE);
 		CHECK(strstr(fm_last_error_message(), "store directory") != NULL);
-		CHECK(strstr(fm_last_error_message(), "/global does not have mode 1777") != NULL);
+		CHECK(strstr(fm_last_error_message(), why) != NULL);
 		failed++;
 	}
 	fm_store_list_close(l);
 	CHECK_INT_EQ(ok, 1);
 	CHECK_INT_EQ(failed, 1);
+}
+
+/*
+ * A Global\ object other users may open keeps its data in a SysV segment:
+ * its mode is the header's (its store file is its owner's alone to
+ * write), and a sync object's state is read from the segment.
+ */
+static void shared_objects(void)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	struct fm_sync_opts sopts = FM_SYNC_OPTS_INIT;
+	const struct listed *x;
+	fm_section *sec;
+	fm_sync *sem;
+	struct stat st;
+	size_t n;
+
+	opts.mode = 0666;
+	sopts.mode = 0664;
+	CHECK_OK(fm_section_create(&sec, "Global\\shared", 100, &opts));
+	CHECK_OK(fm_semaphore_create(&sem, "Global\\sem", 2, 5, &sopts));
+	CHECK_OK(fm_semaphore_release(sem, 1, NULL));
+	n = list_all();
+	CHECK_INT_EQ(n, 2);
+	x = find("Global\\shared", n);
+	check_common(x, FM_NAMESPACE_GLOBAL, FM_TYPE_SECTION, 0666);
+	CHECK_INT_EQ(x->info.section_size, 100);
+	x = find("Global\\sem", n);
+	check_common(x, FM_NAMESPACE_GLOBAL, FM_TYPE_SEMAPHORE, 0664);
+	CHECK_INT_EQ(x->info.sync.type, FM_TYPE_SEMAPHORE);
+	CHECK_INT_EQ(x->info.sync.count, 3);
+	CHECK_INT_EQ(x->info.sync.maximum, 5);
+	CHECK_INT_EQ(x->info.waiters, 0);
+	CHECK(stat(store_path("global", "sem"), &st) == 0);
+	CHECK_INT_EQ(st.st_mode & 07777, 0644);
+	fm_sync_close(sem);
+	fm_section_close(sec);
+}
+
+/* As 65534, whose local-65534 uid 65535 made first: the listing says the
+ * directory is unsafe and whose it is, not merely that it cannot be read. */
+static int nobody_meets_squat(void *arg)
+{
+	(void)arg;
+	become_nobody();
+	expect_one_unsafe("Global\\fine", "/local-65534 belongs to uid 65535");
+	return 0;
+}
+
+static void squatted_directory_names_its_owner(void)
+{
+	fm_section *s;
+
+	if (geteuid() != 0)
+		SKIP("needs root to switch to uids 65534 and 65535");
+	CHECK_OK(fm_section_create(&s, "Global\\fine", 64, NULL));
+	CHECK(mkdir(store_path("local-65534", ""), 0700) == 0);
+	CHECK(chown(store_path("local-65534", ""), 65535, 65535) == 0);
+	CHECK_INT_EQ(test_in_child(nobody_meets_squat, NULL), 0);
+	CHECK(rmdir(store_path("local-65534", "")) == 0);
+	fm_section_close(s);
+}
+
+static void unsafe_directory_is_reported_once(void)
+{
+	fm_section *s;
+
+	CHECK_OK(fm_section_create(&s, "Local\\fine", 64, NULL));
+	CHECK(mkdir(store_path("global", ""), 0700) == 0 || errno == EEXIST);
+	CHECK(chmod(store_path("global", ""), 0755) == 0);
+	expect_one_unsafe("Local\\fine", "/global does not have mode 1777");
 	CHECK(rmdir(store_path("global", "")) == 0);
 	fm_section_close(s);
 }
@@ -685,6 +759,8 @@ static const struct test_case cases[] = {
 	TEST_CASE(corrupt_objects),
 	TEST_CASE(other_users_objects),
 	TEST_CASE(root_sees_every_user),
+	TEST_CASE(shared_objects),
+	TEST_CASE(squatted_directory_names_its_owner),
 	TEST_CASE(unsafe_directory_is_reported_once),
 	TEST_CASE(descriptor_limit_is_said),
 	TEST_CASE(vanishing_objects_are_skipped),

@@ -67,12 +67,10 @@ for want in \
 	'usr/share/man/man3/fm_section_create\.3$' \
 	'usr/share/man/man3/fm_store_list_open\.3$' \
 	'usr/share/bash-completion/completions/filemap$' \
-	'usr/share/zsh/(site-functions|vendor-completions)/_filemap$'; do
+	'usr/share/zsh/(site-functions|vendor-completions)/_filemap$' \
+	'usr/lib/tmpfiles\.d/filemap\.conf$'; do
 	grep -Eq "^\./$want" "$work/contents" || fail "does not hold $want"
 done
-# >>> Issue 12's systemd-tmpfiles snippet goes into the package with the rest
-# of `cmake --install` (CMakeLists.txt has its spot); once it lands, add
-# 'usr/lib/tmpfiles\.d/filemap\.conf$' to the list above.  <<<
 echo "package: $(basename "$deb"), $(wc -l <"$work/contents") entries, all under /usr"
 
 # Unpacked into a scratch root: the sonames, and the demo built against it.

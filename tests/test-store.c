@@ -36,23 +36,8 @@
  * Paths in the store
  * ------------------------------------------------------------------------ */
 
-/* A path under the case's store root, in one of a few rotating buffers so
- * that a call may use several.  The root comes from FILEMAP_ROOT, which
- * helpers inherit (test_root() is known only in the case's own process). */
-static const char *at_root(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *at_root(const char *fmt, ...)
-{
-	static char bufs[4][PATH_MAX];
-	static unsigned next;
-	char *buf = bufs[next++ % 4], rel[PATH_MAX / 2];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(rel, sizeof(rel), fmt, ap);
-	va_end(ap);
-	snprintf(buf, PATH_MAX, "%s/%s", getenv("FILEMAP_ROOT"), rel);
-	return buf;
-}
+/* A path under the case's store root (helpers too may use it). */
+#define at_root test_store_path
 
 /* A path beside the root, in the case's private directory. */
 static const char *beside_root(const char *file)
@@ -285,7 +270,7 @@ static void global_default_mode_denies_others(void)
 
 	need_root("to switch to uid 65534 and chown");
 	CHECK_OK(fm_section_create(&s, "Global\\private", 4096, NULL));
-	CHECK_INT_EQ(mode_of(at_root("global/private")), 0600);
+	CHECK_INT_EQ(test_object_mode(at_root("global/private")), 0600);
 	nobody_fork("global_denied");
 	fm_section_close(s);
 	test_expect_gone("Global\\private");
@@ -298,7 +283,7 @@ static void global_mode_0666_shared(void)
 
 	need_root("to switch to uid 65534 and chown");
 	s = create_mode("Global\\shared", FM_READ | FM_WRITE, 0666);
-	CHECK_INT_EQ(mode_of(at_root("global/shared")), 0666);
+	CHECK_INT_EQ(test_object_mode(at_root("global/shared")), 0666);
 	view = test_map_whole(s, FM_READ);
 	nobody_fork("global_write");
 	CHECK_STR_EQ(view, "written by uid 65534");
@@ -351,7 +336,7 @@ static void read_only_section(void)
 	void *view;
 
 	s = create_mode("Local\\ro", FM_READ, 0644);
-	CHECK_INT_EQ(mode_of(local_file("ro")), 0444);
+	CHECK_INT_EQ(test_object_mode(local_file("ro")), 0444);
 	CHECK_RC(fm_view_map(&view, s, 0, 0, FM_WRITE), -EACCES);
 	CHECK_RC(fm_section_open(&w, "Local\\ro", FM_WRITE), -EACCES);
 	view = test_map_whole(s, FM_READ);
@@ -359,7 +344,7 @@ static void read_only_section(void)
 	fm_section_close(s);
 
 	s = create_mode("Local\\ro", FM_READ, 0);
-	CHECK_INT_EQ(mode_of(local_file("ro")), 0400);
+	CHECK_INT_EQ(test_object_mode(local_file("ro")), 0400);
 	fm_section_close(s);
 	test_expect_gone("Local\\ro");
 }
@@ -372,11 +357,12 @@ static void modes_ignore_umask(void)
 	a = create_mode("Local\\m", FM_READ | FM_WRITE, 0644);
 	b = create_mode("Local\\d", FM_READ | FM_WRITE, 0);
 	c = create_mode("Global\\g", FM_READ | FM_WRITE, 0666);
-	CHECK_INT_EQ(mode_of(local_file("m")), 0644);
-	CHECK_INT_EQ(mode_of(local_file("d")), 0600);
-	CHECK_INT_EQ(mode_of(at_root("global/g")), 0666);
-	/* The directories the library made, too. */
-	CHECK_INT_EQ(mode_of(test_root()), 01777);
+	CHECK_INT_EQ(test_object_mode(local_file("m")), 0644);
+	CHECK_INT_EQ(test_object_mode(local_file("d")), 0600);
+	CHECK_INT_EQ(test_object_mode(at_root("global/g")), 0666);
+	/* The directories the library made, too: a root made by root is
+	 * shared like /tmp, one made by another user is that user's own. */
+	CHECK_INT_EQ(mode_of(test_root()), geteuid() == 0 ? 01777 : 0700);
 	CHECK_INT_EQ(mode_of(at_root("global")), 01777);
 	CHECK_INT_EQ(mode_of(local_dir()), 0700);
 	fm_section_close(a);
@@ -588,21 +574,26 @@ static void hostile_root_symlink(void)
 	expect_usable("Local\\x");
 }
 
-/* Another user's root is refused unless it is shared like /tmp. */
+/*
+ * Another user's root is refused whatever its mode, even shared like /tmp:
+ * its owner could remove or rename anything in it.  The message names the
+ * owner.
+ */
 static void hostile_root_owner(void)
 {
-	static const mode_t refused[] = { 0755, 0777, 01755, 0700 };
+	static const mode_t refused[] = { 0755, 0777, 01755, 0700, 01777 };
 
 	need_root("to switch to uid 65534 and chown");
 	for (size_t i = 0; i < TEST_COUNT(refused); i++) {
 		make_dir(test_root(), refused[i]);
 		give_to_nobody(test_root());
 		expect_refused("Local\\x", test_root());
+		CHECK(strstr(fm_last_error_message(), "uid 65534") != NULL);
 		expect_refused("Global\\x", test_root());
 		remove_plant(test_root());
 	}
-	make_dir(test_root(), 01777);
-	give_to_nobody(test_root());
+	/* A root's own, shared or not, is fine. */
+	make_dir(test_root(), 0755);
 	expect_usable("Local\\x");
 }
 
@@ -914,6 +905,7 @@ static void plant_object(const char *path, enum flaw flaw)
 	h.size = flaw == FLAW_SIZE ? 8192 : 4096;
 	h.creator_uid = (uint32_t)geteuid();
 	h.creator_pid = (uint32_t)getpid();
+	h.mode = 0600;
 	file_size = (off_t)h.header_size + 4096;
 	if (flaw == FLAW_GARBAGE)
 		memset(&h, 0x5a, sizeof(h));
@@ -1086,7 +1078,8 @@ static void names_escaped(void)
 		CHECK_OK(fm_section_create(&s[i], names[i][0], 4096, NULL));
 		CHECK_INT_EQ(mode_of(local_file(names[i][1])), 0600);
 	}
-	CHECK_INT_EQ(count_entries(test_root(), NULL, 0), 1); /* local-0 alone */
+	/* No escape left the namespace: local-0 and global (made with the root). */
+	CHECK_INT_EQ(count_entries(test_root(), NULL, 0), 2);
 	CHECK_INT_EQ(count_entries(local_dir(), NULL, 0), 3);
 	for (int i = 0; i < 3; i++) {
 		CHECK_OK(fm_section_open(&o, names[i][0], FM_READ));

@@ -291,7 +291,6 @@ class ToolTest(unittest.TestCase):
                      ["create", "x", "--type", "mutex", "--manual"],
                      ["create", "x", "1K", "--signaled"], ["create", "x", "--maximum", "2"],
                      ["create", "x", "--type", "event", "--initial", "1"],
-                     ["create", "x", "--type", "event", "--mode", "0400"],
                      ["create", "x", "--type", "semaphore", "--initial", "3", "--maximum", "2"],
                      ["create", "x", "--type", "semaphore", "--maximum", "0"],
                      ["create", "x", "--type", "semaphore", "--maximum", "2147483648"],
@@ -782,6 +781,26 @@ class ToolTest(unittest.TestCase):
         self.assertStoreEmpty()
 
     # -- mutexes, events and semaphores -----------------------------------
+
+    def test_shared_sync_object_state(self):
+        # A Global\ object other users may use keeps its state in shared
+        # memory, not in its header: ls reads it there.
+        holder = self.hold("Global\\ssem", "--type", "semaphore", "--initial", "3",
+                           "--maximum", "7", "--mode", "0666")
+        self.assertEqual(self.find("ssem")["sync"], {"signaled": True, "count": 3, "maximum": 7,
+                                                     "waiters": 0})
+        self.ok("signal", "Global\\ssem")
+        self.assertEqual(self.find("ssem")["sync"]["count"], 4)
+        self.assertEqual(self.find("ssem")["mode"], "0666")
+        self.assertEqual(self.stat_lines("Global\\ssem")[3:6], [
+            field("count", "4"), field("maximum", "7"), field("waiters", "0")])
+        # Its holder killed, the segment went with its last attachment: the
+        # orphan's state is gone, and stat says so rather than guess.
+        holder.kill()
+        holder.wait()
+        self.assertEqual(self.stat_lines("Global\\ssem")[3],
+                         field("problem", "its state is gone: nobody has it any more (an orphan)"))
+        self.assertNotIn("sync", self.find("ssem"))
 
     def test_sync_objects_in_ls_and_stat(self):
         procs = [self.hold("Local\\m", "--type", "mutex"),

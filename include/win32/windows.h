@@ -527,14 +527,14 @@ typedef struct _OVERLAPPED {
 #ifndef NOMINMAX
 #ifndef max
 template <class A, class B>
-constexpr auto max(A a, B b) -> decltype(a > b ? a : b)
+constexpr auto max(const A &a, const B &b) -> decltype(a > b ? a : b)
 {
 	return a > b ? a : b;
 }
 #endif
 #ifndef min
 template <class A, class B>
-constexpr auto min(A a, B b) -> decltype(a < b ? a : b)
+constexpr auto min(const A &a, const B &b) -> decltype(a < b ? a : b)
 {
 	return a < b ? a : b;
 }

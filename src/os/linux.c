@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -117,11 +118,6 @@ int64_t fm__os_seek(int fd, uint64_t offset, int whence)
 int fm__os_dup(int fd)
 {
 	RETRY(fcntl(fd, F_DUPFD_CLOEXEC, 0));
-}
-
-int fm__os_madvise(void *addr, size_t len, int advice)
-{
-	RETRY(madvise(addr, len, advice));
 }
 
 int fm__os_fdatasync(int fd)
@@ -269,4 +265,55 @@ int fm__os_munmap(void *addr, size_t len)
 int fm__os_msync(void *addr, size_t len, int flags)
 {
 	RETRY(msync(addr, len, flags));
+}
+
+int fm__os_mprotect(void *addr, size_t len, int prot)
+{
+	INJECT();
+	return mprotect(addr, len, prot) < 0 ? -errno : 0;
+}
+
+int fm__os_madvise(void *addr, size_t len, int advice)
+{
+	RETRY(madvise(addr, len, advice));
+}
+
+int fm__os_mincore(const void *addr, size_t len, unsigned char *vec)
+{
+	RETRY(mincore((void *)addr, len, vec));
+}
+
+int fm__os_mremap(void **out, void *old, size_t old_len, size_t new_len, int flags,
+		  void *new_addr)
+{
+	void *p;
+
+	INJECT();
+	p = mremap(old, old_len, new_len, flags, new_addr);
+	if (p == MAP_FAILED)
+		return -errno;
+	*out = p;
+	return 0;
+}
+
+int fm__os_shmget(int key, size_t size, int flags)
+{
+	RETRY(shmget((key_t)key, size, flags));
+}
+
+int fm__os_shmat(void **out, int id, int flags)
+{
+	void *p;
+
+	INJECT();
+	p = shmat(id, NULL, flags);
+	if (p == (void *)-1)
+		return -errno;
+	*out = p;
+	return 0;
+}
+
+int fm__os_shmctl(int id, int cmd, struct shmid_ds *ds)
+{
+	RETRY(shmctl(id, cmd, ds));
 }

@@ -31,7 +31,6 @@ int fm__os_fallocate_keep_size(int fd, uint64_t offset, uint64_t len);
 int64_t fm__os_seek(int fd, uint64_t offset, int whence);
 /* A second descriptor of fd's description, close-on-exec. */
 int fm__os_dup(int fd);
-int fm__os_madvise(void *addr, size_t len, int advice);
 int fm__os_fdatasync(int fd);
 /* The access mode and status flags of fd (fcntl F_GETFL). */
 int fm__os_getfl(int fd);
@@ -55,6 +54,20 @@ int fm__os_mmap(void **out, void *addr, size_t len, int prot, int flags, int fd,
 		uint64_t offset);
 int fm__os_munmap(void *addr, size_t len);
 int fm__os_msync(void *addr, size_t len, int flags);
+int fm__os_mprotect(void *addr, size_t len, int prot);
+int fm__os_madvise(void *addr, size_t len, int advice);
+/* Whether each page of [addr, addr + len) is resident: bit 0 of vec[i]. */
+int fm__os_mincore(const void *addr, size_t len, unsigned char *vec);
+/* mremap; with old_len 0, a second mapping of the same shared pages. */
+int fm__os_mremap(void **out, void *old, size_t old_len, size_t new_len, int flags,
+		  void *new_addr);
+
+/* SysV shared memory: shmget's id, shmat's address in *out, shmctl's
+ * result (an id for SHM_STAT_ANY). */
+struct shmid_ds;
+int fm__os_shmget(int key, size_t size, int flags);
+int fm__os_shmat(void **out, int id, int flags);
+int fm__os_shmctl(int id, int cmd, struct shmid_ds *ds);
 
 /*
  * Futexes on shared memory (never FUTEX_PRIVATE_FLAG: the words live in

@@ -9,7 +9,8 @@
 # (--system-site-packages); whether they are there is asked of the very
 # interpreter that builds, the environment's own, since a PYTHON that is
 # itself a virtual environment shares nothing of its own packages with a new
-# one.  Exits 77 (skip) when that interpreter lacks pip, setuptools or wheel.
+# one.  When PYTHON's environments lack them, /usr/bin/python3 is tried; exits
+# 77 (skip) when neither has them.
 #
 #   usage: test-pip-install.sh PYTHON SOURCE_DIR
 set -eu
@@ -22,14 +23,29 @@ mkdir "$tmp/tree" "$tmp/elsewhere"
 cp -R "$src/CMakeLists.txt" "$src/include" "$src/src" "$src/python" "$tmp/tree/"
 rm -rf "$tmp/tree/python/build" "$tmp/tree/python/"*.egg-info
 
-for venv in direct wheel; do
-	"$python" -m venv --without-pip --system-site-packages "$tmp/$venv"
+# The interpreter CMake found first; if its environments cannot build
+# (pyenv's, say, without wheel), Debian's, the one the README shows.
+has_tools() { # VENV: whether the environment has pip, setuptools and wheel
+	"$1/bin/python" -c 'import importlib.util as u, sys; sys.exit(not all(map(u.find_spec, ("pip", "setuptools", "wheel"))))' 2>/dev/null
+}
+for candidate in "$python" /usr/bin/python3; do
+	[ -x "$candidate" ] || command -v "$candidate" >/dev/null || continue
+	rm -rf "$tmp/direct" "$tmp/wheel"
+	for venv in direct wheel; do
+		"$candidate" -m venv --without-pip --system-site-packages "$tmp/$venv" 2>/dev/null || continue 2
+	done
+	if has_tools "$tmp/direct"; then
+		python=$candidate
+		break
+	fi
+	python=
 done
-if ! "$tmp/direct/bin/python" -c 'import importlib.util as u, sys; sys.exit(not all(map(u.find_spec, ("pip", "setuptools", "wheel"))))' 2>/dev/null; then
-	echo "skip: a virtual environment of $python lacks pip, setuptools or wheel" \
-		"(Debian: python3-pip, and the base interpreter /usr/bin/python3)"
+if [ -z "$python" ]; then
+	echo "skip: no virtual environment of $1 or /usr/bin/python3 has pip, setuptools and wheel" \
+		"(Debian: python3-pip)"
 	exit 77
 fi
+echo "building with $python"
 
 pip() { # VENV ARGS...: the environment's pip, offline and quiet
 	venv=$1

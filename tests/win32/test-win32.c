@@ -161,14 +161,13 @@ static void descriptor_limit_raised(void)
 	CHECK(rl.rlim_cur == rl.rlim_max);
 }
 
-/* The permission bits of the store file of Global\<leaf>. */
+/* The permission bits Global\<leaf> was created with. */
 static unsigned global_mode(const char *leaf)
 {
 	char path[4096];
-	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/global/%s", test_root(), leaf);
-	return stat(path, &st) == 0 ? st.st_mode & 0777 : 01000;
+	return test_object_mode(path);
 }
 
 static void security_descriptor_modes(void)

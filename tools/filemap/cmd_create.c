@@ -52,11 +52,6 @@ static int check_sync(struct create *c, const char *size)
 		tool_error("%s has no size: leave out %s", tool_a_type(c->type), size);
 		return TOOL_USAGE;
 	}
-	if (c->mode && (c->mode & 0600) != 0600) {
-		tool_error("--mode %04o: every user of %s reads and writes it, so the owner needs "
-			   "0600", (unsigned)c->mode, tool_a_type(c->type));
-		return TOOL_USAGE;
-	}
 	if (c->file || c->read_only)
 		return misplaced(c->file ? "file" : "read-only", c);
 	if (c->type != FM__TYPE_EVENT && (c->manual || c->signaled))
