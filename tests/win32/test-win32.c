@@ -294,28 +294,91 @@ static int other_user_reads(void *arg)
 	return 0;
 }
 
+/* Publishes "published" in Global\published, made as root with a DACL of
+ * those ACEs, through the creator's handle and a duplicate of it; uid
+ * 65534 then reads it and is refused writing. */
+static void publish_for_everyone(const struct ace_spec *aces, size_t n)
+{
+	SECURITY_DESCRIPTOR sd;
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), &sd, FALSE };
+	char buf[128], *v;
+	HANDLE h, d;
+
+	dacl_of(&sd, buf, sizeof(buf), aces, n);
+	h = CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, PAGE_READWRITE, 0, 4096,
+			       "Global\\published");
+	CHECK(h != NULL);
+	CHECK(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0, FALSE,
+			      DUPLICATE_SAME_ACCESS));
+	v = MapViewOfFile(d, FILE_MAP_WRITE, 0, 0, 0);
+	CHECK(v != NULL);
+	strcpy(v, "published");
+	CHECK_INT_EQ(test_in_child(other_user_reads, NULL), 0);
+	UnmapViewOfFile(v);
+	CloseHandle(d);
+	CloseHandle(h);
+}
+
 static void dacl_read_for_everyone(void)
 {
 	const struct ace_spec aces[] = {
 		{ ACCESS_ALLOWED_ACE_TYPE, CREATOR, SECURITY_CREATOR_OWNER_RID, GENERIC_ALL },
 		{ ACCESS_ALLOWED_ACE_TYPE, WORLD, SECURITY_WORLD_RID, GENERIC_READ } };
-	SECURITY_DESCRIPTOR sd;
-	SECURITY_ATTRIBUTES sa = { sizeof(sa), &sd, FALSE };
-	char buf[128], *v;
-	HANDLE h;
 
 	if (geteuid() != 0)
 		SKIP("needs root to become another user");
-	dacl_of(&sd, buf, sizeof(buf), aces, 2);
+	publish_for_everyone(aces, 2);
+}
+
+/* As uid 65535: a section whose DACL lets everyone, its creator's user
+ * included, only read; the creator's handle writes all the same, an open
+ * by name is bounded by the DACL. */
+static int creator_writes_read_only(void *arg)
+{
+	const struct ace_spec *aces = arg;
+	SECURITY_DESCRIPTOR sd;
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), &sd, FALSE };
+	char buf[128], *v, *r;
+	HANDLE h, o;
+
+	if (setgroups(0, NULL) < 0 || setresgid(65535, 65535, 65535) < 0 ||
+	    setresuid(65535, 65535, 65535) < 0)
+		return 90;
+	dacl_of(&sd, buf, sizeof(buf), aces, 1);
 	h = CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, PAGE_READWRITE, 0, 4096,
-			       "Global\\published");
-	CHECK(h != NULL);
-	v = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
-	CHECK(v != NULL);
-	strcpy(v, "published");
-	CHECK_INT_EQ(test_in_child(other_user_reads, NULL), 0);
+			       "Global\\own");
+	v = h ? MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+	if (!v)
+		return 1;
+	strcpy(v, "mine");
+	if (OpenFileMappingA(FILE_MAP_WRITE, FALSE, "Global\\own") ||
+	    GetLastError() != ERROR_ACCESS_DENIED)
+		return 2;
+	o = OpenFileMappingA(FILE_MAP_READ, FALSE, "Global\\own");
+	r = o ? MapViewOfFile(o, FILE_MAP_READ, 0, 0, 0) : NULL;
+	if (!r || strcmp(r, "mine") != 0)
+		return 3;
+	UnmapViewOfFile(r);
 	UnmapViewOfFile(v);
+	CloseHandle(o);
 	CloseHandle(h);
+	return 0;
+}
+
+/* A DACL that grants everyone read only: the creator's handle, and its
+ * duplicates, keep full access (issue 15, item 1); every open by name,
+ * another user's or the creator's own, reads only.  Root is bound by no
+ * mode, as on Linux, so the creator's own open is checked as uid 65535. */
+static void dacl_everyone_read_only(void)
+{
+	const struct ace_spec aces[] = { { ACCESS_ALLOWED_ACE_TYPE, WORLD, SECURITY_WORLD_RID,
+					   GENERIC_READ } };
+
+	if (geteuid() != 0)
+		SKIP("needs root to become other users");
+	CHECK_INT_EQ(mode_from("ro", PAGE_READWRITE, aces, 1), 0444);
+	publish_for_everyone(aces, 1);
+	CHECK_INT_EQ(test_in_child(creator_writes_read_only, (void *)aces), 0);
 }
 
 static void readonly_section_refuses_write_views(void)
@@ -823,6 +886,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(security_descriptor_modes),
 	TEST_CASE(dacl_modes),
 	TEST_CASE(dacl_read_for_everyone),
+	TEST_CASE(dacl_everyone_read_only),
 	TEST_CASE(readonly_section_refuses_write_views),
 	TEST_CASE(duplicate_widens_by_name),
 	TEST_CASE(file_calls_refuse),

@@ -109,10 +109,58 @@ static void everyone_read_write(void)
 	CloseHandle(h);
 }
 
+/* Everyone may only read: the creator's handle, and its duplicates, still
+ * read and write (an object's creator gets the access it asks for); a
+ * handle opened by name for reading maps no writable view.  (That an open
+ * by name for writing is refused, also to the creator's own user unless it
+ * is root, test-win32 checks as two users.  A mutex, event or semaphore is
+ * used for both or not at all: filemap-win32.7.) */
+static void everyone_read_only(void)
+{
+	SECURITY_DESCRIPTOR sd;
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), &sd, FALSE };
+	char buf[64];
+	HANDLE h, d, o;
+	char *v;
+
+	everyone_gets(&sd, buf, sizeof(buf), GENERIC_READ);
+	SetLastError(0xdead);
+	h = CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, PAGE_READWRITE, 0, 4096, N("ro"));
+	say_result("ro.create", h != NULL);
+	v = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+	say_bool("ro.create.view_write", v != NULL);
+	if (v) {
+		strcpy(v, "written");
+		UnmapViewOfFile(v);
+	}
+	d = NULL;
+	DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0, FALSE,
+			DUPLICATE_SAME_ACCESS);
+	try_view("ro.duplicate.view_write", d, FILE_MAP_WRITE);
+	CloseHandle(d);
+	SetLastError(0xdead);
+	o = OpenFileMappingA(FILE_MAP_READ, FALSE, N("ro"));
+	say_result("ro.open_read", o != NULL);
+	v = MapViewOfFile(o, FILE_MAP_READ, 0, 0, 0);
+	say_bool("ro.open_read.sees_write", v && strcmp(v, "written") == 0);
+	UnmapViewOfFile(v);
+	try_view("ro.open_read.view_write", o, FILE_MAP_WRITE);
+	CloseHandle(o);
+	CloseHandle(h);
+
+	h = CreateEventA(&sa, TRUE, FALSE, N("ro_event"));
+	say_result("ro.event", h != NULL);
+	SetLastError(0xdead);
+	say_result("ro.event.set", SetEvent(h));
+	say("ro.event.wait", "%lu", (unsigned long)WaitForSingleObject(h, 0));
+	CloseHandle(h);
+}
+
 int main(void)
 {
 	sids();
 	acls();
 	everyone_read_write();
+	everyone_read_only();
 	return 0;
 }
