@@ -767,25 +767,67 @@ static void unnamed_file_section_across_exec(void)
 	fm_section_close(u);
 }
 
+/* The unnamed file section u maps its file, but its descriptor's adoption
+ * fails with err. */
+static void works_but_refuses_adopt(fm_section *u, int err)
+{
+	fm_section *t;
+	uint8_t *v = test_map_whole(u, FM_READ);
+	int copy;
+
+	check_pattern(v, 0, PAGE);
+	CHECK_OK(fm_view_unmap(v));
+	copy = fcntl(fm_section_fd(u), F_DUPFD_CLOEXEC, 0);
+	CHECK_FAIL(fm_section_adopt(&t, copy, 0), err, "fm_section_adopt", NULL);
+	close(copy);
+}
+
 /* A file removed before its unnamed section was made has no path: the
  * section works, but its descriptor cannot be adopted (-ESTALE). */
 static void unnamed_section_of_deleted_file(void)
 {
 	const char *a = make_file("del", PAGE);
-	int fd = open_file(a, O_RDWR), copy;
-	fm_section *u, *t;
-	uint8_t *v;
+	int fd = open_file(a, O_RDWR);
+	fm_section *u;
 
 	CHECK_INT_EQ(unlink(a), 0);
 	u = file_section(NULL, 0, fd, FM_READ | FM_WRITE);
 	close(fd);
-	v = test_map_whole(u, FM_READ);
-	check_pattern(v, 0, PAGE);
-	CHECK_OK(fm_view_unmap(v));
-	copy = fcntl(fm_section_fd(u), F_DUPFD_CLOEXEC, 0);
-	CHECK_FAIL(fm_section_adopt(&t, copy, 0), -ESTALE, "fm_section_adopt", NULL);
-	close(copy);
+	works_but_refuses_adopt(u, -ESTALE);
 	fm_section_close(u);
+}
+
+/* As uid 65534: an unnamed read-only section of root's file works, but its
+ * descriptor cannot be adopted: a header names only its owner's files. */
+static int unnamed_of_root_file(void *path)
+{
+	fm_section *u;
+	int fd;
+
+	if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+	    setresuid(65534, 65534, 65534) < 0)
+		FAIL("cannot become uid 65534: %s", strerror(errno));
+	fd = open_file(path, O_RDONLY);
+	u = file_section(NULL, 0, fd, FM_READ);
+	close(fd);
+	works_but_refuses_adopt(u, -EACCES);
+	fm_section_close(u);
+	return 0;
+}
+
+static void unnamed_section_of_another_users_file(void)
+{
+	const char *a = make_file("roots", PAGE);
+
+	fm_section *store;
+
+	if (geteuid() != 0)
+		SKIP("needs root to become another user");
+	CHECK_INT_EQ(chmod(a, 0644), 0);
+	/* Root makes the store's root (1777), where uid 65534 makes its own. */
+	CHECK_OK(fm_section_create(&store, NULL, PAGE, NULL));
+	CHECK_INT_EQ(test_in_child(unnamed_of_root_file, (void *)a), 0);
+	fm_section_close(store);
 }
 
 /* Whether descriptor fd is a description of the file at path. */
@@ -877,6 +919,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(named_needs_path),
 	TEST_CASE(opener_permission),
 	TEST_CASE(adopt_file_sections),
+	TEST_CASE(unnamed_section_of_another_users_file),
 	TEST_CASE(unnamed_file_section_across_exec),
 	TEST_CASE(unnamed_section_of_deleted_file),
 	TEST_CASE(file_descriptor),
