@@ -241,8 +241,8 @@ bool w32_handle_take(struct w32_object *out, HANDLE h)
 	return e != NULL;
 }
 
-bool w32_handle_find(bool (*match)(const struct w32_object *obj, const void *arg),
-		     const void *arg)
+bool w32_handle_any(bool (*match)(const struct w32_object *obj, const void *arg),
+		    const void *arg)
 {
 	bool found = false;
 	size_t i;

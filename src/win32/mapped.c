@@ -86,5 +86,5 @@ bool w32_file_has_section(int fd)
 	if (fstat(fd, &st) < 0)
 		return false;
 	id = (struct identity){ st.st_dev, st.st_ino };
-	return w32_handle_find(section_maps, &id) || any_process_maps(&id);
+	return w32_handle_any(section_maps, &id) || any_process_maps(&id);
 }

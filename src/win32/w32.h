@@ -114,8 +114,8 @@ static inline const struct w32_object *w32_handle_peek(HANDLE h)
 W32_INTERNAL bool w32_handle_take(struct w32_object *out, HANDLE h);
 /* Whether some handle in the table matches (match runs with the table
  * locked, so it must not call back into the table). */
-W32_INTERNAL bool w32_handle_find(bool (*match)(const struct w32_object *obj, const void *arg),
-				  const void *arg);
+W32_INTERNAL bool w32_handle_any(bool (*match)(const struct w32_object *obj, const void *arg),
+				 const void *arg);
 /* Whether the file open at fd has a section that Windows would not let
  * SetEndOfFile cut short (mapped.c). */
 W32_INTERNAL bool w32_file_has_section(int fd);
