@@ -259,7 +259,12 @@ struct fm_section_opts {
  *    PATH_MAX is -ENAMETOOLONG.  The file changes only once the name is
  *    known to be new.  Closing the last handle removes the name, never the
  *    file.
- *  - Unnamed: nothing enters the store.
+ *  - Unnamed: no name enters the store; the handle holds an unnamed store
+ *    file with the header (and the file's path, device and inode, when
+ *    the file has a path), so its descriptor can be adopted across exec
+ *    like any section's (fm_section_adopt()), which opens the file by
+ *    that path, as an open by name would: only a file of the section's
+ *    owner.
  *  - If another program truncates the file under a live view, touching the
  *    pages past its new end raises SIGBUS: the kernel's answer, which no
  *    library can turn into an error code.
@@ -327,12 +332,18 @@ FM_API const char *fm_section_name(const fm_section *s);
 FM_API unsigned fm_section_access(const fm_section *s);
 
 /*
+ * fm_section_max_access: the section's maximum access, opts->access of its
+ * creator (FM_READ, FM_WRITE, FM_EXEC; FM_WRITE always with FM_READ): what
+ * any handle to it may have at most, whatever the object's mode lets an
+ * opener have.  0 for NULL.
+ */
+FM_API unsigned fm_section_max_access(const fm_section *s);
+
+/*
  * fm_section_fd: the descriptor that holds the handle (and, for a named
  * section, its share of the name): the store file with the section's header
- * (for a named file-backed section too: the header, not the user's file),
- * or for an unnamed file-backed section, the handle's own description of
- * the file, which has no header and cannot be adopted (-EBADF).  It stays
- * owned by s: do not close it.
+ * (for a file-backed section too, named or not: the header, not the
+ * user's file).  It stays owned by s: do not close it.
  * It is O_CLOEXEC; a program that wants a child to inherit the handle
  * across exec clears FD_CLOEXEC and passes the number, and the child calls
  * fm_section_adopt().  Returns the descriptor, or -EINVAL for NULL.
@@ -347,6 +358,16 @@ FM_API unsigned fm_section_access(const fm_section *s);
 FM_API int fm_section_fd(const fm_section *s);
 
 /*
+ * fm_section_file_fd: for a section backed by a file, the handle's own
+ * description of that file, the one its views map: to tell which file it
+ * is (fstat), for instance before truncating a file that a section maps.
+ * It stays owned by s: do not close, resize, lock or seek it.  Returns the
+ * descriptor, or -EINVAL (NULL s, or a section of store memory, which has
+ * no file of the user's).
+ */
+FM_API int fm_section_file_fd(const fm_section *s);
+
+/*
  * fm_section_adopt: make a handle of a descriptor that holds a section,
  * typically one inherited across exec from fm_section_fd() of a parent.  On
  * success the handle owns fd (fm_section_close closes it); on failure the
@@ -357,8 +378,10 @@ FM_API int fm_section_fd(const fm_section *s);
  * filemap object), FM_ETYPE (another type of object), FM_ECORRUPT,
  * -EACCES, -ESTALE (a shared section's memory went with the last process
  * that had it mapped, before this handle was adopted), -ENOTSUP (another
- * IPC namespace).  A named file-backed section's file is opened by its
- * path, as fm_section_open() does (so also -ESTALE).
+ * IPC namespace).  A file-backed section's file, named or not, is opened
+ * by the path in its header, as fm_section_open() does (so also -ESTALE,
+ * also when an unnamed section's file had no path, and -EACCES when it is
+ * not the section owner's).
  */
 FM_API int fm_section_adopt(fm_section **out, int fd, unsigned access);
 
@@ -443,8 +466,9 @@ struct fm_view_info {
 	uint64_t offset;       /* where in the section the view starts */
 	unsigned access;       /* FM_READ / FM_WRITE / FM_COPY / FM_EXEC as mapped */
 	uint64_t section_size; /* the section's exact size */
+	int file_backed;       /* 1: the section maps a file; 0: store memory */
 };
-#define FM_VIEW_INFO_INIT { sizeof(struct fm_view_info), NULL, 0, 0, 0, 0 }
+#define FM_VIEW_INFO_INIT { sizeof(struct fm_view_info), NULL, 0, 0, 0, 0, 0 }
 
 /*
  * fm_view_query: describe the view containing addr (any address inside it).
@@ -453,6 +477,30 @@ struct fm_view_info {
  * or -EFAULT (addr in no view).
  */
 FM_API int fm_view_query(struct fm_view_info *out, const void *addr);
+
+/*
+ * fm_view_commit: give memory now to the pages of [addr, addr + length) of
+ * a view (whole pages: addr rounded down, the end up), for the section, so
+ * for every view of it in every process (Windows' VirtualAlloc MEM_COMMIT
+ * on a view of a SEC_RESERVE section).  Only an FM_SECTION_RESERVE section
+ * of the store has pages without memory; for any other view this checks
+ * the range and does nothing.  A page that any view touches gets its memory
+ * too, committed or not.  Returns 0, -EINVAL (length 0), -EFAULT (addr in
+ * no view), -ERANGE (the range leaves the view), -ENOSPC (the store cannot
+ * hold the pages), -EACCES (a view with no access of a read-only handle),
+ * -ENOTSUP (a read-only view, on Linux before 5.14).
+ */
+FM_API int fm_view_commit(void *addr, size_t length);
+
+/*
+ * fm_view_committed: whether the page of a view that contains addr has
+ * memory: 1 yes, 0 not yet (a page of an FM_SECTION_RESERVE section that no
+ * view has committed or touched).  *out receives the length in bytes of the
+ * run of pages from that page on, to at most the view's end, that are
+ * alike.  Every view of any other section is committed throughout.
+ * Returns 1, 0, -EINVAL (NULL out), -EFAULT (addr in no view).
+ */
+FM_API int fm_view_committed(size_t *out, const void *addr);
 
 /*
  * fm_page_size: the granularity of view offsets, the system's page size.

@@ -7,8 +7,9 @@
  * needs, long enough or growable, on a file system that can map it, and,
  * for a named section, reachable by a path that leads back to the very
  * same file (device and inode), since that path is how other processes
- * find the data, and the creator's own file.  Only then does it grow the
- * file, and a failure after that shrinks it back.
+ * (and a child that adopts an unnamed section's handle) find the data,
+ * and the creator's own file.  Only then does it grow the file, and a
+ * failure after that shrinks it back.
  *
  * An opener opens the path from the header with its own rights, which may
  * be more than the header's author has: root, say, opening a name another
@@ -114,29 +115,43 @@ static int probe(int fd, unsigned access, const char *path, const char *label, c
 	return fm__fail(r, call, label, "cannot map %s: %s", path, fm_strerror(r));
 }
 
-/* A named section's data must be reachable by path: the file's, now. */
-static int resolve_path(struct fm__backing *b, const char *label, const char *call)
+/* The path that leads back to the file now, in b->path: 0, -ESTALE when
+ * there is none (deleted, or in another mount namespace, where /proc may
+ * read anything), or the failure to learn it (-ENOMEM, -ENAMETOOLONG). */
+static int path_of(struct fm__backing *b)
 {
 	struct stat at;
 	int n;
 
 	b->path = malloc(PATH_MAX);
 	if (!b->path)
-		return fm__fail(-ENOMEM, call, label, NULL);
+		return -ENOMEM;
 	n = fm__os_fd_path(b->fd, b->path, PATH_MAX);
-	if (n == -ENAMETOOLONG)
-		return fm__fail(n, call, label, "fd %d: the file's path is longer than PATH_MAX",
-				b->fd);
 	if (n < 0)
-		return fm__fail(n, call, label, "fd %d: cannot learn the file's path: %s", b->fd,
-				fm_strerror(n));
-	/* A deleted file reads "/x (deleted)", one in another mount namespace
-	 * may read anything: only a path that leads back to it will do. */
+		return n;
 	if (b->path[0] != '/' || fm__os_fstatat(AT_FDCWD, b->path, &at, 0) < 0 ||
 	    at.st_dev != b->st.st_dev || at.st_ino != b->st.st_ino)
+		return -ESTALE;
+	return 0;
+}
+
+/* A named section's data must be reachable by path: the file's, now. */
+static int resolve_path(struct fm__backing *b, const char *label, const char *call)
+{
+	int r = path_of(b);
+
+	if (r == -ENAMETOOLONG)
+		return fm__fail(r, call, label, "fd %d: the file's path is longer than PATH_MAX",
+				b->fd);
+	if (r == -ESTALE)
 		return fm__fail(-ESTALE, call, label,
 				"fd %d (%s) has no path another process could open it by (deleted or moved?)",
 				b->fd, b->path);
+	if (r == -ENOMEM)
+		return fm__fail(r, call, label, NULL);
+	if (r < 0)
+		return fm__fail(r, call, label, "fd %d: cannot learn the file's path: %s", b->fd,
+				fm_strerror(r));
 	/* Openers open only the files of the header's owner (fm__backing_open). */
 	if (b->st.st_uid != geteuid() && geteuid() != 0)
 		return fm__fail(-EACCES, call, label,
@@ -174,6 +189,12 @@ int fm__backing_check(struct fm__backing *b, int fd, uint64_t *size, unsigned ac
 		r = check_size(size, (uint64_t)b->st.st_size, access, fd, path, label, call);
 	if (r == 0 && named)
 		r = resolve_path(b, label, call);
+	/* Unnamed, the path only lets a child that adopts the handle find the
+	 * file (if it is the creator's: fm__backing_open): none is no error. */
+	if (r == 0 && !named && path_of(b) < 0) {
+		free(b->path);
+		b->path = NULL;
+	}
 	return r;
 }
 
@@ -270,6 +291,9 @@ int fm__backing_open(const struct fm__object *o, int open_flags, const char *cal
 	struct stat st;
 	int at, r;
 
+	if (o->hdr.path_size == 0)
+		return fm__fail(-ESTALE, call, o->name,
+				"the backing file had no path when the section was made (deleted?)");
 	r = fm__header_read_path(o->fd, &o->hdr, &path, &why);
 	if (r < 0)
 		return fm__fail(r, call, o->name, "cannot read the backing file's path: %s",

@@ -35,8 +35,9 @@ bool fm__header_is_ours(const char *why)
 
 /*
  * A section's store file is its header and data; a file-backed section's
- * is its header alone, with the backing file's path after the name; so is
- * one whose data is a shared memory segment.
+ * is its header alone, with the backing file's path after the name (which
+ * only an unnamed one may lack); so is one whose data is a shared memory
+ * segment.
  */
 static const char *check_section(const struct fm__header *h, const struct stat *st)
 {
@@ -45,7 +46,8 @@ static const char *check_section(const struct fm__header *h, const struct stat *
 	if (h->size == 0 || h->size > (uint64_t)INT64_MAX - h->header_size ||
 	    (uint64_t)st->st_size != h->header_size + (elsewhere ? 0 : h->size))
 		return "section size does not match the file";
-	if (file ? h->path_size == 0 || h->name_size == 0 : h->path_size != 0)
+	/* An unnamed file section's file may have had no path. */
+	if (file ? h->path_size == 0 && h->name_size != 0 : h->path_size != 0)
 		return "bad backing path size";
 	return NULL;
 }

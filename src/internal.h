@@ -176,7 +176,8 @@ enum fm__type {
 #define FM__HDR_RESERVE (1u << 0) /* sparse: FM_SECTION_RESERVE */
 #define FM__HDR_FILE    (1u << 1) /* backed by a user's file: the store file is the
 				   * header alone, the data is the file at the path
-				   * after the name, verified by backing_dev/ino */
+				   * after the name, verified by backing_dev/ino;
+				   * an unnamed one's path may be missing */
 #define FM__HDR_SHM     (1u << 2) /* the data (a section's bytes, a sync object's
 				   * state page) is a SysV shared memory segment,
 				   * shm_id; the store file is the header alone */
@@ -316,9 +317,10 @@ struct fm__object_spec {
 	 * -errno. */
 	int (*init)(int fd, void *shm, void *arg);
 	void *init_arg;
-	/* A file-backed section (FM__HDR_FILE): where its data is.  A named
-	 * one's store file holds only the header, with this path. */
-	const char *path;   /* absolute, or NULL: unnamed */
+	/* A file-backed section (FM__HDR_FILE): where its data is.  Its store
+	 * file holds only the header, with this path. */
+	const char *path;   /* absolute; NULL for an unnamed section of a file
+			     * that has none (deleted), which cannot be adopted */
 	uint64_t dev, ino;
 	/* Runs once a named create knows the name is absent, before it builds
 	 * the object; NULL for none.  With it, create looks for the name
@@ -354,12 +356,6 @@ int fm__object_dup(struct fm__object *out, struct fm__object *o, int open_flags,
  */
 int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, unsigned access,
 		     const char *call);
-
-/*
- * Makes the handle of an unnamed file-backed section: fd (now out's) is its
- * own description of the file, and the header exists only in memory.
- */
-void fm__object_init_file(struct fm__object *out, int fd, const struct fm__object_spec *spec);
 
 /*
  * A new description of the object's file with open flags, holding no lock:
@@ -457,8 +453,8 @@ struct fm__backing {
 /*
  * Checks that the caller's fd can back a section with access (FM_* bits)
  * of *size bytes (0: the file's size, filled in), that its file system
- * can map it, and, when named, that its path leads back to it.  Changes
- * nothing.  Returns 0 or a failure with its message set; release b either
+ * can map it, and, when named, that its path leads back to it (unnamed,
+ * b->path is that path when there is one, else NULL).  Changes nothing.  Returns 0 or a failure with its message set; release b either
  * way with fm__backing_release.
  */
 int fm__backing_check(struct fm__backing *b, int fd, uint64_t *size, unsigned access,
@@ -523,6 +519,25 @@ static inline unsigned fm__access_normalize(unsigned access)
 {
 	return access & FM_WRITE ? access | FM_READ : access;
 }
+
+/* What commit.c needs of the view that contains an address. */
+struct fm__view_pages {
+	uintptr_t base;       /* page-aligned */
+	size_t map_len;       /* whole pages */
+	size_t length;        /* exact */
+	uint64_t file_offset; /* where the view starts in the file it maps */
+	int fd;               /* the caller's own copy of a reserve section's
+			       * file description (close it), else -1 */
+	void *pages;          /* for a reserve section in a segment, the caller's
+			       * own read-only mapping of the view's map_len
+			       * bytes (unmap it), else NULL */
+	unsigned access;      /* as fm_view_query reports it */
+};
+
+/* Fills out for the view containing addr.  Returns 0, -EFAULT (in no
+ * view) or a failure to copy the descriptor or the pages, with the
+ * message set. */
+int fm__view_pages(struct fm__view_pages *out, const void *addr, const char *call);
 
 /* ------------------------------------------------------------------------
  * list.c, inspect.c, holders.c: looking at the store from outside, for

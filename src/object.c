@@ -476,14 +476,6 @@ static int write_header(int fd, const struct fm__name *name, const struct fm__ob
 	return n < 0 ? (int)n : 0;
 }
 
-void fm__object_init_file(struct fm__object *out, int fd, const struct fm__object_spec *spec)
-{
-	object_init(out);
-	out->fd = fd;
-	out->owner = geteuid();
-	header_fill(&out->hdr, NULL, spec, out->owner);
-}
-
 /* Sizes the new file and, unless reserving, takes its memory now. */
 static int allocate(int fd, uint64_t total, bool reserve)
 {
@@ -519,7 +511,7 @@ static void header_set_shm(struct fm__header *h, const struct fm__shm_new *n)
 static int build_file(struct built *b, const struct fm__name *name,
 		      const struct fm__object_spec *spec, uid_t uid)
 {
-	bool elsewhere = spec->path || b->shm.id >= 0;
+	bool elsewhere = (spec->flags & FM__HDR_FILE) || b->shm.id >= 0;
 	uint64_t data = elsewhere ? 0 : spec->size;
 	int r;
 
@@ -572,7 +564,7 @@ static int build(struct built *b, struct fm__dir *dir, const struct fm__name *na
 	if (r < 0)
 		return r;
 	b->fd = fm__os_openat(dir->fd, ".", O_TMPFILE | O_RDWR,
-			      store_mode(spec, spec->path || b->shm.id >= 0));
+			      store_mode(spec, (spec->flags & FM__HDR_FILE) || b->shm.id >= 0));
 	r = b->fd < 0 ? b->fd : build_file(b, name, spec, dir->uid);
 	if (r < 0) {
 		if (b->fd >= 0)
@@ -585,7 +577,7 @@ static int build(struct built *b, struct fm__dir *dir, const struct fm__name *na
 	if (r == -ENOSPC || r == -ENOMEM || r == -EFBIG)
 		return fm__fail(r == -EFBIG ? r : -ENOSPC, call, label,
 				"the store %s cannot hold %llu bytes", dir->path,
-				(unsigned long long)(spec->path ? 0 : spec->size));
+				(unsigned long long)(spec->flags & FM__HDR_FILE ? 0 : spec->size));
 	if (r < 0)
 		return fm__fail(r, call, label, "cannot build the object in %s: %s", dir->path,
 				fm_strerror(r));

@@ -9,10 +9,10 @@
  * The handle's access decides the descriptors' open modes, so the kernel,
  * not this library, refuses a writable view of a read-only handle.
  *
- * A file-backed section maps the user's file (file.c) instead: unnamed, the
- * handle's descriptor is its own description of the file; named, the
- * locked store file holds only the header, and views map the file, opened
- * by the path in the header.  Either way the data starts at offset 0.
+ * A file-backed section maps the user's file (file.c) instead: its store
+ * file (named, or unnamed and never linked) holds only the header, and
+ * views map the file: the creator's own description of it, or the file
+ * opened by the path in the header.  The data starts at offset 0.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -104,9 +104,10 @@ static int check_create(struct fm__object_spec *spec, int *fd,
 }
 
 /*
- * The descriptor a named file-backed section's views map from: a reopen of
- * from (a description of the same file: the creator's, or the handle dup
- * copies), or else the file opened by the header's path.
+ * The descriptor a file-backed section's views map from: a reopen of from
+ * (a description of the same file: the creator's, or the handle dup
+ * copies), or else (an open or an adopt) the file opened by the header's
+ * path.
  */
 static int open_backing(fm_section *s, unsigned access, int from, const char *call)
 {
@@ -122,7 +123,7 @@ static int open_backing(fm_section *s, unsigned access, int from, const char *ca
 
 /*
  * Finishes a handle whose object is held: checks access, opens map_fd.
- * backing_from: for a named file-backed section, a descriptor of its file
+ * backing_from: for a file-backed section, a descriptor of its file
  * to reopen, or -1 to open it by path.
  */
 static int section_finish(fm_section *s, unsigned access, int backing_from, const char *call)
@@ -143,7 +144,7 @@ static int section_finish(fm_section *s, unsigned access, int backing_from, cons
 		s->data_offset = 0;
 		return 0;
 	}
-	if (file && s->obj.hdr.name_size) {
+	if (file) {
 		s->map_fd = open_backing(s, access, backing_from, call);
 		return s->map_fd < 0 ? s->map_fd : 0;
 	}
@@ -158,23 +159,15 @@ static int section_finish(fm_section *s, unsigned access, int backing_from, cons
 }
 
 /*
- * Makes the held object of a new handle: a store object (new or existing),
- * or for an unnamed file-backed section, a reopen of the file.
+ * Makes the held object of a new handle: a store object (new or existing).
+ * An unnamed file-backed section's is an unnamed store file too, holding
+ * only the header (with the file's path, device and inode), so that its
+ * descriptor can be adopted across exec like any other section's.
  */
 static int create_object(fm_section *s, const struct fm__name *name,
-			 const struct fm__object_spec *spec, const struct fm__backing *b,
-			 const char *call)
+			 const struct fm__object_spec *spec, const char *call)
 {
-	int fd;
-
-	if (name || !b)
-		return fm__object_create(&s->obj, name, spec, open_flags(spec->max_access), call);
-	fd = fm__os_reopen(b->fd, open_flags(spec->max_access));
-	if (fd < 0)
-		return fm__fail(fd, call, "(unnamed)", "cannot reopen fd %d: %s", b->fd,
-				fm_strerror(fd));
-	fm__object_init_file(&s->obj, fd, spec);
-	return 0;
+	return fm__object_create(&s->obj, name, spec, open_flags(spec->max_access), call);
 }
 
 /* The file-backed part of create, once the name is known to be new. */
@@ -195,7 +188,9 @@ static int grow_file(void *arg)
 /*
  * The file-backed part of create: checks the file, and grows it, but a
  * named section's only when its name is new (spec->prepare, g), so that a
- * create that finds the name taken changes nothing.
+ * create that finds the name taken changes nothing.  A named section needs
+ * the file's path; an unnamed one keeps it when it has one, for a child
+ * that adopts the handle.
  */
 static int prepare_file(struct fm__backing *b, struct fm__object_spec *spec, struct grow *g,
 			int fd, bool named, const char *label, const char *call)
@@ -239,9 +234,9 @@ FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
 	if (r == 0 && !(s = calloc(1, sizeof(*s))))
 		r = fm__fail(-ENOMEM, call, label, NULL);
 	if (r == 0)
-		r = result = create_object(s, name ? &parsed : NULL, &spec, b, call);
-	/* A new named file section's creator reopens the file it was given;
-	 * an existing one's file is the one its header names. */
+		r = result = create_object(s, name ? &parsed : NULL, &spec, call);
+	/* A new file section's creator reopens the file it was given; an
+	 * existing one's file is the one its header names. */
 	if (r >= 0)
 		r = section_finish(s, spec.max_access, result == 0 && b ? b->fd : -1, call);
 	fm__name_free(&parsed);
@@ -333,7 +328,7 @@ int fm__section_view_fd(fm_section *s, unsigned view_access, const char *call)
 	if (fd >= 0)
 		return fd;
 	if (fm__section_is_file(s))
-		fd = fm__os_reopen(s->map_fd >= 0 ? s->map_fd : s->obj.fd, O_RDONLY);
+		fd = fm__os_reopen(s->map_fd, O_RDONLY);
 	else
 		fd = fm__object_reopen(&s->obj, O_RDONLY);
 	if (fd < 0)
@@ -395,6 +390,18 @@ FM_API int fm_section_fd(const fm_section *s)
 	return s ? s->obj.fd : fm__fail(-EINVAL, "fm_section_fd", NULL, "s is NULL");
 }
 
+FM_API int fm_section_file_fd(const fm_section *s)
+{
+	static const char call[] = "fm_section_file_fd";
+
+	if (!s)
+		return fm__fail(-EINVAL, call, NULL, "s is NULL");
+	if (!fm__section_is_file(s))
+		return fm__fail(-EINVAL, call, s->obj.name ? s->obj.name : "(unnamed)",
+				"the section is store memory, not backed by a file");
+	return s->map_fd;
+}
+
 FM_API int fm_section_sync(fm_section *s)
 {
 	static const char call[] = "fm_section_sync";
@@ -404,7 +411,7 @@ FM_API int fm_section_sync(fm_section *s)
 		return fm__fail(-EINVAL, call, NULL, "s is NULL");
 	if (!fm__section_is_file(s))
 		return 0;
-	r = fm__os_fdatasync(s->map_fd >= 0 ? s->map_fd : s->obj.fd);
+	r = fm__os_fdatasync(s->map_fd);
 	return r < 0 ? fm__fail(r, call, s->obj.name ? s->obj.name : "(unnamed)",
 				"cannot write the backing file to its device: %s", fm_strerror(r))
 		     : 0;
@@ -418,6 +425,11 @@ FM_API const char *fm_section_name(const fm_section *s)
 FM_API unsigned fm_section_access(const fm_section *s)
 {
 	return s ? s->access : 0;
+}
+
+FM_API unsigned fm_section_max_access(const fm_section *s)
+{
+	return s ? s->obj.hdr.max_access : 0;
 }
 
 FM_API void fm_section_close(fm_section *s)

@@ -28,7 +28,21 @@ struct fm__view {
 	uint64_t offset;       /* in the section */
 	uint64_t section_size;
 	unsigned access;       /* as reported */
+	uint64_t file_offset;  /* where the view starts in the file it maps */
+	bool file_backed;      /* the section maps a user's file */
+	int fd;                /* for a reserve section's view, a description of
+				* that file, to commit pages and tell which have
+				* memory (commit.c); else -1 */
+	bool in_segment;       /* a reserve section's shared view of a segment,
+				* whose pages commit.c reads through a mapping */
 };
+
+static void view_free(struct fm__view *v)
+{
+	if (v->fd >= 0)
+		fm__os_close(v->fd);
+	free(v);
+}
 
 static int compare(const void *pa, const void *pb)
 {
@@ -64,7 +78,7 @@ static int insert(struct fm__view *v)
 		stale = *(struct fm__view **)node;
 		tdelete(stale, &fm__global.views, compare);
 		fm__global.view_count--;
-		free(stale);
+		view_free(stale);
 		node = tsearch(v, &fm__global.views, compare);
 	}
 	if (node)
@@ -120,6 +134,14 @@ static unsigned reported_access(unsigned access)
 	if (access & FM_COPY)
 		return (access & FM_EXEC) | FM_READ | FM_COPY;
 	return fm__access_normalize(access);
+}
+
+/* Whether the section's pages may lack memory: a reserve section's in the
+ * store or in a segment (a file section's pages are the file's, always
+ * there). */
+static bool reserves(const fm_section *s)
+{
+	return (s->obj.hdr.flags & FM__HDR_RESERVE) && !fm__section_is_file(s);
 }
 
 /*
@@ -178,24 +200,32 @@ static int map_shm(void **base, fm_section *s, uint64_t offset, size_t map_len, 
 	return r;
 }
 
-/* Maps the checked view at addr (NULL: anywhere), never over a mapping. */
-static int map_at(void **base, fm_section *s, uint64_t offset, size_t map_len, int prot,
-		  unsigned access, void *addr, const char *call)
+/* Maps the checked view at addr (NULL: anywhere), never over a mapping;
+ * *kept is a description of the file for a reserve section's view. */
+static int map_at(void **base, int *kept, fm_section *s, uint64_t offset, size_t map_len,
+		  int prot, unsigned access, void *addr, const char *call)
 {
 	int flags = (access & FM_COPY ? MAP_PRIVATE : MAP_SHARED) | (addr ? MAP_FIXED_NOREPLACE : 0);
 	int fd, r;
 
 	*base = NULL;
+	*kept = -1;
 	if (fm__section_is_shm(s))
 		r = map_shm(base, s, offset, map_len, prot, access, addr);
 	else if ((fd = fm__section_view_fd(s, access, call)) < 0)
 		return fd;
+	else if (reserves(s) && (*kept = fm__os_dup(fd)) < 0)
+		return fm__fail(*kept, call, s->obj.name, NULL);
 	else
 		r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->data_offset + offset);
 	if (r == 0 && addr && *base != addr) {
 		/* A kernel older than 4.17 takes MAP_FIXED_NOREPLACE as a hint. */
 		fm__os_munmap(*base, map_len);
 		r = -EEXIST;
+	}
+	if (r < 0 && *kept >= 0) {
+		fm__os_close(*kept);
+		*kept = -1;
 	}
 	if (r == -EEXIST)
 		return fm__fail(r, call, s->obj.name, "%p: the range is already in use", addr);
@@ -225,7 +255,7 @@ static int view_map(void **out, fm_section *s, uint64_t offset, size_t length,
 	if (!v)
 		return fm__fail(-ENOMEM, call, s->obj.name, NULL);
 	v->map_len = fm__round_up(length, fm__page_size());
-	r = map_at(&base, s, offset, v->map_len, prot, access, addr, call);
+	r = map_at(&base, &v->fd, s, offset, v->map_len, prot, access, addr, call);
 	if (r < 0) {
 		free(v);
 		return r;
@@ -235,10 +265,13 @@ static int view_map(void **out, fm_section *s, uint64_t offset, size_t length,
 	v->offset = offset;
 	v->section_size = s->obj.hdr.size;
 	v->access = reported_access(access);
+	v->file_offset = s->data_offset + offset;
+	v->file_backed = fm__section_is_file(s);
+	v->in_segment = reserves(s) && fm__section_is_shm(s) && !(access & FM_COPY);
 	r = insert(v);
 	if (r < 0) {
 		fm__os_munmap(base, v->map_len);
-		free(v);
+		view_free(v);
 		return fm__fail(r, call, s->obj.name, NULL);
 	}
 	*out = base;
@@ -272,7 +305,7 @@ FM_API int fm_view_unmap(void *addr)
 	if (!v)
 		return fm__fail(-EFAULT, "fm_view_unmap", NULL, "%p is not inside a view", addr);
 	r = fm__os_munmap((void *)v->base, v->map_len);
-	free(v);
+	view_free(v);
 	return r < 0 ? fm__fail(r, "fm_view_unmap", NULL, NULL) : 0;
 }
 
@@ -309,6 +342,42 @@ FM_API int fm_view_flush(void *addr, size_t length)
 	return r < 0 ? fm__fail(r == -ENOMEM ? -EFAULT : r, call, NULL, NULL) : 0;
 }
 
+/* A read-only mapping of the segment pages of view v, for commit.c. */
+static int segment_pages(void **out, const struct fm__view *v)
+{
+	int r = fm__shm_dup(out, (void *)v->base, v->map_len, NULL);
+
+	if (r == 0 && (r = fm__os_mprotect(*out, v->map_len, PROT_READ)) < 0)
+		fm__os_munmap(*out, v->map_len);
+	return r;
+}
+
+int fm__view_pages(struct fm__view_pages *out, const void *addr, const char *call)
+{
+	struct fm__view *v;
+	void *pages = NULL;
+	int fd = -1, r = 0;
+
+	fm__global_lock();
+	v = find_locked(addr);
+	/* A copy of the view's descriptor, or of its pages, so that an unmap
+	 * on another thread cannot leave us its number or its addresses (dup
+	 * and mremap never block). */
+	if (v && v->fd >= 0 && (fd = fm__os_dup(v->fd)) < 0) {
+		r = fd;
+		fd = -1;
+	}
+	if (v && v->in_segment && (r = segment_pages(&pages, v)) < 0)
+		pages = NULL;
+	if (v)
+		*out = (struct fm__view_pages){ v->base, v->map_len, v->length, v->file_offset, fd,
+						pages, v->access };
+	fm__global_unlock();
+	if (!v)
+		return fm__fail(-EFAULT, call, NULL, "%p is not inside a view", addr);
+	return r < 0 ? fm__fail(r, call, NULL, NULL) : 0;
+}
+
 /* Where each field of struct fm_view_info ends: only whole fields are written. */
 static const size_t info_field_ends[] = {
 	offsetof(struct fm_view_info, size) + sizeof(uint32_t),
@@ -316,6 +385,7 @@ static const size_t info_field_ends[] = {
 	offsetof(struct fm_view_info, length) + sizeof(size_t),
 	offsetof(struct fm_view_info, offset) + sizeof(uint64_t),
 	offsetof(struct fm_view_info, access) + sizeof(unsigned),
+	offsetof(struct fm_view_info, section_size) + sizeof(uint64_t),
 	sizeof(struct fm_view_info),
 };
 
@@ -341,6 +411,7 @@ FM_API int fm_view_query(struct fm_view_info *out, const void *addr)
 		.offset = v.offset,
 		.access = v.access,
 		.section_size = v.section_size,
+		.file_backed = v.file_backed,
 	};
 	memcpy(out, &info, fm__struct_fit(out->size, info_field_ends,
 					 sizeof(info_field_ends) / sizeof(info_field_ends[0])));

@@ -387,3 +387,16 @@ int test_main(int argc, char **argv, const struct test_case *cases, size_t ncase
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed || passed + skipped == 0 ? 1 : 0;
 }
+
+int test_fd_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!d)
+		FAIL("opendir /proc/self/fd: %s", strerror(errno));
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}

@@ -138,6 +138,9 @@ unsigned test_object_mode(const char *path);
 /* Number of entries in the store (every namespace directory). */
 int test_store_count(void);
 
+/* Open descriptors of this process (counting the one that reads them). */
+int test_fd_count(void);
+
 /* Runs fn in a forked child and returns its exit code (128 + signal). */
 int test_in_child(int (*fn)(void *), void *arg);
 

@@ -27,19 +27,6 @@
 /* Far more system calls than any one public call makes. */
 #define MAX_N 1000
 
-/* Open descriptors of this process (opendir's own counts every time). */
-static int fd_count(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	CHECK(d != NULL);
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
 /* Leaves a message no call under test writes, so that a failure that
  * forgets its own message is caught. */
 static void stale_message(void)
@@ -148,15 +135,15 @@ static void for_each_fault(step_fn *step, int err)
 	/* The namespace directories stay cached (a descriptor each) from here. */
 	fm_section_close(create_plain("Local\\warm"));
 	fm_section_close(create_plain("Global\\warm"));
-	fds = fd_count();
+	fds = test_fd_count();
 	for (n = 1; n < MAX_N; n++) {
 		bool fired = step(n, err);
 
 		if (test_store_count() != 0)
 			FAIL("fault at call %ld left %d object(s) in the store", n,
 			     test_store_count());
-		if (fd_count() != fds)
-			FAIL("fault at call %ld: %d descriptors open, %d before", n, fd_count(), fds);
+		if (test_fd_count() != fds)
+			FAIL("fault at call %ld: %d descriptors open, %d before", n, test_fd_count(), fds);
 		if (segments_left() != 0)
 			FAIL("fault at call %ld left %d shared memory segment(s)", n, segments_left());
 		if (!fired)
@@ -327,6 +314,79 @@ static bool step_unmap(long n, int err)
 	return fired;
 }
 
+static fm_section *create_reserved(const char *name)
+{
+	struct fm_section_opts opts = FM_SECTION_OPTS_INIT;
+	fm_section *s;
+
+	opts.flags = FM_SECTION_RESERVE;
+	opts.mode = strcmp(name, target) == 0 ? target_mode : 0;
+	CHECK_OK(fm_section_create(&s, name, SIZE, &opts));
+	return s;
+}
+
+/* A reserve section's view keeps a description of its file. */
+static bool step_map_reserved(long n, int err)
+{
+	fm_section *held = create_reserved(target);
+	bool fired;
+	void *v;
+	int r;
+
+	arm(n, err);
+	r = fm_view_map(&v, held, 0, 0, FM_WRITE);
+	fired = disarm();
+	CHECK_RESULT(r, "fm_view_map");
+	if (r >= 0)
+		CHECK_OK(fm_view_unmap(v));
+	fm_section_close(held);
+	return fired;
+}
+
+/* Commit through a writable view, then through a read-only one. */
+static bool step_commit(long n, int err)
+{
+	fm_section *held = create_reserved(target);
+	bool fired;
+	void *v, *w;
+	int r;
+
+	CHECK_OK(fm_view_map(&v, held, 0, 0, FM_WRITE));
+	CHECK_OK(fm_view_map(&w, held, 0, 0, FM_READ));
+	arm(n, err);
+	r = fm_view_commit(v, 1);
+	if (r >= 0)
+		r = fm_view_commit((char *)w + fm_page_size(), 1);
+	fired = disarm();
+	CHECK_RESULT(r, "fm_view_commit");
+	CHECK_OK(fm_view_unmap(w));
+	CHECK_OK(fm_view_unmap(v));
+	fm_section_close(held);
+	return fired;
+}
+
+/* Whether pages have memory: a committed page, then a reserved one. */
+static bool step_committed(long n, int err)
+{
+	fm_section *held = create_reserved(target);
+	size_t run;
+	bool fired;
+	void *v;
+	int r;
+
+	CHECK_OK(fm_view_map(&v, held, 0, 0, FM_WRITE));
+	CHECK_OK(fm_view_commit(v, 1));
+	arm(n, err);
+	r = fm_view_committed(&run, v);
+	if (r >= 0)
+		r = fm_view_committed(&run, (char *)v + fm_page_size());
+	fired = disarm();
+	CHECK_RESULT(r, "fm_view_committed");
+	CHECK_OK(fm_view_unmap(v));
+	fm_section_close(held);
+	return fired;
+}
+
 /*
  * The release path.  A failure in the last-one-out removal may leave the
  * object behind as an orphan (nobody holds it); then the next open of the
@@ -400,6 +460,21 @@ static void fault_close(void)
 	for_each_fault(step_close, EIO);
 }
 
+static void fault_map_reserved(void)
+{
+	for_each_fault(step_map_reserved, EIO);
+}
+
+static void fault_commit(void)
+{
+	for_each_fault(step_commit, EIO);
+}
+
+static void fault_committed(void)
+{
+	for_each_fault(step_committed, EIO);
+}
+
 static void fault_map_read(void)
 {
 	for_each_fault(step_map_read, EIO);
@@ -415,7 +490,8 @@ static void fault_shared(void)
 {
 	static step_fn *const steps[] = {
 		step_create, step_create_existing, step_open, step_dup, step_map, step_map_read,
-		step_map_copy, step_unmap, step_close,
+		step_map_copy, step_unmap, step_close, step_map_reserved, step_commit,
+		step_committed,
 	};
 
 	share_target();
@@ -577,6 +653,9 @@ static const struct test_case cases[] = {
 	TEST_CASE(fault_map_copy),
 	TEST_CASE(fault_unmap),
 	TEST_CASE(fault_close),
+	TEST_CASE(fault_map_reserved),
+	TEST_CASE(fault_commit),
+	TEST_CASE(fault_committed),
 	TEST_CASE(fault_shared),
 	TEST_CASE(fault_other_errors),
 	TEST_CASE(fault_no_space),

@@ -186,6 +186,7 @@ static void size_zero_is_file_size(void)
 	check_pattern(v, 0, 3 * PAGE + 5);
 	CHECK_OK(fm_view_query(&info, v));
 	CHECK_INT_EQ(info.length, 3 * PAGE + 5);
+	CHECK_INT_EQ(info.file_backed, 1);
 	CHECK_OK(fm_view_unmap(v));
 	/* A view at an offset sees the file at that offset. */
 	CHECK_OK(fm_view_map((void **)&v, s, 2 * PAGE, 0, FM_READ));
@@ -683,8 +684,33 @@ static void opener_permission(void)
 	fm_section_close(s);
 }
 
-/* The store descriptor of a named file section can be adopted (inherited
- * handles); an unnamed one's descriptor is the bare file. */
+/* Helper: adopts the inherited descriptor argv[0] of a section; prints the
+ * size and the first 8 bytes in hex, then writes argv[1] at offset 0. */
+static int helper_adopt(int argc, char **argv)
+{
+	fm_section *s;
+	uint8_t *v;
+	int r;
+
+	if (argc < 2)
+		return 2;
+	r = fm_section_adopt(&s, atoi(argv[0]), 0);
+	if (r < 0) {
+		test_say("%s", fm_errname(r));
+		return 1;
+	}
+	if (fm_view_map((void **)&v, s, 0, 0, FM_WRITE) < 0)
+		return 3;
+	test_say("%llu %02x%02x%02x%02x%02x%02x%02x%02x", (unsigned long long)fm_section_size(s),
+		 v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+	memcpy(v, argv[1], strlen(argv[1]));
+	fm_view_unmap(v);
+	fm_section_close(s);
+	return 0;
+}
+
+/* The store descriptor of a file section, named or not, can be adopted:
+ * the child finds the file by the path in the header. */
 static void adopt_file_sections(void)
 {
 	const char *a = make_file("ad", PAGE);
@@ -702,10 +728,143 @@ static void adopt_file_sections(void)
 	CHECK_OK(fm_view_unmap(v));
 	fm_section_close(t);
 	copy = fcntl(fm_section_fd(u), F_DUPFD_CLOEXEC, 0);
-	CHECK_FAIL(fm_section_adopt(&t, copy, 0), -EBADF, "fm_section_adopt", NULL);
-	close(copy);
+	CHECK_OK(fm_section_adopt(&t, copy, 0));
+	CHECK_INT_EQ(fm_section_size(t), PAGE);
+	CHECK(fm_section_name(t) == NULL);
+	v = test_map_whole(t, FM_WRITE);
+	check_pattern(v, 0, PAGE);
+	v[7] = 'u';
+	CHECK_INT_EQ(byte_at(a, 7), 'u');
+	CHECK_OK(fm_view_unmap(v));
+	fm_section_close(t);
 	fm_section_close(u);
 	fm_section_close(s);
+}
+
+/* An unnamed file section's handle, inherited across exec: the child
+ * adopts it and shares the file with the parent. */
+static void unnamed_file_section_across_exec(void)
+{
+	const char *a = make_file("inh", 2 * PAGE);
+	int fd = open_file(a, O_RDWR), out;
+	fm_section *u = file_section(NULL, 0, fd, FM_READ | FM_WRITE);
+	char arg[16], expected[64];
+	uint8_t *v;
+	pid_t pid;
+
+	close(fd);
+	v = test_map_whole(u, FM_WRITE);
+	snprintf(arg, sizeof(arg), "%d", fm_section_fd(u));
+	CHECK_INT_EQ(fcntl(fm_section_fd(u), F_SETFD, 0), 0);
+	pid = test_spawn("helper_adopt", &out, arg, "child", NULL);
+	CHECK_INT_EQ(fcntl(fm_section_fd(u), F_SETFD, FD_CLOEXEC), 0);
+	expected_peek(expected, sizeof(expected), 2 * PAGE, 0);
+	test_expect_line(out, expected);
+	CHECK_INT_EQ(test_wait(pid), 0);
+	close(out);
+	CHECK(memcmp(v, "child", 5) == 0);
+	CHECK_OK(fm_view_unmap(v));
+	fm_section_close(u);
+}
+
+/* The unnamed file section u maps its file, but its descriptor's adoption
+ * fails with err. */
+static void works_but_refuses_adopt(fm_section *u, int err)
+{
+	fm_section *t;
+	uint8_t *v = test_map_whole(u, FM_READ);
+	int copy;
+
+	check_pattern(v, 0, PAGE);
+	CHECK_OK(fm_view_unmap(v));
+	copy = fcntl(fm_section_fd(u), F_DUPFD_CLOEXEC, 0);
+	CHECK_FAIL(fm_section_adopt(&t, copy, 0), err, "fm_section_adopt", NULL);
+	close(copy);
+}
+
+/* A file removed before its unnamed section was made has no path: the
+ * section works, but its descriptor cannot be adopted (-ESTALE). */
+static void unnamed_section_of_deleted_file(void)
+{
+	const char *a = make_file("del", PAGE);
+	int fd = open_file(a, O_RDWR);
+	fm_section *u;
+
+	CHECK_INT_EQ(unlink(a), 0);
+	u = file_section(NULL, 0, fd, FM_READ | FM_WRITE);
+	close(fd);
+	works_but_refuses_adopt(u, -ESTALE);
+	fm_section_close(u);
+}
+
+/* As uid 65534: an unnamed read-only section of root's file works, but its
+ * descriptor cannot be adopted: a header names only its owner's files. */
+static int unnamed_of_root_file(void *path)
+{
+	fm_section *u;
+	int fd;
+
+	if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+	    setresuid(65534, 65534, 65534) < 0)
+		FAIL("cannot become uid 65534: %s", strerror(errno));
+	fd = open_file(path, O_RDONLY);
+	u = file_section(NULL, 0, fd, FM_READ);
+	close(fd);
+	works_but_refuses_adopt(u, -EACCES);
+	fm_section_close(u);
+	return 0;
+}
+
+static void unnamed_section_of_another_users_file(void)
+{
+	const char *a = make_file("roots", PAGE);
+
+	fm_section *store;
+
+	if (geteuid() != 0)
+		SKIP("needs root to become another user");
+	CHECK_INT_EQ(chmod(a, 0644), 0);
+	/* Root makes the store's root (1777), where uid 65534 makes its own. */
+	CHECK_OK(fm_section_create(&store, NULL, PAGE, NULL));
+	CHECK_INT_EQ(test_in_child(unnamed_of_root_file, (void *)a), 0);
+	fm_section_close(store);
+}
+
+/* Whether descriptor fd is a description of the file at path. */
+static bool same_file(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fd >= 0 && fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/* fm_section_file_fd tells which file a section maps, for every kind of
+ * handle to it; a store section has none. */
+static void file_descriptor(void)
+{
+	const char *a = make_file("which", PAGE);
+	int fd = open_file(a, O_RDWR);
+	fm_section *n = file_section("which", 0, fd, FM_READ | FM_WRITE), *u, *o, *d, *m;
+
+	u = file_section(NULL, 0, fd, FM_READ);
+	close(fd);
+	CHECK_OK(fm_section_open(&o, "which", FM_READ));
+	CHECK_OK(fm_section_dup(&d, u, 0));
+	CHECK(same_file(fm_section_file_fd(n), a));
+	CHECK(same_file(fm_section_file_fd(u), a));
+	CHECK(same_file(fm_section_file_fd(o), a));
+	CHECK(same_file(fm_section_file_fd(d), a));
+	CHECK(fm_section_file_fd(n) != fm_section_fd(n));
+	CHECK_INT_EQ(fcntl(fm_section_file_fd(o), F_GETFL) & O_ACCMODE, O_RDONLY);
+	CHECK_OK(fm_section_create(&m, NULL, 10, NULL));
+	CHECK_FAIL(fm_section_file_fd(m), -EINVAL, "fm_section_file_fd", "(unnamed)");
+	CHECK_FAIL(fm_section_file_fd(NULL), -EINVAL, "fm_section_file_fd", NULL);
+	fm_section_close(m);
+	fm_section_close(d);
+	fm_section_close(o);
+	fm_section_close(u);
+	fm_section_close(n);
 }
 
 /* A name that exists: the caller gets that section, whatever its backing. */
@@ -760,11 +919,16 @@ static const struct test_case cases[] = {
 	TEST_CASE(named_needs_path),
 	TEST_CASE(opener_permission),
 	TEST_CASE(adopt_file_sections),
+	TEST_CASE(unnamed_section_of_another_users_file),
+	TEST_CASE(unnamed_file_section_across_exec),
+	TEST_CASE(unnamed_section_of_deleted_file),
+	TEST_CASE(file_descriptor),
 	TEST_CASE(existing_name),
 };
 
 static const struct test_helper helpers[] = {
 	TEST_HELPER(helper_peek),
+	TEST_HELPER(helper_adopt),
 };
 
 int main(int argc, char **argv)

@@ -291,9 +291,11 @@ static void dup_access(void)
 	CHECK_STR_EQ(fm_last_error_message(), "fm_section_dup: Local\\d: access \"rx\" is wider "
 		     "than the handle's \"r\" (EACCES)");
 	CHECK_FAIL(fm_section_dup(&d, r, FM_COPY), -EINVAL, "fm_section_dup", "d");
-	/* 0: the same access as the handle. */
+	/* 0: the same access as the handle; the section's maximum is its own. */
 	CHECK_OK(fm_section_dup(&d, r, 0));
 	CHECK_INT_EQ(fm_section_access(d), FM_READ);
+	CHECK_INT_EQ(fm_section_max_access(d), FM_READ | FM_WRITE);
+	CHECK_INT_EQ(fm_section_max_access(NULL), 0);
 	CHECK_FAIL(fm_view_map(&v, d, 0, 0, FM_WRITE), -EACCES, "fm_view_map", "d");
 	CHECK_STR_EQ(fm_last_error_message(), "fm_view_map: Local\\d: view access \"rw\" exceeds "
 		     "the handle's \"r\" (EACCES)");

@@ -289,6 +289,7 @@ static void query_struct_sizes(void)
 	u.info.size = sizeof(u);
 	CHECK_OK(fm_view_query(&u.info, v));
 	CHECK_INT_EQ(u.info.section_size, 3 * pg);
+	CHECK_INT_EQ(u.info.file_backed, 0);
 	CHECK_INT_EQ(u.info.size, sizeof(u));
 	CHECK(all_bytes(u.bytes, sizeof(u.info), sizeof(u), 0xa5));
 	CHECK_OK(fm_view_unmap(v));

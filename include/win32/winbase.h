@@ -51,6 +51,21 @@ FM_W32_API BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
 FM_W32_API BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
 FM_W32_API SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
 				      SIZE_T dwLength);
+
+/* Virtual memory.  VirtualAlloc reserves (MEM_RESERVE: a range on a 64 KiB
+ * boundary, no access) and commits (MEM_COMMIT: a protection, zero-filled
+ * pages) private memory, and commits pages of a view of a SEC_RESERVE
+ * paging-file section, for every view of it; VirtualFree decommits or
+ * releases what VirtualAlloc allocated (never a view); VirtualProtect
+ * changes committed pages' protection, within what a view allows, and
+ * returns the old one.  Errors as Windows gives them: 487 for a wrong or
+ * uncommitted range, 87 for a bad size, type or protection, 5 for a
+ * commit through a view of a file. */
+FM_W32_API LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
+				      DWORD flProtect);
+FM_W32_API BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType);
+FM_W32_API BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
+				      PDWORD lpflOldProtect);
 FM_W32_API void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 FM_W32_API void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 
@@ -68,6 +83,20 @@ FM_W32_API HANDLE WINAPI GetCurrentProcess(void);
 FM_W32_API DWORD WINAPI GetCurrentProcessId(void);
 FM_W32_API DWORD WINAPI GetCurrentThreadId(void);
 
+/* Threads.  A thread handle is signalled, for good, when its thread ends;
+ * waits take it beside mutexes, events and semaphores.  GetExitCodeThread
+ * gives STILL_ACTIVE until then, then what the thread's function returned
+ * or ExitThread was given.  GetCurrentThread() is a pseudo-handle, which
+ * DuplicateHandle turns into a real one. */
+FM_W32_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
+				      SIZE_T dwStackSize, LPTHREAD_START_ROUTINE lpStartAddress,
+				      LPVOID lpParameter, DWORD dwCreationFlags,
+				      LPDWORD lpThreadId);
+FM_W32_API void WINAPI ExitThread(DWORD dwExitCode) __attribute__((noreturn));
+FM_W32_API DWORD WINAPI ResumeThread(HANDLE hThread);
+FM_W32_API BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
+FM_W32_API DWORD WINAPI GetThreadId(HANDLE Thread);
+FM_W32_API HANDLE WINAPI GetCurrentThread(void);
 /* Process handles: a process's handle is signalled when it ends (wait on
  * it with SYNCHRONIZE).  Opening another user's process needs root
  * (ERROR_ACCESS_DENIED); a pid naming no process gives
@@ -206,6 +235,11 @@ FM_W32_API DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHan
 FM_W32_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles,
 						 BOOL bWaitAll, DWORD dwMilliseconds,
 						 BOOL bAlertable);
+/* Signals hObjectToSignal (releases a mutex the thread owns, sets an event,
+ * releases a semaphore by 1), then waits on hObjectToWaitOn; a signal that
+ * fails is the call's failure (WAIT_FAILED), and nothing is waited on. */
+FM_W32_API DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,
+					    DWORD dwMilliseconds, BOOL bAlertable);
 
 /* Files. */
 FM_W32_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
@@ -239,13 +273,34 @@ FM_W32_API BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount
 FM_W32_API BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *lpFrequency);
 
 /* Security descriptors: only what named objects need.  No descriptor gives
- * a new object owner-only access; a present NULL DACL gives every user read
- * and write (mode 0666); any other DACL is kept owner-only. */
+ * a new object owner-only access (mode 0600); a present NULL DACL gives
+ * every user read and write (0666); a DACL gives every user what it grants
+ * Everyone (or Authenticated Users, or Users), and the owner that and what
+ * it grants Creator Owner, the first ACE to speak of a right deciding it;
+ * one that speaks of no such account is kept owner-only.  Read is
+ * GENERIC_READ, FILE_MAP_READ, SECTION_QUERY or SYNCHRONIZE; write is
+ * GENERIC_WRITE, FILE_MAP_WRITE or EVENT_MODIFY_STATE (GENERIC_ALL both);
+ * a mutex, event or semaphore is either both or neither. */
 FM_W32_API BOOL WINAPI InitializeSecurityDescriptor(PSECURITY_DESCRIPTOR pSecurityDescriptor,
 						    DWORD dwRevision);
 FM_W32_API BOOL WINAPI SetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
 						 BOOL bDaclPresent, PACL pDacl,
 						 BOOL bDaclDefaulted);
+FM_W32_API BOOL WINAPI InitializeAcl(PACL pAcl, DWORD nAclLength, DWORD dwAclRevision);
+FM_W32_API BOOL WINAPI AddAccessAllowedAce(PACL pAcl, DWORD dwAceRevision, DWORD AccessMask,
+					   PSID pSid);
+FM_W32_API BOOL WINAPI AddAccessDeniedAce(PACL pAcl, DWORD dwAceRevision, DWORD AccessMask,
+					  PSID pSid);
+FM_W32_API BOOL WINAPI AllocateAndInitializeSid(PSID_IDENTIFIER_AUTHORITY pIdentifierAuthority,
+						BYTE nSubAuthorityCount, DWORD nSubAuthority0,
+						DWORD nSubAuthority1, DWORD nSubAuthority2,
+						DWORD nSubAuthority3, DWORD nSubAuthority4,
+						DWORD nSubAuthority5, DWORD nSubAuthority6,
+						DWORD nSubAuthority7, PSID *pSid);
+FM_W32_API PVOID WINAPI FreeSid(PSID pSid);
+FM_W32_API DWORD WINAPI GetLengthSid(PSID pSid);
+FM_W32_API BOOL WINAPI IsValidSid(PSID pSid);
+FM_W32_API BOOL WINAPI EqualSid(PSID pSid1, PSID pSid2);
 
 /* The A or W form, following UNICODE, as in Windows' headers. */
 #ifdef UNICODE

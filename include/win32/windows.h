@@ -139,8 +139,9 @@ typedef struct _SECURITY_ATTRIBUTES {
 	BOOL bInheritHandle;
 } SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
 
-/* An access-control list is opaque here: only "no DACL at all" (NULL) has
- * a meaning this layer can carry out (read/write for every user). */
+/* An access-control list: the header, then AceCount ACEs, AclSize bytes in
+ * all.  What a new object's DACL grants Everyone (or Creator Owner) is
+ * what the layer can carry out; see winbase.h. */
 typedef struct _ACL {
 	BYTE AclRevision;
 	BYTE Sbz1;
@@ -148,6 +149,29 @@ typedef struct _ACL {
 	WORD AceCount;
 	WORD Sbz2;
 } ACL, *PACL;
+
+typedef DWORD ACCESS_MASK;
+typedef struct _ACE_HEADER {
+	BYTE AceType;
+	BYTE AceFlags;
+	WORD AceSize;
+} ACE_HEADER, *PACE_HEADER;
+typedef struct _ACCESS_ALLOWED_ACE {
+	ACE_HEADER Header;
+	ACCESS_MASK Mask;
+	DWORD SidStart;
+} ACCESS_ALLOWED_ACE, *PACCESS_ALLOWED_ACE;
+typedef ACCESS_ALLOWED_ACE ACCESS_DENIED_ACE, *PACCESS_DENIED_ACE;
+
+typedef struct _SID_IDENTIFIER_AUTHORITY {
+	BYTE Value[6];
+} SID_IDENTIFIER_AUTHORITY, *PSID_IDENTIFIER_AUTHORITY;
+typedef struct _SID {
+	BYTE Revision;
+	BYTE SubAuthorityCount;
+	SID_IDENTIFIER_AUTHORITY IdentifierAuthority;
+	DWORD SubAuthority[1];
+} SID, *PISID;
 
 typedef WORD SECURITY_DESCRIPTOR_CONTROL, *PSECURITY_DESCRIPTOR_CONTROL;
 typedef PVOID PSID;
@@ -180,6 +204,9 @@ typedef struct _SYSTEM_INFO {
 	WORD wProcessorLevel;
 	WORD wProcessorRevision;
 } SYSTEM_INFO, *LPSYSTEM_INFO;
+
+typedef DWORD (WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
+typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 
 typedef struct _MEMORY_BASIC_INFORMATION {
 	PVOID BaseAddress;
@@ -261,6 +288,8 @@ typedef struct _OVERLAPPED {
 #define MEM_MAPPED      0x00040000
 #define MEM_RESET       0x00080000
 #define MEM_TOP_DOWN    0x00100000
+#define MEM_WRITE_WATCH 0x00200000
+#define MEM_RESET_UNDO  0x01000000
 #define MEM_LARGE_PAGES 0x20000000
 #define MEM_IMAGE       0x01000000
 
@@ -295,6 +324,25 @@ typedef struct _OVERLAPPED {
 #define CREATE_MUTEX_INITIAL_OWNER 0x00000001
 #define CREATE_EVENT_MANUAL_RESET  0x00000001
 #define CREATE_EVENT_INITIAL_SET   0x00000002
+
+/* Thread rights. */
+#define THREAD_TERMINATE                 0x0001
+#define THREAD_SUSPEND_RESUME            0x0002
+#define THREAD_GET_CONTEXT               0x0008
+#define THREAD_SET_CONTEXT               0x0010
+#define THREAD_SET_INFORMATION           0x0020
+#define THREAD_QUERY_INFORMATION         0x0040
+#define THREAD_SET_THREAD_TOKEN          0x0080
+#define THREAD_IMPERSONATE               0x0100
+#define THREAD_DIRECT_IMPERSONATION      0x0200
+#define THREAD_SET_LIMITED_INFORMATION   0x0400
+#define THREAD_QUERY_LIMITED_INFORMATION 0x0800
+#define THREAD_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+
+/* Flags of CreateThread (STILL_ACTIVE, a thread's exit code while it
+ * runs, is in winbase.h). */
+#define CREATE_SUSPENDED                  0x00000004
+#define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000
 
 #define SECTION_QUERY                0x0001
 #define SECTION_MAP_WRITE            0x0002
@@ -358,6 +406,24 @@ typedef struct _OVERLAPPED {
 #define SE_DACL_PRESENT   0x0004
 #define SE_DACL_DEFAULTED 0x0008
 
+#define ACL_REVISION     2
+#define ACL_REVISION_DS  4
+#define ACCESS_ALLOWED_ACE_TYPE 0
+#define ACCESS_DENIED_ACE_TYPE  1
+#define SID_REVISION     1
+#define SID_MAX_SUB_AUTHORITIES 15
+#define SECURITY_NULL_SID_AUTHORITY    { { 0, 0, 0, 0, 0, 0 } }
+#define SECURITY_WORLD_SID_AUTHORITY   { { 0, 0, 0, 0, 0, 1 } }
+#define SECURITY_CREATOR_SID_AUTHORITY { { 0, 0, 0, 0, 0, 3 } }
+#define SECURITY_NT_AUTHORITY          { { 0, 0, 0, 0, 0, 5 } }
+#define SECURITY_WORLD_RID             0x00000000
+#define SECURITY_CREATOR_OWNER_RID     0x00000000
+#define SECURITY_AUTHENTICATED_USER_RID 0x0000000B
+#define SECURITY_LOCAL_SYSTEM_RID      0x00000012
+#define SECURITY_BUILTIN_DOMAIN_RID    0x00000020
+#define DOMAIN_ALIAS_RID_ADMINS        0x00000220
+#define DOMAIN_ALIAS_RID_USERS         0x00000221
+
 #define PROCESSOR_ARCHITECTURE_INTEL 0
 #define PROCESSOR_ARCHITECTURE_ARM   5
 #define PROCESSOR_ARCHITECTURE_AMD64 9
@@ -393,16 +459,25 @@ typedef struct _OVERLAPPED {
 #define ERROR_MOD_NOT_FOUND        126L
 #define ERROR_NEGATIVE_SEEK        131L
 #define ERROR_DIR_NOT_EMPTY        145L
+#define ERROR_BAD_PATHNAME         161L
 #define ERROR_BUSY                 170L
 #define ERROR_ALREADY_EXISTS       183L
+#define ERROR_BAD_EXE_FORMAT       193L
 #define ERROR_FILENAME_EXCED_RANGE 206L
 #define ERROR_NOT_OWNER            288L
 #define ERROR_TOO_MANY_POSTS       298L
 #define ERROR_INVALID_ADDRESS      487L
+#define ERROR_NOACCESS             998L
 #define ERROR_FILE_INVALID         1006L
 #define ERROR_MAPPED_ALIGNMENT     1132L
+#define ERROR_USER_MAPPED_FILE     1224L
 #define ERROR_INVALID_USER_BUFFER  1784L
+#define ERROR_ALLOTTED_SPACE_EXCEEDED 1344L
+#define ERROR_INVALID_ACL          1336L
+#define ERROR_INVALID_SID          1337L
 #define ERROR_DISK_QUOTA_EXCEEDED  1295L
+#define ERROR_UNKNOWN_REVISION     1305L
+#define ERROR_REVISION_MISMATCH    1306L
 #define ERROR_PRIVILEGE_NOT_HELD   1314L
 #define ERROR_FILE_CORRUPT         1392L
 #define ERROR_IO_DEVICE            1117L

@@ -111,6 +111,7 @@ typedef WORD ATOM;
 #define VK_RCONTROL 0xA3
 
 #define ERROR_INVALID_WINDOW_HANDLE 1400L
+#define ERROR_INVALID_MSGBOX_STYLE  1429L
 
 FM_W32_API int WINAPI MessageBoxA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption, UINT uType);
 FM_W32_API int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType)

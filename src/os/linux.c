@@ -105,6 +105,21 @@ int fm__os_fallocate(int fd, uint64_t offset, uint64_t len)
 	RETRY(fallocate(fd, 0, (off_t)offset, (off_t)len));
 }
 
+int fm__os_fallocate_keep_size(int fd, uint64_t offset, uint64_t len)
+{
+	RETRY(fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)offset, (off_t)len));
+}
+
+int64_t fm__os_seek(int fd, uint64_t offset, int whence)
+{
+	RETRY(lseek(fd, (off_t)offset, whence));
+}
+
+int fm__os_dup(int fd)
+{
+	RETRY(fcntl(fd, F_DUPFD_CLOEXEC, 0));
+}
+
 int fm__os_fdatasync(int fd)
 {
 	RETRY(fdatasync(fd));
@@ -261,6 +276,11 @@ int fm__os_mprotect(void *addr, size_t len, int prot)
 int fm__os_madvise(void *addr, size_t len, int advice)
 {
 	RETRY(madvise(addr, len, advice));
+}
+
+int fm__os_mincore(const void *addr, size_t len, unsigned char *vec)
+{
+	RETRY(mincore((void *)addr, len, vec));
 }
 
 int fm__os_mremap(void **out, void *old, size_t old_len, size_t new_len, int flags,

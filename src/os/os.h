@@ -25,6 +25,13 @@ int fm__os_flock(int fd, int op);
 int fm__os_ftruncate(int fd, uint64_t size);
 /* Allocates [offset, offset + len), growing the file to its end (mode 0). */
 int fm__os_fallocate(int fd, uint64_t offset, uint64_t len);
+/* Allocates [offset, offset + len) without changing the file's size. */
+int fm__os_fallocate_keep_size(int fd, uint64_t offset, uint64_t len);
+/* The next offset at or after offset that holds data (whence SEEK_DATA) or
+ * is a hole (SEEK_HOLE; the end of the file is one): lseek. */
+int64_t fm__os_seek(int fd, uint64_t offset, int whence);
+/* A second descriptor of fd's description, close-on-exec. */
+int fm__os_dup(int fd);
 int fm__os_fdatasync(int fd);
 /* The access mode and status flags of fd (fcntl F_GETFL). */
 int fm__os_getfl(int fd);
@@ -50,6 +57,8 @@ int fm__os_munmap(void *addr, size_t len);
 int fm__os_msync(void *addr, size_t len, int flags);
 int fm__os_mprotect(void *addr, size_t len, int prot);
 int fm__os_madvise(void *addr, size_t len, int advice);
+/* Whether each page of [addr, addr + len) is resident: bit 0 of vec[i]. */
+int fm__os_mincore(const void *addr, size_t len, unsigned char *vec);
 /* mremap; with old_len 0, a second mapping of the same shared pages. */
 int fm__os_mremap(void **out, void *old, size_t old_len, size_t new_len, int flags,
 		  void *new_addr);

@@ -4,9 +4,10 @@
  * shared-memory program needs around its sections.
  *
  * A file handle is the descriptor open(2) gives, entered in the handle
- * table with its Windows access (GENERIC_READ / GENERIC_WRITE), which each
- * call checks first, as Windows does: a read-only handle cannot write,
- * truncate or flush.  Paths may use backslashes; they become slashes.
+ * table with its Windows access (GENERIC_READ / GENERIC_WRITE, and
+ * GENERIC_EXECUTE, which only a section needs), which each call checks
+ * first, as Windows does: a read-only handle cannot write, truncate or
+ * flush.  Paths may use backslashes; they become slashes.
  * Share modes have no Linux meaning and are accepted as they are.
  */
 #define _GNU_SOURCE
@@ -21,8 +22,10 @@
 #define FILE_READ_DATA   0x0001
 #define FILE_WRITE_DATA  0x0002
 #define FILE_APPEND_DATA 0x0004
+#define FILE_EXECUTE     0x0020
 #define READ_RIGHTS  (GENERIC_READ | GENERIC_ALL | FILE_READ_DATA)
 #define WRITE_RIGHTS (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA)
+#define EXEC_RIGHTS  (GENERIC_EXECUTE | GENERIC_ALL | FILE_EXECUTE)
 
 /* The path with backslashes as slashes, malloc'ed; NULL if out of memory. */
 static char *unix_path(const char *path)
@@ -119,7 +122,8 @@ HANDLE w32_create_file(const char *path, DWORD access, DWORD share, LPSECURITY_A
 		return w32_fail(ERROR_ACCESS_DENIED), INVALID_HANDLE_VALUE;
 	}
 	obj.access = (access & READ_RIGHTS ? GENERIC_READ : 0) |
-		     (access & WRITE_RIGHTS ? GENERIC_WRITE : 0);
+		     (access & WRITE_RIGHTS ? GENERIC_WRITE : 0) |
+		     (access & EXEC_RIGHTS ? GENERIC_EXECUTE : 0);
 	obj.delete_on_close = flags & FILE_FLAG_DELETE_ON_CLOSE;
 	h = w32_handle_add(&obj, sa && sa->bInheritHandle);
 	if (!h) {
@@ -302,12 +306,18 @@ FM_W32_API BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceTo
 FM_W32_API BOOL WINAPI SetEndOfFile(HANDLE hFile)
 {
 	struct w32_object obj;
+	struct stat st;
 	off_t pos;
 
 	if (!file_of(&obj, hFile, GENERIC_WRITE))
 		return FALSE;
 	pos = lseek(obj.fd, 0, SEEK_CUR);
-	if (pos < 0 || ftruncate(obj.fd, pos) < 0)
+	if (pos < 0 || fstat(obj.fd, &st) < 0)
+		return w32_fail(w32_file_error(errno));
+	/* Only cutting the file short is refused; growing it is fine. */
+	if (pos < st.st_size && w32_file_has_section(obj.fd))
+		return w32_fail(ERROR_USER_MAPPED_FILE);
+	if (ftruncate(obj.fd, pos) < 0)
 		return w32_fail(w32_file_error(errno));
 	return TRUE;
 }

@@ -109,7 +109,7 @@ static int object_fd(const struct w32_object *obj)
 {
 	if (obj->kind == W32_SECTION)
 		return fm_section_fd(obj->section);
-	return obj->kind == W32_SYNC ? fm_sync_fd(obj->sync) : obj->fd;
+	return obj->kind == W32_SYNC || obj->kind == W32_THREAD ? fm_sync_fd(obj->sync) : obj->fd;
 }
 
 HANDLE w32_handle_add(const struct w32_object *obj, bool inherit)
@@ -155,12 +155,17 @@ static bool adopt_locked(int fd)
 	fm_section *s;
 	fm_sync *o;
 	struct stat st;
+	int r;
 
 	if (fdflags < 0 || (fdflags & FD_CLOEXEC) || !reserve_locked(fd))
 		return false;
-	if (fm_section_adopt(&s, fd, 0) == 0) {
+	r = fm_section_adopt(&s, fd, 0);
+	if (r == 0) {
 		obj = (struct w32_object){ .kind = W32_SECTION, .section = s, .fd = -1,
 					   .access = adopted_rights(fm_section_access(s)) };
+	} else if (r != -EBADF && r != FM_ETYPE) {
+		/* A section that cannot be used here (its file is gone, say) is
+		 * no file handle either: the handle is invalid. */
 	} else if (fm_sync_adopt(&o, fd) == 0) {
 		obj = (struct w32_object){ .kind = W32_SYNC, .sync = o, .fd = -1,
 					   .access = w32_sync_rights(fm_sync_type(o), GENERIC_ALL) };
@@ -168,8 +173,9 @@ static bool adopt_locked(int fd)
 		/* A process handle: obj is filled in. */
 	} else if (fd > STDERR_FILENO && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		fl = fcntl(fd, F_GETFL) & O_ACCMODE;
+		/* Execute is not in a descriptor: whatever can read may. */
 		obj = (struct w32_object){ .kind = W32_FILE, .fd = fd,
-					   .access = (fl != O_WRONLY ? GENERIC_READ : 0) |
+					   .access = (fl != O_WRONLY ? GENERIC_READ | GENERIC_EXECUTE : 0) |
 						     (fl != O_RDONLY ? GENERIC_WRITE : 0) };
 	}
 	table.entries[fd] = obj;
@@ -235,6 +241,19 @@ bool w32_handle_take(struct w32_object *out, HANDLE h)
 	return e != NULL;
 }
 
+bool w32_handle_any(bool (*match)(const struct w32_object *obj, const void *arg),
+		    const void *arg)
+{
+	bool found = false;
+	size_t i;
+
+	pthread_mutex_lock(&table.lock);
+	for (i = 0; !found && i < table.count; i++)
+		found = table.entries[i].kind != W32_NONE && match(&table.entries[i], arg);
+	pthread_mutex_unlock(&table.lock);
+	return found;
+}
+
 /* Removes a file the handle was to delete on close: by its descriptor's
  * path now, since the process may have changed directory since. */
 static void delete_on_close(int fd)
@@ -256,6 +275,8 @@ void w32_object_release(struct w32_object *obj)
 		fm_section_close(obj->section);
 	} else if (obj->kind == W32_SYNC) {
 		fm_sync_close(obj->sync);
+	} else if (obj->kind == W32_THREAD) {
+		w32_thread_release(obj);
 	} else if (obj->kind == W32_FILE) {
 		if (obj->delete_on_close)
 			delete_on_close(obj->fd);
@@ -270,8 +291,8 @@ FM_W32_API BOOL WINAPI CloseHandle(HANDLE hObject)
 {
 	struct w32_object obj;
 
-	/* Closing the pseudo-handle of the process is allowed, and a no-op. */
-	if (hObject == PSEUDO_PROCESS)
+	/* Closing a pseudo-handle is allowed, and a no-op. */
+	if (hObject == PSEUDO_PROCESS || hObject == W32_PSEUDO_THREAD)
 		return TRUE;
 	if (!w32_handle_take(&obj, hObject))
 		return FALSE;
@@ -299,6 +320,8 @@ static bool dup_object(struct w32_object *out, const struct w32_object *src, DWO
 	int r, fd;
 
 	*out = (struct w32_object){ .kind = src->kind, .access = access, .fd = -1 };
+	if (src->kind == W32_THREAD)
+		return w32_thread_dup(out, src, access, same_access);
 	if (src->kind == W32_FILE || src->kind == W32_WAITFD || src->kind == W32_SNAPSHOT) {
 		fd = fcntl(src->fd, F_DUPFD_CLOEXEC, 0);
 		if (fd < 0)
@@ -344,6 +367,11 @@ FM_W32_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
 		if (dwOptions & DUPLICATE_SAME_ACCESS)
 			dwDesiredAccess = PROCESS_ALL_ACCESS;
 		ok = !lpTargetHandle || w32_process_self(&dup, dwDesiredAccess);
+	} else if (hSourceHandle == W32_PSEUDO_THREAD) {
+		/* A real handle to the calling thread, as Windows makes one. */
+		ok = !lpTargetHandle ||
+		     w32_thread_self(&dup, dwOptions & DUPLICATE_SAME_ACCESS ? THREAD_ALL_ACCESS
+									     : dwDesiredAccess);
 	} else {
 		if (!w32_handle_get(&src, hSourceHandle))
 			return FALSE;
@@ -360,7 +388,7 @@ FM_W32_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
 	}
 	/* Windows closes the source even when the duplicate failed. */
 	if ((dwOptions & DUPLICATE_CLOSE_SOURCE) && hSourceHandle != PSEUDO_PROCESS &&
-	    w32_handle_take(&src, hSourceHandle))
+	    hSourceHandle != W32_PSEUDO_THREAD && w32_handle_take(&src, hSourceHandle))
 		w32_object_release(&src);
 	if (ok && lpTargetHandle)
 		*lpTargetHandle = h;

@@ -24,9 +24,9 @@
 #include <sys/stat.h>
 
 #define PROTECT_MASK 0xFFu
-#define SEC_FLAGS_OK (SEC_COMMIT | SEC_RESERVE)
-#define MODE_OWNER   0600u
-#define MODE_EVERYONE 0666u
+#define SEC_KINDS    (SEC_COMMIT | SEC_RESERVE)
+/* Windows takes these as hints about caching; on Linux they change nothing. */
+#define SEC_HINTS    (SEC_NOCACHE | SEC_WRITECOMBINE)
 
 /* What a page protection means for a new section. */
 struct protect_info {
@@ -34,10 +34,28 @@ struct protect_info {
 	DWORD rights;  /* the SECTION_* rights of the creator's handle */
 };
 
+/* The section attributes (SEC_*), in the order Windows checks them: a bad
+ * combination is 87 before an image is looked for, and an image (of the
+ * paging file, or of a file that is no executable here) is 193. */
+static DWORD check_attributes(DWORD flags)
+{
+	DWORD kind = flags & (SEC_KINDS | SEC_IMAGE);
+
+	if (flags & ~(SEC_KINDS | SEC_IMAGE | SEC_HINTS))
+		return ERROR_INVALID_PARAMETER;
+	/* One kind at most; a hint alone names none (no SEC_COMMIT is
+	 * implied once some attribute is given). */
+	if ((kind & (kind - 1)) || (flags && !kind))
+		return ERROR_INVALID_PARAMETER;
+	/* SEC_IMAGE | SEC_NOCACHE is SEC_IMAGE_NO_EXECUTE, still an image. */
+	if (kind == SEC_IMAGE && (flags & SEC_WRITECOMBINE))
+		return ERROR_INVALID_PARAMETER;
+	return kind == SEC_IMAGE ? ERROR_BAD_EXE_FORMAT : 0;
+}
+
 static DWORD decode_protect(struct protect_info *out, DWORD protect)
 {
 	const DWORD base = STANDARD_RIGHTS_REQUIRED | SECTION_QUERY | SECTION_MAP_READ;
-	DWORD flags = protect & ~PROTECT_MASK;
 
 	switch (protect & PROTECT_MASK) {
 	case PAGE_READONLY:
@@ -57,11 +75,7 @@ static DWORD decode_protect(struct protect_info *out, DWORD protect)
 	default:
 		return ERROR_INVALID_PARAMETER;
 	}
-	if (flags & SEC_IMAGE)
-		return ERROR_BAD_EXE_FORMAT; /* no image in the paging file */
-	if ((flags & ~SEC_FLAGS_OK) || (flags & SEC_FLAGS_OK) == SEC_FLAGS_OK)
-		return ERROR_INVALID_PARAMETER;
-	return 0;
+	return check_attributes(protect & ~PROTECT_MASK);
 }
 
 unsigned w32_native_access(DWORD rights)
@@ -80,15 +94,27 @@ unsigned w32_native_access(DWORD rights)
 
 int w32_section_open(fm_section **out, const char *name, unsigned native)
 {
-	/* Execute is the right a section most often lacks, so it goes first. */
-	const unsigned fallbacks[] = { native & ~FM_EXEC, native & ~FM_WRITE & ~FM_EXEC };
+	unsigned within;
 	int r = fm_section_open(out, name, native);
-	size_t i;
 
-	for (i = 0; r == -EACCES && i < sizeof(fallbacks) / sizeof(*fallbacks); i++)
-		if (fallbacks[i] != native)
-			r = fm_section_open(out, name, fallbacks[i]);
-	return r;
+	if (r != -EACCES || native == FM_READ)
+		return r;
+	/* Refused: by the section's maximum access, which Windows grants the
+	 * handle anyway (only its views are refused), or by the object's mode,
+	 * its DACL, which Windows refuses.  A read-only handle tells which. */
+	r = fm_section_open(out, name, FM_READ);
+	if (r < 0)
+		return r;
+	within = native & fm_section_max_access(*out);
+	if (within == native) {
+		fm_section_close(*out);
+		return -EACCES;
+	}
+	if (within == FM_READ)
+		return 0;
+	fm_section_close(*out);
+	r = fm_section_open(out, name, within);
+	return r == -EACCES ? -EACCES : r;
 }
 
 /* Windows' answer for a name its object manager refuses before looking it
@@ -108,26 +134,18 @@ DWORD w32_name_error(const char *name)
 	return 0;
 }
 
-/* The permission bits a new named object gets: owner-only, unless the
- * descriptor has a present NULL DACL, Windows' idiom for "everyone". */
-uint32_t w32_mode_of(const SECURITY_ATTRIBUTES *sa)
-{
-	const SECURITY_DESCRIPTOR *sd = sa ? sa->lpSecurityDescriptor : NULL;
-
-	if (sd && (sd->Control & SE_DACL_PRESENT) && !sd->Dacl)
-		return MODE_EVERYONE;
-	return MODE_OWNER;
-}
-
 /* Whether a file handle allows a section of this protection, and the
  * file's size allows its size: the checks Windows makes, in its order,
  * before any section exists.  0 or a Windows error. */
 static DWORD check_file(const struct w32_object *file, unsigned max, uint64_t size)
 {
-	DWORD need = GENERIC_READ | (max & FM_WRITE ? GENERIC_WRITE : 0);
+	DWORD need = GENERIC_READ | (max & FM_WRITE ? GENERIC_WRITE : 0) |
+		     (max & FM_EXEC ? GENERIC_EXECUTE : 0);
 	struct stat st;
 
-	/* Every section reads its file; a writable one writes it too. */
+	/* Every section reads its file; a writable one writes it too, and an
+	 * executable one needs the right to execute it (MS documents
+	 * GENERIC_EXECUTE for every PAGE_EXECUTE_* protection). */
 	if (need & ~file->access)
 		return ERROR_ACCESS_DENIED;
 	if (fstat(file->fd, &st) < 0)
@@ -191,7 +209,7 @@ HANDLE w32_create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES sa, DWORD protect,
 	error = decode_protect(&info, protect);
 	opts.access = info.max;
 	opts.flags = protect & SEC_RESERVE ? FM_SECTION_RESERVE : 0;
-	opts.mode = w32_mode_of(sa);
+	opts.mode = w32_mode_of(sa, false);
 	if (!error)
 		error = backing_of(&opts, file, size);
 	if (name && name[0] == '\0')

@@ -4,12 +4,15 @@
  * in Windows' terms.
  *
  * A view is described from the native view table (fm_view_query), sizes in
- * whole pages.  In a copy-on-write view Windows reports each page the
- * process has written as PAGE_READWRITE; the kernel tells which ones in
- * /proc/self/pagemap (a written page is anonymous, no longer the file's).
- * Memory that is no view comes from /proc/self/maps: private or image
- * memory where something is mapped, MEM_FREE up to the next mapping where
- * nothing is.
+ * whole pages, with the protections VirtualProtect gave its pages
+ * (regions.c) and which pages its section has committed (a SEC_RESERVE
+ * section's others are MEM_RESERVE, protection 0).  In a copy-on-write view
+ * Windows reports each page the process has written as PAGE_READWRITE; the
+ * kernel tells which ones in /proc/self/pagemap (a written page is
+ * anonymous, no longer the file's).  Memory from VirtualAlloc is described
+ * from its region's record.  Other memory comes from /proc/self/maps:
+ * private or image memory where something is mapped, MEM_FREE up to the
+ * next mapping where nothing is.
  */
 #define _GNU_SOURCE
 #include "w32.h"
@@ -37,22 +40,6 @@ bool w32_address_mapped(const void *addr)
 
 	/* msync answers ENOMEM exactly where nothing is mapped. */
 	return addr && msync((void *)page, page_size(), MS_ASYNC) == 0;
-}
-
-/* The protection of a view of native access `access`, as Windows names it. */
-static DWORD view_protect(unsigned access, bool written)
-{
-	DWORD p = PAGE_NOACCESS;
-
-	if (access & FM_COPY)
-		p = written ? PAGE_READWRITE : PAGE_WRITECOPY;
-	else if (access & FM_WRITE)
-		p = PAGE_READWRITE;
-	else if (access & FM_READ)
-		p = PAGE_READONLY;
-	if (access & FM_EXEC)
-		p = p == PAGE_NOACCESS ? PAGE_EXECUTE : p << 4;
-	return p;
 }
 
 /* Whether the page at `page` is a private copy: this process wrote it. */
@@ -90,24 +77,74 @@ static uintptr_t cow_region_end(uintptr_t page, uintptr_t end, bool *written)
 	return p;
 }
 
+bool w32_page_written(const void *page)
+{
+	bool written;
+
+	cow_region_end((uintptr_t)page, (uintptr_t)page + page_size(), &written);
+	return written;
+}
+
+static uintptr_t min_end(uintptr_t a, uintptr_t b)
+{
+	return a < b ? a : b;
+}
+
+/* A view's page: its protection (the view's, or what VirtualProtect gave
+ * it), whether its section gave it memory, and whether a copy-on-write
+ * page was written; the region is the run of pages alike in all three. */
 static void describe_view(MEMORY_BASIC_INFORMATION *m, const struct fm_view_info *v,
 			  uintptr_t page)
 {
 	uintptr_t base = (uintptr_t)v->base;
 	uintptr_t end = base + ((v->length + page_size() - 1) & ~(page_size() - 1));
+	DWORD alloc = w32_protect_of_native(v->access, false), protect = alloc;
+	struct w32_region r;
+	struct w32_page p;
+	size_t run = 0;
 	bool written = false;
+	int committed;
 
-	if (v->access & FM_COPY)
+	if (w32_region_find(&r, (void *)page) && r.type == MEM_MAPPED && r.base == base &&
+	    r.size == end - base && w32_region_page(&p, (void *)page)) {
+		protect = p.protect;
+		end = min_end(end, page + p.run);
+	}
+	committed = fm_view_committed(&run, (void *)page);
+	if (committed >= 0)
+		end = min_end(end, page + run);
+	if (committed && w32_protect_copies(protect))
 		end = cow_region_end(page, end, &written);
 	*m = (MEMORY_BASIC_INFORMATION){
 		.BaseAddress = (void *)page,
 		.AllocationBase = v->base,
-		.AllocationProtect = view_protect(v->access, false),
+		.AllocationProtect = alloc,
 		.RegionSize = end - page,
-		.State = MEM_COMMIT,
-		.Protect = view_protect(v->access, written),
+		.State = committed ? MEM_COMMIT : MEM_RESERVE,
+		.Protect = !committed ? 0 : written ? w32_protect_written(protect) : protect,
 		.Type = MEM_MAPPED,
 	};
+}
+
+/* Memory from VirtualAlloc: the region's own record of its pages. */
+static bool describe_private(MEMORY_BASIC_INFORMATION *m, uintptr_t page)
+{
+	struct w32_region r;
+	struct w32_page p;
+
+	if (!w32_region_find(&r, (void *)page) || r.type != MEM_PRIVATE ||
+	    !w32_region_page(&p, (void *)page))
+		return false;
+	*m = (MEMORY_BASIC_INFORMATION){
+		.BaseAddress = (void *)page,
+		.AllocationBase = (void *)r.base,
+		.AllocationProtect = r.alloc_protect,
+		.RegionSize = p.run,
+		.State = p.state,
+		.Protect = p.state == MEM_COMMIT ? p.protect : 0,
+		.Type = MEM_PRIVATE,
+	};
+	return true;
 }
 
 /* One line of /proc/self/maps. */
@@ -227,7 +264,7 @@ FM_W32_API SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
 		return w32_fail(ERROR_NOACCESS);
 	if (fm_view_query(&view, lpAddress) == 0)
 		describe_view(&m, &view, page);
-	else if (!describe_other(&m, page))
+	else if (!describe_private(&m, page) && !describe_other(&m, page))
 		return w32_fail(ERROR_NOT_ENOUGH_MEMORY);
 	*lpBuffer = m;
 	return sizeof(m);

@@ -84,7 +84,7 @@ static int native_create(fm_sync **out, const struct request *rq, const char *na
 {
 	struct fm_sync_opts opts = FM_SYNC_OPTS_INIT;
 
-	opts.mode = w32_mode_of(rq->sa);
+	opts.mode = w32_mode_of(rq->sa, true);
 	switch (rq->type) {
 	case FM_TYPE_MUTEX:
 		return fm_mutex_create(out, name, rq->owner, &opts);

@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define ERROR_INVALID_MSGBOX_STYLE 1429L
-
 /* The first registered message number, and how many there are. */
 #define REGISTERED_FIRST 0xC000u
 #define REGISTERED_COUNT 0x4000u

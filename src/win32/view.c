@@ -6,7 +6,8 @@
  * paging-file section in whole pages; the native API works in pages and
  * exact sizes.  This file does the Windows arithmetic (offset alignment,
  * page-rounded bounds, 64 KiB-aligned bases) and leaves the mapping itself,
- * and the kernel-enforced access, to fm_view_map_at().
+ * and the kernel-enforced access, to fm_view_map_at().  Which protection an
+ * access mask gives, and which rights it needs, is protect.c's table.
  */
 #define _GNU_SOURCE
 #include "w32.h"
@@ -17,38 +18,6 @@
 /* Tries to place a view at a free 64 KiB boundary before giving up: another
  * thread may take the range between the probe and the mapping. */
 #define PLACE_TRIES 8
-
-/* What a view request asks for: the native view access, and the SECTION_*
- * rights the handle needs for it. */
-struct view_request {
-	unsigned native;
-	DWORD needs;
-};
-
-/* FILE_MAP_WRITE wins over READ, READ over COPY: copy-on-write only alone. */
-static struct view_request decode_access(DWORD access)
-{
-	struct view_request req = { 0, SECTION_MAP_READ };
-
-	if (access & FILE_MAP_WRITE)
-		req = (struct view_request){ FM_WRITE, SECTION_MAP_WRITE };
-	else if (access & FILE_MAP_READ)
-		req.native = FM_READ;
-	else if (access & FILE_MAP_COPY)
-		req.native = FM_COPY;
-	if (access & FILE_MAP_EXECUTE)
-		req.native |= FM_EXEC;
-	return req;
-}
-
-/* Whether a handle with these rights may map the request. */
-static bool allowed(DWORD rights, const struct view_request *req)
-{
-	if (req->needs & ~rights)
-		return false;
-	return !(req->native & FM_EXEC) ||
-	       (rights & (SECTION_MAP_EXECUTE | SECTION_MAP_EXECUTE_EXPLICIT));
-}
 
 static uint64_t round_up(uint64_t n, uint64_t to)
 {
@@ -135,7 +104,8 @@ FM_W32_API LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesi
 					 SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress)
 {
 	uint64_t offset = (uint64_t)dwFileOffsetHigh << 32 | dwFileOffsetLow;
-	struct view_request req = decode_access(dwDesiredAccess);
+	DWORD protect = w32_view_protect(dwDesiredAccess);
+	unsigned native = w32_protect_native(protect);
 	struct w32_object obj;
 	size_t length, span;
 	void *view;
@@ -144,7 +114,8 @@ FM_W32_API LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesi
 
 	if (!w32_handle_get(&obj, hFileMappingObject) || obj.kind != W32_SECTION)
 		return w32_fail_null(ERROR_INVALID_HANDLE);
-	if (!allowed(obj.access, &req))
+	/* The rights the view's protection needs, whatever else the mask asks. */
+	if (!w32_protect_rights_allow(obj.access, protect))
 		return w32_fail_null(ERROR_ACCESS_DENIED);
 	error = check_range(&length, &span, obj.section, offset, dwNumberOfBytesToMap);
 	if (!error && (uintptr_t)lpBaseAddress % W32_GRANULARITY)
@@ -152,10 +123,14 @@ FM_W32_API LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesi
 	if (error)
 		return w32_fail_null(error);
 	if (lpBaseAddress)
-		r = fm_view_map_at(&view, obj.section, offset, length, req.native, lpBaseAddress);
+		r = fm_view_map_at(&view, obj.section, offset, length, native, lpBaseAddress);
 	else
-		r = place_view(&view, obj.section, offset, length, req.native, span);
-	return r < 0 ? w32_fail_null(native_view_error(r)) : view;
+		r = place_view(&view, obj.section, offset, length, native, span);
+	if (r < 0)
+		return w32_fail_null(native_view_error(r));
+	/* A view unmapped behind our back may have left its pages' record. */
+	w32_region_remove((uintptr_t)view);
+	return view;
 }
 
 FM_W32_API LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
@@ -168,9 +143,16 @@ FM_W32_API LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesire
 
 FM_W32_API BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
 {
+	struct fm_view_info info = FM_VIEW_INFO_INIT;
+	bool view = fm_view_query(&info, lpBaseAddress) == 0;
 	int r = fm_view_unmap((void *)lpBaseAddress);
 
-	return r < 0 ? w32_fail(native_view_error(r)) : TRUE;
+	if (r < 0)
+		return w32_fail(native_view_error(r));
+	/* The protections VirtualProtect gave its pages go with it. */
+	if (view)
+		w32_region_remove((uintptr_t)info.base);
+	return TRUE;
 }
 
 FM_W32_API BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush)

@@ -24,11 +24,6 @@
 /* The highest user address 64-bit Windows reports. */
 #define W32_MAX_ADDRESS ((uintptr_t)0x7FFFFFFEFFFFull)
 
-#define ERROR_BAD_PATHNAME    161L
-#define ERROR_BAD_EXE_FORMAT  193L
-#define ERROR_UNKNOWN_REVISION 1305L
-#define ERROR_NOACCESS        998L
-
 /* Hidden helpers shared across the layer's files. */
 #define W32_INTERNAL __attribute__((visibility("hidden")))
 
@@ -48,7 +43,8 @@ W32_INTERNAL BOOL w32_fail_native(int code);
 
 /* ---- handles (handle.c) ---- */
 
-enum w32_kind { W32_NONE = 0, W32_SECTION, W32_FILE, W32_SYNC, W32_WAITFD, W32_SNAPSHOT };
+enum w32_kind { W32_NONE = 0, W32_SECTION, W32_FILE, W32_SYNC, W32_WAITFD, W32_SNAPSHOT,
+		W32_THREAD };
 
 /* What a W32_WAITFD handle stands for.  Such an object is signalled once
  * and for good (a process that has ended), and its descriptor polls
@@ -59,15 +55,19 @@ enum w32_waitfd_type { W32_WAITFD_PROCESS = 1 };
 /* What the table keeps for a handle.  For a section, access holds the
  * SECTION_* rights Windows would grant the handle; the native handle's own
  * access is what the kernel enforces.  For a file, access holds GENERIC_*
- * bits reduced to GENERIC_READ / GENERIC_WRITE.  For a mutex, event or
- * semaphore, access holds its specific and standard rights, generic ones
- * mapped, and the layer alone enforces them.  For a W32_WAITFD object,
- * access holds its type's rights (PROCESS_*), generic ones mapped. */
+ * bits reduced to GENERIC_READ / GENERIC_WRITE / GENERIC_EXECUTE.  For a
+ * mutex, event or semaphore, access holds its specific and standard rights,
+ * generic ones mapped, and the layer alone enforces them.  For a W32_WAITFD
+ * object, access holds its type's rights (PROCESS_*), generic ones mapped.
+ * For a thread, access holds THREAD_* rights, generic ones mapped; a wait
+ * takes it as it takes a sync object, through the event its thread sets as
+ * it ends (thread.c). */
 struct w32_object {
 	enum w32_kind kind;
 	DWORD access;
 	fm_section *section;  /* W32_SECTION */
-	fm_sync *sync;        /* W32_SYNC */
+	fm_sync *sync;        /* W32_SYNC; W32_THREAD: the event it sets as it ends */
+	struct w32_thread *thread; /* W32_THREAD: the thread's record, a reference */
 	int fd;               /* W32_FILE, W32_WAITFD, W32_SNAPSHOT: the descriptor */
 	bool delete_on_close; /* W32_FILE with FILE_FLAG_DELETE_ON_CLOSE */
 	enum w32_waitfd_type waitfd; /* W32_WAITFD: what it stands for */
@@ -112,6 +112,13 @@ static inline const struct w32_object *w32_handle_peek(HANDLE h)
 }
 /* Removes the entry and returns it in *out; false for a bad handle. */
 W32_INTERNAL bool w32_handle_take(struct w32_object *out, HANDLE h);
+/* Whether some handle in the table matches (match runs with the table
+ * locked, so it must not call back into the table). */
+W32_INTERNAL bool w32_handle_any(bool (*match)(const struct w32_object *obj, const void *arg),
+				 const void *arg);
+/* Whether the file open at fd has a section that Windows would not let
+ * SetEndOfFile cut short (mapped.c). */
+W32_INTERNAL bool w32_file_has_section(int fd);
 /* Whether addr lies in memory the process has mapped (query.c). */
 W32_INTERNAL bool w32_address_mapped(const void *addr);
 /* Releases what a taken entry holds. */
@@ -119,6 +126,84 @@ W32_INTERNAL void w32_object_release(struct w32_object *obj);
 /* The descriptor of a handle value, or -1 when it cannot be one. */
 W32_INTERNAL int w32_handle_fd(HANDLE h);
 
+/* ---- page protections (protect.c) ---- */
+
+/* The protection (PAGE_*) of a view MapViewOfFile maps with access mask
+ * `access` (FILE_MAP_*), as Windows derives it. */
+W32_INTERNAL DWORD w32_view_protect(DWORD access);
+/* Whether protect is one plain PAGE_* value (no modifier bits). */
+W32_INTERNAL bool w32_protect_known(DWORD protect);
+/* The native view access (FM_*) of a plain protection; 0 for NOACCESS. */
+W32_INTERNAL unsigned w32_protect_native(DWORD protect);
+/* Whether a section handle with SECTION_* rights may map a view of protect. */
+W32_INTERNAL bool w32_protect_rights_allow(DWORD rights, DWORD protect);
+/* Whether protect asks no more (read, write, execute) than limit allows:
+ * VirtualProtect's rule for the pages of a view. */
+W32_INTERNAL bool w32_protect_within(DWORD protect, DWORD limit);
+/* The protection Windows names for native view access (FM_*); a written
+ * copy-on-write page is the process's own, PAGE_READWRITE. */
+W32_INTERNAL DWORD w32_protect_of_native(unsigned native, bool written);
+/* A protection VirtualAlloc and VirtualProtect take (a plain one, with at
+ * most one of PAGE_GUARD, PAGE_NOCACHE, PAGE_WRITECOMBINE), as Windows
+ * will report it; 0 for one they refuse. */
+W32_INTERNAL DWORD w32_protect_page(DWORD protect);
+/* The mmap protection (PROT_*) of pages of that protection. */
+W32_INTERNAL int w32_protect_mmap(DWORD protect);
+/* Whether protect is copy-on-write (PAGE_WRITECOPY, PAGE_EXECUTE_WRITECOPY). */
+W32_INTERNAL bool w32_protect_copies(DWORD protect);
+/* What a copy-on-write protection reads as once its page was written. */
+W32_INTERNAL DWORD w32_protect_written(DWORD protect);
+
+/* ---- page state (regions.c) ---- */
+
+/* An allocation the layer keeps page state for: memory from VirtualAlloc
+ * (MEM_PRIVATE), or a view whose pages were given protections (MEM_MAPPED). */
+struct w32_region {
+	uintptr_t base;
+	size_t size;         /* whole pages */
+	DWORD type;          /* MEM_PRIVATE or MEM_MAPPED */
+	DWORD alloc_protect;
+};
+
+/* One page's state, and how far the pages alike go. */
+struct w32_page {
+	DWORD state;   /* MEM_RESERVE or MEM_COMMIT (a view's: see fm_view_committed) */
+	DWORD protect; /* as Windows reports it, when committed */
+	size_t run;    /* bytes from the page to the end of the run of pages alike */
+};
+
+/* Enters a region whose every page is state and protect; false when out of
+ * memory or when a region is there already. */
+W32_INTERNAL bool w32_region_add(const struct w32_region *info, DWORD state, DWORD protect);
+/* Forgets the region based at base; false if there is none. */
+W32_INTERNAL bool w32_region_remove(uintptr_t base);
+/* The region containing addr; false if none. */
+W32_INTERNAL bool w32_region_find(struct w32_region *out, const void *addr);
+/* The state of the page containing addr; false if no region holds it. */
+W32_INTERNAL bool w32_region_page(struct w32_page *out, const void *addr);
+/* Sets whole pages [addr, addr + length) of one region; false if they
+ * leave it, or when out of memory. */
+W32_INTERNAL bool w32_region_set(const void *addr, size_t length, DWORD state, DWORD protect);
+
+/* Whether the page at page (page-aligned) of a copy-on-write mapping holds
+ * this process's own copy: it was written (query.c). */
+W32_INTERNAL bool w32_page_written(const void *page);
+
+/* ---- threads (thread.c) ---- */
+
+/* GetCurrentThread()'s pseudo-handle. */
+#define W32_PSEUDO_THREAD ((HANDLE)(LONG_PTR)-2)
+/* The rights of a thread handle that asked for access (generic mapped). */
+W32_INTERNAL DWORD w32_thread_rights(DWORD access);
+/* A real handle's object for the calling thread (DuplicateHandle of the
+ * pseudo-handle), with the rights asked for; false with the last error. */
+W32_INTERNAL bool w32_thread_self(struct w32_object *out, DWORD access);
+/* A second handle's object for src's thread: with access's rights (same:
+ * access is rights already). */
+W32_INTERNAL bool w32_thread_dup(struct w32_object *out, const struct w32_object *src,
+				 DWORD access, bool same);
+/* Releases what a thread handle's object holds. */
+W32_INTERNAL void w32_thread_release(struct w32_object *obj);
 /* ---- processes (process.c) and waits on W32_WAITFD objects (wait-fd.c) ---- */
 
 /* The rights of a process handle that asked for access (generic mapped). */
@@ -192,8 +277,9 @@ W32_INTERNAL unsigned w32_native_access(DWORD rights);
 /* Windows' answer for a name its object manager refuses before any lookup
  * (a leading backslash, an empty name after Local\ or Global\), or 0. */
 W32_INTERNAL DWORD w32_name_error(const char *name);
-/* The permission bits a new named object gets from its security attributes. */
-W32_INTERNAL uint32_t w32_mode_of(const SECURITY_ATTRIBUTES *sa);
+/* The permission bits a new named object (a mutex, event or semaphore when
+ * sync) gets from its security attributes (security.c). */
+W32_INTERNAL uint32_t w32_mode_of(const SECURITY_ATTRIBUTES *sa, bool sync);
 
 /* ---- mutexes, events, semaphores (sync.c) ---- */
 

@@ -137,7 +137,7 @@ static size_t gather_syncs(fm_sync **syncs, DWORD *where, const struct w32_objec
 	size_t n = 0;
 
 	for (DWORD i = 0; i < limit; i++)
-		if (objs[i].kind == W32_SYNC) {
+		if (objs[i].kind == W32_SYNC || objs[i].kind == W32_THREAD) {
 			syncs[n] = objs[i].sync;
 			where[n++] = i;
 		}

@@ -18,6 +18,7 @@
 
 #define NS_PER_MS 1000000ull
 #define PSEUDO_PROCESS ((HANDLE)(LONG_PTR)-1)
+#define PSEUDO_THREAD  ((HANDLE)(LONG_PTR)-2)
 
 static uint64_t timeout_ns(DWORD ms)
 {
@@ -32,7 +33,9 @@ static const struct w32_object *waitable(HANDLE h)
 
 	if (!obj)
 		return NULL;
-	if ((obj->kind == W32_SYNC || obj->kind == W32_WAITFD) && (obj->access & SYNCHRONIZE))
+	/* A thread handle waits on the event its thread sets as it ends. */
+	if ((obj->kind == W32_SYNC || obj->kind == W32_WAITFD || obj->kind == W32_THREAD) &&
+	    (obj->access & SYNCHRONIZE))
 		return obj;
 	if (obj->kind == W32_FILE)
 		return w32_fail_null(ERROR_INVALID_HANDLE);
@@ -67,7 +70,7 @@ FM_W32_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMillisecon
 	struct w32_object copy;
 
 	(void)bAlertable;
-	if (hHandle == PSEUDO_PROCESS) {
+	if (hHandle == PSEUDO_PROCESS || hHandle == PSEUDO_THREAD) {
 		Sleep(dwMilliseconds);
 		return WAIT_TIMEOUT;
 	}

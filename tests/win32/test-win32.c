@@ -22,6 +22,7 @@
 #include "w32.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <stddef.h>
 #include <pthread.h>
 #include <sys/mman.h>
@@ -195,6 +196,191 @@ static void security_descriptor_modes(void)
 	CloseHandle(everyone);
 	CloseHandle(owner);
 	CloseHandle(listed);
+}
+
+/* A descriptor with a DACL of up to two ACEs (type 0: none). */
+struct ace_spec {
+	BYTE type;
+	BYTE authority, rid;
+	DWORD mask;
+};
+
+static void dacl_of(SECURITY_DESCRIPTOR *sd, char *buf, size_t len, const struct ace_spec *aces,
+		    size_t n)
+{
+	PSID sid;
+	size_t i;
+
+	CHECK(InitializeAcl((PACL)buf, (DWORD)len, ACL_REVISION));
+	for (i = 0; i < n; i++) {
+		SID_IDENTIFIER_AUTHORITY auth = { { 0, 0, 0, 0, 0, aces[i].authority } };
+
+		CHECK(AllocateAndInitializeSid(&auth, 1, aces[i].rid, 0, 0, 0, 0, 0, 0, 0, &sid));
+		CHECK(aces[i].type == ACCESS_ALLOWED_ACE_TYPE
+			      ? AddAccessAllowedAce((PACL)buf, ACL_REVISION, aces[i].mask, sid)
+			      : AddAccessDeniedAce((PACL)buf, ACL_REVISION, aces[i].mask, sid));
+		FreeSid(sid);
+	}
+	CHECK(InitializeSecurityDescriptor(sd, SECURITY_DESCRIPTOR_REVISION));
+	CHECK(SetSecurityDescriptorDacl(sd, TRUE, (PACL)buf, FALSE));
+}
+
+/* The mode a section of protect gets from a DACL of those ACEs. */
+static unsigned mode_from(const char *leaf, DWORD protect, const struct ace_spec *aces, size_t n)
+{
+	SECURITY_DESCRIPTOR sd;
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), &sd, FALSE };
+	char buf[128], name[64];
+	unsigned mode;
+	HANDLE h;
+
+	dacl_of(&sd, buf, sizeof(buf), aces, n);
+	snprintf(name, sizeof(name), "Global\\%s", leaf);
+	h = protect ? CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, protect, 0, 10, name)
+		    : CreateEventA(&sa, FALSE, FALSE, name);
+	CHECK(h != NULL);
+	mode = global_mode(leaf);
+	CloseHandle(h);
+	return mode;
+}
+
+enum { WORLD = 1, CREATOR = 3, NT = 5 };
+
+/* What a DACL grants Everyone every user gets; Creator Owner, the owner;
+ * the first ACE to speak of a right decides it; other accounts cannot be
+ * carried out. */
+static void dacl_modes(void)
+{
+	const struct ace_spec rw[] = { { ACCESS_ALLOWED_ACE_TYPE, WORLD, SECURITY_WORLD_RID,
+					 GENERIC_READ | GENERIC_WRITE } };
+	const struct ace_spec owner_all_world_read[] = {
+		{ ACCESS_ALLOWED_ACE_TYPE, CREATOR, SECURITY_CREATOR_OWNER_RID, GENERIC_ALL },
+		{ ACCESS_ALLOWED_ACE_TYPE, WORLD, SECURITY_WORLD_RID, FILE_MAP_READ } };
+	const struct ace_spec deny_write_first[] = {
+		{ ACCESS_DENIED_ACE_TYPE, WORLD, SECURITY_WORLD_RID, GENERIC_WRITE },
+		{ ACCESS_ALLOWED_ACE_TYPE, NT, SECURITY_AUTHENTICATED_USER_RID, GENERIC_ALL } };
+	const struct ace_spec system_only[] = { { ACCESS_ALLOWED_ACE_TYPE, NT,
+						  SECURITY_LOCAL_SYSTEM_RID, GENERIC_ALL } };
+	const struct ace_spec sync_world[] = { { ACCESS_ALLOWED_ACE_TYPE, WORLD, SECURITY_WORLD_RID,
+						 SYNCHRONIZE } };
+
+	CHECK_INT_EQ(mode_from("rw", PAGE_READWRITE, rw, 1), 0666);
+	CHECK_INT_EQ(mode_from("owner_all", PAGE_READWRITE, owner_all_world_read, 2), 0644);
+	CHECK_INT_EQ(mode_from("deny_first", PAGE_READONLY, deny_write_first, 2), 0444);
+	CHECK_INT_EQ(mode_from("system", PAGE_READWRITE, system_only, 1), 0600);
+	CHECK_INT_EQ(mode_from("sync", 0, sync_world, 1), 0666);
+}
+
+/* As uid 65534: the section whose DACL gives Everyone read maps for
+ * reading, and refuses writing. */
+static int other_user_reads(void *arg)
+{
+	HANDLE h;
+	void *v;
+
+	(void)arg;
+	if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+	    setresuid(65534, 65534, 65534) < 0)
+		return 90;
+	h = OpenFileMappingA(FILE_MAP_WRITE, FALSE, "Global\\published");
+	if (h || GetLastError() != ERROR_ACCESS_DENIED)
+		return 1;
+	h = OpenFileMappingA(FILE_MAP_READ, FALSE, "Global\\published");
+	v = h ? MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0) : NULL;
+	if (!v || strcmp(v, "published") != 0)
+		return 2;
+	if (MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0) || GetLastError() != ERROR_ACCESS_DENIED)
+		return 3;
+	UnmapViewOfFile(v);
+	CloseHandle(h);
+	return 0;
+}
+
+/* Publishes "published" in Global\published, made as root with a DACL of
+ * those ACEs, through the creator's handle and a duplicate of it; uid
+ * 65534 then reads it and is refused writing. */
+static void publish_for_everyone(const struct ace_spec *aces, size_t n)
+{
+	SECURITY_DESCRIPTOR sd;
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), &sd, FALSE };
+	char buf[128], *v;
+	HANDLE h, d;
+
+	dacl_of(&sd, buf, sizeof(buf), aces, n);
+	h = CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, PAGE_READWRITE, 0, 4096,
+			       "Global\\published");
+	CHECK(h != NULL);
+	CHECK(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0, FALSE,
+			      DUPLICATE_SAME_ACCESS));
+	v = MapViewOfFile(d, FILE_MAP_WRITE, 0, 0, 0);
+	CHECK(v != NULL);
+	strcpy(v, "published");
+	CHECK_INT_EQ(test_in_child(other_user_reads, NULL), 0);
+	UnmapViewOfFile(v);
+	CloseHandle(d);
+	CloseHandle(h);
+}
+
+static void dacl_read_for_everyone(void)
+{
+	const struct ace_spec aces[] = {
+		{ ACCESS_ALLOWED_ACE_TYPE, CREATOR, SECURITY_CREATOR_OWNER_RID, GENERIC_ALL },
+		{ ACCESS_ALLOWED_ACE_TYPE, WORLD, SECURITY_WORLD_RID, GENERIC_READ } };
+
+	if (geteuid() != 0)
+		SKIP("needs root to become another user");
+	publish_for_everyone(aces, 2);
+}
+
+/* As uid 65535: a section whose DACL lets everyone, its creator's user
+ * included, only read; the creator's handle writes all the same, an open
+ * by name is bounded by the DACL. */
+static int creator_writes_read_only(void *arg)
+{
+	const struct ace_spec *aces = arg;
+	SECURITY_DESCRIPTOR sd;
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), &sd, FALSE };
+	char buf[128], *v, *r;
+	HANDLE h, o;
+
+	if (setgroups(0, NULL) < 0 || setresgid(65535, 65535, 65535) < 0 ||
+	    setresuid(65535, 65535, 65535) < 0)
+		return 90;
+	dacl_of(&sd, buf, sizeof(buf), aces, 1);
+	h = CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, PAGE_READWRITE, 0, 4096,
+			       "Global\\own");
+	v = h ? MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+	if (!v)
+		return 1;
+	strcpy(v, "mine");
+	if (OpenFileMappingA(FILE_MAP_WRITE, FALSE, "Global\\own") ||
+	    GetLastError() != ERROR_ACCESS_DENIED)
+		return 2;
+	o = OpenFileMappingA(FILE_MAP_READ, FALSE, "Global\\own");
+	r = o ? MapViewOfFile(o, FILE_MAP_READ, 0, 0, 0) : NULL;
+	if (!r || strcmp(r, "mine") != 0)
+		return 3;
+	UnmapViewOfFile(r);
+	UnmapViewOfFile(v);
+	CloseHandle(o);
+	CloseHandle(h);
+	return 0;
+}
+
+/* A DACL that grants everyone read only: the creator's handle, and its
+ * duplicates, keep full access (issue 15, item 1); every open by name,
+ * another user's or the creator's own, reads only.  Root is bound by no
+ * mode, as on Linux, so the creator's own open is checked as uid 65535. */
+static void dacl_everyone_read_only(void)
+{
+	const struct ace_spec aces[] = { { ACCESS_ALLOWED_ACE_TYPE, WORLD, SECURITY_WORLD_RID,
+					   GENERIC_READ } };
+
+	if (geteuid() != 0)
+		SKIP("needs root to become other users");
+	CHECK_INT_EQ(mode_from("ro", PAGE_READWRITE, aces, 1), 0444);
+	publish_for_everyone(aces, 1);
+	CHECK_INT_EQ(test_in_child(creator_writes_read_only, (void *)aces), 0);
 }
 
 static void readonly_section_refuses_write_views(void)
@@ -686,6 +872,111 @@ static void waits_refuse_what_is_not_waitable(void)
 	unlink(path);
 }
 
+/* Copy-on-write pages of a shared view: Windows makes them private; the
+ * layer cannot (the view keeps no file to map them from), so it refuses,
+ * and the page stays shared and as it was.  A copy-on-write view's pages
+ * take the protection. */
+static void copy_pages_of_shared_view_refused(void)
+{
+	HANDLE h = create(NULL, PAGE_READWRITE, 3 * 4096);
+	char *v = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0), *w = MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0);
+	char *c = MapViewOfFile(h, FILE_MAP_COPY, 0, 0, 0);
+	MEMORY_BASIC_INFORMATION m;
+	DWORD old = 0;
+
+	CHECK(!VirtualProtect(v, 4096, PAGE_WRITECOPY, &old));
+	CHECK_INT_EQ(GetLastError(), ERROR_NOT_SUPPORTED);
+	CHECK(!VirtualProtect(w, 4096, PAGE_WRITECOPY, &old));
+	CHECK_INT_EQ(GetLastError(), ERROR_NOT_SUPPORTED);
+	CHECK(!VirtualAlloc(v + 4096, 4096, MEM_COMMIT, PAGE_WRITECOPY));
+	CHECK_INT_EQ(GetLastError(), ERROR_NOT_SUPPORTED);
+	CHECK_INT_EQ(VirtualQuery(v, &m, sizeof(m)), sizeof(m));
+	CHECK_INT_EQ(m.Protect, PAGE_READWRITE);
+	CHECK_INT_EQ(m.RegionSize, 3 * 4096);
+	v[0] = 's';
+	CHECK_INT_EQ(w[0], 's');
+	CHECK(VirtualProtect(c, 4096, PAGE_READONLY, &old));
+	CHECK_INT_EQ(old, PAGE_WRITECOPY);
+	CHECK(VirtualProtect(c, 4096, PAGE_WRITECOPY, &old));
+	CHECK_INT_EQ(old, PAGE_READONLY);
+	c[0] = 'c';
+	CHECK_INT_EQ(w[0], 's');
+	CHECK(VirtualProtect(c, 4096, PAGE_READONLY, &old));
+	CHECK_INT_EQ(old, PAGE_READWRITE);
+	UnmapViewOfFile(c);
+	UnmapViewOfFile(w);
+	UnmapViewOfFile(v);
+	CloseHandle(h);
+}
+
+/* VirtualProtect of memory the layer did not allocate (a program's own
+ * buffer): the kernel's protection, named as Windows names it. */
+static void protect_other_memory(void)
+{
+	char *p = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	MEMORY_BASIC_INFORMATION m;
+	DWORD old = 0;
+
+	CHECK(p != MAP_FAILED);
+	CHECK(VirtualProtect(p, 4096, PAGE_READONLY, &old));
+	CHECK_INT_EQ(old, PAGE_READWRITE);
+	CHECK_INT_EQ(VirtualQuery(p, &m, sizeof(m)), sizeof(m));
+	CHECK_INT_EQ(m.Protect, PAGE_READONLY);
+	CHECK_INT_EQ(m.RegionSize, 4096);
+	CHECK(VirtualProtect(p, 4096, PAGE_EXECUTE_READWRITE, &old));
+	CHECK_INT_EQ(old, PAGE_READONLY);
+	CHECK(!VirtualProtect(p, 4096, PAGE_WRITECOPY, &old));
+	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+	CHECK(!VirtualFree(p, 0, MEM_RELEASE));
+	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+	munmap(p, 2 * 4096);
+	CHECK(!VirtualProtect(p, 4096, PAGE_READONLY, &old));
+	CHECK_INT_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+}
+
+/* A page of a SEC_RESERVE view that the program touches without committing
+ * it gets its memory (Windows would fault), and reads as committed. */
+static void touched_reserve_page_is_committed(void)
+{
+	HANDLE h = create(NULL, PAGE_READWRITE | SEC_RESERVE, 4 * 4096);
+	char *v = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+	MEMORY_BASIC_INFORMATION m;
+
+	CHECK_INT_EQ(VirtualQuery(v + 4096, &m, sizeof(m)), sizeof(m));
+	CHECK_INT_EQ(m.State, MEM_RESERVE);
+	v[4096] = 1;
+	CHECK_INT_EQ(VirtualQuery(v + 4096, &m, sizeof(m)), sizeof(m));
+	CHECK_INT_EQ(m.State, MEM_COMMIT);
+	CHECK_INT_EQ(m.Protect, PAGE_READWRITE);
+	CHECK_INT_EQ(m.RegionSize, 4096);
+	UnmapViewOfFile(v);
+	CloseHandle(h);
+}
+
+static void *duplicate_own_handle(void *out)
+{
+	DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), out, 0,
+			FALSE, DUPLICATE_SAME_ACCESS);
+	return NULL;
+}
+
+/* A thread the layer did not start (a pthread) gets a real handle of its
+ * pseudo-handle; its handle is signalled when it ends, exit code 0. */
+static void pthread_handle_signalled_at_exit(void)
+{
+	HANDLE h = NULL;
+	pthread_t t;
+	DWORD code = 1;
+
+	CHECK_INT_EQ(pthread_create(&t, NULL, duplicate_own_handle, &h), 0);
+	CHECK_INT_EQ(pthread_join(t, NULL), 0);
+	CHECK(h != NULL);
+	CHECK_INT_EQ(WaitForSingleObject(h, 10000), WAIT_OBJECT_0);
+	CHECK(GetExitCodeThread(h, &code));
+	CHECK_INT_EQ(code, 0);
+	CHECK(CloseHandle(h));
+}
+
 static const struct test_helper helpers[] = {
 	TEST_HELPER(set_inherited),
 	TEST_HELPER(handoff_turns),
@@ -701,6 +992,9 @@ static const struct test_case cases[] = {
 	TEST_CASE(handle_values),
 	TEST_CASE(descriptor_limit_raised),
 	TEST_CASE(security_descriptor_modes),
+	TEST_CASE(dacl_modes),
+	TEST_CASE(dacl_read_for_everyone),
+	TEST_CASE(dacl_everyone_read_only),
 	TEST_CASE(readonly_section_refuses_write_views),
 	TEST_CASE(duplicate_widens_by_name),
 	TEST_CASE(file_calls_refuse),
@@ -718,6 +1012,10 @@ static const struct test_case cases[] = {
 	TEST_CASE(sync_handoff_alternates),
 	TEST_CASE(sync_handoff_in_wait_multiple),
 	TEST_CASE(waits_refuse_what_is_not_waitable),
+	TEST_CASE(copy_pages_of_shared_view_refused),
+	TEST_CASE(protect_other_memory),
+	TEST_CASE(touched_reserve_page_is_committed),
+	TEST_CASE(pthread_handle_signalled_at_exit),
 };
 
 int main(int argc, char **argv)

@@ -6,7 +6,9 @@
  * WriteFile seeing each other, FlushViewOfFile read back through a fresh
  * handle, copy-on-write views that never change the file, and a named
  * file-backed section opened by name in a second process that never had
- * the file.  One line per check (see check.h).  Files are made in the
+ * the file, an unnamed one's handle inherited by a child, and
+ * SetEndOfFile refused while a section of the file exists here or a view
+ * of it in another process.  One line per check (see check.h).  Files are made in the
  * current directory.
  *
  * The child is this program again; it writes its checks into a paging-file
@@ -411,6 +413,106 @@ static void two_processes(struct control *c)
 	say_result("shared.gone", OpenFileMappingA(FILE_MAP_READ, FALSE, N("shared")) != NULL);
 }
 
+/* Child "inheritor": maps the unnamed file section whose inherited handle
+ * value it was given, reads it and writes through it. */
+static int inheritor(struct control *c, const char *value)
+{
+	HANDLE h = (HANDLE)(uintptr_t)strtoull(value, NULL, 10);
+	char *v = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+
+	tell(c, "inherit.child.view", "%s", v ? "yes" : "no");
+	tell(c, "inherit.child.data", "%.10s", v ? v : "(none)");
+	tell(c, "inherit.child.region", "%lu", query_region(v));
+	if (v)
+		memcpy(v + 200, "inherited!", 10);
+	UnmapViewOfFile(v);
+	return CloseHandle(h) ? 0 : 1;
+}
+
+/* An unnamed file-backed section's handle, inherited across process
+ * creation: the child maps the same file through it. */
+static void inheritance(struct control *c)
+{
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+	HANDLE f = open_file(GENERIC_READ | GENERIC_WRITE, OPEN_EXISTING);
+	HANDLE m = CreateFileMappingA(f, &sa, PAGE_READWRITE, 0, 0, NULL);
+	char value[32];
+	child *ch;
+
+	CloseHandle(f);
+	c->lines[0] = '\0'; /* the opener's, printed already */
+	snprintf(value, sizeof(value), "%llu", (unsigned long long)(uintptr_t)m);
+	ch = start_child(program, "inheritor", value);
+	say("inherit.child.exit", "%d", ch ? wait_child(ch) : -1);
+	print_told(c);
+	say("inherit.file", "%s", read_back(200, 10));
+	CloseHandle(m);
+}
+
+/* SetEndOfFile to `at` through f: "ok" or the error, and the size. */
+static void end_of_file(const char *check, HANDLE f, LONG at)
+{
+	unsigned long error;
+	BOOL ok;
+
+	SetFilePointer(f, at, NULL, FILE_BEGIN);
+	SetLastError(0xdead);
+	ok = SetEndOfFile(f);
+	error = ok ? 0 : (unsigned long)GetLastError();
+	say(check, "%s %lu, size %llu", ok ? "ok" : "failed", error, size_of_file());
+}
+
+/* Child "viewer": maps the named file section, and holds only the view
+ * until the parent says go. */
+static int viewer(struct control *c)
+{
+	HANDLE h = OpenFileMappingA(FILE_MAP_READ, FALSE, N("viewed"));
+	void *v = h ? MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0) : NULL;
+
+	CloseHandle(h);
+	tell(c, "user_mapped.child.view", "%s", v ? "yes" : "no");
+	c->ready = 1;
+	wait_flag(&c->go);
+	UnmapViewOfFile(v);
+	return 0;
+}
+
+/* A file that a section maps cannot be cut short (ERROR_USER_MAPPED_FILE)
+ * while the section exists, through a handle or only a view, in this
+ * process or another; growing it can. */
+static void user_mapped(struct control *c)
+{
+	HANDLE f = open_file(GENERIC_READ | GENERIC_WRITE, OPEN_EXISTING), m, g;
+	void *v;
+	child *ch;
+
+	end_of_file("user_mapped.before", f, 12288);
+	m = map_file(f, PAGE_READWRITE, 0, 4096, NULL);
+	end_of_file("user_mapped.handle.shrink_past_section", f, 8192);
+	end_of_file("user_mapped.handle.shrink_into_section", f, 2048);
+	end_of_file("user_mapped.handle.grow", f, 16384);
+	end_of_file("user_mapped.handle.same", f, 16384);
+	v = MapViewOfFile(m, FILE_MAP_READ, 0, 0, 0);
+	CloseHandle(m);
+	end_of_file("user_mapped.view.shrink", f, 8192);
+	end_of_file("user_mapped.view.grow", f, 20000);
+	UnmapViewOfFile(v);
+	end_of_file("user_mapped.none.shrink", f, 12288);
+	g = open_file(GENERIC_READ, OPEN_EXISTING);
+	m = map_file(g, PAGE_READONLY, 0, 0, N("viewed"));
+	CloseHandle(g);
+	end_of_file("user_mapped.other_file_handle.shrink", f, 8192);
+	ch = start_child(program, "viewer", NULL);
+	say_bool("user_mapped.child.ready", ch && wait_flag(&c->ready));
+	CloseHandle(m);
+	end_of_file("user_mapped.other_process_view.shrink", f, 4096);
+	c->go = 1;
+	say("user_mapped.child.exit", "%d", ch ? wait_child(ch) : -1);
+	print_told(c);
+	end_of_file("user_mapped.closed.shrink", f, 4096);
+	CloseHandle(f);
+}
+
 int main(int argc, char **argv)
 {
 	HANDLE control_handle;
@@ -422,6 +524,10 @@ int main(int argc, char **argv)
 	c = MapViewOfFile(control_handle, FILE_MAP_WRITE, 0, 0, 0);
 	if (!c)
 		return 99;
+	if (argc == 3 && strcmp(argv[1], "inheritor") == 0)
+		return inheritor(c, argv[2]);
+	if (argc == 3 && strcmp(argv[1], "viewer") == 0)
+		return viewer(c);
 	if (argc == 3)
 		return strcmp(argv[1], "opener") == 0 ? opener(c) : 98;
 	empty_file();
@@ -438,6 +544,8 @@ int main(int argc, char **argv)
 	existing_name();
 	coherence();
 	two_processes(c);
+	inheritance(c);
+	user_mapped(c);
 	UnmapViewOfFile(c);
 	CloseHandle(control_handle);
 	DeleteFileA(PATH);

@@ -2,11 +2,13 @@
 /*
  * w32-sections.c - CreateFileMapping and OpenFileMapping, paging-file
  * backed: results and last errors for fresh and existing names, sizes,
- * protections, names and their prefixes, and what an opened handle's
- * access allows a view.  One line per check (see check.h).
+ * protections, section attributes (also of a file's section), names and
+ * their prefixes, and what an opened handle's access allows a view.  One
+ * line per check (see check.h).
  */
 #include "check.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define N(x) "w32sec." x
@@ -94,6 +96,54 @@ static void sizes_and_protections(void)
 	h = create(NULL, PAGE_EXECUTE_READWRITE, 10);
 	say_result("create.protect_execute_readwrite", h != NULL);
 	CloseHandle(h);
+}
+
+/* Section attributes: SEC_NOCACHE and SEC_WRITECOMBINE are hints Windows
+ * accepts with SEC_COMMIT or SEC_RESERVE; a bad combination is refused
+ * (87) before an image is looked for (193).  On the paging file and on a
+ * file alike. */
+static void attribute(const char *name, HANDLE file, DWORD protect)
+{
+	char check[96];
+	HANDLE h;
+
+	snprintf(check, sizeof(check), "attributes.%s.%s", file == INVALID_HANDLE_VALUE ? "paging" : "file",
+		 name);
+	SetLastError(1234);
+	h = CreateFileMappingA(file, NULL, protect, 0, 4096, NULL);
+	say_result(check, h != NULL);
+	CloseHandle(h);
+}
+
+static void attributes_of(HANDLE file)
+{
+	attribute("commit_nocache", file, PAGE_READWRITE | SEC_COMMIT | SEC_NOCACHE);
+	attribute("reserve_nocache", file, PAGE_READWRITE | SEC_RESERVE | SEC_NOCACHE);
+	attribute("commit_writecombine", file, PAGE_READWRITE | SEC_COMMIT | SEC_WRITECOMBINE);
+	attribute("reserve_writecombine", file, PAGE_READWRITE | SEC_RESERVE | SEC_WRITECOMBINE);
+	attribute("readonly_commit_nocache", file, PAGE_READONLY | SEC_COMMIT | SEC_NOCACHE);
+	attribute("nocache_alone", file, PAGE_READWRITE | SEC_NOCACHE);
+	attribute("writecombine_alone", file, PAGE_READWRITE | SEC_WRITECOMBINE);
+	attribute("image", file, PAGE_READONLY | SEC_IMAGE);
+	attribute("image_no_execute", file, PAGE_READONLY | SEC_IMAGE_NO_EXECUTE);
+	attribute("image_commit", file, PAGE_READONLY | SEC_IMAGE | SEC_COMMIT);
+	attribute("image_reserve", file, PAGE_READONLY | SEC_IMAGE | SEC_RESERVE);
+	attribute("image_noaccess", file, PAGE_NOACCESS | SEC_IMAGE);
+	attribute("file_flag", file, PAGE_READWRITE | SEC_FILE);
+	attribute("unknown_flag", file, PAGE_READWRITE | SEC_COMMIT | 0x00100000);
+}
+
+static void attributes(void)
+{
+	HANDLE f = CreateFileA("attributes.dat", GENERIC_READ | GENERIC_WRITE, 0, NULL,
+			       CREATE_ALWAYS, 0, NULL);
+
+	SetFilePointer(f, 4096, NULL, FILE_BEGIN);
+	SetEndOfFile(f);
+	attributes_of(INVALID_HANDLE_VALUE);
+	attributes_of(f);
+	CloseHandle(f);
+	DeleteFileA("attributes.dat");
 }
 
 static void big_section(void)
@@ -262,6 +312,7 @@ int main(void)
 {
 	fresh_and_existing();
 	sizes_and_protections();
+	attributes();
 	big_section();
 	protections_bound_views();
 	open_access();
