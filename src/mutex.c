@@ -316,16 +316,6 @@ static void mutex_untake(fm_sync *m, int taken)
 	release(m, t, false);
 }
 
-static void mutex_arm(fm_sync *m)
-{
-	atomic_fetch_add(&m->mutex->waiters, 1);
-}
-
-static void mutex_disarm(fm_sync *m)
-{
-	atomic_fetch_sub(&m->mutex->waiters, 1);
-}
-
 static bool mutex_observe(fm_sync *m, struct fm__waiter *w, bool all)
 {
 	struct fm__thread *t = fm__thread();
@@ -395,8 +385,6 @@ const struct fm__sync_kind fm__mutex_kind = {
 	.noun = "mutex",
 	.take = mutex_take,
 	.untake = mutex_untake,
-	.arm = mutex_arm,
-	.disarm = mutex_disarm,
 	.observe = mutex_observe,
 	.pass_on = mutex_pass_on,
 	.check = mutex_check,
