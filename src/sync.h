@@ -8,9 +8,10 @@
  * on the same words with atomics and futexes: the page after the header of
  * its store file, or, for a Global\ object other users may operate, the
  * SysV segment of one page that each of its handles keeps attached (shm.c,
- * FM__HDR_SHM), which no holder can shrink.  The state page is written by other processes, possibly hostile
- * ones: nothing in it is a pointer, a length or an index, and every value
- * read from it is checked before it is used.
+ * FM__HDR_SHM), which no holder can shrink.  The state page is written by
+ * other processes, possibly hostile ones: nothing in it is a pointer, a
+ * length or an index, and every value read from it is checked before it
+ * is used.
  *
  * What a process must be able to trust about a mutex (who of its threads
  * owns it, how often, where its robust-list node is) lives in a private
