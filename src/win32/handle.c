@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * handle.c - HANDLEs as file descriptors: the handle table, CloseHandle,
- * DuplicateHandle, handle inheritance, and the process pseudo-handle.
+ * DuplicateHandle, handle inheritance, and the process and thread
+ * pseudo-handles.
  *
  * A handle's value is derived from the descriptor that holds the object
  * (fm_section_fileno, fm_sync_fileno, a file's or a pidfd's own), so a
