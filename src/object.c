@@ -140,10 +140,10 @@ static int prepare_hold(struct fm__object *out, const char *call)
 /* Frees a hold that was allocated and not started. */
 static void drop_unused_hold(struct fm__object *o)
 {
-	if (o->hold && !hold_started(o))
+	if (o->hold && !hold_started(o)) {
 		free(o->hold);
-	if (!hold_started(o))
 		o->hold = NULL;
+	}
 }
 
 static void object_unprepare(struct fm__object *out)
