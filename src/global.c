@@ -12,9 +12,11 @@
 
 #include <unistd.h>
 
+static pthread_rwlock_t first_fds = PTHREAD_RWLOCK_INITIALIZER;
+
 struct fm__global fm__global = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.fds = PTHREAD_RWLOCK_INITIALIZER,
+	.fds = &first_fds,
 };
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;

@@ -37,7 +37,7 @@
  * handles know (dup3); the old one, which the views keep, is unlocked.
  *
  * Locks: fm__global.lock guards the table, the list of holds and every
- * hold's counters, for memory work only.  fm__global.fds keeps the holds'
+ * hold's counters, for memory work only.  *fm__global.fds keeps the holds'
  * descriptor numbers meaning what they mean: it is read-held wherever one
  * is used or handed out (a handle's own number, a close, a view's mmap)
  * and write-held by a split, and from before a fork until after it.
@@ -260,7 +260,7 @@ int fm__hold_own_fd(struct fm__object *o, bool shared)
 
 	if (shared)
 		share(h);
-	pthread_rwlock_rdlock(&fm__global.fds);
+	pthread_rwlock_rdlock(fm__global.fds);
 	fm__global_lock();
 	if (o->fd < 0 && !h->fd_user) {
 		h->fd_user = o;
@@ -279,7 +279,7 @@ int fm__hold_own_fd(struct fm__object *o, bool shared)
 			fd = expected;
 		}
 	}
-	pthread_rwlock_unlock(&fm__global.fds);
+	pthread_rwlock_unlock(fm__global.fds);
 	return fd;
 }
 
@@ -321,7 +321,7 @@ void fm__hold_release(struct fm__object *o)
 	bool last, shared, mapped, escaped;
 	int own = o->fd;
 
-	pthread_rwlock_rdlock(&fm__global.fds);
+	pthread_rwlock_rdlock(fm__global.fds);
 	fm__global_lock();
 	if (o->hold_prev)
 		o->hold_prev->hold_next = o->hold_next;
@@ -347,7 +347,7 @@ void fm__hold_release(struct fm__object *o)
 		fm__os_setfd_cloexec(h->fd);
 	if (last)
 		last_one_out(h, shared, mapped);
-	pthread_rwlock_unlock(&fm__global.fds);
+	pthread_rwlock_unlock(fm__global.fds);
 	o->fd = -1;
 	o->hold = NULL;
 	fm__hold_unpin(h);
@@ -359,12 +359,12 @@ void fm__hold_release(struct fm__object *o)
 
 void fm__hold_map_begin(void)
 {
-	pthread_rwlock_rdlock(&fm__global.fds);
+	pthread_rwlock_rdlock(fm__global.fds);
 }
 
 void fm__hold_map_end(void)
 {
-	pthread_rwlock_unlock(&fm__global.fds);
+	pthread_rwlock_unlock(fm__global.fds);
 }
 
 int fm__hold_view_fd(struct fm__object *o, struct fm__hold **counted)
@@ -474,14 +474,14 @@ static void share(struct fm__hold *h)
 {
 	bool mapped;
 
-	pthread_rwlock_wrlock(&fm__global.fds);
+	pthread_rwlock_wrlock(fm__global.fds);
 	fm__global_lock();
 	mapped = !shared_locked(h) && h->views > 0;
 	h->escaped = true;
 	fm__global_unlock();
 	if (mapped)
 		split(h);
-	pthread_rwlock_unlock(&fm__global.fds);
+	pthread_rwlock_unlock(fm__global.fds);
 }
 
 void fm__holds_before_fork(void)
@@ -489,7 +489,7 @@ void fm__holds_before_fork(void)
 	struct fm__hold **mapped = NULL;
 	size_t n = 0, count = 0;
 
-	pthread_rwlock_wrlock(&fm__global.fds);
+	pthread_rwlock_wrlock(fm__global.fds);
 	fm__global_lock();
 	for (struct fm__hold *h = fm__global.holds; h; h = h->next)
 		count += !shared_locked(h) && h->views > 0;
@@ -507,11 +507,33 @@ void fm__holds_before_fork(void)
 	free(mapped);
 }
 
+/* The locks children took in place of their parent's (after_fork), kept
+ * reachable: the old one may still count as locked to a sanitizer. */
+struct child_lock {
+	pthread_rwlock_t lock;
+	struct child_lock *older;
+};
+
+static struct child_lock *child_locks;
+
 void fm__holds_after_fork(bool child)
 {
-	/* The child's one thread is not the parent's writer: a new lock. */
-	if (child)
-		pthread_rwlock_init(&fm__global.fds, NULL);
-	else
-		pthread_rwlock_unlock(&fm__global.fds);
+	struct child_lock *l;
+
+	if (!child) {
+		pthread_rwlock_unlock(fm__global.fds);
+		return;
+	}
+	/* The child's one thread is not the parent's writer (glibc tells a
+	 * writer by its thread id), so it cannot unlock: a new lock.  Without
+	 * memory, the old one made anew in place does as well. */
+	l = malloc(sizeof(*l));
+	if (!l) {
+		pthread_rwlock_init(fm__global.fds, NULL);
+		return;
+	}
+	pthread_rwlock_init(&l->lock, NULL);
+	l->older = child_locks;
+	child_locks = l;
+	fm__global.fds = &l->lock;
 }

@@ -791,8 +791,9 @@ struct fm__global {
 					     * parent, before it was born) */
 	/* Not guarded by lock: keeps the holds' descriptor numbers still.
 	 * Read-held while one is used or handed out, write-held while a split
-	 * re-points them, and across fork (hold.c). */
-	pthread_rwlock_t fds;
+	 * re-points them, and across fork (hold.c); a child takes a new
+	 * one. */
+	pthread_rwlock_t *fds;
 };
 
 extern struct fm__global fm__global;
