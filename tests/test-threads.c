@@ -291,6 +291,70 @@ static void threads_same_name(void)
 	CHECK_INT_EQ(fm__global.view_count, 0);
 }
 
+#define FORKS 50
+
+static atomic_bool forks_done;
+static fm_section *forked_section;
+
+/* Opens, maps and closes the name until the main thread stops forking. */
+static void *fork_race_worker(void *arg)
+{
+	struct thread *t = arg;
+	uint64_t *slots;
+	fm_section *s;
+
+	pthread_barrier_wait(&start);
+	for (int k = 0; k < 20 || !atomic_load(&forks_done); k++) {
+		CHECK_OK(fm_section_open(&s, "Local\\forked", FM_READ | FM_WRITE));
+		CHECK_OK(fm_view_map((void **)&slots, s, 0, 0, FM_WRITE));
+		slots[t->id] = tag_of(t, k);
+		fm_section_close(s);
+		CHECK_INT_EQ(slots[t->id], tag_of(t, k));
+		CHECK_OK(fm_view_unmap(slots));
+	}
+	return NULL;
+}
+
+/* The child closes what it inherited: a close in a child of a forked
+ * process, with the holds' lock the child took anew. */
+static int close_forked(void *arg)
+{
+	fm_section_close(arg);
+	return 0;
+}
+
+/*
+ * Threads open, map and close a name this process holds while the main
+ * thread forks again and again: a fork moves the lock of every hold that
+ * views map to a new description under the threads' feet, and makes every
+ * hold shared.  Every view keeps its memory, every child's close leaves the
+ * name to the parent, and the parent's last close removes it.
+ */
+static void threads_while_forking(void)
+{
+	struct thread ts[THREADS];
+	pthread_t th[THREADS];
+
+	CHECK_OK(fm_section_create(&forked_section, "Local\\forked", shared_size(), NULL));
+	atomic_store(&forks_done, false);
+	CHECK_INT_EQ(pthread_barrier_init(&start, NULL, THREADS + 1), 0);
+	for (int i = 0; i < THREADS; i++) {
+		ts[i] = (struct thread){ .id = i };
+		CHECK_INT_EQ(pthread_create(&th[i], NULL, fork_race_worker, &ts[i]), 0);
+	}
+	pthread_barrier_wait(&start);
+	for (int i = 0; i < FORKS; i++)
+		CHECK_INT_EQ(test_in_child(close_forked, forked_section), 0);
+	atomic_store(&forks_done, true);
+	for (int i = 0; i < THREADS; i++)
+		CHECK_INT_EQ(pthread_join(th[i], NULL), 0);
+	pthread_barrier_destroy(&start);
+	CHECK_INT_EQ(test_store_count(), 1);
+	fm_section_close(forked_section);
+	CHECK_INT_EQ(test_store_count(), 0);
+	CHECK_INT_EQ(fm__global.view_count, 0);
+}
+
 /* All threads make their first Global\ object at once. */
 static void *first_use_worker(void *arg)
 {
@@ -325,6 +389,7 @@ static void threads_first_use(void)
 static const struct test_case cases[] = {
 	TEST_CASE(threads_interleaved),
 	TEST_CASE(threads_same_name),
+	TEST_CASE(threads_while_forking),
 	TEST_CASE(threads_first_use),
 };
 
