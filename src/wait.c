@@ -454,28 +454,67 @@ static int check_objects(fm_sync *const objects[], size_t count, bool all, const
 	return 0;
 }
 
+/* An open event or semaphore: available when its word is not 0. */
+#define OPEN_COUNTER FM__SYNC_OPEN(UINT32_MAX)
+
 /*
- * The first pass of a wait-any: checks every handle and notes the first
- * object that looks available, in one sweep of loads (a wait-any over 64
- * objects whose last one is set costs about twice a single wait).
+ * How many of objects[0..count) in a row are open events or semaphores not
+ * available now: the bulk of a wait-any's first pass, one compare and two
+ * loads an object, unrolled.  Stops at one that is available, or of
+ * another kind, or not a handle.
  */
+static size_t unset_counters(fm_sync *const objects[], size_t count)
+{
+	size_t i;
+
+#pragma GCC unroll 4
+	for (i = 0; i < count; i++) {
+		fm_sync *o = objects[i];
+
+		if (!o || atomic_load_explicit(&o->open, memory_order_relaxed) != OPEN_COUNTER ||
+		    atomic_load_explicit(o->word, memory_order_relaxed) != 0)
+			break;
+	}
+	return i;
+}
+
+/*
+ * The first pass of a wait-any, loads only: checks every handle (false if
+ * one is not open) and finds the lowest object that looks available
+ * (*first; count: none).
+ */
+static bool look(fm_sync *const objects[], size_t count, unsigned how, size_t *first)
+{
+	size_t i = 0;
+
+	*first = count;
+	while ((i += unset_counters(objects + i, count - i)) < count) {
+		if (!objects[i] || !fm__sync_is_open(objects[i]))
+			return false;
+		if (fm__sync_ready(objects[i], how)) {
+			*first = i;
+			break;
+		}
+		i++;
+	}
+	for (i = *first + 1; i < count; i++)
+		if (!objects[i] || !fm__sync_is_open(objects[i]))
+			return false;
+	return true;
+}
+
+/* The first pass is look(), which also checks the handles: in a wait-any
+ * over 64 events whose last one is set, it loads 64 handles' first lines
+ * and 64 state lines (bench-sync: about 2.2 times a single wait). */
 FM_API int fm_wait_any(fm_sync *const objects[], size_t count, uint64_t timeout_ns,
 		       size_t *index)
 {
 	static const char call[] = "fm_wait_any";
-	unsigned how = how_of(false, timeout_ns);
-	size_t first = count;
+	size_t first;
 
-	if (!objects || count == 0 || count > FM_WAIT_MAX)
+	if (!objects || count == 0 || count > FM_WAIT_MAX ||
+	    !look(objects, count, how_of(false, timeout_ns), &first))
 		return check_objects(objects, count, false, call);
-	for (size_t i = 0; i < count; i++) {
-		fm_sync *o = objects[i];
-
-		if (!o || atomic_load_explicit(&o->magic, memory_order_relaxed) != FM__SYNC_MAGIC)
-			return check_objects(objects, count, false, call);
-		if (first == count && fm__sync_ready(o, how))
-			first = i;
-	}
 	return wait_from(objects, count, false, timeout_ns, index, first, call);
 }
 
@@ -503,8 +542,7 @@ static __attribute__((noinline)) int wait_one(fm_sync *o, uint64_t timeout_ns)
 
 FM_API int fm_sync_wait(fm_sync *o, uint64_t timeout_ns)
 {
-	if (o && atomic_load_explicit(&o->magic, memory_order_relaxed) == FM__SYNC_MAGIC &&
-	    o->type == FM__TYPE_MUTEX)
+	if (o && fm__sync_is_open(o) && o->type == FM__TYPE_MUTEX)
 		return fm__mutex_lock(o, timeout_ns, false, sync_wait_call);
 	return wait_one(o, timeout_ns);
 }
