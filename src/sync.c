@@ -46,6 +46,8 @@ int fm__sync_state_page(void **page, void *addr, int fd, uint64_t header_size, v
 			   MAP_SHARED | (addr ? MAP_FIXED : 0), fd, header_size);
 }
 
+_Atomic uint64_t fm__sync_closes;
+
 const char *fm__sync_label(const fm_sync *o)
 {
 	return o && o->obj.name ? o->obj.name : "(unnamed)";
@@ -347,6 +349,7 @@ FM_API void fm_sync_close(fm_sync *o)
 	if (!o || !fm__sync_is_open(o))
 		return;
 	atomic_store(&o->open, 0);
+	atomic_fetch_add_explicit(&fm__sync_closes, 1, memory_order_release);
 	fm__sync_map_put(o);
 	fm__object_release(&o->obj);
 	free(o);

@@ -257,6 +257,11 @@ static inline int fm__sync_use(const fm_sync *o, uint32_t type, const char *call
 	return fm__sync_use_fail(o, type, call);
 }
 
+/* How many handles the process has closed: a thread's record of handles
+ * it checked holds while this stays as it was (wait.c).  Bumped, with
+ * release, after a closing handle is marked closed. */
+extern _Atomic uint64_t fm__sync_closes;
+
 /* The label of o for messages: its name or "(unnamed)". */
 const char *fm__sync_label(const fm_sync *o);
 
