@@ -333,7 +333,7 @@ invalid:
 	return -1;
 }
 
-static PyObject *access_string(unsigned bits)
+PyObject *fmpy_access_string(unsigned bits)
 {
 	char s[4];
 	size_t n = 0;
@@ -494,7 +494,7 @@ static PyObject *View_repr(ViewObject *self)
 
 	if (!self->base)
 		return PyUnicode_FromString("<filemap.View closed>");
-	access = access_string(self->access);
+	access = fmpy_access_string(self->access);
 	if (!access)
 		return NULL;
 	repr = PyUnicode_FromFormat("<filemap.View size=%zu offset=%llu access=%R>",
@@ -520,7 +520,7 @@ static PyObject *View_get_offset(ViewObject *self, void *unused)
 
 static PyObject *View_get_access(ViewObject *self, void *unused)
 {
-	return view_check(self) < 0 ? NULL : access_string(self->access);
+	return view_check(self) < 0 ? NULL : fmpy_access_string(self->access);
 }
 
 static PyObject *View_get_readonly(ViewObject *self, void *unused)
@@ -661,7 +661,7 @@ static PyObject *Section_reduce(SectionObject *self, PyObject *unused)
 	if (!name)
 		return PyErr_Format(PyExc_TypeError,
 				    "cannot pickle an unnamed section: no other process can open it");
-	access = access_string(fm_section_access(self->s));
+	access = fmpy_access_string(fm_section_access(self->s));
 	if (!access)
 		return NULL;
 	return Py_BuildValue("O(sN)", open_function, name, access);
@@ -693,7 +693,7 @@ static PyObject *Section_repr(SectionObject *self)
 	if (!self->s)
 		return PyUnicode_FromString("<filemap.Section closed>");
 	name = name_or_none(fm_section_name(self->s));
-	access = name ? access_string(fm_section_access(self->s)) : NULL;
+	access = name ? fmpy_access_string(fm_section_access(self->s)) : NULL;
 	repr = access ? PyUnicode_FromFormat("<filemap.Section %R size=%llu access=%R>", name,
 					     (unsigned long long)fm_section_size(self->s),
 					     access)
@@ -716,7 +716,7 @@ static PyObject *Section_get_size(SectionObject *self, void *unused)
 
 static PyObject *Section_get_access(SectionObject *self, void *unused)
 {
-	return section_check(self) < 0 ? NULL : access_string(fm_section_access(self->s));
+	return section_check(self) < 0 ? NULL : fmpy_access_string(fm_section_access(self->s));
 }
 
 static PyObject *Section_get_existed(SectionObject *self, void *unused)

@@ -48,6 +48,10 @@ int fmpy_get_name(PyObject *obj, int none_ok, const char **out);
 int fmpy_get_u64(PyObject *obj, const char *what, uint64_t *out);
 int fmpy_get_timeout(PyObject *obj, int negative_polls, uint64_t *out);
 
+/* An access mask (FM_READ, FM_WRITE, FM_COPY, FM_EXEC) as Python spells
+ * it: "r", "rw", "c", with "x" after; a new reference, or NULL. */
+PyObject *fmpy_access_string(unsigned bits);
+
 /*
  * Calls fn(arg, slice) with the GIL released, in slices of at most 50 ms
  * until it returns anything but -ETIMEDOUT or timeout_ns has passed,

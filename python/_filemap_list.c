@@ -109,18 +109,9 @@ static PyObject *when(bool known, PyObject *value)
 static int add_header(PyObject *d, const struct fm_object_info *o)
 {
 	bool known = o->type != 0, section = o->type == FM_TYPE_SECTION;
-	char access[4];
-	size_t n = 0;
 
-	if (o->max_access & FM_READ)
-		access[n++] = 'r';
-	if (o->max_access & FM_WRITE)
-		access[n++] = 'w';
-	if (o->max_access & FM_EXEC)
-		access[n++] = 'x';
-	access[n] = '\0';
 	if (set(d, "size", when(section, PyLong_FromUnsignedLongLong(o->section_size))) < 0 ||
-	    set(d, "access", when(section, PyUnicode_FromString(access))) < 0 ||
+	    set(d, "access", when(section, fmpy_access_string(o->max_access))) < 0 ||
 	    set(d, "reserve", when(section, PyBool_FromLong(o->flags & FM_OBJECT_RESERVE))) < 0 ||
 	    set(d, "created", when(known, PyFloat_FromDouble((double)o->created_sec +
 							      o->created_nsec / 1e9))) < 0 ||

@@ -142,16 +142,6 @@ static void event_untake(fm_sync *o, int taken)
 		auto_set(o->counter);
 }
 
-static void event_arm(fm_sync *o)
-{
-	atomic_fetch_add(&o->counter->waiters, 1);
-}
-
-static void event_disarm(fm_sync *o)
-{
-	atomic_fetch_sub(&o->counter->waiters, 1);
-}
-
 static void event_pass_on(fm_sync *o)
 {
 	struct fm__counter_state *st = o->counter;
@@ -173,8 +163,6 @@ const struct fm__sync_kind fm__event_kind = {
 	.noun = "event",
 	.take = event_take,
 	.untake = event_untake,
-	.arm = event_arm,
-	.disarm = event_disarm,
 	.observe = event_observe,
 	.pass_on = event_pass_on,
 	.check = event_check,

@@ -116,12 +116,13 @@ static void clear_owner(struct fm__mutex_state *st)
 	atomic_store_explicit(&st->recursion, 0, memory_order_relaxed);
 }
 
-/* Makes t the owner, in this process's own books, of m it just took. */
-static void own(fm_sync *m, struct fm__thread *t)
+/* Makes t the owner, in this process's own books (lc), of a mutex it just
+ * took, or that it creates owned. */
+static void own(struct fm__mutex_local *lc, struct fm__thread *t)
 {
-	fm__robust_link(t, node_of(m));
-	atomic_store_explicit(&m->local->count, 1, memory_order_relaxed);
-	atomic_store_explicit(&m->local->owner, t->tid, memory_order_relaxed);
+	fm__robust_link(t, &lc->next);
+	atomic_store_explicit(&lc->count, 1, memory_order_relaxed);
+	atomic_store_explicit(&lc->owner, t->tid, memory_order_relaxed);
 }
 
 /* Notes how t got m: from another thread's hand-off, or after waiting
@@ -168,7 +169,7 @@ static inline __attribute__((always_inline)) int claim(fm_sync *m, struct fm__th
 		fm__robust_pending(t, NULL);
 		return FM_ECORRUPT;
 	}
-	own(m, t);
+	own(m->local, t);
 	fm__robust_pending(t, NULL);
 	publish_owner(st, 1);
 	note_handoff(m, t, atomic_load_explicit(&st->handoff, memory_order_relaxed), w);
@@ -188,6 +189,19 @@ static int recurse(fm_sync *m)
 	atomic_store_explicit(&m->local->count, n + 1, memory_order_relaxed);
 	atomic_store_explicit(&m->mutex->recursion, n + 1, memory_order_relaxed);
 	return FM__TAKEN;
+}
+
+/* The calling thread owns m: gives back one of its holds if it has more
+ * than one, and says so; false leaves its last hold to release(). */
+static bool unrecurse(fm_sync *m)
+{
+	uint32_t n = atomic_load_explicit(&m->local->count, memory_order_relaxed);
+
+	if (n <= 1)
+		return false;
+	atomic_store_explicit(&m->local->count, n - 1, memory_order_relaxed);
+	atomic_store_explicit(&m->mutex->recursion, n - 1, memory_order_relaxed);
+	return true;
 }
 
 bool fm__mutex_ready(fm_sync *m, unsigned how)
@@ -303,27 +317,13 @@ out:
 static void mutex_untake(fm_sync *m, int taken)
 {
 	struct fm__thread *t = fm__thread();
-	uint32_t n = atomic_load_explicit(&m->local->count, memory_order_relaxed);
 
-	if (n > 1) {
-		atomic_store_explicit(&m->local->count, n - 1, memory_order_relaxed);
-		atomic_store_explicit(&m->mutex->recursion, n - 1, memory_order_relaxed);
+	if (unrecurse(m))
 		return;
-	}
 	/* Keep the news for the next taker: we hand the mutex back unused. */
 	if (taken == FM__TAKEN_ABANDONED)
 		atomic_store(&m->mutex->abandoned, 1);
 	release(m, t, false);
-}
-
-static void mutex_arm(fm_sync *m)
-{
-	atomic_fetch_add(&m->mutex->waiters, 1);
-}
-
-static void mutex_disarm(fm_sync *m)
-{
-	atomic_fetch_sub(&m->mutex->waiters, 1);
 }
 
 static bool mutex_observe(fm_sync *m, struct fm__waiter *w, bool all)
@@ -395,8 +395,6 @@ const struct fm__sync_kind fm__mutex_kind = {
 	.noun = "mutex",
 	.take = mutex_take,
 	.untake = mutex_untake,
-	.arm = mutex_arm,
-	.disarm = mutex_disarm,
 	.observe = mutex_observe,
 	.pass_on = mutex_pass_on,
 	.check = mutex_check,
@@ -437,9 +435,7 @@ static int mutex_init(void *state, struct fm__mutex_local *lc, const void *arg)
 	/* Owned from the start: nobody can see the object yet. */
 	fm__robust_pending(t, &lc->next);
 	atomic_store(&st->word, (uint32_t)t->tid);
-	fm__robust_link(t, &lc->next);
-	atomic_store_explicit(&lc->count, 1, memory_order_relaxed);
-	atomic_store(&lc->owner, t->tid);
+	own(lc, t);
 	fm__robust_pending(t, NULL);
 	publish_owner(st, 1);
 	return 0;
@@ -502,7 +498,6 @@ FM_API int fm_mutex_unlock(fm_mutex *m)
 {
 	static const char call[] = "fm_mutex_unlock";
 	struct fm__thread *t;
-	uint32_t n;
 	int r = fm__sync_use(m, FM__TYPE_MUTEX, call);
 
 	if (r < 0)
@@ -511,12 +506,8 @@ FM_API int fm_mutex_unlock(fm_mutex *m)
 	if (!ours(m, t))
 		return fm__fail(-EPERM, call, fm__sync_label(m),
 				"the calling thread does not own the mutex");
-	n = atomic_load_explicit(&m->local->count, memory_order_relaxed);
-	if (n > 1) {
-		atomic_store_explicit(&m->local->count, n - 1, memory_order_relaxed);
-		atomic_store_explicit(&m->mutex->recursion, n - 1, memory_order_relaxed);
+	if (unrecurse(m))
 		return 0;
-	}
 	if (release(m, t, true) < 0)
 		return fm__fail(FM_ECORRUPT, call, fm__sync_label(m),
 				"corrupt mutex state: another process changed its owner; "

@@ -77,16 +77,6 @@ static void semaphore_untake(fm_sync *o, int taken)
 	add(o->counter, 1, NULL);
 }
 
-static void semaphore_arm(fm_sync *o)
-{
-	atomic_fetch_add(&o->counter->waiters, 1);
-}
-
-static void semaphore_disarm(fm_sync *o)
-{
-	atomic_fetch_sub(&o->counter->waiters, 1);
-}
-
 static void semaphore_pass_on(fm_sync *o)
 {
 	if (atomic_load(&o->counter->word) > 0 && atomic_load(&o->counter->waiters) > 0)
@@ -106,8 +96,6 @@ const struct fm__sync_kind fm__semaphore_kind = {
 	.noun = "semaphore",
 	.take = semaphore_take,
 	.untake = semaphore_untake,
-	.arm = semaphore_arm,
-	.disarm = semaphore_disarm,
 	.observe = semaphore_observe,
 	.pass_on = semaphore_pass_on,
 	.check = semaphore_check,

@@ -142,9 +142,11 @@ static void use(fm_sync *o, struct fm__sync_map *m)
 	if (m->type == FM__TYPE_MUTEX) {
 		o->mutex = m->state;
 		o->word = &o->mutex->word;
+		o->waiters = &o->mutex->waiters;
 	} else {
 		o->counter = m->state;
 		o->word = &o->counter->word;
+		o->waiters = &o->counter->waiters;
 	}
 }
 

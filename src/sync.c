@@ -304,6 +304,12 @@ static bool is_regular(int fd)
 	return fm__os_fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+static int not_read_write(int fd, const char *call)
+{
+	return fm__fail(-EACCES, call, NULL, "descriptor %d is not open for reading and writing",
+			fd);
+}
+
 FM_API int fm_sync_adopt(fm_sync **out, int fd)
 {
 	static const char call[] = "fm_sync_adopt";
@@ -317,8 +323,7 @@ FM_API int fm_sync_adopt(fm_sync **out, int fd)
 		return fm__fail(-EBADF, call, NULL, "descriptor %d is not open", fd);
 	/* Read-only will do only for an object whose state is in a segment. */
 	if ((fl & O_ACCMODE) == O_WRONLY || ((fl & O_ACCMODE) != O_RDWR && !is_regular(fd)))
-		return fm__fail(-EACCES, call, NULL, "descriptor %d is not open for reading and writing",
-				fd);
+		return not_read_write(fd, call);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fm__fail(-ENOMEM, call, NULL, NULL);
@@ -331,8 +336,7 @@ FM_API int fm_sync_adopt(fm_sync **out, int fd)
 	if (!fm__sync_kind_of(s->obj.hdr.type))
 		r = fm__fail(FM_ETYPE, call, s->obj.name, "a section, not a sync object");
 	else if (!s->obj.shm && (fl & O_ACCMODE) != O_RDWR)
-		r = fm__fail(-EACCES, call, NULL, "descriptor %d is not open for reading and writing",
-			     fd);
+		r = not_read_write(fd, call);
 	else
 		r = sync_finish(s, call);
 	if (r < 0) {

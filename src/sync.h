@@ -8,9 +8,10 @@
  * on the same words with atomics and futexes: the page after the header of
  * its store file, or, for a Global\ object other users may operate, the
  * SysV segment of one page that each of its handles keeps attached (shm.c,
- * FM__HDR_SHM), which no holder can shrink.  The state page is written by other processes, possibly hostile
- * ones: nothing in it is a pointer, a length or an index, and every value
- * read from it is checked before it is used.
+ * FM__HDR_SHM), which no holder can shrink.  The state page is written by
+ * other processes, possibly hostile ones: nothing in it is a pointer, a
+ * length or an index, and every value read from it is checked before it
+ * is used.
  *
  * What a process must be able to trust about a mutex (who of its threads
  * owns it, how often, where its robust-list node is) lives in a private
@@ -147,6 +148,7 @@ struct fm_sync {
 	_Atomic uint32_t *word; /* the futex word, in the state page */
 	uint32_t type;          /* FM__TYPE_MUTEX, _EVENT or _SEMAPHORE */
 	const struct fm__sync_kind *kind;
+	_Atomic uint32_t *waiters; /* the waiters hint, beside the word */
 	union {
 		void *state; /* the state line, in the state page */
 		struct fm__counter_state *counter; /* an event or semaphore */
@@ -189,7 +191,6 @@ struct fm__waiter {
  *           -EAGAIN, -ENOTSUP).  w may be NULL (not yet armed).  how:
  *           FM__TAKE_*.
  *  untake   gives back what take took (a wait-all that cannot take all).
- *  arm      counts the wait in the object's waiters hint; disarm undoes it.
  *  observe  records in w the word's value to sleep on, and says whether the
  *           object looks available now (then the wait tries again instead
  *           of sleeping).  A mutex marks itself as having waiters here.
@@ -203,8 +204,6 @@ struct fm__sync_kind {
 	const char *noun;
 	int (*take)(fm_sync *o, struct fm__waiter *w, unsigned how);
 	void (*untake)(fm_sync *o, int taken);
-	void (*arm)(fm_sync *o);
-	void (*disarm)(fm_sync *o);
 	bool (*observe)(fm_sync *o, struct fm__waiter *w, bool all);
 	void (*pass_on)(fm_sync *o);
 	const char *(*check)(const void *state);
@@ -303,8 +302,8 @@ int fm__sync_describe_file(int fd, const struct stat *st, const struct fm__heade
 /*
  * Makes o (whose obj is held, and whose type is set) use the process's
  * mapping of its object's state, mapping it now if the process has none:
- * sets o->map, o->word, o->mutex or o->counter, and o->local.  Returns 0
- * or -errno.
+ * sets o->map, o->word, o->waiters, o->mutex or o->counter, and o->local.
+ * Returns 0 or -errno.
  */
 int fm__sync_map_get(fm_sync *o);
 

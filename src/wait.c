@@ -203,7 +203,7 @@ static void arm(struct wait *wt, bool mutexes_only)
 
 		if (wt->w[i].armed || (mutexes_only && o->type != FM__TYPE_MUTEX))
 			continue;
-		kind(wt, i)->arm(o);
+		atomic_fetch_add(o->waiters, 1);
 		kind(wt, i)->observe(o, &wt->w[i], wt->all); /* notes a manual event's generation */
 		wt->w[i].armed = true;
 	}
@@ -217,7 +217,7 @@ static void disarm(struct wait *wt, int result, size_t index)
 
 		if (!wt->w[i].armed)
 			continue;
-		kind(wt, i)->disarm(o);
+		atomic_fetch_sub(o->waiters, 1);
 		if (wt->w[i].woke && !took)
 			kind(wt, i)->pass_on(o);
 	}

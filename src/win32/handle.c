@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * handle.c - HANDLEs as file descriptors: the handle table, CloseHandle,
- * DuplicateHandle, handle inheritance, and the process pseudo-handle.
+ * DuplicateHandle, handle inheritance, and the process and thread
+ * pseudo-handles.
  *
  * A handle's value is derived from the descriptor that holds the object
- * (fm_section_fd, fm_sync_fd, a file's or a pidfd's own), so a handle inherited across exec keeps
- * its value and its meaning: the child's table does not know the
- * descriptor, and adopts it on first use.  The value is (fd + 1) * 4, a
- * multiple of four like Windows' handles; as in Windows, the two low "tag"
- * bits are ignored, and NULL and INVALID_HANDLE_VALUE are never valid.
+ * (fm_section_fd, fm_sync_fd, a file's or a pidfd's own), so a handle
+ * inherited across exec keeps its value and its meaning: the child's table
+ * does not know the descriptor, and adopts it on first use.  The value is
+ * (fd + 1) * 4, a multiple of four like Windows' handles; as in Windows,
+ * the two low "tag" bits are ignored, and NULL and INVALID_HANDLE_VALUE
+ * are never valid.
  */
 #define _GNU_SOURCE
 #include "w32.h"

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * system.c - time (GetTickCount, Sleep, the performance counter, the
- * multimedia timer) and the two security-descriptor calls that Windows code uses to share a named
- * object with everyone.
+ * multimedia timer) and the two security-descriptor calls that Windows
+ * code uses to share a named object with everyone.
  *
- * A security descriptor is kept as Windows lays it out; CreateFileMapping
- * reads only whether it has a present NULL DACL (mapping.c), which gives
- * the object mode 0666.  Other DACLs cannot be carried out here and leave
- * the owner-only default, the safer of the two.
+ * A security descriptor is kept as Windows lays it out.  What a new named
+ * object's mode becomes from it (a present NULL DACL: every user may read
+ * and write; else what its DACL grants Everyone and Creator Owner) is
+ * security.c's to say, in w32_mode_of.
  */
 #define _GNU_SOURCE
 #include "w32.h"

@@ -222,6 +222,7 @@ W32_INTERNAL bool w32_thread_dup(struct w32_object *out, const struct w32_object
 				 DWORD access, bool same);
 /* Releases what a thread handle's object holds. */
 W32_INTERNAL void w32_thread_release(struct w32_object *obj);
+
 /* ---- processes (process.c) and waits on W32_WAITFD objects (wait-fd.c) ---- */
 
 /* The rights of a process handle that asked for access (generic mapped). */

@@ -8,8 +8,8 @@
  * file-backed section opened by name in a second process that never had
  * the file, an unnamed one's handle inherited by a child, and
  * SetEndOfFile refused while a section of the file exists here or a view
- * of it in another process.  One line per check (see check.h).  Files are made in the
- * current directory.
+ * of it in another process.  One line per check (see check.h).  Files are
+ * made in the current directory.
  *
  * The child is this program again; it writes its checks into a paging-file
  * control section, which the parent prints, as w32-lifetime.c does.
