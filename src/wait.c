@@ -519,6 +519,7 @@ struct fm__wait_memo {
 	size_t count;      /* the set's size; 0: none */
 	bool known;        /* words[] are known, checked when closes was... */
 	uint64_t closes;   /* ...fm__sync_closes */
+	unsigned misses;   /* first passes it did not serve: to 127, then from 64 */
 	fm_sync *objects[FM_WAIT_MAX];
 	_Atomic uint32_t *words[FM_WAIT_MAX];
 };
@@ -551,22 +552,32 @@ static size_t memo_first(const struct fm__wait_memo *m)
 }
 
 /* Learns the words of objects[0..count), checked open after fm__sync_closes
- * was closes, if all of them are events and semaphores (OPEN_COUNTER). */
+ * was closes, if all of them are events and semaphores (OPEN_COUNTER); else
+ * forgets the set, whose next waits are misses. */
 static void memo_learn(struct fm__wait_memo *m, fm_sync *const objects[], size_t count,
 		       uint64_t closes)
 {
 #pragma GCC unroll 4
 	for (size_t i = 0; i < count; i++) {
-		if (atomic_load_explicit(&objects[i]->open, memory_order_relaxed) != OPEN_COUNTER)
+		if (atomic_load_explicit(&objects[i]->open, memory_order_relaxed) != OPEN_COUNTER) {
+			m->count = 0;
 			return;
+		}
 		m->words[i] = objects[i]->word;
 	}
 	m->closes = closes;
 	m->known = true;
 }
 
-/* After look() checked objects[0..count) (closes: fm__sync_closes before):
- * the same set as last time has its words learnt, another is noted. */
+/*
+ * After look() checked objects[0..count) (closes: fm__sync_closes before):
+ * the same set as the one noted has its words learnt, another may be noted
+ * in its place.  Noting copies the set, which would cost a program that
+ * changes its set at every wait a quarter of the first pass: of the
+ * thread's misses only the 1st, 2nd, 4th... 64th, then every 64th are
+ * noted.  A set waited on again and again is still learnt within 65 waits,
+ * and one of two sets waited on in turn stays learnt.
+ */
 static void memo_note(struct fm__thread *t, fm_sync *const objects[], size_t count,
 		      uint64_t closes)
 {
@@ -585,6 +596,10 @@ static void memo_note(struct fm__thread *t, fm_sync *const objects[], size_t cou
 		memo_learn(m, objects, count, closes);
 		return;
 	}
+	/* 1, 2, 4... 64 are the powers of two; then 64 comes every 64th. */
+	m->misses = m->misses < 127 ? m->misses + 1 : 64;
+	if ((m->misses & (m->misses - 1)) != 0)
+		return;
 	m->known = false;
 	/* A loop: the compiler's inline memcpy of a variable size here is a
 	 * rep movsq, slower to start than copying 64 pointers. */

@@ -1459,12 +1459,12 @@ static void wait_any_lowest_index(void)
  * A thread that waits on the same events again and again has them checked
  * once (wait.c): the set's handles and their words are remembered until a
  * handle is closed.  The same handles in another order, one closed and a
- * mutex in its place, a section in its place: each is seen at the next
- * wait.
+ * mutex in its place, a set with a mutex, a section in a handle's place:
+ * each is seen at the next wait.
  */
 static void wait_any_same_set_again(void)
 {
-	fm_event *idle, *e;
+	fm_event *idle, *idle2, *e;
 	fm_semaphore *s;
 	fm_section *section;
 	fm_mutex *m;
@@ -1472,6 +1472,7 @@ static void wait_any_same_set_again(void)
 	size_t index = 99;
 
 	CHECK_OK(fm_event_create(&idle, NULL, 0, NULL));
+	CHECK_OK(fm_event_create(&idle2, NULL, 0, NULL));
 	CHECK_OK(fm_event_create(&e, NULL, 0, NULL));
 	CHECK_OK(fm_semaphore_create(&s, NULL, 0, 5, NULL));
 	objs[0] = idle;
@@ -1507,6 +1508,21 @@ static void wait_any_same_set_again(void)
 	expect_owned_by_me(m, 1);
 	CHECK_OK(fm_mutex_unlock(m));
 
+	/* A set with a mutex, again and again (never remembered: a mutex's
+	 * word says little about whether this thread may take it). */
+	objs[0] = idle2;
+	objs[1] = e;
+	objs[2] = m;
+	for (int round = 0; round < 4; round++) {
+		if (round == 2)
+			CHECK_OK(fm_event_set(e));
+		CHECK_OK(fm_wait_any(objs, 3, 0, &index));
+		CHECK_INT_EQ(index, round == 2 ? 1 : 2);
+	}
+	expect_owned_by_me(m, 3);
+	for (int round = 0; round < 3; round++)
+		CHECK_OK(fm_mutex_unlock(m));
+
 	/* A section where a handle was. */
 	CHECK_OK(fm_section_create(&section, NULL, 64, NULL));
 	objs[0] = (fm_sync *)section;
@@ -1515,6 +1531,7 @@ static void wait_any_same_set_again(void)
 	fm_mutex_close(m);
 	fm_semaphore_close(s);
 	fm_event_close(e);
+	fm_event_close(idle2);
 }
 
 /* Wait-all that cannot take everything takes nothing, also on timeout;
