@@ -87,11 +87,14 @@ W32_INTERNAL bool w32_handle_get(struct w32_object *out, HANDLE h);
 struct w32_last_lookup {
 	HANDLE handle;
 	unsigned long generation;
-	struct w32_object obj;
-	/* obj.sync if it is a mutex, else NULL: WaitForSingleObject and
-	 * ReleaseMutex lock and unlock it as fm_mutex_lock and fm_mutex_unlock
-	 * would, with nothing between. */
+	/* What WaitForSingleObject and ReleaseMutex need, resolved at lookup
+	 * and beside the two words above, so that they call the native wait,
+	 * lock or unlock after loads from one line: obj.sync if the handle may
+	 * wait on it (a sync object with SYNCHRONIZE), else NULL; obj.sync if
+	 * it is a mutex, else NULL. */
+	fm_sync *waitable;
 	fm_sync *mutex;
+	struct w32_object obj;
 };
 W32_INTERNAL extern __thread struct w32_last_lookup w32_last_lookup
 	__attribute__((tls_model("initial-exec")));

@@ -90,13 +90,13 @@ FM_W32_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMillisecon
 FM_W32_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds)
 {
 	const struct w32_last_lookup *last = w32_handle_cached(hHandle);
+	fm_sync *o = last ? last->waitable : NULL;
 	uint64_t ns = timeout_ns(dwMilliseconds);
 	int r;
 
-	if (__builtin_expect(!last || last->obj.kind != W32_SYNC ||
-				     !(last->obj.access & SYNCHRONIZE), 0))
+	if (__builtin_expect(!o, 0))
 		return WaitForSingleObjectEx(hHandle, dwMilliseconds, FALSE);
-	r = last->mutex ? fm_mutex_lock(last->mutex, ns) : fm_sync_wait(last->obj.sync, ns);
+	r = o == last->mutex ? fm_mutex_lock(o, ns) : fm_sync_wait(o, ns);
 	return __builtin_expect(r == 0, 1) ? WAIT_OBJECT_0 : w32_wait_result(r, 0);
 }
 
