@@ -438,6 +438,22 @@ int fm__shm_attach(void **out, const struct fm__header *h, uid_t owner, bool wri
  * at is not NULL, replacing what is there), with from's protection. */
 int fm__shm_dup(void **out, void *from, size_t len, void *at);
 
+/* A segment a creator killed before it marked it left behind. */
+struct fm__shm_leak {
+	int id;
+	uint32_t key;
+	uid_t owner;
+	pid_t creator;
+	size_t size;
+};
+
+/*
+ * Removes the segments creators killed between shmget and IPC_RMID left
+ * in this IPC namespace (the caller's own; as root, everyone's), calling
+ * removed for each.  Returns how many, or a negative error from SHM_INFO.
+ */
+int fm__shm_sweep(void (*removed)(const struct fm__shm_leak *leak, void *arg), void *arg);
+
 /* ------------------------------------------------------------------------
  * file.c: the user's file behind a file-backed section.
  * ------------------------------------------------------------------------ */

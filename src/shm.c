@@ -27,6 +27,10 @@
  *    (the store file is nobody else's to write), so another user can point
  *    a header only at a segment of its own.
  *
+ * A creator killed between shmget and IPC_RMID leaves its segment behind,
+ * owner-only and attached nowhere: fm__shm_sweep (filemap gc) finds such
+ * segments by their key and removes them.
+ *
  * A segment is charged to the system's commit like Windows' SEC_COMMIT;
  * its pages are taken at create (MADV_POPULATE_WRITE) unless the section
  * is FM_SECTION_RESERVE (SHM_NORESERVE, pages on first touch).
@@ -35,6 +39,7 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/shm.h>
@@ -226,4 +231,47 @@ int fm__shm_attach(void **out, const struct fm__header *h, uid_t owner, bool wri
 int fm__shm_dup(void **out, void *from, size_t len, void *at)
 {
 	return fm__os_mremap(out, from, 0, len, MREMAP_MAYMOVE | (at ? MREMAP_FIXED : 0), at);
+}
+
+/*
+ * Whether segment ds is one a creator left when it was killed between
+ * shmget and IPC_RMID: one of our keys (marked segments have key 0), still
+ * of the mode it was made with (set_mode comes after the mark), attached
+ * nowhere, and made by a process that no longer runs.  A creator
+ * still at work is running; one whose pid this namespace cannot see is
+ * reported as pid 0, and left alone.
+ */
+static bool leaked(const struct shmid_ds *ds)
+{
+	return ((uint32_t)ds->shm_perm.__key & 0xffff0000u) == KEY_BASE &&
+	       (ds->shm_perm.mode & 0777) == 0600 && ds->shm_nattch == 0 && ds->shm_cpid > 0 &&
+	       kill(ds->shm_cpid, 0) < 0 && errno == ESRCH;
+}
+
+int fm__shm_sweep(void (*removed)(const struct fm__shm_leak *leak, void *arg), void *arg)
+{
+	struct shm_info info;
+	struct shmid_ds ds;
+	int last, n = 0;
+
+	last = fm__os_shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
+	if (last < 0)
+		return last;
+	for (int index = 0; index <= last; index++) {
+		int id = fm__os_shmctl(index, SHM_STAT_ANY, &ds);
+
+		if (id == -EINVAL || id == -EACCES)
+			id = fm__os_shmctl(index, SHM_STAT, &ds); /* before Linux 4.17 */
+		if (id < 0 || !leaked(&ds) || (ds.shm_perm.uid != geteuid() && geteuid() != 0))
+			continue;
+		if (fm__os_shmctl(id, IPC_RMID, NULL) < 0)
+			continue; /* gone meanwhile, or not ours to remove */
+		if (removed)
+			removed(&(struct fm__shm_leak){ id, (uint32_t)ds.shm_perm.__key,
+							ds.shm_perm.uid, ds.shm_cpid,
+							ds.shm_segsz },
+				arg);
+		n++;
+	}
+	return n;
 }

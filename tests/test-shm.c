@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define NAME "Global\\shared"
@@ -598,6 +599,68 @@ static void out_of_segments(void)
 	CHECK_INT_EQ(test_store_count(), 0);
 }
 
+/* A segment of key and mode made by a process that has exited. */
+static int segment_of_the_dead(int key, int mode)
+{
+	int fds[2], id = -1;
+	pid_t pid;
+
+	CHECK(pipe(fds) == 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		id = shmget(key, 4096, IPC_CREAT | IPC_EXCL | mode);
+		_exit(write(fds[1], &id, sizeof(id)) == sizeof(id) ? 0 : 1);
+	}
+	CHECK(read(fds[0], &id, sizeof(id)) == sizeof(id));
+	CHECK(waitpid(pid, NULL, 0) == pid);
+	close(fds[0]);
+	close(fds[1]);
+	CHECK(id >= 0);
+	return id;
+}
+
+static void note_removed(const struct fm__shm_leak *leak, void *arg)
+{
+	*(int *)arg = leak->id;
+}
+
+/* gc's sweep removes exactly the segment a killed creator left: ours by
+ * key and mode, attached nowhere, its creator gone; a live object's
+ * (marked) segment, another program's, and one whose creator still runs
+ * stay. */
+static int run_sweep_leaked_segments(void *unused)
+{
+	int leaked, other_key, other_mode, alive, removed = -1;
+	fm_section *s;
+
+	new_ipc_namespace();
+	s = create_shared(NAME, FM_READ | FM_WRITE, 0);
+	leaked = segment_of_the_dead(0x464d1234, 0600);
+	other_key = segment_of_the_dead(0x12341234, 0600);
+	other_mode = segment_of_the_dead(0x464d1235, 0640);
+	alive = shmget(0x464d1236, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	CHECK(alive >= 0);
+	CHECK_INT_EQ(fm__shm_sweep(note_removed, &removed), 1);
+	CHECK_INT_EQ(removed, leaked);
+	CHECK(!segment_exists(leaked));
+	CHECK(segment_exists(other_key) && segment_exists(other_mode) && segment_exists(alive));
+	CHECK_INT_EQ(fm__shm_sweep(NULL, NULL), 0);
+	CHECK(segment_exists(segment_of(s, &(struct shmid_ds){ 0 })));
+	shmctl(other_key, IPC_RMID, NULL);
+	shmctl(other_mode, IPC_RMID, NULL);
+	shmctl(alive, IPC_RMID, NULL);
+	fm_section_close(s);
+	return 0;
+}
+
+static void sweep_leaked_segments(void)
+{
+	need_root();
+	CHECK_INT_EQ(test_in_child(run_sweep_leaked_segments, NULL), 0);
+	CHECK_INT_EQ(test_store_count(), 0);
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(data_in_a_segment),
 	TEST_CASE(views_share_and_outlive),
@@ -614,6 +677,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(adopt_after_memory_gone),
 	TEST_CASE(other_ipc_namespace),
 	TEST_CASE(out_of_segments),
+	TEST_CASE(sweep_leaked_segments),
 };
 
 static const struct test_helper helpers[] = {

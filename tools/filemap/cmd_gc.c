@@ -27,7 +27,9 @@
  * removed; nothing else in those directories is touched.
  *
  * And it sweeps what `filemap bridge` processes that are gone left beside
- * the root (bridge_run.c, bridge_sweep).
+ * the root (bridge_run.c, bridge_sweep), and the SysV shared memory
+ * segments creators of shared Global\ objects were killed too early to
+ * mark for removal (shm.c, fm__shm_sweep): the caller's, or as root all.
  */
 #define _GNU_SOURCE
 #include "bridge.h"
@@ -314,6 +316,25 @@ static int sweep_squats(void)
 	return status;
 }
 
+static void print_segment(const struct fm__shm_leak *leak, void *unused)
+{
+	(void)unused;
+	printf("removed SysV shared memory segment %d (key 0x%08x, %zu bytes, uid %u), left by "
+	       "pid %d, killed while it created an object\n",
+	       leak->id, (unsigned)leak->key, leak->size, (unsigned)leak->owner, (int)leak->creator);
+}
+
+/* Removes the segments killed creators left (shm.c, fm__shm_sweep). */
+static int sweep_segments(void)
+{
+	int r = fm__shm_sweep(print_segment, NULL);
+
+	if (r < 0)
+		return tool_fail(r, "cannot list the SysV shared memory segments: %s",
+				 fm_strerror(r));
+	return TOOL_OK;
+}
+
 int cmd_gc(int argc, char **argv)
 {
 	int r;
@@ -327,6 +348,8 @@ int cmd_gc(int argc, char **argv)
 	if (sweep_temp_dirs() != TOOL_OK)
 		r = TOOL_FAILED;
 	if (bridge_sweep(true) != TOOL_OK)
+		r = TOOL_FAILED;
+	if (sweep_segments() != TOOL_OK)
 		r = TOOL_FAILED;
 	return r;
 }
