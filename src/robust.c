@@ -34,6 +34,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 /* glibc's futex_offset, which the layout of sync.h is built for. */
@@ -116,6 +117,8 @@ static void thread_ends(void *arg)
 {
 	(void)arg;
 	fm__sync_map_thread_ends(fm__me.tid);
+	free(fm__me.wait_memo);
+	fm__me.wait_memo = NULL;
 }
 
 static void make_exit_key(void)

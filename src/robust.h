@@ -38,6 +38,9 @@ struct fm__thread {
 	 * if its layout is not the one this library links into. */
 	struct robust_list_head *head;
 	bool exit_hook;  /* the thread-end hook is armed */
+	/* The thread's last wait-any set (wait.c): malloc'd, or NULL; freed
+	 * as the thread ends. */
+	struct fm__wait_memo *wait_memo;
 };
 
 extern __thread struct fm__thread fm__me __attribute__((tls_model("initial-exec")));

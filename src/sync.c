@@ -46,6 +46,8 @@ int fm__sync_state_page(void **page, void *addr, int fd, uint64_t header_size, v
 			   MAP_SHARED | (addr ? MAP_FIXED : 0), fd, header_size);
 }
 
+_Atomic uint64_t fm__sync_closes;
+
 const char *fm__sync_label(const fm_sync *o)
 {
 	return o && o->obj.name ? o->obj.name : "(unnamed)";
@@ -55,7 +57,7 @@ int fm__sync_use_fail(const fm_sync *o, uint32_t type, const char *call)
 {
 	if (!o)
 		return fm__fail(-EINVAL, call, NULL, "the object is NULL");
-	if (atomic_load_explicit(&o->magic, memory_order_relaxed) != FM__SYNC_MAGIC)
+	if (!fm__sync_is_open(o))
 		return fm__fail(FM_ETYPE, call, NULL, "not an open mutex, event or semaphore");
 	if (type && o->type != type)
 		return fm__fail(FM_ETYPE, call, fm__sync_label(o), "a %s, not a %s",
@@ -93,12 +95,11 @@ static int sync_finish(fm_sync *o, const char *call)
 	if (r < 0)
 		return r;
 	if (o->type == FM__TYPE_MUTEX)
-		o->ready_mask = 0;
+		atomic_store(&o->open, FM__SYNC_OPEN(0));
 	else if (o->type == FM__TYPE_EVENT && (atomic_load(&o->counter->param) & FM_EVENT_MANUAL_RESET))
-		o->ready_mask = FM__EV_SIGNALED;
+		atomic_store(&o->open, FM__SYNC_OPEN(FM__EV_SIGNALED));
 	else
-		o->ready_mask = UINT32_MAX;
-	atomic_store(&o->magic, FM__SYNC_MAGIC);
+		atomic_store(&o->open, FM__SYNC_OPEN(UINT32_MAX));
 	return 0;
 }
 
@@ -350,9 +351,10 @@ FM_API int fm_sync_adopt(fm_sync **out, int fd)
 
 FM_API void fm_sync_close(fm_sync *o)
 {
-	if (!o || atomic_load(&o->magic) != FM__SYNC_MAGIC)
+	if (!o || !fm__sync_is_open(o))
 		return;
-	atomic_store(&o->magic, 0);
+	atomic_store(&o->open, 0);
+	atomic_fetch_add_explicit(&fm__sync_closes, 1, memory_order_release);
 	fm__sync_map_put(o);
 	fm__object_release(&o->obj);
 	free(o);
@@ -360,14 +362,14 @@ FM_API void fm_sync_close(fm_sync *o)
 
 FM_API int fm_sync_type(const fm_sync *o)
 {
-	if (!o || atomic_load(&o->magic) != FM__SYNC_MAGIC)
+	if (!o || !fm__sync_is_open(o))
 		return fm__fail(-EINVAL, "fm_sync_type", NULL, "not an open sync object");
 	return (int)o->type;
 }
 
 FM_API const char *fm_sync_name(const fm_sync *o)
 {
-	return o && atomic_load(&o->magic) == FM__SYNC_MAGIC ? o->obj.name : NULL;
+	return o && fm__sync_is_open(o) ? o->obj.name : NULL;
 }
 
 /* The handle's own descriptor; share: it may leave the process. */

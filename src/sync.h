@@ -133,16 +133,22 @@ struct fm__sync_map;
 
 struct fm__sync_kind;
 
+/*
+ * An open handle's first word: FM__SYNC_MAGIC, and above it the bits of the
+ * futex word that make the object available (an event or semaphore: a
+ * manual-reset event's FM__EV_SIGNALED; else any, a count, a token or the
+ * signalled bit), 0 for a mutex.  Both in one word, beside the futex word's
+ * address, so that the first pass of a wait-any checks a handle and learns
+ * how to read its word with one compare (wait.c).
+ */
+#define FM__SYNC_OPEN(ready_mask) ((uint64_t)(ready_mask) << 32 | FM__SYNC_MAGIC)
+
 struct fm_sync {
-	_Atomic uint32_t magic; /* FM__SYNC_MAGIC while the handle is open */
-	uint32_t type;          /* FM__TYPE_MUTEX, _EVENT or _SEMAPHORE */
-	/* An event or semaphore is available when its word has one of these
-	 * bits (a manual-reset event: FM__EV_SIGNALED; else any: a count, a
-	 * token, the signalled bit); 0 for a mutex.  Fixed at open. */
-	uint32_t ready_mask;
-	const struct fm__sync_kind *kind;
+	_Atomic uint64_t open;  /* FM__SYNC_OPEN(...) while the handle is open, else 0 */
 	_Atomic uint32_t *word; /* the futex word, in the state page */
-	_Atomic uint32_t *waiters; /* the waiters hint, beside it */
+	uint32_t type;          /* FM__TYPE_MUTEX, _EVENT or _SEMAPHORE */
+	const struct fm__sync_kind *kind;
+	_Atomic uint32_t *waiters; /* the waiters hint, beside the word */
 	union {
 		void *state; /* the state line, in the state page */
 		struct fm__counter_state *counter; /* an event or semaphore */
@@ -236,13 +242,24 @@ int fm__sync_open(fm_sync **out, const char *name, uint32_t type, const char *ca
  * -EINVAL (NULL or not a sync object) or FM_ETYPE, with the message set.
  */
 int fm__sync_use_fail(const fm_sync *o, uint32_t type, const char *call);
+
+/* Whether o (not NULL) is an open handle. */
+static inline bool fm__sync_is_open(const fm_sync *o)
+{
+	return (uint32_t)atomic_load_explicit(&o->open, memory_order_relaxed) == FM__SYNC_MAGIC;
+}
+
 static inline int fm__sync_use(const fm_sync *o, uint32_t type, const char *call)
 {
-	if (__builtin_expect(o && atomic_load_explicit(&o->magic, memory_order_relaxed) ==
-					  FM__SYNC_MAGIC && (!type || o->type == type), 1))
+	if (__builtin_expect(o && fm__sync_is_open(o) && (!type || o->type == type), 1))
 		return 0;
 	return fm__sync_use_fail(o, type, call);
 }
+
+/* How many handles the process has closed: a thread's record of handles
+ * it checked holds while this stays as it was (wait.c).  Bumped, with
+ * release, after a closing handle is marked closed. */
+extern _Atomic uint64_t fm__sync_closes;
 
 /* The label of o for messages: its name or "(unnamed)". */
 const char *fm__sync_label(const fm_sync *o);
@@ -330,8 +347,10 @@ void fm__sync_map_forked(int32_t parent_tid);
 bool fm__mutex_ready(fm_sync *m, unsigned how);
 static inline bool fm__sync_ready(fm_sync *o, unsigned how)
 {
-	if (__builtin_expect(o->ready_mask != 0, 1))
-		return atomic_load_explicit(o->word, memory_order_relaxed) & o->ready_mask;
+	uint32_t ready_mask = (uint32_t)(atomic_load_explicit(&o->open, memory_order_relaxed) >> 32);
+
+	if (__builtin_expect(ready_mask != 0, 1))
+		return atomic_load_explicit(o->word, memory_order_relaxed) & ready_mask;
 	return fm__mutex_ready(o, how);
 }
 

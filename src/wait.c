@@ -37,6 +37,7 @@
 #include "sync.h"
 
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -454,27 +455,181 @@ static int check_objects(fm_sync *const objects[], size_t count, bool all, const
 	return 0;
 }
 
+/* An open event or semaphore: available when its word is not 0. */
+#define OPEN_COUNTER FM__SYNC_OPEN(UINT32_MAX)
+
 /*
- * The first pass of a wait-any: checks every handle and notes the first
- * object that looks available, in one sweep of loads (a wait-any over 64
- * objects whose last one is set costs about twice a single wait).
+ * How many of objects[0..count) in a row are open events or semaphores not
+ * available now: the bulk of a wait-any's first pass, one compare and two
+ * loads an object, unrolled.  Stops at one that is available, or of
+ * another kind, or not a handle.
  */
+static size_t unset_counters(fm_sync *const objects[], size_t count)
+{
+	size_t i;
+
+#pragma GCC unroll 4
+	for (i = 0; i < count; i++) {
+		fm_sync *o = objects[i];
+
+		if (!o || atomic_load_explicit(&o->open, memory_order_relaxed) != OPEN_COUNTER ||
+		    atomic_load_explicit(o->word, memory_order_relaxed) != 0)
+			break;
+	}
+	return i;
+}
+
+/*
+ * The first pass of a wait-any, loads only: checks every handle (false if
+ * one is not open) and finds the lowest object that looks available
+ * (*first; count: none).
+ */
+static bool look(fm_sync *const objects[], size_t count, unsigned how, size_t *first)
+{
+	size_t i = 0;
+
+	*first = count;
+	while ((i += unset_counters(objects + i, count - i)) < count) {
+		if (!objects[i] || !fm__sync_is_open(objects[i]))
+			return false;
+		if (fm__sync_ready(objects[i], how)) {
+			*first = i;
+			break;
+		}
+		i++;
+	}
+	for (i = *first + 1; i < count; i++)
+		if (!objects[i] || !fm__sync_is_open(objects[i]))
+			return false;
+	return true;
+}
+
+/*
+ * A thread's last wait-any set, and once the thread has waited on the same
+ * events and semaphores twice in a row, where each one's futex word is.  A
+ * program that waits on the same handles again and again (a
+ * WaitForMultipleObjects loop) then has them checked once: each later first
+ * pass compares its array with this copy and loads each word: two loads an
+ * object, where look() makes four, two of them in the handle's line.
+ * The words hold while no handle of the process has been closed since the
+ * handles were checked (fm__sync_closes): until then each of them is open,
+ * at its address.  Only handles are remembered, never a word's value.
+ */
+struct fm__wait_memo {
+	size_t count;      /* the set's size; 0: none */
+	bool known;        /* words[] are known, checked when closes was... */
+	uint64_t closes;   /* ...fm__sync_closes */
+	unsigned misses;   /* first passes it did not serve: to 127, then from 64 */
+	fm_sync *objects[FM_WAIT_MAX];
+	_Atomic uint32_t *words[FM_WAIT_MAX];
+};
+
+static bool memo_is(const struct fm__wait_memo *m, fm_sync *const objects[], size_t count)
+{
+	return m->count == count && memcmp(m->objects, objects, count * sizeof(objects[0])) == 0;
+}
+
+/* Whether m knows the words of objects[0..count), checked since the last
+ * close. */
+static bool memo_holds(const struct fm__wait_memo *m, fm_sync *const objects[], size_t count)
+{
+	return m && m->known &&
+	       m->closes == atomic_load_explicit(&fm__sync_closes, memory_order_acquire) &&
+	       memo_is(m, objects, count);
+}
+
+/* The first of the memo's objects whose word is not 0 (available: they are
+ * all events and semaphores), or its count. */
+static size_t memo_first(const struct fm__wait_memo *m)
+{
+	size_t count = m->count, i;
+
+#pragma GCC unroll 4
+	for (i = 0; i < count; i++)
+		if (atomic_load_explicit(m->words[i], memory_order_relaxed) != 0)
+			break;
+	return i;
+}
+
+/* Learns the words of objects[0..count), checked open after fm__sync_closes
+ * was closes, if all of them are events and semaphores (OPEN_COUNTER); else
+ * forgets the set, whose next waits are misses. */
+static void memo_learn(struct fm__wait_memo *m, fm_sync *const objects[], size_t count,
+		       uint64_t closes)
+{
+#pragma GCC unroll 4
+	for (size_t i = 0; i < count; i++) {
+		if (atomic_load_explicit(&objects[i]->open, memory_order_relaxed) != OPEN_COUNTER) {
+			m->count = 0;
+			return;
+		}
+		m->words[i] = objects[i]->word;
+	}
+	m->closes = closes;
+	m->known = true;
+}
+
+/*
+ * After look() checked objects[0..count) (closes: fm__sync_closes before):
+ * the same set as the one noted has its words learnt, another may be noted
+ * in its place.  Noting copies the set, which would cost a program that
+ * changes its set at every wait a quarter of the first pass: of the
+ * thread's misses only the 1st, 2nd, 4th... 64th, then every 64th are
+ * noted.  A set waited on again and again is still learnt within 65 waits,
+ * and one of two sets waited on in turn stays learnt.
+ */
+static void memo_note(struct fm__thread *t, fm_sync *const objects[], size_t count,
+		      uint64_t closes)
+{
+	struct fm__wait_memo *m = t->wait_memo;
+
+	if (!m) {
+		/* Freed as the thread ends: only with the hook armed. */
+		if (!t->exit_hook)
+			fm__thread_arm_exit_hook(t);
+		m = t->exit_hook ? calloc(1, sizeof(*m)) : NULL;
+		if (!m)
+			return;
+		t->wait_memo = m;
+	}
+	if (memo_is(m, objects, count)) {
+		memo_learn(m, objects, count, closes);
+		return;
+	}
+	/* 1, 2, 4... 64 are the powers of two; then 64 comes every 64th. */
+	m->misses = m->misses < 127 ? m->misses + 1 : 64;
+	if ((m->misses & (m->misses - 1)) != 0)
+		return;
+	m->known = false;
+	/* A loop: the compiler's inline memcpy of a variable size here is a
+	 * rep movsq, slower to start than copying 64 pointers. */
+#pragma GCC unroll 4
+	for (size_t i = 0; i < count; i++)
+		m->objects[i] = objects[i];
+	m->count = count;
+}
+
+/* The first pass: the thread's memo if it knows these handles, else look(),
+ * which checks them.  A wait-any over 64 objects whose last one is set
+ * then costs about 1.5 times a single wait (bench-sync). */
 FM_API int fm_wait_any(fm_sync *const objects[], size_t count, uint64_t timeout_ns,
 		       size_t *index)
 {
 	static const char call[] = "fm_wait_any";
-	unsigned how = how_of(false, timeout_ns);
-	size_t first = count;
+	struct fm__thread *t;
+	uint64_t closes;
+	size_t first;
 
 	if (!objects || count == 0 || count > FM_WAIT_MAX)
 		return check_objects(objects, count, false, call);
-	for (size_t i = 0; i < count; i++) {
-		fm_sync *o = objects[i];
-
-		if (!o || atomic_load_explicit(&o->magic, memory_order_relaxed) != FM__SYNC_MAGIC)
+	t = fm__thread();
+	if (memo_holds(t->wait_memo, objects, count)) {
+		first = memo_first(t->wait_memo);
+	} else {
+		closes = atomic_load_explicit(&fm__sync_closes, memory_order_acquire);
+		if (!look(objects, count, how_of(false, timeout_ns), &first))
 			return check_objects(objects, count, false, call);
-		if (first == count && fm__sync_ready(o, how))
-			first = i;
+		memo_note(t, objects, count, closes);
 	}
 	return wait_from(objects, count, false, timeout_ns, index, first, call);
 }
@@ -503,8 +658,7 @@ static __attribute__((noinline)) int wait_one(fm_sync *o, uint64_t timeout_ns)
 
 FM_API int fm_sync_wait(fm_sync *o, uint64_t timeout_ns)
 {
-	if (o && atomic_load_explicit(&o->magic, memory_order_relaxed) == FM__SYNC_MAGIC &&
-	    o->type == FM__TYPE_MUTEX)
+	if (o && fm__sync_is_open(o) && o->type == FM__TYPE_MUTEX)
 		return fm__mutex_lock(o, timeout_ns, false, sync_wait_call);
 	return wait_one(o, timeout_ns);
 }

@@ -1455,6 +1455,85 @@ static void wait_any_lowest_index(void)
 	fm_event_close(never);
 }
 
+/*
+ * A thread that waits on the same events again and again has them checked
+ * once (wait.c): the set's handles and their words are remembered until a
+ * handle is closed.  The same handles in another order, one closed and a
+ * mutex in its place, a set with a mutex, a section in a handle's place:
+ * each is seen at the next wait.
+ */
+static void wait_any_same_set_again(void)
+{
+	fm_event *idle, *idle2, *e;
+	fm_semaphore *s;
+	fm_section *section;
+	fm_mutex *m;
+	fm_sync *objs[3];
+	size_t index = 99;
+
+	CHECK_OK(fm_event_create(&idle, NULL, 0, NULL));
+	CHECK_OK(fm_event_create(&idle2, NULL, 0, NULL));
+	CHECK_OK(fm_event_create(&e, NULL, 0, NULL));
+	CHECK_OK(fm_semaphore_create(&s, NULL, 0, 5, NULL));
+	objs[0] = idle;
+	objs[1] = e;
+	objs[2] = s;
+	for (int round = 0; round < 3; round++) {
+		CHECK_OK(fm_event_set(e));
+		CHECK_OK(fm_wait_any(objs, 3, 0, &index));
+		CHECK_INT_EQ(index, 1);
+		CHECK_INT_EQ(signaled(e), 0);
+		CHECK_RC(fm_wait_any(objs, 3, 0, &index), -ETIMEDOUT);
+	}
+	CHECK_OK(fm_semaphore_release(s, 2, NULL));
+	CHECK_OK(fm_wait_any(objs, 3, 0, &index));
+	CHECK_INT_EQ(index, 2);
+	CHECK_INT_EQ(sem_count(s), 1);
+	/* The same handles in another order. */
+	objs[0] = s;
+	objs[2] = idle;
+	CHECK_OK(fm_wait_any(objs, 3, 0, &index));
+	CHECK_INT_EQ(index, 0);
+	CHECK_INT_EQ(sem_count(s), 0);
+
+	/* A handle closed, and a mutex (free) in its place. */
+	objs[0] = idle;
+	objs[2] = s;
+	CHECK_RC(fm_wait_any(objs, 3, 0, &index), -ETIMEDOUT);
+	fm_event_close(idle);
+	CHECK_OK(fm_mutex_create(&m, NULL, 0, NULL));
+	objs[0] = m;
+	CHECK_OK(fm_wait_any(objs, 3, 0, &index));
+	CHECK_INT_EQ(index, 0);
+	expect_owned_by_me(m, 1);
+	CHECK_OK(fm_mutex_unlock(m));
+
+	/* A set with a mutex, again and again (never remembered: a mutex's
+	 * word says little about whether this thread may take it). */
+	objs[0] = idle2;
+	objs[1] = e;
+	objs[2] = m;
+	for (int round = 0; round < 4; round++) {
+		if (round == 2)
+			CHECK_OK(fm_event_set(e));
+		CHECK_OK(fm_wait_any(objs, 3, 0, &index));
+		CHECK_INT_EQ(index, round == 2 ? 1 : 2);
+	}
+	expect_owned_by_me(m, 3);
+	for (int round = 0; round < 3; round++)
+		CHECK_OK(fm_mutex_unlock(m));
+
+	/* A section where a handle was. */
+	CHECK_OK(fm_section_create(&section, NULL, 64, NULL));
+	objs[0] = (fm_sync *)section;
+	CHECK_FAIL(fm_wait_any(objs, 3, 0, &index), FM_ETYPE, "fm_wait_any", NULL);
+	fm_section_close(section);
+	fm_mutex_close(m);
+	fm_semaphore_close(s);
+	fm_event_close(e);
+	fm_event_close(idle2);
+}
+
 /* Wait-all that cannot take everything takes nothing, also on timeout;
  * when it can, it takes all: the mutex owned, the count decremented, the
  * auto event reset. */
@@ -2535,6 +2614,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(semaphore_counts),
 	TEST_CASE(semaphore_release_wakes_processes),
 	TEST_CASE(wait_any_lowest_index),
+	TEST_CASE(wait_any_same_set_again),
 	TEST_CASE(wait_all_all_or_nothing),
 	TEST_CASE(wait_all_refuses_duplicates),
 	TEST_CASE(wait_bad_arguments),

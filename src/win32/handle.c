@@ -234,6 +234,11 @@ const struct w32_object *w32_handle_find(HANDLE h)
 		w32_last_lookup.generation =
 			atomic_load_explicit(&w32_handle_generation, memory_order_relaxed);
 		w32_last_lookup.obj = *e;
+		w32_last_lookup.waitable =
+			e->kind == W32_SYNC && (e->access & SYNCHRONIZE) ? e->sync : NULL;
+		w32_last_lookup.mutex = e->kind == W32_SYNC && fm_sync_type(e->sync) == FM_TYPE_MUTEX
+						? e->sync
+						: NULL;
 	}
 	pthread_mutex_unlock(&table.lock);
 	if (!e) {

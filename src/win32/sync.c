@@ -457,10 +457,12 @@ static BOOL result(int r)
 
 /* Windows checks no right here (a READ_CONTROL handle releases), only that
  * the calling thread owns the mutex: else ERROR_NOT_OWNER.  The type is
- * fm_mutex_unlock's to check, once, on this hot path. */
+ * fm_mutex_unlock's to check, once, on this hot path; the handle is most
+ * often the one the thread's wait looked up. */
 FM_W32_API BOOL WINAPI ReleaseMutex(HANDLE hMutex)
 {
-	fm_sync *m = object_of(hMutex, 0, 0);
+	const struct w32_last_lookup *last = w32_handle_cached(hMutex);
+	fm_sync *m = last && last->mutex ? last->mutex : object_of(hMutex, 0, 0);
 
 	return m ? result(fm_mutex_unlock(m)) : FALSE;
 }

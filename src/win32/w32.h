@@ -88,6 +88,13 @@ W32_INTERNAL bool w32_handle_get(struct w32_object *out, HANDLE h);
 struct w32_last_lookup {
 	HANDLE handle;
 	unsigned long generation;
+	/* What WaitForSingleObject and ReleaseMutex need, resolved at lookup
+	 * and beside the two words above, so that they call the native wait,
+	 * lock or unlock after loads from one line: obj.sync if the handle may
+	 * wait on it (a sync object with SYNCHRONIZE), else NULL; obj.sync if
+	 * it is a mutex, else NULL. */
+	fm_sync *waitable;
+	fm_sync *mutex;
 	struct w32_object obj;
 };
 W32_INTERNAL extern __thread struct w32_last_lookup w32_last_lookup
@@ -99,17 +106,31 @@ W32_INTERNAL extern _Atomic unsigned long w32_handle_generation;
 W32_INTERNAL const struct w32_object *w32_handle_find(HANDLE h);
 
 /*
+ * The thread's last lookup if it was of h and the table has not changed
+ * since, else NULL (h may then still be valid: ask w32_handle_peek).  Its
+ * kind is W32_NONE until the thread's first lookup.  The hot path of
+ * WaitForSingleObject and ReleaseMutex, which do only this (two compares)
+ * before they call the native function.
+ */
+static inline const struct w32_last_lookup *w32_handle_cached(HANDLE h)
+{
+	if (w32_last_lookup.handle == h &&
+	    w32_last_lookup.generation ==
+		    atomic_load_explicit(&w32_handle_generation, memory_order_acquire))
+		return &w32_last_lookup;
+	return NULL;
+}
+
+/*
  * The handle's entry, valid until this thread's next lookup (the thread's
  * copy: a wait and a release on one handle cost two loads each), or NULL
  * with last error 6.  The hot path of every call that takes a handle.
  */
 static inline const struct w32_object *w32_handle_peek(HANDLE h)
 {
-	if (h && w32_last_lookup.handle == h &&
-	    w32_last_lookup.generation ==
-		    atomic_load_explicit(&w32_handle_generation, memory_order_acquire))
-		return &w32_last_lookup.obj;
-	return w32_handle_find(h);
+	const struct w32_last_lookup *last = h ? w32_handle_cached(h) : NULL;
+
+	return last ? &last->obj : w32_handle_find(h);
 }
 /* Removes the entry and returns it in *out; false for a bad handle. */
 W32_INTERNAL bool w32_handle_take(struct w32_object *out, HANDLE h);

@@ -84,9 +84,20 @@ FM_W32_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMillisecon
 	return w32_wait_result(fm_sync_wait(obj->sync, timeout_ns(dwMilliseconds)), 0);
 }
 
+/* The hot path: a sync object this thread looked up last (the mutex of a
+ * WaitForSingleObject + ReleaseMutex loop), waited on by the native call
+ * alone; a mutex by fm_mutex_lock itself, as a native program would. */
 FM_W32_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds)
 {
-	return WaitForSingleObjectEx(hHandle, dwMilliseconds, FALSE);
+	const struct w32_last_lookup *last = w32_handle_cached(hHandle);
+	fm_sync *o = last ? last->waitable : NULL;
+	uint64_t ns = timeout_ns(dwMilliseconds);
+	int r;
+
+	if (__builtin_expect(!o, 0))
+		return WaitForSingleObjectEx(hHandle, dwMilliseconds, FALSE);
+	r = o == last->mutex ? fm_mutex_lock(o, ns) : fm_sync_wait(o, ns);
+	return __builtin_expect(r == 0, 1) ? WAIT_OBJECT_0 : w32_wait_result(r, 0);
 }
 
 /* Wait-any takes the lowest signalled object, and only it; wait-all takes

@@ -98,13 +98,15 @@ unsigned long query_region(const void *p)
 	return (unsigned long)query_memory(p).RegionSize;
 }
 
+/* The flag is read with an interlocked operation: a thread of this process
+ * may be setting it (ThreadSanitizer sees a plain read race). */
 int wait_flag(volatile LONG *flag)
 {
 	int i;
 
-	for (i = 0; i < 2000 && !*flag; i++)
+	for (i = 0; i < 2000 && !InterlockedCompareExchange(flag, 0, 0); i++)
 		Sleep(5);
-	return *flag != 0;
+	return InterlockedCompareExchange(flag, 0, 0) != 0;
 }
 
 struct control *control_create(const char *name, HANDLE *handle)

@@ -201,7 +201,7 @@ static int own_then_release(void *arg)
 	struct owner_thread *t = arg;
 
 	WaitForSingleObject(t->mutex, INFINITE);
-	t->owns = 1;
+	InterlockedExchange(&t->owns, 1);
 	wait_flag(&t->release);
 	return ReleaseMutex(t->mutex) ? 0 : 1;
 }
@@ -218,7 +218,7 @@ static void mutex_ownership(void)
 	say_bool("mutex.thread_owns", wait_flag(&t.owns));
 	WAIT("mutex.wait_while_thread_owns", WaitForSingleObject(m, 0));
 	RESULT("mutex.release_by_non_owner_thread", ReleaseMutex(m));
-	t.release = 1;
+	InterlockedExchange(&t.release, 1);
 	say("mutex.thread_released", "%d", join_thread(th));
 
 	/* Recursion: n waits need n releases, through any handle. */
