@@ -22,8 +22,8 @@ namespace bi = boost::interprocess;
 namespace {
 
 std::string message;
-std::string created, held_name, large_name, mutex_name;
-std::unique_ptr<bi::shared_memory_object> held_small, held_large;
+std::string created, held_name, large_name, mutex_name, shared_name;
+std::unique_ptr<bi::shared_memory_object> held_small, held_large, held_shared;
 std::unique_ptr<bi::named_mutex> mutex;
 
 std::string name_for(const char *what)
@@ -82,10 +82,39 @@ int prepare_small()
 	});
 }
 
+std::string shared_name_for(const char *what)
+{
+	char buf[128];
+
+	worker_shared_name(buf, sizeof(buf), "", what);
+	return buf;
+}
+
+// The holder's side of "open": the name exists while this worker lives.
+int prepare_hold()
+{
+	shared_name = shared_name_for("held");
+	return guarded("create held", [] {
+		if (!held_shared)
+			held_shared = make(shared_name, WORKER_SMALL);
+	});
+}
+
+int hold_nothing()
+{
+	return 0;
+}
+
+int prepare_open()
+{
+	shared_name = shared_name_for("held");
+	return 0;
+}
+
 int open_existing()
 {
 	return guarded("open", [] {
-		bi::shared_memory_object s(bi::open_only, held_name.c_str(), bi::read_write);
+		bi::shared_memory_object s(bi::open_only, shared_name.c_str(), bi::read_write);
 		map_unmap(s, 0);
 	});
 }
@@ -134,6 +163,10 @@ void worker_cleanup(void)
 	held_small.reset();
 	held_large.reset();
 	mutex.reset();
+	if (held_shared) {
+		held_shared.reset();
+		bi::shared_memory_object::remove(shared_name.c_str());
+	}
 	if (!held_name.empty())
 		bi::shared_memory_object::remove(held_name.c_str());
 	if (!large_name.empty())

@@ -10,6 +10,7 @@
 #include "worker.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifdef _WIN32
@@ -51,6 +52,16 @@ static unsigned long process_id(void)
 void worker_name(char *buf, unsigned len, const char *prefix, const char *what)
 {
 	snprintf(buf, len, "%sbench.%lu.%s", prefix, process_id(), what);
+}
+
+void worker_shared_name(char *buf, unsigned len, const char *prefix, const char *what)
+{
+	const char *tag = getenv("FILEMAP_BENCH_TAG");
+
+	if (tag && *tag)
+		snprintf(buf, len, "%sbench.%s.%s", prefix, tag, what);
+	else
+		worker_name(buf, len, prefix, what);
 }
 
 void worker_touch(void *base, unsigned long long len)

@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static fm_section *held_small, *held_large;
+static fm_section *held_small, *held_large, *held_shared;
 static fm_mutex *mutex;
 static char *source, *private_copy;
 static void *large_view;
-static char created[128], held_name[128];
+static char created[128], held_name[128], shared_name[128];
 
 const char *worker_error(void)
 {
@@ -72,16 +72,59 @@ static int prepare_small(void)
 	return 0;
 }
 
+/* The holder's side of "open": the name exists while this worker lives. */
+static int prepare_hold(void)
+{
+	worker_shared_name(shared_name, sizeof(shared_name), "Local\\", "held");
+	if (!held_shared && fm_section_create(&held_shared, shared_name, WORKER_SMALL, NULL) != 0)
+		return -1;
+	return 0;
+}
+
+static int hold_nothing(void)
+{
+	return 0;
+}
+
+static int prepare_open(void)
+{
+	worker_shared_name(shared_name, sizeof(shared_name), "Local\\", "held");
+	return 0;
+}
+
+/* Opens the name another process holds, maps all of it, unmaps, closes. */
 static int open_existing(void)
 {
 	fm_section *s;
 	int r;
 
-	if (fm_section_open(&s, held_name, FM_READ | FM_WRITE) < 0)
+	if (fm_section_open(&s, shared_name, FM_READ | FM_WRITE) < 0)
 		return -1;
 	r = map_unmap(s, 0);
 	fm_section_close(s);
 	return r;
+}
+
+/* A second handle to a section this process holds: by its name... */
+static int open_again(void)
+{
+	fm_section *s;
+
+	if (fm_section_open(&s, held_name, FM_READ | FM_WRITE) < 0)
+		return -1;
+	fm_section_close(s);
+	return 0;
+}
+
+/* ... and by duplicating the handle. */
+static int dup_handle(void)
+{
+	fm_section *s;
+
+	if (fm_section_dup(&s, held_small, 0) < 0)
+		return -1;
+	fm_section_close(s);
+	return 0;
 }
 
 static int prepare_large(void)
@@ -160,6 +203,8 @@ static int lock_unlock(void)
 const struct worker_case worker_cases[] = {
 	WORKER_COMMON_CASES,
 	{ "lifecycle-sparse", prepare_small, lifecycle_sparse },
+	{ "open-again", prepare_small, open_again },
+	{ "dup", prepare_small, dup_handle },
 	{ "memcpy-view", prepare_memcpy_view, memcpy_view },
 	{ "memcpy-private", prepare_memcpy_private, memcpy_private },
 	{ NULL, NULL, NULL },
@@ -171,6 +216,7 @@ void worker_cleanup(void)
 		fm_view_unmap(large_view);
 	fm_section_close(held_small);
 	fm_section_close(held_large);
+	fm_section_close(held_shared);
 	fm_mutex_close(mutex);
 	free(source);
 	free(private_copy);

@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 static char message[256];
-static char created[128], held_name[128], large_name[128], mutex_name[128];
-static int held_small = -1, held_large = -1;
+static char created[128], held_name[128], large_name[128], mutex_name[128], shared_name[128];
+static int held_small = -1, held_large = -1, held_shared = -1;
 static pthread_mutex_t *mutex;
 
 const char *worker_error(void)
@@ -99,19 +99,61 @@ static int prepare_small(void)
 	return held_small < 0 ? -1 : 0;
 }
 
-static int open_existing(void)
+/* The holder's side of "open": the name exists while this worker lives. */
+static int prepare_hold(void)
 {
-	int fd = shm_open(held_name, O_RDWR | O_CLOEXEC, 0), r;
-	struct stat st;
+	worker_shared_name(shared_name, sizeof(shared_name), "/", "held");
+	if (held_shared < 0)
+		held_shared = make(shared_name, WORKER_SMALL);
+	return held_shared < 0 ? -1 : 0;
+}
+
+static int hold_nothing(void)
+{
+	return 0;
+}
+
+static int prepare_open(void)
+{
+	worker_shared_name(shared_name, sizeof(shared_name), "/", "held");
+	return 0;
+}
+
+/* Opens name and learns its size (an opener does not know it): the
+ * descriptor, or -1. */
+static int open_sized(const char *name, struct stat *st)
+{
+	int fd = shm_open(name, O_RDWR | O_CLOEXEC, 0);
 
 	if (fd < 0)
-		return fail("shm_open", held_name, errno);
-	if (fstat(fd, &st) < 0)
-		r = fail("fstat", held_name, errno);
-	else
-		r = map_unmap(fd, (unsigned long long)st.st_size, 0);
+		return fail("shm_open", name, errno);
+	if (fstat(fd, st) < 0) {
+		fail("fstat", name, errno);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int open_existing(void)
+{
+	struct stat st;
+	int fd = open_sized(shared_name, &st), r;
+
+	if (fd < 0)
+		return -1;
+	r = map_unmap(fd, (unsigned long long)st.st_size, 0);
 	close(fd);
 	return r;
+}
+
+/* A raw POSIX open, the reference for filemap's second handles. */
+static int open_again(void)
+{
+	struct stat st;
+	int fd = open_sized(held_name, &st);
+
+	return fd < 0 ? -1 : close(fd);
 }
 
 static int prepare_large(void)
@@ -163,6 +205,7 @@ static int lock_unlock(void)
 const struct worker_case worker_cases[] = {
 	WORKER_COMMON_CASES,
 	{ "lifecycle-committed", prepare_small, lifecycle_committed },
+	{ "open-again", prepare_small, open_again },
 	{ NULL, NULL, NULL },
 };
 
@@ -171,6 +214,10 @@ void worker_cleanup(void)
 	if (held_small >= 0) {
 		close(held_small);
 		shm_unlink(held_name);
+	}
+	if (held_shared >= 0) {
+		close(held_shared);
+		shm_unlink(shared_name);
 	}
 	if (held_large >= 0) {
 		close(held_large);

@@ -14,9 +14,9 @@
 
 #include <stdio.h>
 
-static HANDLE held_small, held_large, mutex;
+static HANDLE held_small, held_large, held_shared, mutex;
 static char message[256];
-static char created[128], held_name[128];
+static char created[128], held_name[128], shared_name[128];
 
 const char *worker_error(void)
 {
@@ -77,16 +77,58 @@ static int prepare_small(void)
 	return held_small ? 0 : -1;
 }
 
+/* The holder's side of "open": the name exists while this worker lives. */
+static int prepare_hold(void)
+{
+	worker_shared_name(shared_name, sizeof(shared_name), "Local\\", "held");
+	if (!held_shared)
+		held_shared = make(shared_name, WORKER_SMALL);
+	return held_shared ? 0 : -1;
+}
+
+static int hold_nothing(void)
+{
+	return 0;
+}
+
+static int prepare_open(void)
+{
+	worker_shared_name(shared_name, sizeof(shared_name), "Local\\", "held");
+	return 0;
+}
+
+/* Opens the name another process holds, maps all of it, unmaps, closes. */
 static int open_existing(void)
 {
-	HANDLE h = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, held_name);
+	HANDLE h = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, shared_name);
 	int r;
 
 	if (!h)
-		return fail(held_name);
+		return fail(shared_name);
 	r = map_unmap(h, 0);
 	CloseHandle(h);
 	return r;
+}
+
+/* A second handle to a section this process holds: by its name... */
+static int open_again(void)
+{
+	HANDLE h = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, held_name);
+
+	if (!h)
+		return fail(held_name);
+	return CloseHandle(h) ? 0 : fail("CloseHandle");
+}
+
+/* ... and by duplicating the handle. */
+static int dup_handle(void)
+{
+	HANDLE h;
+
+	if (!DuplicateHandle(GetCurrentProcess(), held_small, GetCurrentProcess(), &h, 0, FALSE,
+			     DUPLICATE_SAME_ACCESS))
+		return fail("DuplicateHandle");
+	return CloseHandle(h) ? 0 : fail("CloseHandle");
 }
 
 static int prepare_large(void)
@@ -122,6 +164,8 @@ static int lock_unlock(void)
 
 const struct worker_case worker_cases[] = {
 	WORKER_COMMON_CASES,
+	{ "open-again", prepare_small, open_again },
+	{ "dup", prepare_small, dup_handle },
 	{ NULL, NULL, NULL },
 };
 
@@ -131,6 +175,8 @@ void worker_cleanup(void)
 		CloseHandle(held_small);
 	if (held_large)
 		CloseHandle(held_large);
+	if (held_shared)
+		CloseHandle(held_shared);
 	if (mutex)
 		CloseHandle(mutex);
 }

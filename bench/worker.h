@@ -41,15 +41,27 @@ const char *worker_error(void);
  * and native namespaces, "/bench.1234.held" for POSIX. */
 void worker_name(char *buf, unsigned len, const char *prefix, const char *what);
 
+/* The same for a name another process of the same implementation holds:
+ * run.py starts a second worker and asks it to "hold" (the "open" case
+ * must measure an open of a name this process does not hold, or a
+ * per-process table of held objects would answer it).  Both get
+ * FILEMAP_BENCH_TAG from run.py, distinct for each implementation;
+ * without it, the pid, and only this process can hold the name. */
+void worker_shared_name(char *buf, unsigned len, const char *prefix, const char *what);
+
 /* Writes one byte into every page of [base, base + len): the "touched"
  * cases fault every page in. */
 void worker_touch(void *base, unsigned long long len);
 
 /* The cases every worker has, under the same function names, so that the
- * workers answer the same requests: a worker's table starts with these. */
+ * workers answer the same requests: a worker's table starts with these.
+ * "hold" creates the name "open" opens (its op does nothing): run.py asks
+ * a second worker of the same implementation for it, so that "open" opens
+ * a name held by another process. */
 #define WORKER_COMMON_CASES                                   \
 	{ "lifecycle", prepare_small, lifecycle },            \
-	{ "open", prepare_small, open_existing },             \
+	{ "hold", prepare_hold, hold_nothing },               \
+	{ "open", prepare_open, open_existing },              \
 	{ "map-64k", prepare_small, map_small },              \
 	{ "map-64k-touched", prepare_small, map_small_touched }, \
 	{ "map-64m", prepare_large, map_large },              \

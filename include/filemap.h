@@ -345,8 +345,12 @@ FM_API unsigned fm_section_max_access(const fm_section *s);
  * (for a file-backed section too, named or not: the header, not the
  * user's file).  It stays owned by s: do not close it.
  * It is O_CLOEXEC; a program that wants a child to inherit the handle
- * across exec clears FD_CLOEXEC and passes the number, and the child calls
- * fm_section_adopt().  Returns the descriptor, or -EINVAL for NULL.
+ * across exec clears FD_CLOEXEC and passes the number (or sends it over a
+ * socket), and the child calls fm_section_adopt().  From this call on, the
+ * process's handles of the section that share its description (see
+ * filemap(7), LIFETIME) close as handles shared with another process do,
+ * which costs an open more.  Returns the descriptor, or -EINVAL for NULL,
+ * -EMFILE.
  * What it allows: the store file is writable only by its owner, so other
  * users' descriptors are read-only and cannot resize or rewrite anything.
  * The owner's may be read-write: for a Local\ or owner-only Global\
@@ -356,6 +360,16 @@ FM_API unsigned fm_section_max_access(const fm_section *s);
  * in the file (a segment), and cannot be shrunk through it.
  */
 FM_API int fm_section_fd(const fm_section *s);
+
+/*
+ * fm_section_fileno: the number of the same descriptor, for this process's
+ * own use: telling handles apart, fstat.  Unlike fm_section_fd(), it does
+ * not prepare the descriptor to leave the process: passing this number to
+ * another process (exec, a socket) would let this process's last close
+ * remove the name while the other still holds it.  Returns the
+ * descriptor, or -EINVAL for NULL, -EMFILE.
+ */
+FM_API int fm_section_fileno(const fm_section *s);
 
 /*
  * fm_section_file_fd: for a section backed by a file, the handle's own
@@ -730,6 +744,8 @@ FM_API const char *fm_sync_name(const fm_sync *o);
  * trusts); a shared Global\ object's state is in a segment, which the
  * adopter attaches (a read-only descriptor will then do). */
 FM_API int fm_sync_fd(const fm_sync *o);
+/* fm_sync_fileno: as fm_section_fileno(), for a sync object. */
+FM_API int fm_sync_fileno(const fm_sync *o);
 FM_API int fm_sync_adopt(fm_sync **out, int fd);
 
 /* fm_sync_dup: a second, independent handle to the same object. */

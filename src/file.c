@@ -294,7 +294,7 @@ int fm__backing_open(const struct fm__object *o, int open_flags, const char *cal
 	if (o->hdr.path_size == 0)
 		return fm__fail(-ESTALE, call, o->name,
 				"the backing file had no path when the section was made (deleted?)");
-	r = fm__header_read_path(o->fd, &o->hdr, &path, &why);
+	r = fm__header_read_path(fm__object_fd(o), &o->hdr, &path, &why);
 	if (r < 0)
 		return fm__fail(r, call, o->name, "cannot read the backing file's path: %s",
 				r == FM_ECORRUPT ? why : fm_strerror(r));

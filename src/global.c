@@ -3,28 +3,38 @@
  * global.c - the process-global state and its one lock.
  *
  * Everything the library keeps per process (cached store directories, the
- * view table, the sync objects' mappings) lives in fm__global, guarded by
- * fm__global.lock.  fork() takes the lock first (pthread_atfork), so the
- * child never starts with it held by a thread it does not have.
+ * view table, the sync objects' mappings, the holds) lives in fm__global,
+ * guarded by fm__global.lock (and the holds' descriptors by
+ * fm__global.fds, hold.c).  fork() takes both first (pthread_atfork), so
+ * the child never starts with one held by a thread it does not have.
  */
 #include "sync.h"
 
 #include <unistd.h>
 
+static pthread_rwlock_t first_fds = PTHREAD_RWLOCK_INITIALIZER;
+
 struct fm__global fm__global = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.fds = &first_fds,
 };
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
+/* The holds move their locks off what views map first (hold.c); the fork
+ * count goes up with the lock held across the fork, so that every hold
+ * made before it is of the old generation, shared with the child. */
 static void before_fork(void)
 {
+	fm__holds_before_fork();
 	pthread_mutex_lock(&fm__global.lock);
+	fm__global.forks++;
 }
 
 static void after_fork(void)
 {
 	pthread_mutex_unlock(&fm__global.lock);
+	fm__holds_after_fork(false);
 }
 
 /* The child's one thread owns no mutex, and is not the parent's thread. */
@@ -32,6 +42,7 @@ static void after_fork_child(void)
 {
 	fm__robust_forked();
 	pthread_mutex_unlock(&fm__global.lock);
+	fm__holds_after_fork(true);
 }
 
 static void register_atfork(void)

@@ -281,13 +281,20 @@ const char *fm__lock_holder(const struct stat *st, char *buf, size_t len);
  * object.c: the lifetime of named objects (DESIGN.md "Lifetime").
  * ------------------------------------------------------------------------ */
 
+struct fm__hold; /* hold.c */
+
 /*
- * One handle's hold on an object file.  For a named object, fd carries
- * LOCK_SH for as long as the handle lives; dir and file say where its name
- * is, for last-one-out removal.  An unnamed object has dir == NULL.
+ * One handle of an object file.  A named object's handle uses its
+ * process's hold on it (hold.c), one locked description that the process's
+ * handles of the object share; fd is then the handle's own number for it
+ * (fm_section_fd), or -1 until it needs one: fm__object_fd() gives a
+ * descriptor either way.  dir and file say where its name is.  An unnamed
+ * object has no hold, dir == NULL, and fd is its own description.
  */
 struct fm__object {
-	int fd;
+	_Atomic int fd;
+	struct fm__hold *hold;
+	struct fm__object *hold_prev, *hold_next; /* the hold's handles (hold.c) */
 	struct fm__dir *dir;
 	char *file;     /* the file name in dir (malloc'd), or NULL */
 	char *name;     /* the full name (malloc'd), or NULL */
@@ -344,18 +351,34 @@ int fm__object_create(struct fm__object *out, const struct fm__name *name,
 int fm__object_open(struct fm__object *out, const struct fm__name *name,
 		    int open_flags, uint32_t expected_type, const char *call);
 
-/* Another handle on the same object: a new description, locked shared. */
+/* Another handle on the same object: of the same hold when open_flags is
+ * its descriptor's mode, else a new description, locked shared. */
 int fm__object_dup(struct fm__object *out, struct fm__object *o, int open_flags,
 		   const char *call);
+
+/* A descriptor of the handle's object file: its own number, or its
+ * hold's.  Stays the handle's (never close it). */
+int fm__object_fd(const struct fm__object *o);
+
+/*
+ * The handle's own descriptor number (fm_section_fd, fm_sync_fd): the
+ * hold's when no other handle has taken it, else a dup.  share: the
+ * descriptor may leave the process (exec, a socket), so the hold becomes
+ * shared (hold.c).  Returns it, or a failure with its message set.
+ */
+int fm__object_own_fd(struct fm__object *o, bool share, const char *call);
 
 /*
  * Makes a handle of the object file open at fd (say, inherited across
  * exec), taking ownership of fd on success.  A descriptor that is not a
  * filemap object is -EBADF.  access (FM_* bits) says what the handle's
- * data must allow; 0: as much as it can have.
+ * data must allow; 0: as much as it can have.  Once the caller keeps the
+ * handle, fm__object_adopted(out, fd's open mode) makes it a holder's
+ * (until then a release leaves the name alone).
  */
 int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, unsigned access,
 		     const char *call);
+void fm__object_adopted(struct fm__object *o, int mode);
 
 /*
  * A new description of the object's file with open flags, holding no lock:
@@ -363,6 +386,11 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, uns
  * /proc/self/fd.  Returns the descriptor or -errno.
  */
 int fm__object_reopen(const struct fm__object *o, int flags);
+
+/* The same for the file dev:ino named file in dir (NULL: unnamed) and
+ * open at fd. */
+int fm__file_reopen(const struct fm__dir *dir, const char *file, dev_t dev, ino_t ino, int fd,
+		    int flags);
 
 /* Releases a handle; the last one out of a named object removes its name. */
 void fm__object_release(struct fm__object *o);
@@ -383,6 +411,99 @@ void *fm__object_shm_ro(struct fm__object *o);
  * another user's file).
  */
 int fm__object_remove_if_unheld(int dirfd, const char *file, int fd);
+
+/* The same once LOCK_EX is held on fd: removes the name if the file is
+ * still linked (under it: names are never reused while linked). */
+int fm__object_remove_locked(int dirfd, const char *file, int fd);
+
+/* ------------------------------------------------------------------------
+ * hold.c: this process's holds on named objects, and its table of them.
+ * ------------------------------------------------------------------------ */
+
+/*
+ * One open description of a named object's store file with LOCK_SH on it:
+ * this process's share of the name, used by every handle of the object
+ * that the process has with the same open mode (hold.c says how).
+ */
+struct fm__hold {
+	/* Set when made, then constant. */
+	struct fm__dir *dir;       /* where the name is (a reference) */
+	dev_t dev;                 /* the store file's identity */
+	ino_t ino;
+	uid_t owner;               /* and owner */
+	struct fm__header hdr;     /* as the first open read and checked it */
+	int mode;                  /* fd's open mode: O_RDONLY or O_RDWR */
+	bool findable;             /* opens by name of file may join it */
+	int fd;                    /* the locked description; the number stays,
+				    * what it refers to moves only in a split */
+	/* fm__global.lock guards the rest. */
+	long handles;              /* handles using it */
+	long views;                /* views that map fd's description */
+	long refs;                 /* handles, views and lookups: freed at 0 */
+	unsigned long forks;       /* fm__global.forks when it was made */
+	bool escaped;              /* its description may be in another process */
+	struct fm__object *fd_user; /* the handle whose own number fd is, or NULL */
+	struct fm__object *users;  /* its handles */
+	struct fm__hold *prev, *next; /* every hold that has handles */
+	struct fm__hold *chain;    /* the table's bucket */
+	_Atomic int map_fd;        /* shared: an unlocked description views map,
+				    * opened on first use; -1 */
+	char file[];               /* the file name in dir */
+};
+
+/* A new, unused hold for file, made before anything is locked or linked
+ * so that nothing fails after; NULL without memory.  Freed with free()
+ * while unused. */
+struct fm__hold *fm__hold_alloc(const char *file);
+
+/*
+ * Puts the handle o, whose fd is open with mode and carries LOCK_SH and
+ * whose dir, dev, ino, owner and hdr are set, in the new hold h (from
+ * fm__hold_alloc), which takes o->fd as its own.  escaped: the descriptor
+ * may be in another process already (adopted).  Cannot fail.
+ */
+void fm__hold_start(struct fm__hold *h, struct fm__object *o, int mode, bool escaped);
+
+/* The findable hold of file in dir with open mode that still has handles,
+ * pinned (fm__hold_unpin), or NULL. */
+struct fm__hold *fm__hold_find(const struct fm__dir *dir, const char *file, int mode);
+void fm__hold_unpin(struct fm__hold *h);
+
+/* Makes the prepared handle out (its file and name set) another handle of
+ * h, which is pinned or used by a live handle: no descriptor of its own
+ * yet, and h's dir, identity, owner and header.  False when h's last
+ * handle went meanwhile (a pinned h): out is unchanged. */
+bool fm__hold_join(struct fm__object *out, struct fm__hold *h);
+
+/* Gives o (a handle of a hold) its own descriptor number; share as
+ * fm__object_own_fd says.  Returns it or -errno. */
+int fm__hold_own_fd(struct fm__object *o, bool share);
+
+/* Ends o's use of its hold; the last handle out of the process asks
+ * whether it is the last one out of every process and removes the name if
+ * so (hold.c). */
+void fm__hold_release(struct fm__object *o);
+
+/*
+ * Views of a store-memory section.  fm__hold_map_begin() is called before
+ * a view of o's hold is mapped and fm__hold_map_end() after, success or
+ * not: between them the hold's descriptors stay what they are.  The
+ * descriptor to map with o's access (mode O_RDONLY or O_RDWR): the hold's
+ * own while it is private, counted in its views (*counted = the hold:
+ * call fm__hold_view_gone when the view goes, or fails); else an
+ * unlocked description of the file (*counted = NULL).  Returns it or
+ * -errno.
+ */
+void fm__hold_map_begin(void);
+void fm__hold_map_end(void);
+int fm__hold_view_fd(struct fm__object *o, struct fm__hold **counted);
+void fm__hold_view_gone(struct fm__hold *h);
+
+/* pthread_atfork's: before a fork, every hold whose description a view
+ * maps moves its lock to a new description, and every hold becomes
+ * shared (its generation); after, in the parent and in the child. */
+void fm__holds_before_fork(void);
+void fm__holds_after_fork(bool child);
 
 /* Opens a store file for inspection: no locks, never blocks, no symlinks. */
 int fm__object_open_file(int dirfd, const char *file, int flags);
@@ -500,9 +621,10 @@ int fm__backing_open(const struct fm__object *o, int open_flags, const char *cal
 
 struct fm_section {
 	struct fm__object obj; /* the handle's hold on the object file */
-	int map_fd;            /* a separate description, holding no lock, that
-			        * views map from (-1: map from obj.fd, unnamed);
-			        * for a named file-backed section, the user's file */
+	int map_fd;            /* a file-backed section's: the user's file, which
+			        * views map; an unnamed read-only handle's: a
+			        * read-only description; else -1 (views map the
+			        * hold's description, or an unnamed one's own) */
 	uint64_t data_offset;  /* where the data starts in the file views map:
 			        * header_size, or 0 for a user's file */
 	unsigned access;       /* this handle's access: FM_READ|FM_WRITE|FM_EXEC */
@@ -524,11 +646,15 @@ static inline bool fm__section_is_shm(const fm_section *s)
 }
 
 /*
- * The descriptor a view with view_access maps from.  A view without
- * FM_WRITE always maps from a read-only description, so that mprotect()
- * cannot make it writable later.  Returns it, or a failure with its message.
+ * The descriptor a view with view_access maps from, called between
+ * fm__hold_map_begin() and fm__hold_map_end().  A view without FM_WRITE
+ * always maps from a read-only description, so that mprotect() cannot make
+ * it writable later.  *counted: the hold whose views count the view
+ * (fm__hold_view_gone when it goes), or NULL.  Returns the descriptor, or
+ * a failure with its message.
  */
-int fm__section_view_fd(fm_section *s, unsigned view_access, const char *call);
+int fm__section_view_fd(fm_section *s, unsigned view_access, struct fm__hold **counted,
+			const char *call);
 
 /* FM_WRITE implies FM_READ. */
 static inline unsigned fm__access_normalize(unsigned access)
@@ -674,6 +800,16 @@ struct fm__global {
 	void *views;                        /* tsearch tree of struct fm__view */
 	size_t view_count;
 	void *sync_maps;                    /* tsearch tree of struct fm__sync_map */
+	struct fm__hold *holds;             /* every hold with handles (hold.c) */
+	struct fm__hold **hold_table;       /* the findable ones, by file name */
+	size_t hold_buckets, hold_count;
+	unsigned long forks;                /* forks this process made (or its
+					     * parent, before it was born) */
+	/* Not guarded by lock: keeps the holds' descriptor numbers still.
+	 * Read-held while one is used or handed out, write-held while a split
+	 * re-points them, and across fork (hold.c); a child takes a new
+	 * one. */
+	pthread_rwlock_t *fds;
 };
 
 extern struct fm__global fm__global;

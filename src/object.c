@@ -2,10 +2,11 @@
 /*
  * object.c - the lifetime of named objects, with no daemon (DESIGN.md).
  *
- * Every named object is a file in a namespace directory.  Each handle holds
- * flock(LOCK_SH) on its own open file description of it, so the kernel
- * counts the holders: a description lives in its process (and in children
- * that inherit it across fork) and dies with them, also on SIGKILL.
+ * Every named object is a file in a namespace directory.  Each process
+ * holds flock(LOCK_SH) on an open file description of it, its hold
+ * (hold.c), which its handles of the object share, so the kernel counts
+ * the holders: a description lives in its process (and in children that
+ * inherit it across fork) and dies with them, also on SIGKILL.
  *
  *  - Create: build the file unnamed (O_TMPFILE), size and reserve it, write
  *    its header, lock it shared, then link it under its name; linkat never
@@ -15,10 +16,13 @@
  *    object (its holders died), so it is an orphan: remove it and report
  *    the name absent.  Otherwise lock shared and check st_nlink, since the
  *    object may have been removed while we waited.
- *  - Release: close our description, then open the file afresh and try
- *    LOCK_EX|LOCK_NB.  Success means we were the last one out: remove the
- *    name.  (Converting our own lock would be wrong: a forked child may
- *    share our description.)
+ *  - Release: the process's last handle converts its hold's lock to
+ *    LOCK_EX|LOCK_NB; success means we were the last one out: remove the
+ *    name.  A hold whose description another process may share (a forked
+ *    child, exec, a socket) cannot convert: it closes its description,
+ *    then opens the file afresh and tries LOCK_EX|LOCK_NB there (hold.c).
+ *  - A second handle (a dup, an open by name of a name the process holds)
+ *    joins the process's hold: it opens and locks nothing.
  *
  * Only a remover ever holds LOCK_EX, and only for the moment of removal;
  * anybody who may read an object file could hold it longer, so nobody
@@ -33,6 +37,7 @@
  */
 #define _GNU_SOURCE
 #include "internal.h"
+#include "robust.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -73,16 +78,11 @@ static int remove_locked(int dirfd, const char *file, const struct stat *st)
 	return r < 0 && r != -ENOENT ? r : 1;
 }
 
-int fm__object_remove_if_unheld(int dirfd, const char *file, int fd)
+int fm__object_remove_locked(int dirfd, const char *file, int fd)
 {
 	struct stat st;
-	int r;
+	int r = fm__os_fstat(fd, &st);
 
-	r = fm__os_flock(fd, LOCK_EX | LOCK_NB);
-	if (r == -EWOULDBLOCK)
-		return 0;
-	if (r == 0)
-		r = fm__os_fstat(fd, &st);
 	if (r < 0)
 		return r;
 	/* No lock tells whether a file that is no object is in use: it is
@@ -90,10 +90,25 @@ int fm__object_remove_if_unheld(int dirfd, const char *file, int fd)
 	return S_ISREG(st.st_mode) ? remove_locked(dirfd, file, &st) : 0;
 }
 
+int fm__object_remove_if_unheld(int dirfd, const char *file, int fd)
+{
+	int r = fm__os_flock(fd, LOCK_EX | LOCK_NB);
+
+	if (r == -EWOULDBLOCK)
+		return 0;
+	return r < 0 ? r : fm__object_remove_locked(dirfd, file, fd);
+}
+
 static void object_init(struct fm__object *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
+}
+
+/* Whether o's hold is in use (fm__hold_start), not only allocated. */
+static bool hold_started(const struct fm__object *o)
+{
+	return o->hold && o->hold->dir;
 }
 
 /*
@@ -113,8 +128,27 @@ static int object_prepare(struct fm__object *out, const struct fm__name *name,
 	return fm__fail(-ENOMEM, call, name->full, NULL);
 }
 
+/* Allocates the hold of a prepared handle that will lock a description
+ * of its own (a handle that joins a hold needs none). */
+static int prepare_hold(struct fm__object *out, const char *call)
+{
+	if (!out->hold)
+		out->hold = fm__hold_alloc(out->file);
+	return out->hold ? 0 : fm__fail(-ENOMEM, call, out->name, NULL);
+}
+
+/* Frees a hold that was allocated and not started. */
+static void drop_unused_hold(struct fm__object *o)
+{
+	if (o->hold && !hold_started(o)) {
+		free(o->hold);
+		o->hold = NULL;
+	}
+}
+
 static void object_unprepare(struct fm__object *out)
 {
+	drop_unused_hold(out);
 	free(out->file);
 	free(out->name);
 	object_init(out);
@@ -139,6 +173,12 @@ static void object_unset(struct fm__object *out)
 	fm__dir_put(out->dir);
 	out->dir = NULL;
 	out->fd = -1;
+}
+
+/* The handle out, set and locked with mode, becomes its hold's first. */
+static void object_hold(struct fm__object *out, int mode, bool escaped)
+{
+	fm__hold_start(out->hold, out, mode, escaped);
 }
 
 /* Reads and checks the header of a locked object file against name. */
@@ -340,7 +380,9 @@ static int open_attempt(struct fm__object *out, const struct fm__name *name,
 		object_unset(out);
 		r = fm__fail(-EACCES, call, name->full, "permission denied by the object's mode");
 	}
-	if (r != 0)
+	if (r == 0)
+		object_hold(out, read_only ? O_RDONLY : open_flags, false);
+	else
 		fm__os_close(fd);
 	return r == FM__DEAD ? remove_dead(dir, name) : r;
 }
@@ -367,6 +409,8 @@ static int open_existing(struct fm__object *out, const struct fm__name *name,
 	bool refreshed = false;
 	int dead = 0;
 
+	if (prepare_hold(out, call) < 0)
+		return -ENOMEM;
 	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		int r = open_attempt(out, name, *dir, open_flags, expected_type, creating, call);
 
@@ -384,6 +428,38 @@ static int open_existing(struct fm__object *out, const struct fm__name *name,
 	return fm__fail(-EAGAIN, call, name->full, "the name kept changing; try again");
 }
 
+/*
+ * An open by name of a name this process holds with the same open mode: a
+ * new handle of that hold, which opens and locks nothing, once the name is
+ * seen to lead to the held file still (it may have been removed, and made
+ * anew by someone else, meanwhile).  The object's header was checked when
+ * the hold was made; the owner's bound is checked again, as an open does.
+ * Returns 0; 1 when there is no such hold (open the name); or a failure
+ * with its message set.
+ */
+static int open_held(struct fm__object *out, const struct fm__name *name, struct fm__dir *dir,
+		     int open_flags, uint32_t expected_type, const char *call)
+{
+	struct fm__hold *h = fm__hold_find(dir, name->file, open_flags);
+	struct stat st;
+	int r;
+
+	if (!h)
+		return 1;
+	r = fm__os_fstatat(dir->fd, name->file, &st, AT_SYMLINK_NOFOLLOW);
+	if (r < 0 || st.st_dev != h->dev || st.st_ino != h->ino)
+		r = 1;
+	else if (expected_type && h->hdr.type != expected_type)
+		r = fm__fail(FM_ETYPE, call, name->full, NULL);
+	else if (owner_refused(&h->hdr, &st, dir->uid, open_flags == O_RDWR))
+		r = fm__fail(-EACCES, call, name->full, "permission denied by the object's mode %04o",
+			     (unsigned)h->hdr.mode);
+	else
+		r = fm__hold_join(out, h) ? 0 : 1;
+	fm__hold_unpin(h);
+	return r;
+}
+
 int fm__object_open(struct fm__object *out, const struct fm__name *name, int open_flags,
 		    uint32_t expected_type, const char *call)
 {
@@ -395,6 +471,8 @@ int fm__object_open(struct fm__object *out, const struct fm__name *name, int ope
 		return r;
 	r = object_prepare(out, name, call);
 	if (r == 0)
+		r = open_held(out, name, dir, open_flags, expected_type, call);
+	if (r == 1)
 		r = open_existing(out, name, &dir, open_flags, expected_type, false, call);
 	if (r == -ENOENT)
 		fm__fail(r, call, name->full, NULL);
@@ -425,7 +503,7 @@ static void header_fill(struct fm__header *h, const struct fm__name *name,
 	 * file after the header, is none of its business. */
 	h->size = spec->type == FM__TYPE_SECTION ? spec->size : 0;
 	h->creator_uid = (uint32_t)uid;
-	h->creator_pid = (uint32_t)getpid();
+	h->creator_pid = (uint32_t)fm__self()->pid; /* cached: no system call */
 	h->created_sec = now.tv_sec;
 	h->created_nsec = (uint32_t)now.tv_nsec;
 	h->path_size = (uint32_t)path_size;
@@ -585,10 +663,13 @@ static int build(struct built *b, struct fm__dir *dir, const struct fm__name *na
 }
 
 /* The new object b (its file now named, or unnamed) becomes the handle
- * out; the creator keeps the attachment its access needs. */
+ * out; the creator keeps the attachment its access needs, and its own
+ * description of the file, read-write. */
 static void adopt_built(struct fm__object *out, struct built *b, struct fm__dir *dir, bool write)
 {
 	object_set(out, b->fd, dir, &b->hdr, &b->st);
+	if (dir)
+		object_hold(out, O_RDWR, false);
 	if (b->shm.id < 0)
 		return;
 	out->shm = write ? b->shm.rw : b->shm.ro;
@@ -664,6 +745,13 @@ static int create_named(struct fm__object *out, struct fm__dir **dir, const stru
 	struct built b;
 	int r;
 
+	/* A name this process holds: nothing to build. */
+	r = open_held(out, name, *dir, open_flags, spec->type, call);
+	if (r != 1)
+		return r == 0 ? FM_EXISTED : r;
+	r = prepare_hold(out, call);
+	if (r < 0)
+		return r;
 	if (spec->prepare) {
 		r = open_existing(out, name, dir, open_flags, spec->type, true, call);
 		if (r != -ENOENT)
@@ -748,43 +836,47 @@ static int dup_data(struct fm__object *out, struct fm__object *o, bool write)
 	return r;
 }
 
-/* A new description of o's store file for a duplicate with open_flags: a
- * store file that holds no data is opened read-only by those who may not
- * write it. */
-static int reopen_store(const struct fm__object *o, int open_flags)
+/* A new description of o's store file for a duplicate with open_flags, and
+ * in *mode how it is open: a store file that holds no data is opened
+ * read-only by those who may not write it. */
+static int reopen_store(const struct fm__object *o, int open_flags, int *mode)
 {
 	int fd = fm__object_reopen(o, open_flags);
 
-	if (fd == -EACCES && open_flags == O_RDWR && (o->hdr.flags & (FM__HDR_FILE | FM__HDR_SHM)))
+	*mode = open_flags;
+	if (fd == -EACCES && open_flags == O_RDWR && (o->hdr.flags & (FM__HDR_FILE | FM__HDR_SHM))) {
 		fd = fm__object_reopen(o, O_RDONLY);
+		*mode = O_RDONLY;
+	}
 	return fd;
 }
 
-int fm__object_dup(struct fm__object *out, struct fm__object *o, int open_flags,
-		   const char *call)
+/* Whether a duplicate with open_flags may share o's hold: its description
+ * has that mode, or holds only a header (the data is elsewhere, mapped
+ * through each handle's own). */
+static bool can_join(const struct fm__object *o, int open_flags)
 {
-	const char *label = o->name ? o->name : "(unnamed)";
-	int fd, r;
+	return hold_started(o) &&
+	       (o->hold->mode == open_flags || (o->hdr.flags & (FM__HDR_FILE | FM__HDR_SHM)));
+}
 
-	fd = reopen_store(o, open_flags);
+/* The prepared out, a duplicate of o, on a description of its own,
+ * locked shared when named.  Returns 0 or -errno. */
+static int dup_fresh(struct fm__object *out, struct fm__object *o, int open_flags,
+		     const char *call)
+{
+	int mode, fd = reopen_store(o, open_flags, &mode), r = 0;
+
 	if (fd < 0)
-		return fm__fail(fd, call, label, NULL);
+		return fd;
+	if (o->dir)
+		r = prepare_hold(out, call);
 	/* Our own hold keeps any LOCK_EX away: this never waits. */
-	r = o->dir ? fm__os_flock(fd, LOCK_SH | LOCK_NB) : 0;
-	object_init(out);
-	if (r == 0 && o->dir) {
-		out->file = strdup(o->file);
-		out->name = strdup(o->name);
-		if (!out->file || !out->name)
-			r = -ENOMEM;
-	}
-	if (r == 0 && o->shm)
-		r = dup_data(out, o, open_flags == O_RDWR);
+	if (r == 0 && o->dir)
+		r = fm__os_flock(fd, LOCK_SH | LOCK_NB);
 	if (r < 0) {
-		free(out->file);
-		free(out->name);
 		fm__os_close(fd);
-		return fm__fail(r, call, label, NULL);
+		return r;
 	}
 	out->fd = fd;
 	out->dir = o->dir ? fm__dir_ref(o->dir) : NULL;
@@ -792,27 +884,79 @@ int fm__object_dup(struct fm__object *out, struct fm__object *o, int open_flags,
 	out->dev = o->dev;
 	out->ino = o->ino;
 	out->owner = o->owner;
+	if (o->dir)
+		object_hold(out, mode, false);
 	return 0;
 }
 
-int fm__object_reopen(const struct fm__object *o, int flags)
+int fm__object_dup(struct fm__object *out, struct fm__object *o, int open_flags,
+		   const char *call)
+{
+	const char *label = o->name ? o->name : "(unnamed)";
+	int r = 0;
+
+	object_init(out);
+	if (o->dir) {
+		out->file = strdup(o->file);
+		out->name = strdup(o->name);
+		if (!out->file || !out->name)
+			r = -ENOMEM;
+	}
+	/* A hold o uses has handles: o's own. */
+	if (r == 0 && !(can_join(o, open_flags) && fm__hold_join(out, o->hold)))
+		r = dup_fresh(out, o, open_flags, call);
+	if (r == 0 && o->shm)
+		r = dup_data(out, o, open_flags == O_RDWR);
+	if (r < 0) {
+		fm__object_release(out);
+		return fm__fail(r, call, label, NULL);
+	}
+	return 0;
+}
+
+int fm__object_fd(const struct fm__object *o)
+{
+	int fd = o->fd;
+
+	return fd >= 0 || !o->hold ? fd : o->hold->fd;
+}
+
+int fm__object_own_fd(struct fm__object *o, bool share, const char *call)
+{
+	int fd;
+
+	if (!hold_started(o))
+		return o->fd;
+	fd = fm__hold_own_fd(o, share);
+	return fd < 0 ? fm__fail(fd, call, o->name, "cannot give the handle a descriptor: %s",
+				 fm_strerror(fd))
+		      : fd;
+}
+
+int fm__file_reopen(const struct fm__dir *dir, const char *file, dev_t dev, ino_t ino, int fd,
+		    int flags)
 {
 	struct stat st;
-	int fd;
+	int named;
 
 	/* By name, an open costs half of one through /proc/self/fd; but the
 	 * name may have been removed or given to another file meanwhile
 	 * (`filemap rm`, then a create). */
-	if (o->dir) {
-		fd = fm__object_open_file(o->dir->fd, o->file, flags);
-		if (fd >= 0 && fm__os_fstat(fd, &st) == 0 && st.st_dev == o->dev &&
-		    st.st_ino == o->ino)
-			return fd;
-		if (fd >= 0)
-			fm__os_close(fd);
+	if (dir) {
+		named = fm__object_open_file(dir->fd, file, flags);
+		if (named >= 0 && fm__os_fstat(named, &st) == 0 && st.st_dev == dev &&
+		    st.st_ino == ino)
+			return named;
+		if (named >= 0)
+			fm__os_close(named);
 	}
 	/* O_NONBLOCK: a lease the file's owner took must not hang us. */
-	return fm__os_reopen(o->fd, flags | O_NONBLOCK);
+	return fm__os_reopen(fd, flags | O_NONBLOCK);
+}
+
+int fm__object_reopen(const struct fm__object *o, int flags)
+{
+	return fm__file_reopen(o->dir, o->file, o->dev, o->ino, fm__object_fd(o), flags);
 }
 
 /* Where a named object's file should be: its namespace directory, and
@@ -895,6 +1039,8 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, uns
 		 (r = fm__lock_shared(fd)) < 0)
 		/* An inherited hold is already LOCK_SH; this only makes sure. */
 		r = fm__fail(r, call, name, r == -EBUSY ? "held exclusively by another process" : NULL);
+	if (r == 0 && out->dir)
+		r = prepare_hold(out, call);
 	if (r == 0 && (hdr.flags & FM__HDR_SHM))
 		r = adopt_data(out, &hdr, st.st_uid, access, call);
 	if (r < 0 && out->name) {
@@ -912,10 +1058,16 @@ int fm__object_adopt(struct fm__object *out, int fd, uint32_t expected_type, uns
 	return 0;
 }
 
+void fm__object_adopted(struct fm__object *o, int mode)
+{
+	/* Where fd came from, others may have the same description. */
+	if (o->hold)
+		object_hold(o, mode, true);
+}
+
 void fm__object_release(struct fm__object *o)
 {
 	void *ro = atomic_load(&o->shm_ro);
-	int fd;
 
 	/* The data first: with the last attachment, a segment goes. */
 	if (o->shm)
@@ -924,17 +1076,12 @@ void fm__object_release(struct fm__object *o)
 		fm__os_munmap(ro, fm__shm_length(&o->hdr));
 	o->shm = NULL;
 	atomic_store(&o->shm_ro, NULL);
-	if (o->fd >= 0)
+	if (hold_started(o))
+		fm__hold_release(o); /* the last one out removes the name */
+	else if (o->fd >= 0)
 		fm__os_close(o->fd);
+	drop_unused_hold(o);
 	o->fd = -1;
-	if (o->dir && o->file) {
-		/* Last one out: a fresh description, never our own lock. */
-		fd = fm__object_open_file(o->dir->fd, o->file, O_RDONLY);
-		if (fd >= 0) {
-			fm__object_remove_if_unheld(o->dir->fd, o->file, fd);
-			fm__os_close(fd);
-		}
-	}
 	fm__dir_put(o->dir);
 	free(o->file);
 	free(o->name);

@@ -148,9 +148,10 @@ static int section_finish(fm_section *s, unsigned access, int backing_from, cons
 		s->map_fd = open_backing(s, access, backing_from, call);
 		return s->map_fd < 0 ? s->map_fd : 0;
 	}
-	/* An unnamed section's descriptor holds no lock; if it is open for
+	/* A named section's views map its hold's description (hold.c).  An
+	 * unnamed section's descriptor holds no lock; if it is open for
 	 * writing, as the creator's is, views may map from it directly. */
-	if (!s->obj.dir && (access & FM_WRITE))
+	if (s->obj.hold || (access & FM_WRITE))
 		return 0;
 	s->map_fd = fm__object_reopen(&s->obj, open_flags(access));
 	if (s->map_fd < 0)
@@ -318,12 +319,29 @@ FM_API int fm_section_dup(fm_section **out, fm_section *s, unsigned access)
 	return 0;
 }
 
-int fm__section_view_fd(fm_section *s, unsigned view_access, const char *call)
+/* Whether the description the handle's views map is open for writing. */
+static bool maps_writable(const fm_section *s)
 {
-	int fd = s->map_fd >= 0 ? s->map_fd : s->obj.fd, expected = -1;
+	/* The creator's hold is its read-write O_TMPFILE description, even
+	 * for a section it made read-only. */
+	if (s->obj.hold && s->map_fd < 0)
+		return s->obj.hold->mode == O_RDWR;
+	return s->access & FM_WRITE;
+}
 
-	if ((view_access & FM_WRITE) || !(s->access & FM_WRITE))
-		return fd; /* the handle's own descriptors have the right mode */
+int fm__section_view_fd(fm_section *s, unsigned view_access, struct fm__hold **counted,
+			const char *call)
+{
+	int fd, expected = -1;
+
+	*counted = NULL;
+	if ((view_access & FM_WRITE) || !maps_writable(s)) {
+		/* The handle's own descriptors have the right mode. */
+		if (s->map_fd >= 0 || !s->obj.hold)
+			return s->map_fd >= 0 ? s->map_fd : s->obj.fd;
+		fd = fm__hold_view_fd(&s->obj, counted);
+		return fd < 0 ? fm__fail(fd, call, s->obj.name, NULL) : fd;
+	}
 	fd = atomic_load(&s->ro_fd);
 	if (fd >= 0)
 		return fd;
@@ -381,13 +399,29 @@ FM_API int fm_section_adopt(fm_section **out, int fd, unsigned access)
 		free(s);
 		return r;
 	}
+	fm__object_adopted(&s->obj, fl & O_ACCMODE);
 	*out = s;
 	return 0;
 }
 
 FM_API int fm_section_fd(const fm_section *s)
 {
-	return s ? s->obj.fd : fm__fail(-EINVAL, "fm_section_fd", NULL, "s is NULL");
+	static const char call[] = "fm_section_fd";
+
+	if (!s)
+		return fm__fail(-EINVAL, call, NULL, "s is NULL");
+	/* The handle is not changed, but its hold learns that its description
+	 * may leave the process. */
+	return fm__object_own_fd((struct fm__object *)&s->obj, true, call);
+}
+
+FM_API int fm_section_fileno(const fm_section *s)
+{
+	static const char call[] = "fm_section_fileno";
+
+	if (!s)
+		return fm__fail(-EINVAL, call, NULL, "s is NULL");
+	return fm__object_own_fd((struct fm__object *)&s->obj, false, call);
 }
 
 FM_API int fm_section_file_fd(const fm_section *s)

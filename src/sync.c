@@ -344,6 +344,7 @@ FM_API int fm_sync_adopt(fm_sync **out, int fd)
 		sync_discard(s);
 		return r;
 	}
+	fm__object_adopted(&s->obj, fl & O_ACCMODE);
 	*out = s;
 	return 0;
 }
@@ -371,11 +372,24 @@ FM_API const char *fm_sync_name(const fm_sync *o)
 	return o && fm__sync_is_open(o) ? o->obj.name : NULL;
 }
 
+/* The handle's own descriptor; share: it may leave the process. */
+static int own_fd(const fm_sync *o, bool share, const char *call)
+{
+	int r = fm__sync_use(o, 0, call);
+
+	/* The handle is not changed, but its hold learns where its
+	 * description may go. */
+	return r < 0 ? r : fm__object_own_fd((struct fm__object *)&o->obj, share, call);
+}
+
 FM_API int fm_sync_fd(const fm_sync *o)
 {
-	int r = fm__sync_use(o, 0, "fm_sync_fd");
+	return own_fd(o, true, "fm_sync_fd");
+}
 
-	return r < 0 ? r : o->obj.fd;
+FM_API int fm_sync_fileno(const fm_sync *o)
+{
+	return own_fd(o, false, "fm_sync_fileno");
 }
 
 /* Fills the fields of info that fit the caller's size. */

@@ -35,12 +35,18 @@ struct fm__view {
 				* memory (commit.c); else -1 */
 	bool in_segment;       /* a reserve section's shared view of a segment,
 				* whose pages commit.c reads through a mapping */
+	struct fm__hold *counted; /* the hold whose description it maps, which
+				   * counts it (hold.c), or NULL */
+	struct fm__view *next_dropped; /* insert()'s list of stale views */
 };
 
+/* Forgets a view whose range is unmapped. */
 static void view_free(struct fm__view *v)
 {
 	if (v->fd >= 0)
 		fm__os_close(v->fd);
+	if (v->counted)
+		fm__hold_view_gone(v->counted);
 	free(v);
 }
 
@@ -65,10 +71,11 @@ static struct fm__view *find_locked(const void *addr)
 }
 
 /* Adds v to the table.  An entry still covering its range belongs to a view
- * someone unmapped behind our back (munmap); it is dropped. */
+ * someone unmapped behind our back (munmap); it is dropped (and freed
+ * once the lock is let go: that closes and takes locks). */
 static int insert(struct fm__view *v)
 {
-	struct fm__view *stale = NULL;
+	struct fm__view *stale, *dropped = NULL;
 	void *node;
 	int r = 0;
 
@@ -78,7 +85,8 @@ static int insert(struct fm__view *v)
 		stale = *(struct fm__view **)node;
 		tdelete(stale, &fm__global.views, compare);
 		fm__global.view_count--;
-		view_free(stale);
+		stale->next_dropped = dropped;
+		dropped = stale;
 		node = tsearch(v, &fm__global.views, compare);
 	}
 	if (node)
@@ -86,6 +94,10 @@ static int insert(struct fm__view *v)
 	else
 		r = -ENOMEM;
 	fm__global_unlock();
+	while ((stale = dropped) != NULL) {
+		dropped = stale->next_dropped;
+		view_free(stale);
+	}
 	return r;
 }
 
@@ -200,24 +212,49 @@ static int map_shm(void **base, fm_section *s, uint64_t offset, size_t map_len, 
 	return r;
 }
 
-/* Maps the checked view at addr (NULL: anywhere), never over a mapping;
- * *kept is a description of the file for a reserve section's view. */
-static int map_at(void **base, int *kept, fm_section *s, uint64_t offset, size_t map_len,
-		  int prot, unsigned access, void *addr, const char *call)
+/*
+ * Maps a view of a section in a file (the store's, or a user's): *kept is
+ * a description of the file for a reserve section's view, *counted the
+ * hold that counts the view (fm__section_view_fd).  Returns 0, mmap's
+ * -errno, or a failure to find what to map with its message set (*told);
+ * map_at undoes *kept and *counted when it fails.
+ */
+static int map_file(void **base, int *kept, struct fm__hold **counted, fm_section *s,
+		    uint64_t offset, size_t map_len, int prot, unsigned access, void *addr,
+		    bool *told, const char *call)
 {
 	int flags = (access & FM_COPY ? MAP_PRIVATE : MAP_SHARED) | (addr ? MAP_FIXED_NOREPLACE : 0);
 	int fd, r;
 
+	/* The hold's descriptors stay what they are until the view is in. */
+	fm__hold_map_begin();
+	r = fd = fm__section_view_fd(s, access, counted, call);
+	if (r >= 0 && reserves(s) && (*kept = fm__os_dup(fd)) < 0)
+		r = fm__fail(*kept, call, s->obj.name, NULL);
+	*told = r < 0;
+	if (r >= 0)
+		r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->data_offset + offset);
+	fm__hold_map_end();
+	return r; /* map_at undoes *kept and *counted on a failure */
+}
+
+/* Maps the checked view at addr (NULL: anywhere), never over a mapping;
+ * *kept and *counted as map_file says. */
+static int map_at(void **base, int *kept, struct fm__hold **counted, fm_section *s,
+		  uint64_t offset, size_t map_len, int prot, unsigned access, void *addr,
+		  const char *call)
+{
+	bool told = false;
+	int r;
+
 	*base = NULL;
 	*kept = -1;
+	*counted = NULL;
 	if (fm__section_is_shm(s))
 		r = map_shm(base, s, offset, map_len, prot, access, addr);
-	else if ((fd = fm__section_view_fd(s, access, call)) < 0)
-		return fd;
-	else if (reserves(s) && (*kept = fm__os_dup(fd)) < 0)
-		return fm__fail(*kept, call, s->obj.name, NULL);
 	else
-		r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->data_offset + offset);
+		r = map_file(base, kept, counted, s, offset, map_len, prot, access, addr, &told,
+			     call);
 	if (r == 0 && addr && *base != addr) {
 		/* A kernel older than 4.17 takes MAP_FIXED_NOREPLACE as a hint. */
 		fm__os_munmap(*base, map_len);
@@ -227,6 +264,12 @@ static int map_at(void **base, int *kept, fm_section *s, uint64_t offset, size_t
 		fm__os_close(*kept);
 		*kept = -1;
 	}
+	if (r < 0 && *counted) {
+		fm__hold_view_gone(*counted);
+		*counted = NULL;
+	}
+	if (told)
+		return r;
 	if (r == -EEXIST)
 		return fm__fail(r, call, s->obj.name, "%p: the range is already in use", addr);
 	if (r == -EPERM)
@@ -255,7 +298,7 @@ static int view_map(void **out, fm_section *s, uint64_t offset, size_t length,
 	if (!v)
 		return fm__fail(-ENOMEM, call, s->obj.name, NULL);
 	v->map_len = fm__round_up(length, fm__page_size());
-	r = map_at(&base, &v->fd, s, offset, v->map_len, prot, access, addr, call);
+	r = map_at(&base, &v->fd, &v->counted, s, offset, v->map_len, prot, access, addr, call);
 	if (r < 0) {
 		free(v);
 		return r;

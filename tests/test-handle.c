@@ -37,7 +37,13 @@ static int adopter(int argc, char **argv)
 	return 0;
 }
 
-static void adopt_across_exec(void)
+/*
+ * The descriptor, inherited across exec and adopted, holds the name in the
+ * child once the parent has closed its handle; the child's close removes
+ * it.  keep_view: the parent maps a view before it gives the descriptor
+ * out, and keeps it to the end: it keeps the memory, never the name.
+ */
+static void adopt_across_exec_case(bool keep_view)
 {
 	char fd_arg[16], pipe_arg[16];
 	int hold[2], out, fd;
@@ -48,7 +54,8 @@ static void adopt_across_exec(void)
 	CHECK_OK(fm_section_create(&s, NAME, 4096, NULL));
 	CHECK_OK(fm_view_map((void **)&view, s, 0, 0, FM_WRITE));
 	strcpy(view, "hello");
-	CHECK_OK(fm_view_unmap(view));
+	if (!keep_view)
+		CHECK_OK(fm_view_unmap(view));
 	fd = fm_section_fd(s);
 	CHECK(fd >= 0);
 	CHECK_INT_EQ(fcntl(fd, F_SETFD, 0), 0); /* inheritable */
@@ -69,6 +76,43 @@ static void adopt_across_exec(void)
 	CHECK_INT_EQ(test_wait(pid), 0);
 	CHECK_RC(fm_section_open(&probe, NAME, FM_READ), -ENOENT);
 	close(out);
+	if (keep_view) {
+		CHECK_STR_EQ(view, "hello");
+		CHECK_OK(fm_view_unmap(view));
+	}
+}
+
+static void adopt_across_exec(void)
+{
+	adopt_across_exec_case(false);
+}
+
+static void adopt_across_exec_view_kept(void)
+{
+	adopt_across_exec_case(true);
+}
+
+/*
+ * A handle whose descriptor was given out and made inheritable, closed
+ * while another handle of the section (a duplicate) stays open, passes to
+ * no program this process executes: its number, if still open, is
+ * close-on-exec again.
+ */
+static void closed_handle_not_inherited(void)
+{
+	fm_section *s, *d;
+	int fd, flags;
+
+	CHECK_OK(fm_section_create(&s, NAME, 4096, NULL));
+	CHECK_OK(fm_section_dup(&d, s, 0));
+	fd = fm_section_fd(s);
+	CHECK(fd >= 0);
+	CHECK_INT_EQ(fcntl(fd, F_SETFD, 0), 0);
+	fm_section_close(s);
+	flags = fcntl(fd, F_GETFD);
+	CHECK(flags < 0 || (flags & FD_CLOEXEC));
+	fm_section_close(d);
+	CHECK_RC(fm_section_open(&s, NAME, FM_READ), -ENOENT);
 }
 
 static void adopt_refuses(void)
@@ -139,6 +183,8 @@ static void map_at_address(void)
 
 static const struct test_case cases[] = {
 	TEST_CASE(adopt_across_exec),
+	TEST_CASE(adopt_across_exec_view_kept),
+	TEST_CASE(closed_handle_not_inherited),
 	TEST_CASE(adopt_refuses),
 	TEST_CASE(unnamed_has_no_name),
 	TEST_CASE(map_at_address),

@@ -441,6 +441,202 @@ static void fork_child_close_keeps_parent(void)
 	expect_removed(NAME);
 }
 
+/* ------------------------------------------------------------------------
+ * Views and handles across fork: a child the case steps one byte at a time
+ * ------------------------------------------------------------------------ */
+
+/* A forked child (no exec) with the parent's handle and view as the fork
+ * left them.  Each command byte the case writes is one step, answered by
+ * one byte, '+' when it went as expected. */
+struct forked {
+	pid_t pid;
+	int cmd, ans;
+};
+
+struct inherited {
+	fm_section *s;
+	char *view;
+};
+
+/* 'c' closes the handle, keeping the view; 'm' maps a view; 'r' checks the
+ * parent's text at 0; 'w' writes at 64. */
+static char forked_step(struct inherited *in, char c)
+{
+	switch (c) {
+	case 'c':
+		fm_section_close(in->s);
+		in->s = NULL;
+		return '+';
+	case 'm':
+		return fm_view_map((void **)&in->view, in->s, 0, 0, FM_WRITE) == 0 ? '+' : '-';
+	case 'r':
+		return strcmp(in->view, "from the parent") == 0 ? '+' : '-';
+	case 'w':
+		strcpy(in->view + 64, "from the child");
+		return '+';
+	default:
+		return '?';
+	}
+}
+
+/* Forks the child; at the end of the commands it exits without closing. */
+static void forked_start(struct forked *f, fm_section *s, char *view)
+{
+	struct inherited in = { s, view };
+	int cmd[2], ans[2];
+	char c;
+
+	if (pipe2(cmd, O_CLOEXEC) < 0 || pipe2(ans, O_CLOEXEC) < 0)
+		FAIL("pipe2: %s", strerror(errno));
+	fflush(NULL);
+	f->pid = fork();
+	if (f->pid < 0)
+		FAIL("fork: %s", strerror(errno));
+	if (f->pid == 0) {
+		close(cmd[1]);
+		close(ans[0]);
+		while (read(cmd[0], &c, 1) == 1) {
+			c = forked_step(&in, c);
+			if (write(ans[1], &c, 1) != 1)
+				break;
+		}
+		_exit(0);
+	}
+	close(cmd[0]);
+	close(ans[1]);
+	f->cmd = cmd[1];
+	f->ans = ans[0];
+}
+
+/* Has the child take step c; checks it went as expected. */
+static void forked_ask(struct forked *f, char c)
+{
+	char answer = 0;
+
+	if (write(f->cmd, &c, 1) != 1 || read(f->ans, &answer, 1) != 1)
+		FAIL("the forked child did not answer '%c'", c);
+	if (answer != '+')
+		FAIL("the forked child's step '%c' answered '%c'", c, answer);
+}
+
+static void forked_stop(struct forked *f)
+{
+	close(f->cmd);
+	close(f->ans);
+	CHECK_INT_EQ(test_wait(f->pid), 0);
+}
+
+/* A section with a view that says "from the parent" (the parent's views
+ * and the child's see each other's writes, checked at the end). */
+static fm_section *create_with_view(char **view)
+{
+	fm_section *s;
+
+	CHECK_OK(fm_section_create(&s, NAME, 4096, NULL));
+	*view = test_map_whole(s, FM_WRITE);
+	strcpy(*view, "from the parent");
+	return s;
+}
+
+/* Both processes' views still share the memory; the child's ends. */
+static void forked_views_coherent(struct forked *f, char *view)
+{
+	forked_ask(f, 'r');
+	forked_ask(f, 'w');
+	CHECK_STR_EQ(view + 64, "from the child");
+	forked_stop(f);
+	CHECK_OK(fm_view_unmap(view));
+}
+
+/* A view mapped before a fork is in both processes; it keeps the memory
+ * and never the name: once the child has closed its copy of the handle,
+ * the parent's close removes the name. */
+static void views_before_fork_keep_no_name(void)
+{
+	struct forked f;
+	char *view;
+	fm_section *s = create_with_view(&view);
+
+	forked_start(&f, s, view);
+	forked_ask(&f, 'c');
+	expect_alive(NAME);
+	fm_section_close(s);
+	expect_removed(NAME);
+	forked_views_coherent(&f, view);
+}
+
+/* The same, the child last: it holds the name after the parent's close,
+ * and its close removes it, though both processes' views map the file. */
+static void child_closes_last_with_views(void)
+{
+	struct forked f;
+	char *view;
+	fm_section *s = create_with_view(&view);
+
+	forked_start(&f, s, view);
+	fm_section_close(s);
+	expect_alive(NAME);
+	forked_ask(&f, 'c');
+	expect_removed(NAME);
+	forked_views_coherent(&f, view);
+}
+
+/* Views mapped after a fork, in the parent and in the child, keep no name
+ * either. */
+static void views_after_fork_keep_no_name(void)
+{
+	struct forked f;
+	fm_section *s;
+	char *view;
+
+	CHECK_OK(fm_section_create(&s, NAME, 4096, NULL));
+	forked_start(&f, s, NULL);
+	view = test_map_whole(s, FM_WRITE);
+	strcpy(view, "from the parent");
+	forked_ask(&f, 'm');
+	forked_ask(&f, 'c');
+	expect_alive(NAME);
+	fm_section_close(s);
+	expect_removed(NAME);
+	forked_views_coherent(&f, view);
+}
+
+/* NAME's store file. */
+static const char *name_path(void)
+{
+	static char path[700];
+
+	snprintf(path, sizeof(path), "%s/local-%u/lifetime", test_root(), (unsigned)geteuid());
+	return path;
+}
+
+/* A second handle of a name this process holds, opened after the name was
+ * removed (`filemap rm`) and made anew by another process, is the new
+ * object, not the one this process holds. */
+static void open_after_name_remade(void)
+{
+	struct agent other;
+	fm_section *s, *again;
+	char *old, *view;
+
+	s = create_fresh(NAME, 4096, &old);
+	strcpy(old, "old object");
+	CHECK_INT_EQ(unlink(name_path()), 0);
+	agent_start(&other);
+	CHECK_STR_EQ(agent_ask(&other, "create %s 8192", NAME), "SUCCESS 8192");
+	CHECK_OK(fm_section_open(&again, NAME, FM_READ | FM_WRITE));
+	CHECK_INT_EQ(fm_section_size(again), 8192);
+	view = test_map_whole(again, FM_WRITE);
+	CHECK_INT_EQ(view[0], 0);
+	fm_section_close(s);
+	expect_alive(NAME);
+	CHECK_OK(fm_view_unmap(old));
+	CHECK_OK(fm_view_unmap(view));
+	fm_section_close(again);
+	agent_stop(&other);
+	expect_removed(NAME);
+}
+
 static void dup_keeps_name(void)
 {
 	fm_section *s, *d;
@@ -659,15 +855,6 @@ static void *opener_main(void *arg)
 	return NULL;
 }
 
-/* NAME's store file. */
-static const char *name_path(void)
-{
-	static char path[700];
-
-	snprintf(path, sizeof(path), "%s/local-%u/lifetime", test_root(), (unsigned)geteuid());
-	return path;
-}
-
 /*
  * Makes NAME's object unheld but under LOCK_EX, as a remover has it, and
  * starts an open in a thread, which must wait for the lock.  Returns the
@@ -732,6 +919,10 @@ static const struct test_case cases[] = {
 	TEST_CASE(exited_holder_leaves_no_name),
 	TEST_CASE(fork_child_keeps_name),
 	TEST_CASE(fork_child_close_keeps_parent),
+	TEST_CASE(views_before_fork_keep_no_name),
+	TEST_CASE(child_closes_last_with_views),
+	TEST_CASE(views_after_fork_keep_no_name),
+	TEST_CASE(open_after_name_remade),
 	TEST_CASE(dup_keeps_name),
 	TEST_CASE(dup_read_only_cannot_write),
 	TEST_CASE(race_to_create),

@@ -229,19 +229,29 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Runs fn on THREADS threads, released together. */
-static void run_threads(void *(*fn)(void *), struct thread *ts)
+/* Runs fn on THREADS threads, released together; meanwhile (if not NULL)
+ * runs on this thread, released with them. */
+static void run_threads_and(void *(*fn)(void *), struct thread *ts, void (*meanwhile)(void))
 {
 	pthread_t th[THREADS];
 
-	CHECK_INT_EQ(pthread_barrier_init(&start, NULL, THREADS), 0);
+	CHECK_INT_EQ(pthread_barrier_init(&start, NULL, THREADS + (meanwhile != NULL)), 0);
 	for (int i = 0; i < THREADS; i++) {
 		ts[i] = (struct thread){ .id = i, .seed = (unsigned)i + 1 };
 		CHECK_INT_EQ(pthread_create(&th[i], NULL, fn, &ts[i]), 0);
 	}
+	if (meanwhile) {
+		pthread_barrier_wait(&start);
+		meanwhile();
+	}
 	for (int i = 0; i < THREADS; i++)
 		CHECK_INT_EQ(pthread_join(th[i], NULL), 0);
 	pthread_barrier_destroy(&start);
+}
+
+static void run_threads(void *(*fn)(void *), struct thread *ts)
+{
+	run_threads_and(fn, ts, NULL);
 }
 
 static void threads_interleaved(void)
@@ -253,13 +263,26 @@ static void threads_interleaved(void)
 	CHECK_INT_EQ(fm__global.view_count, 0);
 }
 
+/* Maps s, writes the thread's tag in its slot, closes s, and checks the
+ * view still holds the tag before it unmaps it. */
+static void use_and_close(struct thread *t, int k, fm_section *s)
+{
+	uint64_t *slots;
+
+	CHECK_OK(fm_view_map((void **)&slots, s, 0, 0, FM_WRITE));
+	slots[t->id] = tag_of(t, k);
+	fm_section_close(s);
+	/* The view holds the memory after the handle is gone. */
+	CHECK_INT_EQ(slots[t->id], tag_of(t, k));
+	CHECK_OK(fm_view_unmap(slots));
+}
+
 /* All threads create, use and close one name as fast as they can: each
  * create must find it or make it anew, never fail, and the last one out,
  * whoever it is, removes it. */
 static void *same_name_worker(void *arg)
 {
 	struct thread *t = arg;
-	uint64_t *slots;
 	fm_section *s;
 	int r;
 
@@ -267,12 +290,7 @@ static void *same_name_worker(void *arg)
 	for (int k = 0; k < ITERATIONS; k++) {
 		r = fm_section_create(&s, "Global\\storm", shared_size(), NULL);
 		check_created(r);
-		CHECK_OK(fm_view_map((void **)&slots, s, 0, 0, FM_WRITE));
-		slots[t->id] = tag_of(t, k);
-		fm_section_close(s);
-		/* The view holds the memory after the handle is gone. */
-		CHECK_INT_EQ(slots[t->id], tag_of(t, k));
-		CHECK_OK(fm_view_unmap(slots));
+		use_and_close(t, k, s);
 	}
 	return NULL;
 }
@@ -287,6 +305,61 @@ static void threads_same_name(void)
 	CHECK_OK(fm_section_create(&warm, "Global\\warm", 1, NULL));
 	fm_section_close(warm);
 	run_threads(same_name_worker, ts);
+	CHECK_INT_EQ(test_store_count(), 0);
+	CHECK_INT_EQ(fm__global.view_count, 0);
+}
+
+#define FORKS 50
+
+static atomic_bool forks_done;
+static fm_section *forked_section;
+
+/* Opens, maps and closes the name until the main thread stops forking. */
+static void *fork_race_worker(void *arg)
+{
+	struct thread *t = arg;
+	fm_section *s;
+
+	pthread_barrier_wait(&start);
+	for (int k = 0; k < 20 || !atomic_load(&forks_done); k++) {
+		CHECK_OK(fm_section_open(&s, "Local\\forked", FM_READ | FM_WRITE));
+		use_and_close(t, k, s);
+	}
+	return NULL;
+}
+
+/* The child closes what it inherited: a close in a child of a forked
+ * process, with the holds' lock the child took anew. */
+static int close_forked(void *arg)
+{
+	fm_section_close(arg);
+	return 0;
+}
+
+/*
+ * Threads open, map and close a name this process holds while the main
+ * thread forks again and again: a fork moves the lock of every hold that
+ * views map to a new description under the threads' feet, and makes every
+ * hold shared.  Every view keeps its memory, every child's close leaves the
+ * name to the parent, and the parent's last close removes it.
+ */
+/* The main thread's part: FORKS children, one after the other. */
+static void fork_repeatedly(void)
+{
+	for (int i = 0; i < FORKS; i++)
+		CHECK_INT_EQ(test_in_child(close_forked, forked_section), 0);
+	atomic_store(&forks_done, true);
+}
+
+static void threads_while_forking(void)
+{
+	struct thread ts[THREADS];
+
+	CHECK_OK(fm_section_create(&forked_section, "Local\\forked", shared_size(), NULL));
+	atomic_store(&forks_done, false);
+	run_threads_and(fork_race_worker, ts, fork_repeatedly);
+	CHECK_INT_EQ(test_store_count(), 1);
+	fm_section_close(forked_section);
 	CHECK_INT_EQ(test_store_count(), 0);
 	CHECK_INT_EQ(fm__global.view_count, 0);
 }
@@ -325,6 +398,7 @@ static void threads_first_use(void)
 static const struct test_case cases[] = {
 	TEST_CASE(threads_interleaved),
 	TEST_CASE(threads_same_name),
+	TEST_CASE(threads_while_forking),
 	TEST_CASE(threads_first_use),
 };
 

@@ -120,6 +120,16 @@ int fm__os_dup(int fd)
 	RETRY(fcntl(fd, F_DUPFD_CLOEXEC, 0));
 }
 
+int fm__os_dup3(int oldfd, int newfd)
+{
+	RETRY(dup3(oldfd, newfd, O_CLOEXEC));
+}
+
+int fm__os_setfd_cloexec(int fd)
+{
+	RETRY(fcntl(fd, F_SETFD, FD_CLOEXEC));
+}
+
 int fm__os_fdatasync(int fd)
 {
 	RETRY(fdatasync(fd));

@@ -32,6 +32,10 @@ int fm__os_fallocate_keep_size(int fd, uint64_t offset, uint64_t len);
 int64_t fm__os_seek(int fd, uint64_t offset, int whence);
 /* A second descriptor of fd's description, close-on-exec. */
 int fm__os_dup(int fd);
+/* Makes newfd (close-on-exec) refer to what oldfd refers to, atomically. */
+int fm__os_dup3(int oldfd, int newfd);
+/* Makes fd close-on-exec again. */
+int fm__os_setfd_cloexec(int fd);
 int fm__os_fdatasync(int fd);
 /* The access mode and status flags of fd (fcntl F_GETFL). */
 int fm__os_getfl(int fd);

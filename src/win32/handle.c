@@ -5,12 +5,16 @@
  * pseudo-handles.
  *
  * A handle's value is derived from the descriptor that holds the object
- * (fm_section_fd, fm_sync_fd, a file's or a pidfd's own), so a handle
- * inherited across exec keeps its value and its meaning: the child's table
- * does not know the descriptor, and adopts it on first use.  The value is
- * (fd + 1) * 4, a multiple of four like Windows' handles; as in Windows,
- * the two low "tag" bits are ignored, and NULL and INVALID_HANDLE_VALUE
- * are never valid.
+ * (fm_section_fileno, fm_sync_fileno, a file's or a pidfd's own), so a
+ * handle inherited across exec keeps its value and its meaning: the
+ * child's table does not know the descriptor, and adopts it on first use.
+ * A section's or sync object's descriptor is given out (fm_section_fd)
+ * when its handle becomes inheritable, and only then: the library's last
+ * close is cheaper for a descriptor that never leaves the process.
+ *
+ * The value is (fd + 1) * 4, a multiple of four like Windows' handles; as
+ * in Windows, the two low "tag" bits are ignored, and NULL and
+ * INVALID_HANDLE_VALUE are never valid.
  */
 #define _GNU_SOURCE
 #include "w32.h"
@@ -107,11 +111,33 @@ static bool reserve_locked(int fd)
 	return true;
 }
 
+/* The descriptor a handle's value comes from.  A section's or sync
+ * object's is its number only (fm_section_fileno): the layer lets it leave
+ * the process only when the handle becomes inheritable (inheritable). */
 static int object_fd(const struct w32_object *obj)
 {
 	if (obj->kind == W32_SECTION)
-		return fm_section_fd(obj->section);
-	return obj->kind == W32_SYNC || obj->kind == W32_THREAD ? fm_sync_fd(obj->sync) : obj->fd;
+		return fm_section_fileno(obj->section);
+	return obj->kind == W32_SYNC || obj->kind == W32_THREAD ? fm_sync_fileno(obj->sync)
+								 : obj->fd;
+}
+
+/* Makes obj's descriptor inheritable (on) or not: a section's or sync
+ * object's is first given out (fm_section_fd), since a child may hold it
+ * from now on.  false with errno set on a failure. */
+static bool inheritable(const struct w32_object *obj, int fd, bool on)
+{
+	int r = 0;
+
+	if (on && obj->kind == W32_SECTION)
+		r = fm_section_fd(obj->section);
+	else if (on && (obj->kind == W32_SYNC || obj->kind == W32_THREAD))
+		r = fm_sync_fd(obj->sync);
+	if (r < 0) {
+		errno = r == -EMFILE ? EMFILE : ENOMEM;
+		return false;
+	}
+	return fcntl(fd, F_SETFD, on ? 0 : FD_CLOEXEC) == 0;
 }
 
 HANDLE w32_handle_add(const struct w32_object *obj, bool inherit)
@@ -121,7 +147,7 @@ HANDLE w32_handle_add(const struct w32_object *obj, bool inherit)
 
 	if (fd < 0)
 		return w32_fail_null(ERROR_INVALID_HANDLE);
-	if (inherit && fcntl(fd, F_SETFD, 0) < 0)
+	if (inherit && !inheritable(obj, fd, true))
 		return w32_fail_null(w32_file_error(errno));
 	pthread_mutex_lock(&table.lock);
 	ok = reserve_locked(fd);
@@ -427,7 +453,7 @@ FM_W32_API BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD 
 	/* Only inheritance has a meaning here; protection from close is not
 	 * kept, as nothing but CloseHandle closes a handle. */
 	if ((dwMask & HANDLE_FLAG_INHERIT) &&
-	    fcntl(fd, F_SETFD, dwFlags & HANDLE_FLAG_INHERIT ? 0 : FD_CLOEXEC) < 0)
+	    !inheritable(&obj, fd, dwFlags & HANDLE_FLAG_INHERIT))
 		return w32_fail(w32_file_error(errno));
 	return TRUE;
 }

@@ -74,9 +74,10 @@ struct w32_object {
 	unsigned long id;            /* W32_WAITFD: its id (a process's pid) */
 };
 
-/* Enters obj under its descriptor (a section's fm_section_fd) and returns
- * the handle; inherit clears FD_CLOEXEC so the handle survives exec.  On
- * failure the caller still owns obj's resources and the last error is set. */
+/* Enters obj under its descriptor (a section's fm_section_fileno) and
+ * returns the handle; inherit clears FD_CLOEXEC so the handle survives
+ * exec.  On failure the caller still owns obj's resources and the last
+ * error is set. */
 W32_INTERNAL HANDLE w32_handle_add(const struct w32_object *obj, bool inherit);
 /* Copies the handle's entry into *out; an unknown descriptor inherited
  * across exec is adopted first.  false (last error 6) for a bad handle. */

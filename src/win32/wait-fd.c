@@ -117,7 +117,7 @@ static bool same_object(const struct w32_object *a, const struct w32_object *b)
 		return false;
 	if (a->kind == W32_WAITFD)
 		return a->waitfd == b->waitfd && a->id == b->id;
-	return fstat(fm_sync_fd(a->sync), &sa) == 0 && fstat(fm_sync_fd(b->sync), &sb) == 0 &&
+	return fstat(fm_sync_fileno(a->sync), &sa) == 0 && fstat(fm_sync_fileno(b->sync), &sb) == 0 &&
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
