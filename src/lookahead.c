@@ -33,23 +33,18 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* The entries the helper takes at a time. */
+/* The entries the helper takes at a time, and how many wake it. */
 #define HELPER_BATCH 4
-
-enum slot_state {
-	SLOT_FREE,   /* not in the ring */
-	SLOT_READ,   /* read from the walk, not taken yet */
-	SLOT_TAKEN,  /* being inspected by one of the threads */
-	SLOT_DONE,   /* inspected (or a failure of the walk): ready to hand out */
-};
+#define WAKE_AT      16
 
 struct slot {
-	enum slot_state state;
+	atomic_bool done;              /* inspected (or a failure): ready to hand out */
 	int failure;                   /* the walk's failure, or 0 */
 	char *message;                 /* and its message (malloc'd) */
 	struct fm__entry e;            /* e.file points at file */
@@ -58,13 +53,17 @@ struct slot {
 	bool inspected;                /* o holds something to free */
 };
 
-/* What a child must find reset: in the wipe-on-fork page. */
+/* What a child must find reset: in the wipe-on-fork page.  The lock only
+ * serves the two waits, which are rare: the caller's for the oldest entry
+ * while the helper has it, the helper's for work. */
 struct ahead_sync {
 	pthread_mutex_t lock;
-	pthread_cond_t work;   /* the helper waits for entries (or stop) */
-	pthread_cond_t done;   /* the caller waits for the oldest entry */
-	bool helper_runs;      /* set while the helper runs, in this process */
-	bool stop;             /* the helper is to end */
+	pthread_cond_t work;       /* the helper waits for entries (or stop) */
+	pthread_cond_t done;       /* the caller waits for the oldest entry */
+	bool helper_runs;          /* set while the helper runs, in this process */
+	atomic_bool stop;          /* the helper is to end */
+	atomic_bool helper_waits;  /* on `work` */
+	atomic_bool caller_waits;  /* on `done` */
 };
 
 struct fm__ahead {
@@ -76,10 +75,12 @@ struct fm__ahead {
 	pthread_t helper;
 	bool helper_tried;        /* start_helper was called */
 	bool helper_started;      /* in the process that started it */
-	/* Counters that only grow; slot i is ring[i % FM__AHEAD_SLOTS]. */
+	/* Counters that only grow; entry i is ring[i % FM__AHEAD_SLOTS].  Only
+	 * the caller's thread writes head and filled; either thread takes
+	 * entries by moving taken on (compare and exchange). */
 	size_t head;              /* the oldest entry not handed out */
-	size_t taken;             /* the first entry not taken */
-	size_t filled;            /* the first slot not filled */
+	atomic_size_t taken;      /* the first entry not taken */
+	atomic_size_t filled;     /* the first slot not filled */
 	bool walk_waits;          /* the walk paused: empty the ring first */
 	bool walk_ended;
 	bool handed;              /* ring[head - 1] was handed out: free it */
@@ -91,54 +92,57 @@ static struct slot *slot_at(struct fm__ahead *a, size_t i)
 	return &a->ring[i % FM__AHEAD_SLOTS];
 }
 
-static void lock(struct fm__ahead *a)
+/* Takes up to max entries that follow each other: returns how many, the
+ * first at *first.  Entries below `filled` are complete (its store is a
+ * release), and no entry is taken twice. */
+static size_t take(struct fm__ahead *a, size_t max, size_t *first)
 {
-	if (a->sync)
-		pthread_mutex_lock(&a->sync->lock);
-}
+	size_t t = atomic_load(&a->taken), f, n;
 
-static void unlock(struct fm__ahead *a)
-{
-	if (a->sync)
-		pthread_mutex_unlock(&a->sync->lock);
-}
-
-/*
- * Takes up to max entries that follow each other, under the lock, after
- * skipping those that need no inspection (failures of the walk): returns
- * how many, the first at *first.
- */
-static size_t take_locked(struct fm__ahead *a, size_t max, size_t *first)
-{
-	size_t n = 0;
-
-	/* A failure handed out was never taken. */
-	if (a->taken < a->head)
-		a->taken = a->head;
-	while (a->taken < a->filled && slot_at(a, a->taken)->state == SLOT_DONE)
-		a->taken++;
-	*first = a->taken;
-	while (n < max && a->taken < a->filled && slot_at(a, a->taken)->state == SLOT_READ) {
-		slot_at(a, a->taken++)->state = SLOT_TAKEN;
-		n++;
-	}
+	do {
+		f = atomic_load_explicit(&a->filled, memory_order_acquire);
+		if (t >= f)
+			return 0;
+		n = f - t < max ? f - t : max;
+	} while (!atomic_compare_exchange_weak(&a->taken, &t, t + n));
+	*first = t;
 	return n;
 }
 
-/* Inspects the n entries from first, taken by this thread, without the
- * lock; then marks them done. */
+/* Wakes whoever waits on cond, if its flag says it does (after our store
+ * that it waits for: both sides are sequentially consistent, so either
+ * we see its flag or it sees our store). */
+static void wake(struct ahead_sync *sync, atomic_bool *waits, pthread_cond_t *cond)
+{
+	if (!atomic_load(waits))
+		return;
+	pthread_mutex_lock(&sync->lock);
+	pthread_cond_signal(cond);
+	pthread_mutex_unlock(&sync->lock);
+}
+
+/* Inspects the n entries from first, taken by this thread, and marks each
+ * done (a failure of the walk needs nothing). */
 static void inspect_taken(struct fm__ahead *a, size_t first, size_t n)
 {
 	for (size_t i = first; i < first + n; i++) {
-		fm__inspect(&slot_at(a, i)->o, &slot_at(a, i)->e);
-		slot_at(a, i)->inspected = true;
+		struct slot *s = slot_at(a, i);
+
+		if (!s->failure) {
+			fm__inspect(&s->o, &s->e);
+			s->inspected = true;
+		}
+		atomic_store(&s->done, true);
 	}
-	lock(a);
-	for (size_t i = first; i < first + n; i++)
-		slot_at(a, i)->state = SLOT_DONE;
 	if (a->sync)
-		pthread_cond_signal(&a->sync->done);
-	unlock(a);
+		wake(a->sync, &a->sync->caller_waits, &a->sync->done);
+}
+
+/* Whether the helper has something to do, or is to stop. */
+static bool helper_has_work(struct fm__ahead *a)
+{
+	return atomic_load(&a->sync->stop) ||
+	       atomic_load(&a->taken) < atomic_load_explicit(&a->filled, memory_order_acquire);
 }
 
 static void *helper_main(void *arg)
@@ -147,19 +151,20 @@ static void *helper_main(void *arg)
 	struct ahead_sync *sync = a->sync;
 	size_t first, n;
 
-	pthread_mutex_lock(&sync->lock);
-	while (!sync->stop) {
-		/* A few at a time: fewer turns of the lock. */
-		n = take_locked(a, HELPER_BATCH, &first);
-		if (n == 0) {
-			pthread_cond_wait(&sync->work, &sync->lock);
+	while (!atomic_load(&sync->stop)) {
+		/* A few at a time: fewer turns of the counter. */
+		n = take(a, HELPER_BATCH, &first);
+		if (n > 0) {
+			inspect_taken(a, first, n);
 			continue;
 		}
-		pthread_mutex_unlock(&sync->lock);
-		inspect_taken(a, first, n);
 		pthread_mutex_lock(&sync->lock);
+		atomic_store(&sync->helper_waits, true);
+		while (!helper_has_work(a))
+			pthread_cond_wait(&sync->work, &sync->lock);
+		atomic_store(&sync->helper_waits, false);
+		pthread_mutex_unlock(&sync->lock);
 	}
-	pthread_mutex_unlock(&sync->lock);
 	return NULL;
 }
 
@@ -210,17 +215,20 @@ int fm__ahead_open(struct fm__ahead **out, struct fm__walk *w,
 
 /*
  * In a child forked while the helper ran, the helper is gone and the
- * page is zero: the entries it had taken are taken again by this thread.
+ * page is zero: the entries it had taken and not finished are inspected
+ * here (the caller's thread finishes what it takes before it returns).
  */
 static void after_fork(struct fm__ahead *a)
 {
+	size_t taken;
+
 	if (!a->helper_started || a->sync->helper_runs)
 		return;
 	a->helper_started = false;
-	for (size_t i = a->head; i < a->taken; i++)
-		if (slot_at(a, i)->state == SLOT_TAKEN)
-			slot_at(a, i)->state = SLOT_READ;
-	a->taken = a->head;
+	taken = atomic_load(&a->taken);
+	for (size_t i = a->head; i < taken; i++)
+		if (!atomic_load(&slot_at(a, i)->done))
+			inspect_taken(a, i, 1);
 }
 
 /* Puts entry e of the walk into the free slot s. */
@@ -235,7 +243,6 @@ static void put_entry(struct slot *s, const struct fm__entry *e)
 		memcpy(s->file, e->file, len + 1);
 		s->e.file = s->file;
 	}
-	s->state = SLOT_READ;
 }
 
 /* Puts the walk's failure r into the free slot s: handed out in its turn,
@@ -244,24 +251,20 @@ static void put_failure(struct slot *s, int r)
 {
 	s->failure = r;
 	s->message = strdup(fm_last_error_message());
-	s->state = SLOT_DONE;
 }
 
 /*
  * Reads entries from the walk into the free slots, until the ring is full
  * or the walk pauses (a directory's end, or a failure) or ends.  Only the
- * caller's thread fills, and only slots the helper does not look at until
- * `filled` passes them.
+ * caller's thread fills, and only slots nobody looks at until `filled`
+ * passes them.
  */
 static void fill(struct fm__ahead *a, const char *call)
 {
-	size_t end = a->filled;
+	size_t end = atomic_load_explicit(&a->filled, memory_order_relaxed), start = end;
 	struct fm__entry e;
 	int r;
 
-	/* In halves: the helper, waiting for work, is woken once a half. */
-	if (end - a->head > FM__AHEAD_SLOTS / 2)
-		return;
 	while (!a->walk_waits && !a->walk_ended && end - a->head < FM__AHEAD_SLOTS) {
 		r = fm__walk_next(a->walk, &e, call);
 		if (r == 0)
@@ -274,21 +277,21 @@ static void fill(struct fm__ahead *a, const char *call)
 			continue;
 		put_entry(slot_at(a, end++), &e);
 	}
-	if (end == a->filled)
+	if (end == start)
 		return;
 	if (!a->helper_tried && end - a->head > 1) {
 		/* More than one entry to look at: worth a second thread. */
 		a->helper_tried = true;
 		start_helper(a);
 	}
-	lock(a);
-	a->filled = end;
-	if (a->sync)
-		pthread_cond_signal(&a->sync->work);
-	unlock(a);
+	atomic_store(&a->filled, end);
+	/* A helper waiting for work is woken for a few entries, not for each
+	 * (the caller's thread inspects what it leaves). */
+	if (a->sync && (end - atomic_load(&a->taken) >= WAKE_AT || a->walk_waits || a->walk_ended))
+		wake(a->sync, &a->sync->helper_waits, &a->sync->work);
 }
 
-/* Frees what the entry handed out last held. */
+/* Frees what the entry handed out last held, and empties its slot. */
 static void release_handed(struct fm__ahead *a)
 {
 	struct slot *s;
@@ -299,7 +302,11 @@ static void release_handed(struct fm__ahead *a)
 	if (s->inspected)
 		fm__inspection_free(&s->o);
 	free(s->message);
-	*s = (struct slot){ 0 };
+	s->message = NULL;
+	s->failure = 0;
+	s->inspected = false;
+	/* Nobody else looks at it until `filled` passes it again. */
+	atomic_store_explicit(&s->done, false, memory_order_relaxed);
 	a->handed = false;
 }
 
@@ -308,21 +315,24 @@ static void release_handed(struct fm__ahead *a)
 static struct slot *take_oldest(struct fm__ahead *a)
 {
 	struct slot *s = slot_at(a, a->head);
+	struct ahead_sync *sync = a->sync;
 	size_t first;
 
-	lock(a);
-	while (s->state != SLOT_DONE) {
-		if (take_locked(a, 1, &first) == 1) {
-			unlock(a);
+	while (!atomic_load(&s->done)) {
+		if (take(a, 1, &first) == 1) {
 			inspect_taken(a, first, 1);
-			lock(a);
-		} else {
-			/* The helper has it (else take_locked would have). */
-			pthread_cond_wait(&a->sync->done, &a->sync->lock);
+			continue;
 		}
+		/* Every entry is taken, the oldest by the helper (without a
+		 * helper, the caller's thread takes the oldest first). */
+		pthread_mutex_lock(&sync->lock);
+		atomic_store(&sync->caller_waits, true);
+		while (!atomic_load(&s->done))
+			pthread_cond_wait(&sync->done, &sync->lock);
+		atomic_store(&sync->caller_waits, false);
+		pthread_mutex_unlock(&sync->lock);
 	}
 	a->head++;
-	unlock(a);
 	a->handed = true;
 	return s;
 }
@@ -336,10 +346,10 @@ int fm__ahead_next(struct fm__ahead *a, const struct fm__entry **e, struct fm__i
 	after_fork(a);
 	for (;;) {
 		/* The ring is empty: the paused walk may go on. */
-		if (a->walk_waits && a->head == a->filled)
+		if (a->walk_waits && a->head == atomic_load(&a->filled))
 			a->walk_waits = false;
 		fill(a, call);
-		if (a->head < a->filled)
+		if (a->head < atomic_load(&a->filled))
 			break;
 		if (a->walk_ended)
 			return 0;
@@ -360,18 +370,21 @@ int fm__ahead_next(struct fm__ahead *a, const struct fm__entry **e, struct fm__i
 
 void fm__ahead_close(struct fm__ahead *a)
 {
+	size_t filled;
+
 	if (!a)
 		return;
 	after_fork(a);
 	if (a->helper_started) {
+		atomic_store(&a->sync->stop, true);
 		pthread_mutex_lock(&a->sync->lock);
-		a->sync->stop = true;
 		pthread_cond_signal(&a->sync->work);
 		pthread_mutex_unlock(&a->sync->lock);
 		pthread_join(a->helper, NULL);
 	}
 	release_handed(a);
-	for (size_t i = a->head; i < a->filled; i++) {
+	filled = atomic_load(&a->filled);
+	for (size_t i = a->head; i < filled; i++) {
 		struct slot *s = slot_at(a, i);
 
 		if (s->inspected)
