@@ -13,20 +13,24 @@
  * entries is held: a listing still streams.
  *
  * Who touches what: only the caller's thread reads the walk (its failures
- * leave the caller's thread-local message) and fills slots at and after
- * `filled`; an entry's inspection belongs to the thread that took it until
- * it is marked done; the counters and the slots' states are guarded by
- * sync->lock.  A directory stays open while any of its entries is in the
+ * leave the caller's thread-local message), fills slots at and after
+ * `filled` and publishes them by storing `filled`; either thread takes
+ * entries by moving the atomic `taken` on, and an entry's inspection
+ * belongs to the thread that took it until its `done` is stored.  No lock
+ * on that path: the lock serves only the two waits (see struct
+ * ahead_sync).  A directory stays open while any of its entries is in the
  * ring: the walk pauses at each directory's end (fm__walk_pause), and the
  * ring is emptied before it goes on.
  *
  * fork: the helper is not in a child.  The lock, the condition variables
- * and the flag saying that the helper runs live in a page the kernel hands
- * a child zero-filled (MADV_WIPEONFORK): a child that goes on with a
- * listing finds an unlocked lock and no helper, and inspects again the
- * entries the helper had taken.  Without that page (a kernel before 4.14)
- * there is no helper.  The helper blocks every signal, so that a signal
- * meant for the program reaches one of its own threads.
+ * and the flags saying that the helper runs and who waits live in a page
+ * the kernel hands a child zero-filled (MADV_WIPEONFORK): a child that goes
+ * on with a listing finds an unlocked lock and no helper, and inspects
+ * itself the entries the helper had taken and not finished (the one it was
+ * in the middle of may leave the child a descriptor).  Without that page
+ * (a kernel before 4.14) there is no helper.  The helper blocks every
+ * signal, so that a signal meant for the program reaches one of its own
+ * threads.
  */
 #define _GNU_SOURCE
 #include "internal.h"
