@@ -766,7 +766,10 @@ FM_API void fm_sync_close(fm_sync *o);
  * tool: fm_store_list_open() starts a listing, fm_store_list_next() gives
  * one object at a time, fm_store_list_close() ends it.  A listing streams:
  * a store of 100,000 objects takes no more memory than one of ten, but for
- * the table of holders, made once at the start.  It only looks: each store
+ * the table of holders, made once at the start.  With more than one CPU, a
+ * thread of the listing's own (blocking every signal, ended by
+ * fm_store_list_close) looks at objects up to 128 entries ahead; the order
+ * stays the directory's, and a child forked meanwhile may go on with it.  It only looks: each store
  * file is opened for reading, without a lock, so a listing never holds,
  * creates, repairs or removes anything, and never waits for another
  * process.  What it reports is a snapshot; objects come and go meanwhile.

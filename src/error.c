@@ -77,6 +77,12 @@ FM_API const char *fm_last_error_message(void)
 	return last_message;
 }
 
+int fm__fail_again(int code, const char *message)
+{
+	snprintf(last_message, sizeof(last_message), "%s", message);
+	return code;
+}
+
 int fm__fail(int code, const char *call, const char *object, const char *detail, ...)
 {
 	char what[256];

@@ -25,6 +25,9 @@ static bool known_type(uint32_t type)
 	return type >= FM__TYPE_SECTION && type <= FM__TYPE_SEMAPHORE;
 }
 
+/* The bytes after the fixed part that fm__header_read takes in its one read. */
+#define NAME_AHEAD 128
+
 static const char not_ours[] = "bad magic: not a filemap object";
 static const char truncated[] = "truncated header";
 
@@ -108,12 +111,33 @@ static const char *check_fixed(const struct fm__header *h, const struct stat *st
 	return NULL;
 }
 
+/* Takes the name of the sound header h from the name_size bytes at stored:
+ * 0 with *out (malloc'd, NUL-terminated), FM_ECORRUPT with *why. */
+static int take_name(const char *stored, const struct fm__header *h, char **out,
+		     const char **why)
+{
+	char *name;
+
+	if (memchr(stored, '\0', h->name_size)) {
+		*why = "bad name";
+		return FM_ECORRUPT;
+	}
+	name = malloc(h->name_size + 1);
+	if (!name)
+		return -ENOMEM;
+	memcpy(name, stored, h->name_size);
+	name[h->name_size] = '\0';
+	*out = name;
+	return 0;
+}
+
 /* Reads the full name of the sound header h from fd: 0 with *out (malloc'd,
  * NUL-terminated), FM_ECORRUPT with *why, or -errno. */
 static int read_name(int fd, const struct fm__header *h, char **out, const char **why)
 {
 	char *name = malloc(h->name_size + 1);
 	ssize_t n;
+	int r;
 
 	if (!name)
 		return -ENOMEM;
@@ -123,14 +147,9 @@ static int read_name(int fd, const struct fm__header *h, char **out, const char 
 		*why = "truncated name";
 		return n < 0 ? (int)n : FM_ECORRUPT;
 	}
-	name[h->name_size] = '\0';
-	if (memchr(name, '\0', h->name_size)) {
-		free(name);
-		*why = "bad name";
-		return FM_ECORRUPT;
-	}
-	*out = name;
-	return 0;
+	r = take_name(name, h, out, why);
+	free(name);
+	return r;
 }
 
 /* Checks the fixed part h that a read of n bytes gave. */
@@ -146,12 +165,18 @@ static int check_read(ssize_t n, const struct fm__header *h, const struct stat *
 int fm__header_read(int fd, const struct stat *st, struct fm__header *hdr,
 		    char **name_out, const char **why)
 {
+	char ahead[NAME_AHEAD];
 	struct fm__header h;
+	ssize_t n;
 	int r;
 
-	r = check_read(fm__os_pread(fd, &h, sizeof(h), 0), &h, st, why);
+	/* One read for the fixed part and, most often, the whole name after it
+	 * (a listing reads 100,000 headers); a longer name is read again. */
+	n = fm__os_pread2(fd, &h, sizeof(h), ahead, name_out ? sizeof(ahead) : 0, 0);
+	r = check_read(n, &h, st, why);
 	if (r == 0 && name_out)
-		r = read_name(fd, &h, name_out, why);
+		r = (size_t)n - sizeof(h) >= h.name_size ? take_name(ahead, &h, name_out, why)
+							  : read_name(fd, &h, name_out, why);
 	if (r == 0)
 		*hdr = h;
 	return r;

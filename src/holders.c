@@ -37,6 +37,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,23 @@ static bool list_pids(int procfd, pid_t **pids, size_t *n)
 	return proc && !de;
 }
 
+/* Starts the threads of shares 1 to n - 1; the calling thread scans
+ * share 0 after, and any that cannot start.  They block every signal: one
+ * meant for the program reaches one of its own threads. */
+static void start_scanners(struct scanner *sc, size_t n)
+{
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (size_t i = 1; i < n; i++)
+		sc[i].started = pthread_create(&sc[i].thread, NULL, scanner_main, &sc[i]) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	for (size_t i = 1; i < n; i++)
+		if (!sc[i].started)
+			scanner_main(&sc[i]);
+}
+
 /*
  * Scans every process's descriptors but our own, in a few threads: the
  * cost is the kernel's, a path walk for each descriptor, and the
@@ -288,16 +306,13 @@ static bool scan_fds(struct fm__holders *l, bool *complete)
 	ok = ok && list_pids(procfd, &pids, &npids);
 	while (ok && n < MAX_SCANNERS && (long)n < cpus && n * 16 < npids)
 		n++;
-	for (size_t i = 0; ok && i < n; i++) {
+	for (size_t i = 0; ok && i < n; i++)
 		sc[i] = (struct scanner){ .procfd = procfd, .dev = dev, .pids = pids, .npids = npids,
 					  .index = i, .count = n, .ok = true };
-		/* The calling thread scans share 0, and any that cannot start. */
-		sc[i].started = i > 0 && pthread_create(&sc[i].thread, NULL, scanner_main, &sc[i]) == 0;
-		if (i > 0 && !sc[i].started)
-			scanner_main(&sc[i]);
-	}
-	if (ok)
+	if (ok) {
+		start_scanners(sc, n);
 		scanner_main(&sc[0]);
+	}
 	*complete = true;
 	for (size_t i = 0; i < n; i++) {
 		if (sc[i].started)

@@ -33,6 +33,10 @@
  */
 int fm__fail(int code, const char *call, const char *object, const char *detail, ...)
 	FM__PRINTF(4, 5);
+/* Sets this thread's last-error message back to a copy of an earlier one
+ * (fm_last_error_message), for a failure reported later than it happened;
+ * returns code. */
+int fm__fail_again(int code, const char *message);
 
 /* Access bits as a message says them: "r", "rw", "rwx", "c" (copy-on-write),
  * "none"; in a struct so that a message can take it in its arguments. */
@@ -717,6 +721,14 @@ int fm__walk_open(struct fm__walk **out, unsigned namespaces, const char *one);
  * which the walk then leaves; the next call goes on with the next one.
  */
 int fm__walk_next(struct fm__walk *w, struct fm__entry *e, const char *call);
+/*
+ * Makes fm__walk_next return FM__WALK_DIR_END at the end of each directory
+ * (and after a failure) instead of going on: the entries handed out so far
+ * stay valid (their dirfd open, their dir_path allocated) until the next
+ * call, for a caller that inspects them in another thread.
+ */
+#define FM__WALK_DIR_END 2
+void fm__walk_pause(struct fm__walk *w);
 void fm__walk_close(struct fm__walk *w);
 
 enum fm__inspect_state {
@@ -758,6 +770,27 @@ int32_t fm__inspect_waiters(const struct fm__inspection *o);
  * has one.
  */
 int fm__backing_state(const struct fm__inspection *o, struct stat *st);
+
+/*
+ * lookahead.c: the walk's entries inspected ahead of the caller, in a
+ * second thread when the machine has more than one CPU, and handed out in
+ * the walk's order.  At most FM__AHEAD_SLOTS entries are held at a time,
+ * so a listing still streams.
+ */
+struct fm__ahead;
+#define FM__AHEAD_SLOTS 128
+
+/* Takes the walk w (closed by fm__ahead_close); keep (may be NULL) says
+ * which entries are worth inspecting.  0 or -ENOMEM. */
+int fm__ahead_open(struct fm__ahead **out, struct fm__walk *w,
+		   bool (*keep)(const struct fm__entry *e, const void *arg), const void *arg);
+/*
+ * The next entry kept and its inspection: 1 with *e and *o (valid until the
+ * next call), 0 at the end, or the walk's failure with its message set.
+ */
+int fm__ahead_next(struct fm__ahead *a, const struct fm__entry **e, struct fm__inspection **o,
+		   const char *call);
+void fm__ahead_close(struct fm__ahead *a);
 
 /* A holder of the object file dev:ino: a process that has it open, or
  * (from /proc/locks) that took a FLOCK lock on it. */

@@ -36,6 +36,8 @@ struct fm__walk {
 	DIR *dir;            /* the namespace directory being read, or NULL */
 	char *one;           /* only this file (of the one namespace), or NULL */
 	bool one_done;       /* and it was looked for */
+	bool pause;          /* stop at each directory's end (fm__walk_pause) */
+	bool dir_done;       /* the open directory is finished: left at the next call */
 	struct fm__entry at; /* the directory's part of each entry */
 };
 
@@ -286,13 +288,19 @@ int fm__walk_next(struct fm__walk *w, struct fm__entry *e, const char *call)
 		return 0;
 	if (w->one)
 		return next_one(w, e, call);
+	if (w->dir_done)
+		close_namespace(w);
+	w->dir_done = false;
 	for (;;) {
 		if (w->dir) {
 			r = read_entry(w, e, call);
-			if (r != 0) {
-				if (r < 0)
-					close_namespace(w);
+			if (r > 0)
 				return r;
+			/* Its entries may still be in use: it is closed at the next
+			 * call (when it failed, the next call goes on with the next). */
+			if (r < 0 || w->pause) {
+				w->dir_done = true;
+				return r < 0 ? r : FM__WALK_DIR_END;
 			}
 			close_namespace(w);
 		}
@@ -307,6 +315,11 @@ int fm__walk_next(struct fm__walk *w, struct fm__entry *e, const char *call)
 					w->at.dir_path, fm_strerror(r));
 		}
 	}
+}
+
+void fm__walk_pause(struct fm__walk *w)
+{
+	w->pause = true;
 }
 
 void fm__walk_close(struct fm__walk *w)
@@ -328,13 +341,12 @@ void fm__walk_close(struct fm__walk *w)
  * ------------------------------------------------------------------------ */
 
 struct fm_store_list {
-	struct fm__walk *walk;
+	struct fm__ahead *ahead;   /* the walk, inspected ahead (lookahead.c) */
 	int type;                  /* only this type, or 0 */
 	unsigned flags;            /* FM_LIST_* */
 	char *pattern;             /* the glob, without a namespace prefix, or NULL */
 	struct fm__holders holders;
-	struct fm__inspection now; /* the object last reported */
-	bool have_now;
+	const struct fm__inspection *now; /* the object last reported */
 	char *path;                /* now's store file */
 	size_t path_cap;
 	int32_t *pids;             /* now's holders */
@@ -392,26 +404,31 @@ static int take_opts(struct fm_list_opts *o, const struct fm_list_opts *opts)
 	return 0;
 }
 
+static bool may_match(const struct fm__entry *e, const void *arg);
+
 /* Makes the walk: of one name, or of the namespaces the options leave
  * (none, when the filters disagree: an empty listing). */
 static int open_walk(struct fm_store_list *l, const struct fm_list_opts *o)
 {
 	static const unsigned ns_bit[FM__NS_COUNT] = { FM_NAMESPACE_LOCAL, FM_NAMESPACE_GLOBAL };
 	unsigned namespaces = o->namespaces ? o->namespaces : BOTH_NAMESPACES;
+	struct fm__walk *walk;
 	struct fm__name one;
 	int r;
 
 	if (o->pattern && !(l->pattern = strdup(pattern_namespace(o->pattern, &namespaces))))
 		return fm__fail(-ENOMEM, open_call, NULL, NULL);
 	if (!o->name) {
-		r = fm__walk_open(&l->walk, namespaces, NULL);
-		return r < 0 ? fm__fail(r, open_call, NULL, NULL) : 0;
+		r = fm__walk_open(&walk, namespaces, NULL);
+	} else {
+		r = fm__name_parse(&one, o->name);
+		if (r < 0)
+			return fm__fail(r, open_call, r == -ENOMEM ? NULL : o->name, NULL);
+		r = fm__walk_open(&walk, namespaces & ns_bit[one.ns], one.file);
+		fm__name_free(&one);
 	}
-	r = fm__name_parse(&one, o->name);
-	if (r < 0)
-		return fm__fail(r, open_call, r == -ENOMEM ? NULL : o->name, NULL);
-	r = fm__walk_open(&l->walk, namespaces & ns_bit[one.ns], one.file);
-	fm__name_free(&one);
+	if (r == 0 && (r = fm__ahead_open(&l->ahead, walk, may_match, l)) < 0)
+		fm__walk_close(walk);
 	return r < 0 ? fm__fail(r, open_call, NULL, NULL) : 0;
 }
 
@@ -431,7 +448,6 @@ FM_API int fm_store_list_open(fm_store_list **out, const struct fm_list_opts *op
 		return fm__fail(-ENOMEM, open_call, NULL, NULL);
 	l->type = o.type;
 	l->flags = o.flags;
-	l->now.fd = -1;
 	r = open_walk(l, &o);
 	if (r < 0) {
 		fm_store_list_close(l);
@@ -448,8 +464,9 @@ FM_API int fm_store_list_open(fm_store_list **out, const struct fm_list_opts *op
  * Whether the pattern could match the entry, judged before it is opened:
  * a directly encoded file name tells its name.  A hashed one must be read.
  */
-static bool may_match(const fm_store_list *l, const struct fm__entry *e)
+static bool may_match(const struct fm__entry *e, const void *arg)
 {
+	const fm_store_list *l = arg;
 	char rest[NAME_MAX + 1];
 
 	if (!l->pattern || !fm__name_decode_file(rest, sizeof(rest), e->file))
@@ -472,7 +489,7 @@ static bool wanted(const fm_store_list *l, const struct fm__inspection *o,
 static int take_holders(fm_store_list *l, size_t *count)
 {
 	const struct fm__holder *first;
-	size_t n = fm__holders_find(&l->holders, &l->now.st, &first);
+	size_t n = fm__holders_find(&l->holders, &l->now->st, &first);
 
 	if (n > l->pids_cap) {
 		int32_t *more = realloc(l->pids, n * sizeof(*more));
@@ -563,7 +580,7 @@ static int join_path(fm_store_list *l, const struct fm__entry *e)
 static int describe(fm_store_list *l, const struct fm__entry *e, struct fm_object_info *out)
 {
 	struct fm_object_info info = FM_OBJECT_INFO_INIT;
-	const struct fm__inspection *o = &l->now;
+	const struct fm__inspection *o = l->now;
 	size_t holders = 0;
 
 	if (join_path(l, e) < 0)
@@ -590,17 +607,10 @@ static int describe(fm_store_list *l, const struct fm__entry *e, struct fm_objec
 	return 0;
 }
 
-/* Forgets the object last reported. */
-static void drop_now(fm_store_list *l)
-{
-	if (l->have_now)
-		fm__inspection_free(&l->now);
-	l->have_now = false;
-}
-
 FM_API int fm_store_list_next(fm_store_list *l, struct fm_object_info *out)
 {
-	struct fm__entry e;
+	const struct fm__entry *e;
+	struct fm__inspection *o;
 	int r;
 
 	if (!l || !out)
@@ -608,20 +618,17 @@ FM_API int fm_store_list_next(fm_store_list *l, struct fm_object_info *out)
 	if (out->size < INFO_END(ns))
 		return fm__fail(-EINVAL, next_call, NULL, "out->size is too small");
 	for (;;) {
-		drop_now(l);
-		r = fm__walk_next(l->walk, &e, next_call);
+		l->now = NULL;
+		r = fm__ahead_next(l->ahead, &e, &o, next_call);
 		if (r <= 0)
 			return r;
-		if (!may_match(l, &e))
+		if (o->state == FM__INSPECT_FAILED)
+			return fm__fail(o->error, next_call, NULL, "cannot look at %s/%s: %s",
+					e->dir_path, e->file, o->problem);
+		if (o->state == FM__INSPECT_GONE || !wanted(l, o, e))
 			continue;
-		fm__inspect(&l->now, &e);
-		l->have_now = true;
-		if (l->now.state == FM__INSPECT_FAILED)
-			return fm__fail(l->now.error, next_call, NULL, "cannot look at %s/%s: %s",
-					e.dir_path, e.file, l->now.problem);
-		if (l->now.state == FM__INSPECT_GONE || !wanted(l, &l->now, &e))
-			continue;
-		r = describe(l, &e, out);
+		l->now = o;
+		r = describe(l, e, out);
 		return r < 0 ? fm__fail(r, next_call, NULL, NULL) : 1;
 	}
 }
@@ -630,8 +637,7 @@ FM_API void fm_store_list_close(fm_store_list *l)
 {
 	if (!l)
 		return;
-	drop_now(l);
-	fm__walk_close(l->walk);
+	fm__ahead_close(l->ahead);
 	fm__holders_free(&l->holders);
 	free(l->pattern);
 	free(l->path);

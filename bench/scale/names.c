@@ -23,7 +23,7 @@
  * Those objects exist only while the opens are timed, and every way out
  * removes them (an interrupted run leaves them, as it leaves its stores).
  * And the tool:
- * `filemap ls` over each store (goal: under 1 s for 100,000 objects), and
+ * `filemap ls` over each store (goal: under 0.6 s for 100,000 objects), and
  * `filemap ls --json`, whose peak RSS shows whether it streams, and whose
  * output must parse and list every object.  The tool runs over the small
  * store before the large one's holders start, since what it costs follows
@@ -452,13 +452,14 @@ static int check_root_switch(struct side sides[2])
 
 /* ---- the tool ---------------------------------------------------------- */
 
-/* `filemap ls` over sd's store, o->ls_runs times. */
+/* `filemap ls` over sd's store, o->ls_runs times: its wall time and,
+ * next to it, the processor time it took (its threads added up). */
 static int time_ls(const struct side *sd, const struct scale_opts *o, bool with_goal)
 {
 	static const char *const ls[] = { "ls", NULL };
-	double *t = calloc((size_t)o->ls_runs, sizeof(double));
+	double *t = calloc(2 * (size_t)o->ls_runs, sizeof(double)), *cpu = t + o->ls_runs;
 	char bench[96], goal[96];
-	struct stats st;
+	struct stats st, cpu_st;
 	struct run r;
 
 	for (long i = 0; t && i < o->ls_runs; i++) {
@@ -468,16 +469,22 @@ static int time_ls(const struct side *sd, const struct scale_opts *o, bool with_
 			return -1;
 		}
 		t[i] = r.seconds * 1e3;
+		cpu[i] = r.cpu_seconds * 1e3;
 	}
 	if (!t)
 		return -1;
 	stats_of(&st, t, (size_t)o->ls_runs, o->ls_runs);
+	stats_of(&cpu_st, cpu, (size_t)o->ls_runs, o->ls_runs);
 	free(t);
 	snprintf(bench, sizeof(bench), "filemap ls, %s", sd->label);
 	report_measure(bench, IMPL_TOOL, "ms", &st);
-	snprintf(goal, sizeof(goal), "filemap ls of %ld objects < 1 s", sd->count);
+	snprintf(bench, sizeof(bench), "filemap ls processor time, %s", sd->label);
+	report_measure(bench, IMPL_TOOL, "ms", &cpu_st);
+	snprintf(bench, sizeof(bench), "filemap ls, %s", sd->label);
+	snprintf(goal, sizeof(goal), "filemap ls of %ld objects < 0.6 s", sd->count);
 	if (with_goal)
-		report_goal(goal, bench, IMPL_TOOL, "1 s", st.median / 1e3, 1.0, RECORD_LOWER, false);
+		report_goal(goal, bench, IMPL_TOOL, "0.6 s", st.median / 0.6e3, 1.0, RECORD_LOWER,
+			    false);
 	return 0;
 }
 

@@ -162,6 +162,8 @@ int run_tool(struct run *r, const struct scale_opts *o, const char *root, bool c
 	}
 	r->seconds = now() - start;
 	r->maxrss_kib = ru.ru_maxrss;
+	r->cpu_seconds = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+			 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	if (exited_well(r->status))
 		return 0;
 	note("`filemap %s%s%s` in %s: %s%s", args[0], args[1] ? " " : "", args[1] ? args[1] : "",

@@ -143,6 +143,7 @@ int store_finish(const char *root, const char *label, const char *impl);
 struct run {
 	int status;       /* as waitpid gives it */
 	double seconds;   /* wall time from fork to exit */
+	double cpu_seconds; /* the child's user and system time, all its threads */
 	long maxrss_kib;  /* the child's peak resident set */
 	int out;          /* its stdout (a memfd, at offset 0), or -1 */
 };

@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #include "tool.h"
 
+#include <stdio_ext.h>
 #include <string.h>
 
 /* The columns' widths; NAME, the last, takes what it needs. */
@@ -136,6 +137,9 @@ int cmd_ls(int argc, char **argv)
 		r = tool_list_open(&l, pattern, type, ns, ls.names ? FM_LIST_NO_HOLDERS : 0);
 	if (r != TOOL_OK)
 		return r;
+	/* The library lists with threads of its own, which makes stdio lock
+	 * stdout for every call; only this thread prints, so it need not. */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	if (ls.json)
 		putchar('[');
 	else if (!ls.names)

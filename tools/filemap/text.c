@@ -91,17 +91,21 @@ void tool_print_text(FILE *f, const char *s)
 
 void tool_print_json_string(FILE *f, const char *s)
 {
+	const char *run;
 	uint32_t c;
 	bool unsafe;
 	size_t n;
 
 	putc('"', f);
-	for (; *s; s += n) {
+	/* Characters that need no escape go out a run at a time. */
+	for (run = s; *s; s += n) {
 		n = tool_char_at(s, &c, &unsafe);
+		if (!unsafe && c != '"' && c != '\\')
+			continue;
+		fwrite(run, 1, (size_t)(s - run), f);
+		run = s + n;
 		if (c == '"' || c == '\\') {
 			fprintf(f, "\\%c", (int)c);
-		} else if (!unsafe) {
-			fwrite(s, 1, n, f);
 		} else if (c > 0xffff) {
 			/* JSON spells a character past the BMP as a surrogate pair. */
 			c -= 0x10000;
@@ -113,6 +117,7 @@ void tool_print_json_string(FILE *f, const char *s)
 			fprintf(f, "\\u%04x", (unsigned)c);
 		}
 	}
+	fwrite(run, 1, (size_t)(s - run), f);
 	putc('"', f);
 }
 
