@@ -13,17 +13,61 @@
  * of it has memory when it is resident (mincore), and committing faults it
  * in.  A page any view touches gets its memory too: the kernel gives
  * memory to a sparse page on first touch.
+ *
+ * A view outlives its handle, so it keeps a description of the file to do
+ * that with: one a handle and an access, which its views share
+ * (struct fm__commit_fd), so that views cost no descriptor each.
  */
 #define _GNU_SOURCE
 #include "internal.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22 /* Linux 5.14 */
 #endif
+
+struct fm__commit_fd *fm__commit_fd_take(fm_section *s, unsigned view_access, int fd, int *err)
+{
+	struct fm__commit_fd *_Atomic *slot = &s->commit_fd[(view_access & FM_WRITE) != 0];
+	struct fm__commit_fd *c = atomic_load(slot), *expected = NULL;
+
+	if (c) {
+		atomic_fetch_add(&c->refs, 1);
+		return c;
+	}
+	c = malloc(sizeof(*c));
+	if (!c) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	c->fd = fm__os_dup(fd);
+	if (c->fd < 0) {
+		*err = c->fd;
+		free(c);
+		return NULL;
+	}
+	atomic_init(&c->refs, 2);
+	/* Two threads may race to make it; the loser shares the winner's. */
+	if (!atomic_compare_exchange_strong(slot, &expected, c)) {
+		fm__os_close(c->fd);
+		free(c);
+		atomic_fetch_add(&expected->refs, 1);
+		c = expected;
+	}
+	return c;
+}
+
+void fm__commit_fd_put(struct fm__commit_fd *c)
+{
+	if (c && atomic_fetch_sub(&c->refs, 1) == 1) {
+		fm__os_close(c->fd);
+		free(c);
+	}
+}
 
 static uintptr_t page_down(uintptr_t a)
 {

@@ -30,9 +30,9 @@ struct fm__view {
 	unsigned access;       /* as reported */
 	uint64_t file_offset;  /* where the view starts in the file it maps */
 	bool file_backed;      /* the section maps a user's file */
-	int fd;                /* for a reserve section's view, a description of
-				* that file, to commit pages and tell which have
-				* memory (commit.c); else -1 */
+	struct fm__commit_fd *commit_fd; /* a reserve section's view's: its
+					  * handle's shared description of
+					  * the file (commit.c); else NULL */
 	bool in_segment;       /* a reserve section's shared view of a segment,
 				* whose pages commit.c reads through a mapping */
 	struct fm__hold *counted; /* the hold whose description it maps, which
@@ -43,8 +43,7 @@ struct fm__view {
 /* Forgets a view whose range is unmapped. */
 static void view_free(struct fm__view *v)
 {
-	if (v->fd >= 0)
-		fm__os_close(v->fd);
+	fm__commit_fd_put(v->commit_fd);
 	if (v->counted)
 		fm__hold_view_gone(v->counted);
 	free(v);
@@ -214,14 +213,14 @@ static int map_shm(void **base, fm_section *s, uint64_t offset, size_t map_len, 
 
 /*
  * Maps a view of a section in a file (the store's, or a user's): *kept is
- * a description of the file for a reserve section's view, *counted the
- * hold that counts the view (fm__section_view_fd).  Returns 0, mmap's
+ * the handle's shared description of the file for a reserve section's view
+ * (commit.c), *counted the hold that counts the view (fm__section_view_fd).  Returns 0, mmap's
  * -errno, or a failure to find what to map with its message set (*told);
  * map_at undoes *kept and *counted when it fails.
  */
-static int map_file(void **base, int *kept, struct fm__hold **counted, fm_section *s,
-		    uint64_t offset, size_t map_len, int prot, unsigned access, void *addr,
-		    bool *told, const char *call)
+static int map_file(void **base, struct fm__commit_fd **kept, struct fm__hold **counted,
+		    fm_section *s, uint64_t offset, size_t map_len, int prot, unsigned access,
+		    void *addr, bool *told, const char *call)
 {
 	int flags = (access & FM_COPY ? MAP_PRIVATE : MAP_SHARED) | (addr ? MAP_FIXED_NOREPLACE : 0);
 	int fd, r;
@@ -229,8 +228,8 @@ static int map_file(void **base, int *kept, struct fm__hold **counted, fm_sectio
 	/* The hold's descriptors stay what they are until the view is in. */
 	fm__hold_map_begin();
 	r = fd = fm__section_view_fd(s, access, counted, call);
-	if (r >= 0 && reserves(s) && (*kept = fm__os_dup(fd)) < 0)
-		r = fm__fail(*kept, call, s->obj.name, NULL);
+	if (r >= 0 && reserves(s) && !(*kept = fm__commit_fd_take(s, access, fd, &r)))
+		r = fm__fail(r, call, s->obj.name, NULL);
 	*told = r < 0;
 	if (r >= 0)
 		r = fm__os_mmap(base, addr, map_len, prot, flags, fd, s->data_offset + offset);
@@ -240,15 +239,15 @@ static int map_file(void **base, int *kept, struct fm__hold **counted, fm_sectio
 
 /* Maps the checked view at addr (NULL: anywhere), never over a mapping;
  * *kept and *counted as map_file says. */
-static int map_at(void **base, int *kept, struct fm__hold **counted, fm_section *s,
-		  uint64_t offset, size_t map_len, int prot, unsigned access, void *addr,
-		  const char *call)
+static int map_at(void **base, struct fm__commit_fd **kept, struct fm__hold **counted,
+		  fm_section *s, uint64_t offset, size_t map_len, int prot, unsigned access,
+		  void *addr, const char *call)
 {
 	bool told = false;
 	int r;
 
 	*base = NULL;
-	*kept = -1;
+	*kept = NULL;
 	*counted = NULL;
 	if (fm__section_is_shm(s))
 		r = map_shm(base, s, offset, map_len, prot, access, addr);
@@ -260,9 +259,9 @@ static int map_at(void **base, int *kept, struct fm__hold **counted, fm_section 
 		fm__os_munmap(*base, map_len);
 		r = -EEXIST;
 	}
-	if (r < 0 && *kept >= 0) {
-		fm__os_close(*kept);
-		*kept = -1;
+	if (r < 0 && *kept) {
+		fm__commit_fd_put(*kept);
+		*kept = NULL;
 	}
 	if (r < 0 && *counted) {
 		fm__hold_view_gone(*counted);
@@ -298,7 +297,8 @@ static int view_map(void **out, fm_section *s, uint64_t offset, size_t length,
 	if (!v)
 		return fm__fail(-ENOMEM, call, s->obj.name, NULL);
 	v->map_len = fm__round_up(length, fm__page_size());
-	r = map_at(&base, &v->fd, &v->counted, s, offset, v->map_len, prot, access, addr, call);
+	r = map_at(&base, &v->commit_fd, &v->counted, s, offset, v->map_len, prot, access, addr,
+		   call);
 	if (r < 0) {
 		free(v);
 		return r;
@@ -406,7 +406,7 @@ int fm__view_pages(struct fm__view_pages *out, const void *addr, const char *cal
 	/* A copy of the view's descriptor, or of its pages, so that an unmap
 	 * on another thread cannot leave us its number or its addresses (dup
 	 * and mremap never block). */
-	if (v && v->fd >= 0 && (fd = fm__os_dup(v->fd)) < 0) {
+	if (v && v->commit_fd && (fd = fm__os_dup(v->commit_fd->fd)) < 0) {
 		r = fd;
 		fd = -1;
 	}

@@ -228,6 +228,36 @@ static void view_keeps_no_name(void)
 	CHECK_INT_EQ(test_fd_count(), before - 1);
 }
 
+/* Many views of a reserve section cost no descriptor each: the views of
+ * one handle and one access share one, which lives until the last of
+ * them and the handle are gone; a commit through any of them still works
+ * after the handle is closed. */
+static void views_share_a_descriptor(void)
+{
+	enum { VIEWS = 200 };
+	fm_section *s = reserved("Local\\many");
+	int before = test_fd_count();
+	char *w[VIEWS], *r[VIEWS];
+
+	for (int i = 0; i < VIEWS; i++) {
+		w[i] = map(s, (uint64_t)(i % PAGES) * pg, FM_WRITE);
+		r[i] = map(s, (uint64_t)(i % PAGES) * pg, FM_READ);
+	}
+	/* one for the writable views, a read-only description and one for
+	 * the read-only views */
+	CHECK(test_fd_count() <= before + 3);
+	fm_section_close(s);
+	for (int i = 0; i < VIEWS - 1; i++) {
+		CHECK_OK(fm_view_unmap(w[i]));
+		CHECK_OK(fm_view_unmap(r[i]));
+	}
+	CHECK_OK(fm_view_commit(w[VIEWS - 1], 1));
+	CHECK_STATE(r[VIEWS - 1], 1, 1);
+	CHECK_OK(fm_view_unmap(w[VIEWS - 1]));
+	CHECK_OK(fm_view_unmap(r[VIEWS - 1]));
+	CHECK_INT_EQ(test_fd_count(), before - 1);
+}
+
 /* As uid 65534: opens the shared section read-only, sees page 2
  * committed, and commits page 9 through its read-only view. */
 static int other_user_commits(void *arg)
@@ -298,6 +328,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(last_page),
 	TEST_CASE(bad_arguments),
 	TEST_CASE(view_keeps_no_name),
+	TEST_CASE(views_share_a_descriptor),
 	TEST_CASE(shared_segment),
 };
 
