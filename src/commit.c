@@ -15,8 +15,9 @@
  * memory to a sparse page on first touch.
  *
  * A view outlives its handle, so it keeps a description of the file to do
- * that with: one a handle and an access, which its views share
- * (struct fm__commit_fd), so that views cost no descriptor each.
+ * that with: one a handle and an access, which its views share and which
+ * goes with the last of them (struct fm__commit_fd), so that views cost no
+ * descriptor each.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -30,43 +31,77 @@
 #define MADV_POPULATE_READ 22 /* Linux 5.14 */
 #endif
 
+/* Takes a reference to the description in slot, if there is one. */
+static struct fm__commit_fd *share(struct fm__commit_fd **slot)
+{
+	struct fm__commit_fd *c;
+
+	fm__global_lock();
+	c = *slot;
+	if (c)
+		c->refs++;
+	fm__global_unlock();
+	return c;
+}
+
 struct fm__commit_fd *fm__commit_fd_take(fm_section *s, unsigned view_access, int fd, int *err)
 {
-	struct fm__commit_fd *_Atomic *slot = &s->commit_fd[(view_access & FM_WRITE) != 0];
-	struct fm__commit_fd *c = atomic_load(slot), *expected = NULL;
+	struct fm__commit_fd **slot = &s->commit_fd[(view_access & FM_WRITE) != 0];
+	struct fm__commit_fd *c = share(slot), *other;
 
-	if (c) {
-		atomic_fetch_add(&c->refs, 1);
+	if (c)
 		return c;
-	}
 	c = malloc(sizeof(*c));
 	if (!c) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	c->fd = fm__os_dup(fd);
+	*c = (struct fm__commit_fd){ .fd = fm__os_dup(fd), .refs = 1, .in_handle = slot };
 	if (c->fd < 0) {
 		*err = c->fd;
 		free(c);
 		return NULL;
 	}
-	atomic_init(&c->refs, 2);
-	/* Two threads may race to make it; the loser shares the winner's. */
-	if (!atomic_compare_exchange_strong(slot, &expected, c)) {
+	/* Two threads may race to make it (dup does not block, but it is a
+	 * system call: not under the lock); the loser shares the winner's. */
+	fm__global_lock();
+	other = *slot;
+	if (other)
+		other->refs++;
+	else
+		*slot = c;
+	fm__global_unlock();
+	if (other) {
 		fm__os_close(c->fd);
 		free(c);
-		atomic_fetch_add(&expected->refs, 1);
-		c = expected;
 	}
-	return c;
+	return other ? other : c;
 }
 
 void fm__commit_fd_put(struct fm__commit_fd *c)
 {
-	if (c && atomic_fetch_sub(&c->refs, 1) == 1) {
+	bool last;
+
+	if (!c)
+		return;
+	fm__global_lock();
+	last = --c->refs == 0;
+	if (last && c->in_handle)
+		*c->in_handle = NULL;
+	fm__global_unlock();
+	if (last) {
 		fm__os_close(c->fd);
 		free(c);
 	}
+}
+
+void fm__commit_fd_forget(fm_section *s)
+{
+	fm__global_lock();
+	for (int i = 0; i < 2; i++)
+		if (s->commit_fd[i])
+			s->commit_fd[i]->in_handle = NULL;
+	fm__global_unlock();
 }
 
 static uintptr_t page_down(uintptr_t a)

@@ -635,8 +635,9 @@ struct fm_section {
 	_Atomic int ro_fd;     /* a read-only description for the read-only views
 			        * of a writable handle, opened on first use; -1 */
 	/* A reserve section's: the descriptions its read-only [0] and writable
-	 * [1] views share for commit.c, made on first use; NULL. */
-	struct fm__commit_fd *_Atomic commit_fd[2];
+	 * [1] views share for commit.c, while some view has it; NULL.  Under
+	 * fm__global.lock. */
+	struct fm__commit_fd *commit_fd[2];
 };
 
 /* Whether the section's data is a user's file (no header before it). */
@@ -674,19 +675,24 @@ static inline unsigned fm__access_normalize(unsigned access)
  * through and asks which have memory.  Views outlive their handle, so each
  * view keeps one; the views of one handle and one access share it, so
  * that a process may have as many views as mappings, not as descriptors.
+ * It goes with the last of those views.
  */
 struct fm__commit_fd {
 	int fd;
-	_Atomic unsigned refs; /* the handle's, and each view's */
+	unsigned refs;                    /* its views; under fm__global.lock */
+	struct fm__commit_fd **in_handle; /* the handle's slot, until it closes */
 };
 
-/* The handle's shared description for its views with view_access, made
- * from fd (the one they map) on first use, with one more reference: the
- * caller's.  NULL with errno's code in *err when it cannot be made. */
+/* The handle's shared description for a view with view_access, made from
+ * fd (the one it maps) if no view has one, with one more reference: the
+ * view's.  NULL with errno's code in *err when it cannot be made. */
 struct fm__commit_fd *fm__commit_fd_take(fm_section *s, unsigned view_access, int fd, int *err);
 
-/* Drops a reference to c (NULL: none); the last closes it. */
+/* A view drops its reference to c (NULL: none); the last closes it. */
 void fm__commit_fd_put(struct fm__commit_fd *c);
+
+/* The closing handle s lets its views' descriptions go their own way. */
+void fm__commit_fd_forget(fm_section *s);
 
 /* What commit.c needs of the view that contains an address. */
 struct fm__view_pages {

@@ -139,8 +139,6 @@ static int section_finish(fm_section *s, unsigned access, int backing_from, cons
 	s->map_fd = -1;
 	s->data_offset = file ? 0 : s->obj.hdr.header_size;
 	atomic_init(&s->ro_fd, -1);
-	atomic_init(&s->commit_fd[0], NULL);
-	atomic_init(&s->commit_fd[1], NULL);
 	if (fm__section_is_shm(s)) {
 		/* Views are mappings of the handle's attachments (view.c). */
 		s->data_offset = 0;
@@ -476,8 +474,7 @@ FM_API void fm_section_close(fm_section *s)
 		fm__os_close(s->map_fd);
 	if (atomic_load(&s->ro_fd) >= 0)
 		fm__os_close(atomic_load(&s->ro_fd));
-	fm__commit_fd_put(atomic_load(&s->commit_fd[0]));
-	fm__commit_fd_put(atomic_load(&s->commit_fd[1]));
+	fm__commit_fd_forget(s);
 	fm__object_release(&s->obj);
 	free(s);
 }

@@ -229,9 +229,8 @@ static void view_keeps_no_name(void)
 }
 
 /* Many views of a reserve section cost no descriptor each: the views of
- * one handle and one access share one, which lives until the last of
- * them and the handle are gone; a commit through any of them still works
- * after the handle is closed. */
+ * one handle and one access share one, which goes with the last of them;
+ * a commit through a view still works after the handle is closed. */
 static void views_share_a_descriptor(void)
 {
 	enum { VIEWS = 200 };
