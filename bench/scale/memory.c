@@ -14,8 +14,8 @@
  * (GLIBC_TUNABLES=glibc.malloc.tcache_count=0), which sends its figures
  * back over a pipe.
  *
- * Two limits of the machine shape the counts.  Each section holds two
- * descriptors, and a process without CAP_SYS_RESOURCE cannot raise its
+ * Two limits of the machine shape the counts.  Each section holds a
+ * descriptor, and a process without CAP_SYS_RESOURCE cannot raise its
  * hard RLIMIT_NOFILE: the section count is capped at what the limit
  * allows, and the run says so.  Each view is a mapping, and a process may
  * have at most vm.max_map_count (65,530 by default) of them: the views are
