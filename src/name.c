@@ -144,7 +144,9 @@ int fm__name_parse(struct fm__name *out, const char *name)
 		return -ENAMETOOLONG;
 
 	prefix_len = prefixes[ns].len;
-	out->full = malloc(prefix_len + rest_len + 1);
+	out->full = prefix_len + rest_len < sizeof(out->short_full)
+			    ? out->short_full
+			    : malloc(prefix_len + rest_len + 1);
 	if (!out->full)
 		return -ENOMEM;
 	memcpy(out->full, prefixes[ns].text, prefix_len);
@@ -159,7 +161,8 @@ void fm__name_free(struct fm__name *n)
 {
 	if (!n)
 		return;
-	free(n->full);
+	if (n->full != n->short_full)
+		free(n->full);
 	n->full = NULL;
 }
 
