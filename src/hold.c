@@ -232,22 +232,26 @@ void fm__hold_unpin(struct fm__hold *h)
  * Handles
  * ------------------------------------------------------------------------ */
 
-bool fm__hold_join(struct fm__object *out, struct fm__hold *h)
+bool fm__hold_join(struct fm__object *out, struct fm__hold *h, bool pinned)
 {
-	bool alive;
+	bool alive, gone = false;
 
 	fm__global_lock();
 	/* The last handle may have gone since h was found: then it is done. */
 	alive = h->handles > 0;
 	if (alive) {
 		h->handles++;
-		h->refs++;
+		h->refs += !pinned; /* a pin becomes the handle's reference */
 		out->hold_prev = NULL;
 		out->hold_next = h->users;
 		h->users->hold_prev = out;
 		h->users = out;
+	} else if (pinned) {
+		gone = --h->refs == 0;
 	}
 	fm__global_unlock();
+	if (gone)
+		hold_free(h);
 	if (!alive)
 		return false;
 	out->fd = -1;
@@ -328,7 +332,7 @@ void fm__hold_release(struct fm__object *o)
 {
 	struct fm__hold *h = o->hold;
 	bool last, shared, mapped, escaped;
-	int own = o->fd;
+	int own = o->fd, hold_fd = h->fd;
 
 	pthread_rwlock_rdlock(fm__global.fds);
 	fm__global_lock();
@@ -341,25 +345,30 @@ void fm__hold_release(struct fm__object *o)
 	if (h->fd_user == o)
 		h->fd_user = NULL;
 	last = --h->handles == 0;
+	/* Not the last: the other handles keep h, so our reference goes now,
+	 * and h is not touched after the lock. */
 	if (last)
 		unindex_locked(h);
+	else
+		h->refs--;
 	shared = shared_locked(h);
 	escaped = h->escaped;
 	mapped = h->views > 0;
 	fm__global_unlock();
-	if (own >= 0 && own != h->fd)
+	if (own >= 0 && own != hold_fd)
 		fm__os_close(own);
 	/* The hold's own number stays open for the other handles: if it was
 	 * given out, it may have been made inheritable, and a closed handle
 	 * must not pass to the programs this process executes. */
-	if (own >= 0 && own == h->fd && !last && escaped)
-		fm__os_setfd_cloexec(h->fd);
+	if (own >= 0 && own == hold_fd && !last && escaped)
+		fm__os_setfd_cloexec(hold_fd);
 	if (last)
 		last_one_out(h, shared, mapped);
 	pthread_rwlock_unlock(fm__global.fds);
 	o->fd = -1;
 	o->hold = NULL;
-	fm__hold_unpin(h);
+	if (last)
+		fm__hold_unpin(h);
 }
 
 /* ------------------------------------------------------------------------

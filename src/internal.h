@@ -476,8 +476,9 @@ void fm__hold_unpin(struct fm__hold *h);
 /* Makes the prepared handle out (its file and name set) another handle of
  * h, which is pinned or used by a live handle: no descriptor of its own
  * yet, and h's dir, identity, owner and header.  False when h's last
- * handle went meanwhile (a pinned h): out is unchanged. */
-bool fm__hold_join(struct fm__object *out, struct fm__hold *h);
+ * handle went meanwhile (a pinned h): out is unchanged.  pinned: the
+ * caller's pin is taken over (the handle's reference, or let go). */
+bool fm__hold_join(struct fm__object *out, struct fm__hold *h, bool pinned);
 
 /* Gives o (a handle of a hold) its own descriptor number; share as
  * fm__object_own_fd says.  Returns it or -errno. */

@@ -87,6 +87,13 @@ static void encode_file(char file[NAME_MAX + 1], const char *rest, size_t len)
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i, out = 0;
 
+	/* Most names need no escape: then the file name is the name. */
+	if (len <= NAME_MAX && rest[0] != '.' && !memchr(rest, '/', len) &&
+	    !memchr(rest, '%', len)) {
+		memcpy(file, rest, len);
+		file[len] = '\0';
+		return;
+	}
 	for (i = 0; i < len && out <= NAME_MAX; i++) {
 		unsigned char c = (unsigned char)rest[i];
 

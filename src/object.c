@@ -474,7 +474,7 @@ static int open_held(struct fm__object *out, const struct fm__name *name, struct
 		r = fm__fail(-EACCES, call, name->full, "permission denied by the object's mode %04o",
 			     (unsigned)h->hdr.mode);
 	else
-		r = fm__hold_join(out, h) ? 0 : 1;
+		return fm__hold_join(out, h, true) ? 0 : 1;
 	fm__hold_unpin(h);
 	return r;
 }
@@ -918,7 +918,7 @@ int fm__object_dup(struct fm__object *out, struct fm__object *o, int open_flags,
 	if (o->dir)
 		r = object_names(out, o->name, o->file);
 	/* A hold o uses has handles: o's own. */
-	if (r == 0 && !(can_join(o, open_flags) && fm__hold_join(out, o->hold)))
+	if (r == 0 && !(can_join(o, open_flags) && fm__hold_join(out, o->hold, false)))
 		r = dup_fresh(out, o, open_flags, call);
 	if (r == 0 && o->shm)
 		r = dup_data(out, o, open_flags == O_RDWR);
