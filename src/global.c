@@ -8,8 +8,11 @@
  * fm__global.fds, hold.c).  fork() takes both first (pthread_atfork), so
  * the child never starts with one held by a thread it does not have.
  */
+#define _GNU_SOURCE
 #include "sync.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static pthread_rwlock_t first_fds = PTHREAD_RWLOCK_INITIALIZER;
@@ -20,6 +23,9 @@ struct fm__global fm__global = {
 };
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+/* Set once the fork handlers are in: the lock, taken several times a
+ * call, then skips pthread_once. */
+static atomic_bool atfork_registered;
 
 /* The holds move their locks off what views map first (hold.c); the fork
  * count goes up with the lock held across the fork, so that every hold
@@ -48,11 +54,13 @@ static void after_fork_child(void)
 static void register_atfork(void)
 {
 	pthread_atfork(before_fork, after_fork, after_fork_child);
+	atomic_store_explicit(&atfork_registered, true, memory_order_release);
 }
 
 void fm__global_lock(void)
 {
-	pthread_once(&atfork_once, register_atfork);
+	if (!atomic_load_explicit(&atfork_registered, memory_order_acquire))
+		pthread_once(&atfork_once, register_atfork);
 	pthread_mutex_lock(&fm__global.lock);
 }
 
@@ -71,6 +79,16 @@ size_t fm__page_size(void)
 		atomic_store_explicit(&cached, size, memory_order_relaxed);
 	}
 	return size;
+}
+
+void *fm__zalloc(size_t size)
+{
+	void *p = malloc(size);
+
+	/* Not memset: the compiler would make malloc + memset calloc again. */
+	if (p)
+		explicit_bzero(p, size);
+	return p;
 }
 
 size_t fm__struct_fit(uint32_t size, const size_t *field_ends, size_t count)

@@ -185,7 +185,9 @@ int fm__header_read(int fd, const struct stat *st, struct fm__header *hdr,
 int fm__header_read_named(int fd, const struct stat *st, struct fm__header *hdr,
 			  const char *name, size_t name_len, const char **why)
 {
-	char *stored = malloc(name_len);
+	/* Most names fit on the stack: an open then allocates nothing here. */
+	char small[256];
+	char *stored = name_len <= sizeof(small) ? small : malloc(name_len);
 	struct fm__header h;
 	ssize_t n;
 	int r;
@@ -198,13 +200,16 @@ int fm__header_read_named(int fd, const struct stat *st, struct fm__header *hdr,
 	if (r == 0 && (h.name_size != name_len || (size_t)n != sizeof(h) + name_len ||
 		       memcmp(stored, name, name_len) != 0)) {
 		/* Another name, or a bad one: read it as stored, to tell. */
-		free(stored);
+		if (stored != small)
+			free(stored);
 		stored = NULL;
 		r = read_name(fd, &h, &stored, why);
 		if (r == 0 && strcmp(stored, name) != 0)
 			r = 1;
+		free(stored);
+	} else if (stored != small) {
+		free(stored);
 	}
-	free(stored);
 	if (r == 0)
 		*hdr = h;
 	return r;

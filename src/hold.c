@@ -56,14 +56,20 @@
  * The list of holds and the table of findable ones
  * ------------------------------------------------------------------------ */
 
-/* FNV-1a of the file name: the directory and mode are compared after. */
-static size_t bucket_of(const char *file, size_t buckets)
+/* FNV-1a of the file name: the directory and mode are compared after.  A
+ * hold keeps its file's, so that only a lookup hashes a name. */
+static uint32_t hash_of(const char *file)
 {
 	uint32_t h = 2166136261u;
 
 	for (const unsigned char *p = (const unsigned char *)file; *p; p++)
 		h = (h ^ *p) * 16777619u;
-	return h & (buckets - 1);
+	return h;
+}
+
+static size_t bucket_of(uint32_t hash, size_t buckets)
+{
+	return hash & (buckets - 1);
 }
 
 /* Gives the table buckets buckets (lock held); without memory it stays as
@@ -77,7 +83,7 @@ static void resize_locked(size_t buckets)
 		return;
 	for (size_t i = 0; i < fm__global.hold_buckets; i++)
 		for (h = fm__global.hold_table[i]; h; h = next) {
-			size_t b = bucket_of(h->file, buckets);
+			size_t b = bucket_of(h->hash, buckets);
 
 			next = h->chain;
 			h->chain = table[b];
@@ -117,7 +123,7 @@ static void index_locked(struct fm__hold *h)
 		h->findable = false; /* no memory for a table: nobody finds it */
 		return;
 	}
-	b = bucket_of(h->file, fm__global.hold_buckets);
+	b = bucket_of(h->hash, fm__global.hold_buckets);
 	h->chain = fm__global.hold_table[b];
 	fm__global.hold_table[b] = h;
 	fm__global.hold_count++;
@@ -135,7 +141,7 @@ static void unindex_locked(struct fm__hold *h)
 		h->next->prev = h->prev;
 	if (!h->findable)
 		return;
-	at = &fm__global.hold_table[bucket_of(h->file, fm__global.hold_buckets)];
+	at = &fm__global.hold_table[bucket_of(h->hash, fm__global.hold_buckets)];
 	while (*at != h)
 		at = &(*at)->chain;
 	*at = h->chain;
@@ -152,11 +158,12 @@ static bool shared_locked(const struct fm__hold *h)
 struct fm__hold *fm__hold_alloc(const char *file)
 {
 	size_t len = strlen(file) + 1;
-	struct fm__hold *h = calloc(1, sizeof(*h) + len);
+	struct fm__hold *h = fm__zalloc(sizeof(*h) + len);
 
 	if (!h)
 		return NULL;
 	memcpy(h->file, file, len);
+	h->hash = hash_of(file);
 	h->fd = -1;
 	atomic_init(&h->map_fd, -1);
 	return h;
@@ -188,13 +195,15 @@ void fm__hold_start(struct fm__hold *h, struct fm__object *o, int mode, bool esc
 
 struct fm__hold *fm__hold_find(const struct fm__dir *dir, const char *file, int mode)
 {
+	uint32_t hash = hash_of(file);
 	struct fm__hold *h = NULL;
 
 	fm__global_lock();
 	if (fm__global.hold_buckets)
-		for (h = fm__global.hold_table[bucket_of(file, fm__global.hold_buckets)]; h;
+		for (h = fm__global.hold_table[bucket_of(hash, fm__global.hold_buckets)]; h;
 		     h = h->chain)
-			if (h->dir == dir && h->mode == mode && strcmp(h->file, file) == 0)
+			if (h->hash == hash && h->dir == dir && h->mode == mode &&
+			    strcmp(h->file, file) == 0)
 				break;
 	if (h)
 		h->refs++;
@@ -223,22 +232,26 @@ void fm__hold_unpin(struct fm__hold *h)
  * Handles
  * ------------------------------------------------------------------------ */
 
-bool fm__hold_join(struct fm__object *out, struct fm__hold *h)
+bool fm__hold_join(struct fm__object *out, struct fm__hold *h, bool pinned)
 {
-	bool alive;
+	bool alive, gone = false;
 
 	fm__global_lock();
 	/* The last handle may have gone since h was found: then it is done. */
 	alive = h->handles > 0;
 	if (alive) {
 		h->handles++;
-		h->refs++;
+		h->refs += !pinned; /* a pin becomes the handle's reference */
 		out->hold_prev = NULL;
 		out->hold_next = h->users;
 		h->users->hold_prev = out;
 		h->users = out;
+	} else if (pinned) {
+		gone = --h->refs == 0;
 	}
 	fm__global_unlock();
+	if (gone)
+		hold_free(h);
 	if (!alive)
 		return false;
 	out->fd = -1;
@@ -319,7 +332,7 @@ void fm__hold_release(struct fm__object *o)
 {
 	struct fm__hold *h = o->hold;
 	bool last, shared, mapped, escaped;
-	int own = o->fd;
+	int own = o->fd, hold_fd = h->fd;
 
 	pthread_rwlock_rdlock(fm__global.fds);
 	fm__global_lock();
@@ -332,25 +345,30 @@ void fm__hold_release(struct fm__object *o)
 	if (h->fd_user == o)
 		h->fd_user = NULL;
 	last = --h->handles == 0;
+	/* Not the last: the other handles keep h, so our reference goes now,
+	 * and h is not touched after the lock. */
 	if (last)
 		unindex_locked(h);
+	else
+		h->refs--;
 	shared = shared_locked(h);
 	escaped = h->escaped;
 	mapped = h->views > 0;
 	fm__global_unlock();
-	if (own >= 0 && own != h->fd)
+	if (own >= 0 && own != hold_fd)
 		fm__os_close(own);
 	/* The hold's own number stays open for the other handles: if it was
 	 * given out, it may have been made inheritable, and a closed handle
 	 * must not pass to the programs this process executes. */
-	if (own >= 0 && own == h->fd && !last && escaped)
-		fm__os_setfd_cloexec(h->fd);
+	if (own >= 0 && own == hold_fd && !last && escaped)
+		fm__os_setfd_cloexec(hold_fd);
 	if (last)
 		last_one_out(h, shared, mapped);
 	pthread_rwlock_unlock(fm__global.fds);
 	o->fd = -1;
 	o->hold = NULL;
-	fm__hold_unpin(h);
+	if (last)
+		fm__hold_unpin(h);
 }
 
 /* ------------------------------------------------------------------------

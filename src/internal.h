@@ -58,9 +58,12 @@ enum fm__namespace { FM__NS_LOCAL = 0, FM__NS_GLOBAL = 1, FM__NS_COUNT = 2 };
 
 struct fm__name {
 	enum fm__namespace ns;
-	char *full;              /* canonical: "Local\x" or "Global\x" (malloc'd) */
+	char *full;              /* canonical: "Local\x" or "Global\x" (in
+				  * short_full, or malloc'd when longer) */
 	size_t full_len;         /* strlen(full) */
 	char file[NAME_MAX + 1]; /* the file name in the namespace directory */
+	char short_full[128];    /* full, for most names: parsing one allocates
+				  * nothing (so never copy a struct fm__name) */
 };
 
 /*
@@ -300,8 +303,8 @@ struct fm__object {
 	struct fm__hold *hold;
 	struct fm__object *hold_prev, *hold_next; /* the hold's handles (hold.c) */
 	struct fm__dir *dir;
-	char *file;     /* the file name in dir (malloc'd), or NULL */
-	char *name;     /* the full name (malloc'd), or NULL */
+	char *file;     /* the file name in dir (in name's allocation), or NULL */
+	char *name;     /* the full name (malloc'd, with file after it), or NULL */
 	dev_t dev;      /* the object file's identity (0 for an unnamed */
 	ino_t ino;      /* file-backed section's, which has none here) */
 	uid_t owner;    /* the object file's owner: whom its header speaks for */
@@ -437,6 +440,7 @@ struct fm__hold {
 	uid_t owner;               /* and owner */
 	struct fm__header hdr;     /* as the first open read and checked it */
 	int mode;                  /* fd's open mode: O_RDONLY or O_RDWR */
+	uint32_t hash;             /* of file, for the table (hold.c) */
 	bool findable;             /* opens by name of file may join it */
 	int fd;                    /* the locked description; the number stays,
 				    * what it refers to moves only in a split */
@@ -476,8 +480,9 @@ void fm__hold_unpin(struct fm__hold *h);
 /* Makes the prepared handle out (its file and name set) another handle of
  * h, which is pinned or used by a live handle: no descriptor of its own
  * yet, and h's dir, identity, owner and header.  False when h's last
- * handle went meanwhile (a pinned h): out is unchanged. */
-bool fm__hold_join(struct fm__object *out, struct fm__hold *h);
+ * handle went meanwhile (a pinned h): out is unchanged.  pinned: the
+ * caller's pin is taken over (the handle's reference, or let go). */
+bool fm__hold_join(struct fm__object *out, struct fm__hold *h, bool pinned);
 
 /* Gives o (a handle of a hold) its own descriptor number; share as
  * fm__object_own_fd says.  Returns it or -errno. */
@@ -879,6 +884,11 @@ void fm__global_unlock(void);
 
 /* The system page size, cached. */
 size_t fm__page_size(void);
+
+/* calloc(1, size) for the handles an open makes and a close frees: glibc's
+ * calloc never takes from its per-thread cache, so freed handles would pile
+ * up there and each calloc and free go the slow way. */
+void *fm__zalloc(size_t size);
 
 static inline uint64_t fm__round_up(uint64_t v, uint64_t to)
 {

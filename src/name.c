@@ -87,6 +87,13 @@ static void encode_file(char file[NAME_MAX + 1], const char *rest, size_t len)
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i, out = 0;
 
+	/* Most names need no escape: then the file name is the name. */
+	if (len <= NAME_MAX && rest[0] != '.' && !memchr(rest, '/', len) &&
+	    !memchr(rest, '%', len)) {
+		memcpy(file, rest, len);
+		file[len] = '\0';
+		return;
+	}
 	for (i = 0; i < len && out <= NAME_MAX; i++) {
 		unsigned char c = (unsigned char)rest[i];
 
@@ -144,7 +151,9 @@ int fm__name_parse(struct fm__name *out, const char *name)
 		return -ENAMETOOLONG;
 
 	prefix_len = prefixes[ns].len;
-	out->full = malloc(prefix_len + rest_len + 1);
+	out->full = prefix_len + rest_len < sizeof(out->short_full)
+			    ? out->short_full
+			    : malloc(prefix_len + rest_len + 1);
 	if (!out->full)
 		return -ENOMEM;
 	memcpy(out->full, prefixes[ns].text, prefix_len);
@@ -159,7 +168,8 @@ void fm__name_free(struct fm__name *n)
 {
 	if (!n)
 		return;
-	free(n->full);
+	if (n->full != n->short_full)
+		free(n->full);
 	n->full = NULL;
 }
 

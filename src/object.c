@@ -111,6 +111,30 @@ static bool hold_started(const struct fm__object *o)
 	return o->hold && o->hold->dir;
 }
 
+/* Gives out copies of its full name and file name, in one allocation that
+ * out->name owns (out->file points into it): -ENOMEM without memory. */
+static int object_names(struct fm__object *out, const char *full, const char *file)
+{
+	size_t full_size = strlen(full) + 1, file_size = strlen(file) + 1;
+	char *both = malloc(full_size + file_size);
+
+	if (!both)
+		return -ENOMEM;
+	memcpy(both, full, full_size);
+	memcpy(both + full_size, file, file_size);
+	out->name = both;
+	out->file = both + full_size;
+	return 0;
+}
+
+/* Frees what object_names made. */
+static void object_names_free(struct fm__object *o)
+{
+	free(o->name);
+	o->name = NULL;
+	o->file = NULL;
+}
+
 /*
  * Allocates what a named handle keeps (its file name and full name) before
  * anything is locked or linked, so that nothing can fail afterwards.
@@ -119,12 +143,8 @@ static int object_prepare(struct fm__object *out, const struct fm__name *name,
 			  const char *call)
 {
 	object_init(out);
-	out->file = strdup(name->file);
-	out->name = strdup(name->full);
-	if (out->file && out->name)
+	if (object_names(out, name->full, name->file) == 0)
 		return 0;
-	free(out->file);
-	free(out->name);
 	return fm__fail(-ENOMEM, call, name->full, NULL);
 }
 
@@ -149,8 +169,7 @@ static void drop_unused_hold(struct fm__object *o)
 static void object_unprepare(struct fm__object *out)
 {
 	drop_unused_hold(out);
-	free(out->file);
-	free(out->name);
+	object_names_free(out);
 	object_init(out);
 }
 
@@ -455,7 +474,7 @@ static int open_held(struct fm__object *out, const struct fm__name *name, struct
 		r = fm__fail(-EACCES, call, name->full, "permission denied by the object's mode %04o",
 			     (unsigned)h->hdr.mode);
 	else
-		r = fm__hold_join(out, h) ? 0 : 1;
+		return fm__hold_join(out, h, true) ? 0 : 1;
 	fm__hold_unpin(h);
 	return r;
 }
@@ -896,14 +915,10 @@ int fm__object_dup(struct fm__object *out, struct fm__object *o, int open_flags,
 	int r = 0;
 
 	object_init(out);
-	if (o->dir) {
-		out->file = strdup(o->file);
-		out->name = strdup(o->name);
-		if (!out->file || !out->name)
-			r = -ENOMEM;
-	}
+	if (o->dir)
+		r = object_names(out, o->name, o->file);
 	/* A hold o uses has handles: o's own. */
-	if (r == 0 && !(can_join(o, open_flags) && fm__hold_join(out, o->hold)))
+	if (r == 0 && !(can_join(o, open_flags) && fm__hold_join(out, o->hold, false)))
 		r = dup_fresh(out, o, open_flags, call);
 	if (r == 0 && o->shm)
 		r = dup_data(out, o, open_flags == O_RDWR);
@@ -1083,9 +1098,6 @@ void fm__object_release(struct fm__object *o)
 	drop_unused_hold(o);
 	o->fd = -1;
 	fm__dir_put(o->dir);
-	free(o->file);
-	free(o->name);
 	o->dir = NULL;
-	o->file = NULL;
-	o->name = NULL;
+	object_names_free(o);
 }

@@ -232,7 +232,7 @@ FM_API int fm_section_create(fm_section **out, const char *name, uint64_t size,
 		b = &backing;
 		r = prepare_file(b, &spec, &grow, fd, name != NULL, label, call);
 	}
-	if (r == 0 && !(s = calloc(1, sizeof(*s))))
+	if (r == 0 && !(s = fm__zalloc(sizeof(*s))))
 		r = fm__fail(-ENOMEM, call, label, NULL);
 	if (r == 0)
 		r = result = create_object(s, name ? &parsed : NULL, &spec, call);
@@ -276,7 +276,7 @@ FM_API int fm_section_open(fm_section **out, const char *name, unsigned access)
 				access);
 	}
 	access = fm__access_normalize(access);
-	s = calloc(1, sizeof(*s));
+	s = fm__zalloc(sizeof(*s));
 	r = s ? fm__object_open(&s->obj, &parsed, open_flags(access), FM__TYPE_SECTION, call)
 	      : fm__fail(-ENOMEM, call, name, NULL);
 	fm__name_free(&parsed);
@@ -305,7 +305,7 @@ FM_API int fm_section_dup(fm_section **out, fm_section *s, unsigned access)
 		return fm__fail(-EACCES, call, s->obj.name,
 				"access \"%s\" is wider than the handle's \"%s\"",
 				fm__access_words(access).s, fm__access_words(s->access).s);
-	d = calloc(1, sizeof(*d));
+	d = fm__zalloc(sizeof(*d));
 	if (!d)
 		return fm__fail(-ENOMEM, call, s->obj.name, NULL);
 	r = fm__object_dup(&d->obj, &s->obj, open_flags(access), call);
@@ -373,7 +373,7 @@ FM_API int fm_section_adopt(fm_section **out, int fd, unsigned access)
 	if (fl < 0)
 		return fm__fail(-EBADF, call, NULL, "descriptor %d is not open", fd);
 	access = fm__access_normalize(access);
-	s = calloc(1, sizeof(*s));
+	s = fm__zalloc(sizeof(*s));
 	if (!s)
 		return fm__fail(-ENOMEM, call, NULL, NULL);
 	r = fm__object_adopt(&s->obj, fd, FM__TYPE_SECTION, access, call);

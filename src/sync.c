@@ -201,7 +201,7 @@ int fm__sync_create(fm_sync **out, const char *name, uint32_t type, fm__sync_ini
 	if (name && (r = fm__name_parse(&parsed, name)) < 0)
 		return fm__fail(r, call, label, NULL);
 	r = check_opts(&o, opts, label, call);
-	s = r < 0 ? NULL : calloc(1, sizeof(*s));
+	s = r < 0 ? NULL : fm__zalloc(sizeof(*s));
 	if (r == 0 && !s)
 		r = fm__fail(-ENOMEM, call, label, NULL);
 	if (r < 0) {
@@ -252,7 +252,7 @@ int fm__sync_open(fm_sync **out, const char *name, uint32_t type, const char *ca
 	r = fm__name_parse(&parsed, name);
 	if (r < 0)
 		return fm__fail(r, call, name, NULL);
-	s = calloc(1, sizeof(*s));
+	s = fm__zalloc(sizeof(*s));
 	r = s ? fm__object_open(&s->obj, &parsed, O_RDWR, type, call)
 	      : fm__fail(-ENOMEM, call, name, NULL);
 	fm__name_free(&parsed);
@@ -280,7 +280,7 @@ FM_API int fm_sync_dup(fm_sync **out, fm_sync *o)
 	r = fm__sync_use(o, 0, call);
 	if (r < 0)
 		return r;
-	d = calloc(1, sizeof(*d));
+	d = fm__zalloc(sizeof(*d));
 	if (!d)
 		return fm__fail(-ENOMEM, call, fm__sync_label(o), NULL);
 	r = fm__object_dup(&d->obj, &o->obj, O_RDWR, call);
@@ -324,7 +324,7 @@ FM_API int fm_sync_adopt(fm_sync **out, int fd)
 	/* Read-only will do only for an object whose state is in a segment. */
 	if ((fl & O_ACCMODE) == O_WRONLY || ((fl & O_ACCMODE) != O_RDWR && !is_regular(fd)))
 		return not_read_write(fd, call);
-	s = calloc(1, sizeof(*s));
+	s = fm__zalloc(sizeof(*s));
 	if (!s)
 		return fm__fail(-ENOMEM, call, NULL, NULL);
 	r = fm__object_adopt(&s->obj, fd, 0, FM_READ | FM_WRITE, call);
