@@ -31,8 +31,9 @@
 #define MADV_POPULATE_READ 22 /* Linux 5.14 */
 #endif
 
-/* Takes a reference to the description in slot, if there is one. */
-static struct fm__commit_fd *share(struct fm__commit_fd **slot)
+/* The description in slot with one more reference; or, when there is
+ * none, NULL, and made (NULL: nothing) put there. */
+static struct fm__commit_fd *share_or_put(struct fm__commit_fd **slot, struct fm__commit_fd *made)
 {
 	struct fm__commit_fd *c;
 
@@ -40,6 +41,8 @@ static struct fm__commit_fd *share(struct fm__commit_fd **slot)
 	c = *slot;
 	if (c)
 		c->refs++;
+	else
+		*slot = made;
 	fm__global_unlock();
 	return c;
 }
@@ -47,35 +50,29 @@ static struct fm__commit_fd *share(struct fm__commit_fd **slot)
 struct fm__commit_fd *fm__commit_fd_take(fm_section *s, unsigned view_access, int fd, int *err)
 {
 	struct fm__commit_fd **slot = &s->commit_fd[(view_access & FM_WRITE) != 0];
-	struct fm__commit_fd *c = share(slot), *other;
+	struct fm__commit_fd *c = share_or_put(slot, NULL), *made;
 
 	if (c)
 		return c;
-	c = malloc(sizeof(*c));
-	if (!c) {
+	made = malloc(sizeof(*made));
+	if (!made) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	*c = (struct fm__commit_fd){ .fd = fm__os_dup(fd), .refs = 1, .in_handle = slot };
-	if (c->fd < 0) {
-		*err = c->fd;
-		free(c);
+	*made = (struct fm__commit_fd){ .fd = fm__os_dup(fd), .refs = 1, .in_handle = slot };
+	if (made->fd < 0) {
+		*err = made->fd;
+		free(made);
 		return NULL;
 	}
 	/* Two threads may race to make it (dup does not block, but it is a
 	 * system call: not under the lock); the loser shares the winner's. */
-	fm__global_lock();
-	other = *slot;
-	if (other)
-		other->refs++;
-	else
-		*slot = c;
-	fm__global_unlock();
-	if (other) {
-		fm__os_close(c->fd);
-		free(c);
-	}
-	return other ? other : c;
+	c = share_or_put(slot, made);
+	if (!c)
+		return made;
+	fm__os_close(made->fd);
+	free(made);
+	return c;
 }
 
 void fm__commit_fd_put(struct fm__commit_fd *c)

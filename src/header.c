@@ -189,6 +189,7 @@ int fm__header_read_named(int fd, const struct stat *st, struct fm__header *hdr,
 	char small[256];
 	char *stored = name_len <= sizeof(small) ? small : malloc(name_len);
 	struct fm__header h;
+	bool same;
 	ssize_t n;
 	int r;
 
@@ -197,17 +198,16 @@ int fm__header_read_named(int fd, const struct stat *st, struct fm__header *hdr,
 	/* One read for the fixed part and, if it is name, the name after it. */
 	n = fm__os_pread2(fd, &h, sizeof(h), stored, name_len, 0);
 	r = check_read(n, &h, st, why);
-	if (r == 0 && (h.name_size != name_len || (size_t)n != sizeof(h) + name_len ||
-		       memcmp(stored, name, name_len) != 0)) {
+	same = r == 0 && h.name_size == name_len && (size_t)n == sizeof(h) + name_len &&
+	       memcmp(stored, name, name_len) == 0;
+	if (stored != small)
+		free(stored);
+	if (r == 0 && !same) {
 		/* Another name, or a bad one: read it as stored, to tell. */
-		if (stored != small)
-			free(stored);
 		stored = NULL;
 		r = read_name(fd, &h, &stored, why);
 		if (r == 0 && strcmp(stored, name) != 0)
 			r = 1;
-		free(stored);
-	} else if (stored != small) {
 		free(stored);
 	}
 	if (r == 0)
