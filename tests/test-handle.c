@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define NAME "Local\\inherited"
@@ -115,6 +116,44 @@ static void closed_handle_not_inherited(void)
 	CHECK_RC(fm_section_open(&s, NAME, FM_READ), -ENOENT);
 }
 
+/* fm_section_fileno and fm_sync_fileno: each handle's own descriptor, the
+ * same at every call and the one fm_section_fd gives, close-on-exec, of
+ * the object's store file. */
+static void check_own_descriptor(int a, int again, int b)
+{
+	struct stat sa, sb;
+
+	CHECK(a >= 0 && b >= 0 && a != b);
+	CHECK_INT_EQ(again, a);
+	CHECK(fcntl(a, F_GETFD) & FD_CLOEXEC);
+	CHECK(fcntl(b, F_GETFD) & FD_CLOEXEC);
+	CHECK(fstat(a, &sa) == 0 && fstat(b, &sb) == 0);
+	CHECK(sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+}
+
+static void fileno_is_the_handles_own(void)
+{
+	fm_section *s, *d;
+	fm_event *e, *f;
+
+	CHECK_RC(fm_section_fileno(NULL), -EINVAL);
+	CHECK_RC(fm_sync_fileno(NULL), -EINVAL);
+	CHECK_OK(fm_section_create(&s, NAME, 4096, NULL));
+	CHECK_OK(fm_section_dup(&d, s, 0));
+	check_own_descriptor(fm_section_fileno(s), fm_section_fileno(s), fm_section_fileno(d));
+	CHECK_INT_EQ(fm_section_fd(s), fm_section_fileno(s));
+	fm_section_close(s);
+	fm_section_close(d);
+	test_expect_gone(NAME);
+	CHECK_OK(fm_event_create(&e, "Local\\ev", 0, NULL));
+	CHECK_OK(fm_sync_dup(&f, e));
+	check_own_descriptor(fm_sync_fileno(e), fm_sync_fileno(e), fm_sync_fileno(f));
+	CHECK_INT_EQ(fm_sync_fd(e), fm_sync_fileno(e));
+	fm_sync_close(e);
+	fm_sync_close(f);
+	test_expect_gone("Local\\ev");
+}
+
 static void adopt_refuses(void)
 {
 	fm_section *s, *a;
@@ -185,6 +224,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(adopt_across_exec),
 	TEST_CASE(adopt_across_exec_view_kept),
 	TEST_CASE(closed_handle_not_inherited),
+	TEST_CASE(fileno_is_the_handles_own),
 	TEST_CASE(adopt_refuses),
 	TEST_CASE(unnamed_has_no_name),
 	TEST_CASE(map_at_address),
