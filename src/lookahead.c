@@ -134,6 +134,11 @@ static void inspect_taken(struct fm__ahead *a, size_t first, size_t n)
 
 		if (!s->failure) {
 			fm__inspect(&s->o, &s->e);
+			/* The listing reads nothing more through it: a ring of
+			 * entries must not keep a ring of store files open. */
+			if (s->o.fd >= 0)
+				fm__os_close(s->o.fd);
+			s->o.fd = -1;
 			s->inspected = true;
 		}
 		atomic_store(&s->done, true);

@@ -810,6 +810,31 @@ static void order_is_the_directory_order(void)
 	close_many();
 }
 
+/* Entries looked at ahead keep no store file open: a listing costs the
+ * process a few descriptors, not a ring's worth. */
+static void ahead_keeps_no_files_open(void)
+{
+	struct fm_object_info o = FM_OBJECT_INFO_INIT;
+	int before, most = 0, n = 0, r;
+	fm_store_list *l;
+
+	create_many();
+	before = test_fd_count();
+	CHECK_OK(fm_store_list_open(&l, NULL));
+	while ((r = fm_store_list_next(l, &o)) == 1) {
+		int now = test_fd_count();
+
+		most = now > most ? now : most;
+		n++;
+	}
+	CHECK_RC(r, 0);
+	CHECK_INT_EQ(n, MANY);
+	fm_store_list_close(l);
+	CHECK(most - before <= 16);
+	CHECK_INT_EQ(test_fd_count(), before);
+	close_many();
+}
+
 /*
  * A child forked in the middle of a listing (while the helper thread looks
  * ahead) goes on with its copy to the same end as the parent, with no
@@ -958,6 +983,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(descriptor_limit_is_said),
 	TEST_CASE(vanishing_objects_are_skipped),
 	TEST_CASE(order_is_the_directory_order),
+	TEST_CASE(ahead_keeps_no_files_open),
 	TEST_CASE(fork_in_the_middle),
 	TEST_CASE(helper_blocks_signals),
 	TEST_CASE(arguments_and_versions),
