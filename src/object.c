@@ -871,12 +871,12 @@ static int reopen_store(const struct fm__object *o, int open_flags, int *mode)
 }
 
 /* Whether a duplicate with open_flags may share o's hold: its description
- * has that mode, or holds only a header (the data is elsewhere, mapped
- * through each handle's own). */
+ * has that mode.  Also when it holds only a header (the data mapped
+ * through each handle's own): fm_section_fd gives it out, and a read-only
+ * handle's must not adopt as a writable one. */
 static bool can_join(const struct fm__object *o, int open_flags)
 {
-	return hold_started(o) &&
-	       (o->hold->mode == open_flags || (o->hdr.flags & (FM__HDR_FILE | FM__HDR_SHM)));
+	return hold_started(o) && o->hold->mode == open_flags;
 }
 
 /* The prepared out, a duplicate of o, on a description of its own,

@@ -897,6 +897,27 @@ static void existing_name(void)
 	CHECK_INT_EQ(size_of(b), 2 * PAGE);
 }
 
+/* A read-only duplicate of a writable named file section gives out a
+ * read-only descriptor (fm_section_fd), which adopts only as read-only. */
+static void read_only_dup_gives_read_only_fd(void)
+{
+	int fd = open_file(make_file("ro-dup", 4096), O_RDWR);
+	fm_section *s = file_section("rodup", 0, fd, FM_READ | FM_WRITE), *d, *a;
+	int out;
+
+	close(fd);
+	CHECK_OK(fm_section_dup(&d, s, FM_READ));
+	out = fm_section_fd(d);
+	CHECK(out >= 0);
+	CHECK_INT_EQ(fcntl(out, F_GETFL) & O_ACCMODE, O_RDONLY);
+	CHECK_RC(fm_section_adopt(&a, out, FM_WRITE), -EACCES);
+	CHECK_OK(fm_section_adopt(&a, out, 0));
+	CHECK_INT_EQ(fm_section_access(a), FM_READ);
+	fm_section_close(a);
+	fm_section_close(d);
+	fm_section_close(s);
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(grow_to_exact_size),
 	TEST_CASE(grow_sparse),
@@ -924,6 +945,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(unnamed_section_of_deleted_file),
 	TEST_CASE(file_descriptor),
 	TEST_CASE(existing_name),
+	TEST_CASE(read_only_dup_gives_read_only_fd),
 };
 
 static const struct test_helper helpers[] = {

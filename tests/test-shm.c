@@ -599,6 +599,22 @@ static void out_of_segments(void)
 	CHECK_INT_EQ(test_store_count(), 0);
 }
 
+/* A read-only duplicate of a shared section (its data a segment) gives
+ * out a read-only descriptor of its store file, as a read-only open does
+ * (an adoption's access is then the segment's mode's, fm_section_adopt). */
+static void read_only_dup_gives_read_only_fd(void)
+{
+	fm_section *s = create_shared(NAME, FM_READ | FM_WRITE, 0), *d;
+	int out;
+
+	CHECK_OK(fm_section_dup(&d, s, FM_READ));
+	out = fm_section_fd(d);
+	CHECK(out >= 0);
+	CHECK_INT_EQ(fcntl(out, F_GETFL) & O_ACCMODE, O_RDONLY);
+	fm_section_close(d);
+	fm_section_close(s);
+}
+
 /* A segment of key and mode made by a process that has exited. */
 static int segment_of_the_dead(int key, int mode)
 {
@@ -678,6 +694,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(other_ipc_namespace),
 	TEST_CASE(out_of_segments),
 	TEST_CASE(sweep_leaked_segments),
+	TEST_CASE(read_only_dup_gives_read_only_fd),
 };
 
 static const struct test_helper helpers[] = {
