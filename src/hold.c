@@ -331,7 +331,7 @@ static void last_one_out(struct fm__hold *h, bool shared, bool mapped)
 void fm__hold_release(struct fm__object *o)
 {
 	struct fm__hold *h = o->hold;
-	bool last, shared, mapped, escaped;
+	bool last, shared, mapped;
 	int own = o->fd, hold_fd = h->fd;
 
 	pthread_rwlock_rdlock(fm__global.fds);
@@ -352,16 +352,17 @@ void fm__hold_release(struct fm__object *o)
 	else
 		h->refs--;
 	shared = shared_locked(h);
-	escaped = h->escaped;
 	mapped = h->views > 0;
+	/* The hold's own number stays open for the other handles: if it was
+	 * given out, it may have been made inheritable, and a closed handle
+	 * must not pass to the programs this process executes.  Under the
+	 * lock: after it, the last handle may close the number and another
+	 * thread's open be given it. */
+	if (own >= 0 && own == hold_fd && !last && h->escaped)
+		fm__os_setfd_cloexec(hold_fd);
 	fm__global_unlock();
 	if (own >= 0 && own != hold_fd)
 		fm__os_close(own);
-	/* The hold's own number stays open for the other handles: if it was
-	 * given out, it may have been made inheritable, and a closed handle
-	 * must not pass to the programs this process executes. */
-	if (own >= 0 && own == hold_fd && !last && escaped)
-		fm__os_setfd_cloexec(hold_fd);
 	if (last)
 		last_one_out(h, shared, mapped);
 	pthread_rwlock_unlock(fm__global.fds);
