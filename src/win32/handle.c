@@ -134,7 +134,7 @@ static bool inheritable(const struct w32_object *obj, int fd, bool on)
 	else if (on && (obj->kind == W32_SYNC || obj->kind == W32_THREAD))
 		r = fm_sync_fd(obj->sync);
 	if (r < 0) {
-		errno = r == -EMFILE ? EMFILE : ENOMEM;
+		errno = -r;
 		return false;
 	}
 	return fcntl(fd, F_SETFD, on ? 0 : FD_CLOEXEC) == 0;
