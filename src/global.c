@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include "sync.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -79,6 +80,32 @@ size_t fm__page_size(void)
 		atomic_store_explicit(&cached, size, memory_order_relaxed);
 	}
 	return size;
+}
+
+int fm__cpu_count(void)
+{
+	static _Atomic int cached;
+	int n = atomic_load_explicit(&cached, memory_order_relaxed);
+
+	if (n == 0) {
+		long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+		n = online > 0 ? (int)online : 1;
+		atomic_store_explicit(&cached, n, memory_order_relaxed);
+	}
+	return n;
+}
+
+bool fm__thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	bool started;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	started = pthread_create(thread, NULL, fn, arg) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return started;
 }
 
 void *fm__zalloc(size_t size)

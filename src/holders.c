@@ -37,7 +37,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,13 +271,8 @@ static bool list_pids(int procfd, pid_t **pids, size_t *n)
  * meant for the program reaches one of its own threads. */
 static void start_scanners(struct scanner *sc, size_t n)
 {
-	sigset_t all, old;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (size_t i = 1; i < n; i++)
-		sc[i].started = pthread_create(&sc[i].thread, NULL, scanner_main, &sc[i]) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+		sc[i].started = fm__thread_start(&sc[i].thread, scanner_main, &sc[i]);
 	for (size_t i = 1; i < n; i++)
 		if (!sc[i].started)
 			scanner_main(&sc[i]);
@@ -297,7 +291,7 @@ static bool scan_fds(struct fm__holders *l, bool *complete)
 	int procfd = fm__os_openat(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY, 0);
 	struct stat root;
 	dev_t dev = stat(fm__store_root(), &root) == 0 ? root.st_dev : 0;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long cpus = fm__cpu_count();
 	size_t n = 1, npids = 0, total = 0;
 	bool ok = procfd >= 0;
 	pid_t *pids = NULL;

@@ -885,6 +885,14 @@ void fm__global_unlock(void);
 /* The system page size, cached. */
 size_t fm__page_size(void);
 
+/* The CPUs online, asked once (at least 1). */
+int fm__cpu_count(void);
+
+/* Starts a library thread running fn(arg), with every signal blocked in it
+ * (a signal meant for the program reaches one of its own threads).
+ * Returns whether it started. */
+bool fm__thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
+
 /* calloc(1, size) for the handles an open makes and a close frees: glibc's
  * calloc never takes from its per-thread cache, so freed handles would pile
  * up there and each calloc and free go the slow way. */

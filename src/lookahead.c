@@ -36,7 +36,6 @@
 #include "internal.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,10 +181,9 @@ static void *helper_main(void *arg)
 static void start_helper(struct fm__ahead *a)
 {
 	long page = (long)fm__page_size();
-	sigset_t all, old;
 	void *p;
 
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+	if (fm__cpu_count() < 2)
 		return;
 	p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
@@ -200,10 +198,7 @@ static void start_helper(struct fm__ahead *a)
 	pthread_mutex_init(&a->sync->lock, NULL);
 	pthread_cond_init(&a->sync->work, NULL);
 	pthread_cond_init(&a->sync->done, NULL);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	a->helper_started = pthread_create(&a->helper, NULL, helper_main, a) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	a->helper_started = fm__thread_start(&a->helper, helper_main, a);
 	a->sync->helper_runs = a->helper_started;
 }
 

@@ -85,14 +85,7 @@ static struct timespec timespec_of(int64_t ns)
 
 static bool several_cpus(void)
 {
-	static _Atomic int cpus;
-	int n = atomic_load_explicit(&cpus, memory_order_relaxed);
-
-	if (n == 0) {
-		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
-		atomic_store_explicit(&cpus, n > 0 ? n : 1, memory_order_relaxed);
-	}
-	return n > 1;
+	return fm__cpu_count() > 1;
 }
 
 /* A wait that did not succeed at once.  Only w[0..count) is used (and
