@@ -24,6 +24,7 @@
 #define _GNU_SOURCE
 #include "bridge.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -280,11 +281,11 @@ static int prepare(struct bridge_session *st, struct bridge_args *a)
 	return start_helper(st, a);
 }
 
-/* Waits a little for the helper we started alone, which ends when the
- * connection closes; stops it if it does not. */
-static void stop_helper(struct bridge_session *st)
+/* Takes the inbox's notes until the helper's end is among them, for at
+ * most tenths tenths of a second; whether it ended. */
+static bool helper_ended(struct bridge_session *st, int tenths)
 {
-	for (int i = 0; st->loop.helper && i < 100; i++) {
+	for (int i = 0; st->loop.helper && i < tenths; i++) {
 		struct bridge_note note;
 
 		while (bridge_inbox_take(&st->inbox, &note))
@@ -293,8 +294,22 @@ static void stop_helper(struct bridge_session *st)
 		if (st->loop.helper)
 			fm_event_wait(st->inbox.wake, 100 * 1000000u);
 	}
-	if (st->loop.helper)
-		kill(st->loop.helper, SIGTERM);
+	return !st->loop.helper;
+}
+
+/* Waits a little for the helper we started alone, which ends when the
+ * connection closes; stops it if it does not.  Its end is waited for in
+ * every case: its waiter thread posts it to the inbox, which must outlive
+ * that. */
+static void stop_helper(struct bridge_session *st)
+{
+	if (helper_ended(st, 100))
+		return;
+	kill(st->loop.helper, SIGTERM);
+	if (helper_ended(st, 50))
+		return;
+	kill(st->loop.helper, SIGKILL);
+	helper_ended(st, INT_MAX);
 }
 
 static void finish(struct bridge_session *st, struct bridge_args *a)
