@@ -193,31 +193,14 @@ void fm__hold_start(struct fm__hold *h, struct fm__object *o, int mode, bool esc
 	fm__global_unlock();
 }
 
-struct fm__hold *fm__hold_find(const struct fm__dir *dir, const char *file, int mode)
-{
-	uint32_t hash = hash_of(file);
-	struct fm__hold *h = NULL;
-
-	fm__global_lock();
-	if (fm__global.hold_buckets)
-		for (h = fm__global.hold_table[bucket_of(hash, fm__global.hold_buckets)]; h;
-		     h = h->chain)
-			if (h->hash == hash && h->dir == dir && h->mode == mode &&
-			    strcmp(h->file, file) == 0)
-				break;
-	if (h)
-		h->refs++;
-	fm__global_unlock();
-	return h;
-}
-
 static void hold_free(struct fm__hold *h)
 {
 	fm__dir_put(h->dir);
 	free(h);
 }
 
-void fm__hold_unpin(struct fm__hold *h)
+/* Lets go of a reference on h taken under the lock (freed at the last). */
+static void unpin(struct fm__hold *h)
 {
 	bool gone;
 
@@ -232,28 +215,20 @@ void fm__hold_unpin(struct fm__hold *h)
  * Handles
  * ------------------------------------------------------------------------ */
 
-bool fm__hold_join(struct fm__object *out, struct fm__hold *h, bool pinned)
+/* Puts out among h's handles (lock held, h has handles). */
+static void join_locked(struct fm__object *out, struct fm__hold *h)
 {
-	bool alive, gone = false;
+	h->handles++;
+	h->refs++;
+	out->hold_prev = NULL;
+	out->hold_next = h->users;
+	h->users->hold_prev = out;
+	h->users = out;
+}
 
-	fm__global_lock();
-	/* The last handle may have gone since h was found: then it is done. */
-	alive = h->handles > 0;
-	if (alive) {
-		h->handles++;
-		h->refs += !pinned; /* a pin becomes the handle's reference */
-		out->hold_prev = NULL;
-		out->hold_next = h->users;
-		h->users->hold_prev = out;
-		h->users = out;
-	} else if (pinned) {
-		gone = --h->refs == 0;
-	}
-	fm__global_unlock();
-	if (gone)
-		hold_free(h);
-	if (!alive)
-		return false;
+/* Gives out, now one of h's handles, what a handle of h knows. */
+static void joined(struct fm__object *out, struct fm__hold *h)
+{
 	out->fd = -1;
 	out->hold = h;
 	out->dir = fm__dir_ref(h->dir);
@@ -261,7 +236,42 @@ bool fm__hold_join(struct fm__object *out, struct fm__hold *h, bool pinned)
 	out->ino = h->ino;
 	out->owner = h->owner;
 	out->hdr = h->hdr;
-	return true;
+}
+
+bool fm__hold_join(struct fm__object *out, struct fm__hold *h)
+{
+	bool alive;
+
+	fm__global_lock();
+	alive = h->handles > 0;
+	if (alive)
+		join_locked(out, h);
+	fm__global_unlock();
+	if (alive)
+		joined(out, h);
+	return alive;
+}
+
+struct fm__hold *fm__hold_join_name(struct fm__object *out, const struct fm__dir *dir,
+				    const char *file, int mode)
+{
+	uint32_t hash = hash_of(file);
+	struct fm__hold *h = NULL;
+
+	fm__global_lock();
+	if (fm__global.hold_buckets)
+		for (h = fm__global.hold_table[bucket_of(hash, fm__global.hold_buckets)]; h;
+		     h = h->chain)
+			if (h->hash == hash && h->dir == dir && h->mode == mode &&
+			    strcmp(h->file, file) == 0)
+				break;
+	/* A hold is in the table exactly while it has handles. */
+	if (h)
+		join_locked(out, h);
+	fm__global_unlock();
+	if (h)
+		joined(out, h);
+	return h;
 }
 
 static void share(struct fm__hold *h);
@@ -369,7 +379,7 @@ void fm__hold_release(struct fm__object *o)
 	o->fd = -1;
 	o->hold = NULL;
 	if (last)
-		fm__hold_unpin(h);
+		unpin(h);
 }
 
 /* ------------------------------------------------------------------------
@@ -522,7 +532,7 @@ void fm__holds_before_fork(void)
 	for (size_t i = 0; i < n; i++)
 		split(mapped[i]);
 	for (size_t i = 0; i < n; i++)
-		fm__hold_unpin(mapped[i]);
+		unpin(mapped[i]);
 	free(mapped);
 }
 

@@ -472,17 +472,17 @@ struct fm__hold *fm__hold_alloc(const char *file);
  */
 void fm__hold_start(struct fm__hold *h, struct fm__object *o, int mode, bool escaped);
 
-/* The findable hold of file in dir with open mode that still has handles,
- * pinned (fm__hold_unpin), or NULL. */
-struct fm__hold *fm__hold_find(const struct fm__dir *dir, const char *file, int mode);
-void fm__hold_unpin(struct fm__hold *h);
-
 /* Makes the prepared handle out (its file and name set) another handle of
- * h, which is pinned or used by a live handle: no descriptor of its own
- * yet, and h's dir, identity, owner and header.  False when h's last
- * handle went meanwhile (a pinned h): out is unchanged.  pinned: the
- * caller's pin is taken over (the handle's reference, or let go). */
-bool fm__hold_join(struct fm__object *out, struct fm__hold *h, bool pinned);
+ * h, which has handles: no descriptor of its own yet, and h's dir,
+ * identity, owner and header.  False when h's last handle went meanwhile:
+ * out is unchanged. */
+bool fm__hold_join(struct fm__object *out, struct fm__hold *h);
+
+/* The same for the findable hold of file in dir with open mode, if this
+ * process has one: that hold, with out its handle, or NULL with out
+ * unchanged.  One round of the lock. */
+struct fm__hold *fm__hold_join_name(struct fm__object *out, const struct fm__dir *dir,
+				    const char *file, int mode);
 
 /* Gives o (a handle of a hold) its own descriptor number; share as
  * fm__object_own_fd says.  Returns it or -errno. */

@@ -447,26 +447,39 @@ static int open_existing(struct fm__object *out, const struct fm__name *name,
 	return fm__fail(-EAGAIN, call, name->full, "the name kept changing; try again");
 }
 
+/* Undoes fm__hold_join: out is prepared again, holding nothing. */
+static void leave_hold(struct fm__object *out)
+{
+	fm__hold_release(out);
+	fm__dir_put(out->dir);
+	out->dir = NULL;
+}
+
 /*
  * An open by name of a name this process holds with the same open mode: a
- * new handle of that hold, which opens and locks nothing, once the name is
- * seen to lead to the held file still (it may have been removed, and made
- * anew by someone else, meanwhile).  The object's header was checked when
- * the hold was made; the owner's bound is checked again, as an open does.
+ * new handle of that hold, which opens and locks nothing, once the held
+ * file is seen to have its name still.  While a process holds an object,
+ * only a removal by force (`filemap rm`, a removed store) takes the name
+ * from it, and then the file has no link left: one fstat of the hold's own
+ * descriptor tells, with no lookup of the name (a name removed and made
+ * anew by someone else leads to the new object, found by a fresh open).
+ * The descriptor is only sure to stay open while a handle uses the hold,
+ * hence the join first.  The object's header was checked when the hold
+ * was made; the owner's bound is checked again, as an open does.
  * Returns 0; 1 when there is no such hold (open the name); or a failure
  * with its message set.
  */
 static int open_held(struct fm__object *out, const struct fm__name *name, struct fm__dir *dir,
 		     int open_flags, uint32_t expected_type, const char *call)
 {
-	struct fm__hold *h = fm__hold_find(dir, name->file, open_flags);
+	struct fm__hold *h = fm__hold_join_name(out, dir, name->file, open_flags);
 	struct stat st;
 	int r;
 
 	if (!h)
 		return 1;
-	r = fm__os_fstatat(dir->fd, name->file, &st, AT_SYMLINK_NOFOLLOW);
-	if (r < 0 || st.st_dev != h->dev || st.st_ino != h->ino)
+	r = fm__os_fstat(h->fd, &st);
+	if (r < 0 || st.st_nlink == 0)
 		r = 1;
 	else if (expected_type && h->hdr.type != expected_type)
 		r = fm__fail(FM_ETYPE, call, name->full, NULL);
@@ -474,8 +487,8 @@ static int open_held(struct fm__object *out, const struct fm__name *name, struct
 		r = fm__fail(-EACCES, call, name->full, "permission denied by the object's mode %04o",
 			     (unsigned)h->hdr.mode);
 	else
-		return fm__hold_join(out, h, true) ? 0 : 1;
-	fm__hold_unpin(h);
+		return 0;
+	leave_hold(out);
 	return r;
 }
 
@@ -918,7 +931,7 @@ int fm__object_dup(struct fm__object *out, struct fm__object *o, int open_flags,
 	if (o->dir)
 		r = object_names(out, o->name, o->file);
 	/* A hold o uses has handles: o's own. */
-	if (r == 0 && !(can_join(o, open_flags) && fm__hold_join(out, o->hold, false)))
+	if (r == 0 && !(can_join(o, open_flags) && fm__hold_join(out, o->hold)))
 		r = dup_fresh(out, o, open_flags, call);
 	if (r == 0 && o->shm)
 		r = dup_data(out, o, open_flags == O_RDWR);

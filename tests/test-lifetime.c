@@ -637,6 +637,35 @@ static void open_after_name_remade(void)
 	expect_removed(NAME);
 }
 
+/* The same name removed by force and not made again: an open by name
+ * fails as for any other absent name, and leaves the held handle, and the
+ * name's absence, as they were. */
+static void open_after_name_removed(void)
+{
+	fm_section *s, *again;
+	fm_sync *mutex;
+	char *view, *copy;
+
+	s = create_fresh(NAME, 4096, &view);
+	strcpy(view, "still mine");
+	/* Before the removal, the held name answers, and is of its type. */
+	CHECK_RC(fm_mutex_open(&mutex, NAME), FM_ETYPE);
+	CHECK_OK(fm_section_open(&again, NAME, FM_READ));
+	fm_section_close(again);
+	CHECK_INT_EQ(unlink(name_path()), 0);
+	CHECK_RC(fm_section_open(&again, NAME, FM_READ | FM_WRITE), -ENOENT);
+	CHECK_RC(fm_mutex_open(&mutex, NAME), -ENOENT);
+	CHECK_INT_EQ(test_store_count(), 0);
+	CHECK_OK(fm_section_dup(&again, s, 0));
+	copy = test_map_whole(again, FM_READ);
+	CHECK_STR_EQ(copy, "still mine");
+	fm_section_close(again);
+	fm_section_close(s);
+	CHECK_OK(fm_view_unmap(copy));
+	CHECK_OK(fm_view_unmap(view));
+	expect_removed(NAME);
+}
+
 static void dup_keeps_name(void)
 {
 	fm_section *s, *d;
@@ -923,6 +952,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(child_closes_last_with_views),
 	TEST_CASE(views_after_fork_keep_no_name),
 	TEST_CASE(open_after_name_remade),
+	TEST_CASE(open_after_name_removed),
 	TEST_CASE(dup_keeps_name),
 	TEST_CASE(dup_read_only_cannot_write),
 	TEST_CASE(race_to_create),
