@@ -65,6 +65,12 @@ long fm__utf8_utf16_units(const char *s, size_t len)
 	long units = 0;
 	size_t i = 0;
 
+	/* Most names are ASCII: eight bytes at a time while they are. */
+	for (uint64_t word; len - i >= 8; i += 8, units += 8) {
+		memcpy(&word, p + i, 8);
+		if (word & 0x8080808080808080ull)
+			break;
+	}
 	while (i < len) {
 		size_t n = utf8_sequence(p + i, len - i);
 
