@@ -34,6 +34,8 @@ import sys
 import tempfile
 
 SECTIONS = ["raw POSIX", "filemap native", "filemap Win32", "Boost.Interprocess", "Wine"]
+# worker-floor.c: exactly the system calls filemap makes, and nothing else.
+FLOOR = "filemap's system calls alone"
 LARGE_MIB = 64  # worker.h's WORKER_LARGE
 
 # (benchmark, unit, [(implementation, worker, case)]); the first
@@ -47,11 +49,16 @@ BENCHMARKS = [
         # commits at create (DESIGN.md), measured both ways round.
         ("raw POSIX + posix_fallocate", "raw POSIX", "lifecycle-committed"),
         ("filemap native, FM_SECTION_RESERVE", "filemap native", "lifecycle-sparse"),
+        # The floor: filemap's system calls alone (worker-floor.c).
+        (FLOOR, FLOOR, "lifecycle"),
+        (f"{FLOOR}, FM_SECTION_RESERVE", FLOOR, "lifecycle-sparse"),
     ]),
     # The name is held by another process (a second worker of the same
     # implementation, asked to "hold"): this process's table of held
     # objects must not answer the open.
-    ("open by name + whole view + unmap + close", "us", _sections("open")),
+    ("open by name + whole view + unmap + close", "us", _sections("open") + [
+        (FLOOR, FLOOR, "open"),
+    ]),
     # A second handle to a section this process holds: the raw POSIX open
     # an opener would make instead (shm_open + fstat + close) against
     # filemap's table of held objects.
@@ -61,6 +68,7 @@ BENCHMARKS = [
         ("filemap native, fm_section_dup", "filemap native", "dup"),
         ("filemap Win32, OpenFileMapping", "filemap Win32", "open-again"),
         ("filemap Win32, DuplicateHandle", "filemap Win32", "dup"),
+        (f"{FLOOR}, open by name", FLOOR, "open-again"),
     ]),
     ("map + unmap, 64 KiB, untouched", "us", _sections("map-64k")),
     ("map + unmap, 64 KiB, every page touched", "us", _sections("map-64k-touched")),
@@ -101,6 +109,15 @@ GOALS = [
      "raw POSIX", 1.3, True),
     ("second handle by name <= 0.6x a raw POSIX open", _SECOND, "filemap native, open by name",
      "raw POSIX open: shm_open + fstat + close", 0.6, True),
+    # Whether the kernel's part alone meets the goal: when it does not,
+    # the promises' system calls stand in the way, not the library.
+    ("floor: lifecycle's system calls <= 1.15x raw POSIX + posix_fallocate", _LIFECYCLE, FLOOR,
+     "raw POSIX + posix_fallocate", 1.15, True),
+    ("floor: FM_SECTION_RESERVE lifecycle's system calls <= 1.8x raw POSIX", _LIFECYCLE,
+     f"{FLOOR}, FM_SECTION_RESERVE", "raw POSIX", 1.8, True),
+    ("floor: open's system calls <= 1.3x raw POSIX", _OPEN, FLOOR, "raw POSIX", 1.3, True),
+    ("floor: second handle's system calls <= 0.6x a raw POSIX open", _SECOND,
+     f"{FLOOR}, open by name", "raw POSIX open: shm_open + fstat + close", 0.6, True),
     ("second handle by fm_section_dup <= 0.6x a raw POSIX open", _SECOND,
      "filemap native, fm_section_dup", "raw POSIX open: shm_open + fstat + close", 0.6, True),
     ("memcpy into a view >= 0.95x private memory", _MEMCPY, "filemap view",
@@ -307,7 +324,7 @@ def tagged(env, suffix):
 def start_workers(args, env):
     workers, notes = {}, []
     programs = {"raw POSIX": "posix", "filemap native": "native", "filemap Win32": "win32",
-                "Boost.Interprocess": "boost"}
+                "Boost.Interprocess": "boost", FLOOR: "floor"}
     for name, suffix in programs.items():
         path = os.path.join(args.build, f"bench-worker-{suffix}")
         if os.access(path, os.X_OK):
@@ -387,7 +404,8 @@ def syscalls(args, env, case, n=1000):
     worker: a run of 1 + n iterations less a run of 1, over n.  A holder
     (not traced) holds the name "open" opens."""
     for name, suffix in (("raw POSIX", "posix"), ("filemap native", "native"),
-                         ("filemap Win32", "win32"), ("Boost.Interprocess", "boost")):
+                         ("filemap Win32", "win32"), ("Boost.Interprocess", "boost"),
+                       (FLOOR, "floor")):
         argv = [os.path.join(args.build, f"bench-worker-{suffix}")]
         if not os.access(argv[0], os.X_OK):
             continue
