@@ -464,8 +464,8 @@ static int *own_numbers(struct fm__hold *h, size_t *n, bool *ok)
 }
 
 /*
- * Moves h's lock off the description its views map (fds write-held, h
- * pinned): a new description, locked, goes under h->fd and every handle's
+ * Moves h's lock off the description its views map (fds write-held, so
+ * that h, which has handles, stays): a new description, locked, goes under h->fd and every handle's
  * own number, and the old one, which the views keep, is unlocked and kept
  * for the views to come.  On a failure nothing is unlocked: the name then
  * lives as long as those views, as it did before this release.
@@ -501,8 +501,14 @@ static void split(struct fm__hold *h)
 /* Makes h shared: its descriptor is leaving the process. */
 static void share(struct fm__hold *h)
 {
-	bool mapped;
+	bool escaped, mapped;
 
+	/* Once shared, always: a hold given out before needs no write lock. */
+	fm__global_lock();
+	escaped = h->escaped;
+	fm__global_unlock();
+	if (escaped)
+		return;
 	pthread_rwlock_wrlock(fm__global.fds);
 	fm__global_lock();
 	mapped = !shared_locked(h) && h->views > 0;
@@ -515,25 +521,28 @@ static void share(struct fm__hold *h)
 
 void fm__holds_before_fork(void)
 {
-	struct fm__hold **mapped = NULL;
-	size_t n = 0, count = 0;
+	struct fm__hold *h, *next;
+	bool mapped;
 
+	/*
+	 * With fds write-held, no hold leaves the list (a release read-holds
+	 * fds) and none in it is freed (it has handles); new ones come in at
+	 * its head with no view yet (a view's map read-holds fds).  So the
+	 * list is walked as it is, with nothing to allocate and nothing to
+	 * pin, and every hold whose locked description views map is split.
+	 */
 	pthread_rwlock_wrlock(fm__global.fds);
 	fm__global_lock();
-	for (struct fm__hold *h = fm__global.holds; h; h = h->next)
-		count += !shared_locked(h) && h->views > 0;
-	mapped = count ? malloc(count * sizeof(*mapped)) : NULL;
-	for (struct fm__hold *h = fm__global.holds; mapped && h; h = h->next)
-		if (!shared_locked(h) && h->views > 0) {
-			h->refs++;
-			mapped[n++] = h;
-		}
+	h = fm__global.holds;
 	fm__global_unlock();
-	for (size_t i = 0; i < n; i++)
-		split(mapped[i]);
-	for (size_t i = 0; i < n; i++)
-		unpin(mapped[i]);
-	free(mapped);
+	for (; h; h = next) {
+		fm__global_lock();
+		next = h->next;
+		mapped = !shared_locked(h) && h->views > 0;
+		fm__global_unlock();
+		if (mapped)
+			split(h);
+	}
 }
 
 /* The locks children took in place of their parent's (after_fork), kept
