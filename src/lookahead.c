@@ -141,16 +141,18 @@ static void inspect_taken(struct fm__ahead *a, size_t first, size_t n)
 			s->inspected = true;
 		}
 		atomic_store(&s->done, true);
+		/* The caller may be waiting for this very one: not for the
+		 * rest of the batch too. */
+		if (a->sync)
+			wake(a->sync, &a->sync->caller_waits, &a->sync->done);
 	}
-	if (a->sync)
-		wake(a->sync, &a->sync->caller_waits, &a->sync->done);
 }
 
 /* Whether the helper has something to do, or is to stop. */
 static bool helper_has_work(struct fm__ahead *a)
 {
-	return atomic_load(&a->sync->stop) ||
-	       atomic_load(&a->taken) < atomic_load_explicit(&a->filled, memory_order_acquire);
+	/* Sequentially consistent, as the flag's store before it (wake). */
+	return atomic_load(&a->sync->stop) || atomic_load(&a->taken) < atomic_load(&a->filled);
 }
 
 static void *helper_main(void *arg)
