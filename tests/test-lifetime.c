@@ -23,6 +23,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -666,6 +667,70 @@ static void open_after_name_removed(void)
 	expect_removed(NAME);
 }
 
+/*
+ * The previous release, call for call (filemap(7), LIFETIME): each handle
+ * locked a description of its own, shared; an open first tried an
+ * exclusive lock (the orphan test); a close closed that description, then
+ * tried an exclusive lock on a fresh one and removed the name if it got
+ * it.  flock locks belong to descriptions, not processes, so this process
+ * can play such a process with descriptions the library does not know.
+ */
+static int previous_release_open(void)
+{
+	int fd = open(name_path(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	CHECK(fd >= 0);
+	CHECK(flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK); /* held: no orphan */
+	CHECK_INT_EQ(flock(fd, LOCK_SH | LOCK_NB), 0);
+	CHECK_INT_EQ(fstat(fd, &st), 0);
+	CHECK_INT_EQ(st.st_nlink, 1);
+	return fd;
+}
+
+/* Its close: whether it removed the name, the last one out. */
+static bool previous_release_close(int fd)
+{
+	struct stat st;
+	bool removed = false;
+
+	close(fd);
+	fd = open(name_path(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	CHECK(fd >= 0);
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 && st.st_nlink > 0)
+		removed = unlink(name_path()) == 0;
+	close(fd);
+	return removed;
+}
+
+/* A process of the previous release and this one on one store: whoever
+ * is the last one out removes the name, and nobody else does, views or
+ * not (the header format did not change). */
+static void previous_release_interoperates(void)
+{
+	fm_section *s;
+	char *view;
+	int old;
+
+	/* This release closes first (with a view still mapped): the older
+	 * holder keeps the name, and its close removes it. */
+	s = create_fresh(NAME, 4096, &view);
+	old = previous_release_open();
+	fm_section_close(s);
+	expect_alive(NAME);
+	CHECK(previous_release_close(old));
+	expect_removed(NAME);
+	CHECK_OK(fm_view_unmap(view));
+	/* The older one closes first: this release's handle keeps the name. */
+	s = create_fresh(NAME, 4096, &view);
+	old = previous_release_open();
+	CHECK(!previous_release_close(old));
+	expect_alive(NAME);
+	fm_section_close(s);
+	expect_removed(NAME);
+	CHECK_OK(fm_view_unmap(view));
+}
+
 static void dup_keeps_name(void)
 {
 	fm_section *s, *d;
@@ -953,6 +1018,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(views_after_fork_keep_no_name),
 	TEST_CASE(open_after_name_remade),
 	TEST_CASE(open_after_name_removed),
+	TEST_CASE(previous_release_interoperates),
 	TEST_CASE(dup_keeps_name),
 	TEST_CASE(dup_read_only_cannot_write),
 	TEST_CASE(race_to_create),
