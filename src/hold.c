@@ -465,9 +465,9 @@ static int *own_numbers(struct fm__hold *h, size_t *n, bool *ok)
 
 /*
  * Moves h's lock off the description its views map (fds write-held, so
- * that h, which has handles, stays): a new description, locked, goes under h->fd and every handle's
- * own number, and the old one, which the views keep, is unlocked and kept
- * for the views to come.  On a failure nothing is unlocked: the name then
+ * that h, which has handles, stays): a new description, locked, goes under
+ * h->fd and every handle's own number, and the old one, which the views
+ * keep, is unlocked and kept for the views to come.  On a failure nothing is unlocked: the name then
  * lives as long as those views, as it did before this release.
  */
 static void split(struct fm__hold *h)
