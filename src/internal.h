@@ -259,7 +259,7 @@ bool fm__header_is_ours(const char *why);
 size_t fm__struct_fit(uint32_t size, const size_t *field_ends, size_t count);
 
 /* ------------------------------------------------------------------------
- * holder.c: locks that other processes hold.
+ * lockwait.c: locks that other processes hold.
  * ------------------------------------------------------------------------ */
 
 /*

@@ -26,7 +26,7 @@
  *
  * Only a remover ever holds LOCK_EX, and only for the moment of removal;
  * anybody who may read an object file could hold it longer, so nobody
- * waits for it in the kernel (holder.c).
+ * waits for it in the kernel (lockwait.c).
  *
  * Who may write what: a store file is its owner's alone to write (its
  * header speaks for its owner: header.c, file.c); an object other users

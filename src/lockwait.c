@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * holder.c - waiting for a lock another process holds, and naming it.
+ * lockwait.c - waiting for a lock another process holds, and naming it.
  *
  * Only a remover ever holds LOCK_EX on an object file, for the moment it
  * takes to unlink it (object.c).  But any user who may read an object's
