@@ -442,51 +442,42 @@ void fm__hold_view_gone(struct fm__hold *h)
  * Sharing a description: splits, fork
  * ------------------------------------------------------------------------ */
 
-/* The own descriptor numbers of h's handles other than h->fd (a copy,
- * malloc'd, taken under the lock), in *n; NULL with *n 0 when none. */
-static int *own_numbers(struct fm__hold *h, size_t *n, bool *ok)
+/* Puts fresh under the own descriptor number of each of h's handles but
+ * h->fd (fds write-held, so none of those numbers changes meanwhile; the
+ * lock keeps the list still): 0 or the first failure. */
+static int renumber_handles(struct fm__hold *h, int fresh)
 {
-	int *v = NULL;
-	size_t count = 0;
+	int r = 0;
 
-	*n = 0;
-	*ok = true;
 	fm__global_lock();
-	for (struct fm__object *o = h->users; o; o = o->hold_next)
-		count += o->fd >= 0 && o->fd != h->fd;
-	v = count ? malloc(count * sizeof(*v)) : NULL;
-	*ok = !count || v;
-	for (struct fm__object *o = h->users; v && o; o = o->hold_next)
+	for (struct fm__object *o = h->users; r >= 0 && o; o = o->hold_next)
 		if (o->fd >= 0 && o->fd != h->fd)
-			v[(*n)++] = o->fd;
+			r = fm__os_dup3(fresh, o->fd);
 	fm__global_unlock();
-	return v;
+	return r;
 }
 
 /*
  * Moves h's lock off the description its views map (fds write-held, so
  * that h, which has handles, stays): a new description, locked, goes under
  * h->fd and every handle's own number, and the old one, which the views
- * keep, is unlocked and kept for the views to come.  On a failure nothing is unlocked: the name then
- * lives as long as those views, as it did before this release.
+ * keep, is unlocked and kept for the views to come.  On a failure nothing
+ * is unlocked: the name then lives as long as those views, as it did
+ * before this release.
  */
 static void split(struct fm__hold *h)
 {
-	int keep = fm__os_dup(h->fd), fresh = -1, r;
-	size_t n = 0;
-	bool ok = false;
-	int *numbers = own_numbers(h, &n, &ok);
+	int keep = fm__os_dup(h->fd), fresh = -1, r = keep;
 
-	r = keep < 0 ? keep : ok ? 0 : -ENOMEM;
-	if (r == 0)
+	if (r >= 0)
 		r = fresh = fm__file_reopen(h->dir, h->file, h->dev, h->ino, h->fd, h->mode);
 	/* Our own lock on the file keeps any LOCK_EX away: this never waits. */
 	if (r >= 0)
 		r = fm__os_flock(fresh, LOCK_SH | LOCK_NB);
 	if (r >= 0)
 		r = fm__os_dup3(fresh, h->fd);
-	for (size_t i = 0; r >= 0 && i < n; i++)
-		r = fm__os_dup3(fresh, numbers[i]);
+	if (r >= 0)
+		r = renumber_handles(h, fresh);
 	if (r >= 0 && fm__os_flock(keep, LOCK_UN) == 0) {
 		atomic_store(&h->map_fd, keep);
 		keep = -1;
@@ -495,7 +486,6 @@ static void split(struct fm__hold *h)
 		fm__os_close(fresh);
 	if (keep >= 0)
 		fm__os_close(keep);
-	free(numbers);
 }
 
 /* Makes h shared: its descriptor is leaving the process. */

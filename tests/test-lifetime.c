@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <linux/kcmp.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -667,6 +668,46 @@ static void open_after_name_removed(void)
 	expect_removed(NAME);
 }
 
+/* Whether descriptors a and b of this process share one description. */
+static bool same_description(int a, int b)
+{
+	long r = syscall(SYS_kcmp, (long)getpid(), (long)getpid(), KCMP_FILE, (long)a, (long)b);
+
+	if (r < 0 && errno == ENOSYS)
+		SKIP("kcmp is not in this kernel");
+	CHECK(r >= 0);
+	return r == 0;
+}
+
+/* A fork moves the lock off the description a view maps: every handle's
+ * own descriptor number follows the lock to the new description, not
+ * only the hold's. */
+static void fork_moves_every_number(void)
+{
+	struct forked f;
+	fm_section *s, *d;
+	int a, b, old;
+	char *view;
+
+	CHECK_OK(fm_section_create(&s, NAME, 4096, NULL));
+	CHECK_OK(fm_section_dup(&d, s, 0));
+	a = fm_section_fileno(s);
+	b = fm_section_fileno(d);
+	CHECK(a >= 0 && b >= 0 && a != b && same_description(a, b));
+	old = dup(a);
+	view = test_map_whole(s, FM_WRITE);
+	forked_start(&f, s, NULL);
+	CHECK(!same_description(a, old)); /* the lock moved */
+	CHECK(same_description(a, b));
+	forked_ask(&f, 'c');
+	forked_stop(&f);
+	close(old);
+	fm_section_close(d);
+	fm_section_close(s);
+	CHECK_OK(fm_view_unmap(view));
+	expect_removed(NAME);
+}
+
 /*
  * The previous release, call for call (filemap(7), LIFETIME): each handle
  * locked a description of its own, shared; an open first tried an
@@ -1019,6 +1060,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(open_after_name_remade),
 	TEST_CASE(open_after_name_removed),
 	TEST_CASE(previous_release_interoperates),
+	TEST_CASE(fork_moves_every_number),
 	TEST_CASE(dup_keeps_name),
 	TEST_CASE(dup_read_only_cannot_write),
 	TEST_CASE(race_to_create),
