@@ -405,7 +405,7 @@ def syscalls(args, env, case, n=1000):
     (not traced) holds the name "open" opens."""
     for name, suffix in (("raw POSIX", "posix"), ("filemap native", "native"),
                          ("filemap Win32", "win32"), ("Boost.Interprocess", "boost"),
-                       (FLOOR, "floor")):
+                         (FLOOR, "floor")):
         argv = [os.path.join(args.build, f"bench-worker-{suffix}")]
         if not os.access(argv[0], os.X_OK):
             continue

@@ -77,7 +77,7 @@ static int create_map_close(bool reserve)
 {
 	struct stat st;
 	void *v;
-	int fd, views_fd = -1;
+	int fd, views_fd = -1, map_errno;
 
 	geteuid();
 	fd = openat(dirfd, ".", O_RDWR | O_CLOEXEC | O_TMPFILE, 0600);
@@ -95,6 +95,7 @@ static int create_map_close(bool reserve)
 	if (reserve)
 		views_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	v = mmap(NULL, WORKER_SMALL, PROT_READ | PROT_WRITE, MAP_SHARED, fd, HEADER);
+	map_errno = errno;
 	if (v != MAP_FAILED)
 		munmap(v, WORKER_SMALL);
 	if (views_fd >= 0)
@@ -102,7 +103,7 @@ static int create_map_close(bool reserve)
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 && st.st_nlink > 0)
 		unlinkat(dirfd, created, 0);
 	close(fd);
-	return v == MAP_FAILED ? fail("mmap", created, errno) : 0;
+	return v == MAP_FAILED ? fail("mmap", created, map_errno) : 0;
 }
 
 static int lifecycle(void)
@@ -190,11 +191,15 @@ static int open_existing(void)
 		return -1;
 	}
 	v = mmap(NULL, WORKER_SMALL, PROT_READ | PROT_WRITE, MAP_SHARED, fd, HEADER);
-	if (v != MAP_FAILED)
-		munmap(v, WORKER_SMALL);
+	if (v == MAP_FAILED) {
+		fail("mmap", shared_name, errno);
+		close(fd);
+		return -1;
+	}
+	munmap(v, WORKER_SMALL);
 	flock(fd, LOCK_EX | LOCK_NB);
 	close(fd);
-	return v == MAP_FAILED ? fail("mmap", shared_name, errno) : 0;
+	return 0;
 }
 
 /* A second handle by name of a held object: the namespace's user, and the
