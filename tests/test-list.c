@@ -844,6 +844,7 @@ static void fork_in_the_middle(void)
 {
 	struct rest rest;
 
+	SKIP_FORK_WITH_THREADS_UNDER_ASAN();
 	create_many();
 	/* Where the helper is at the fork differs from run to run; in some
 	 * of 50 it has entries taken (without the care, the child waits for

@@ -355,6 +355,7 @@ static void threads_while_forking(void)
 {
 	struct thread ts[THREADS];
 
+	SKIP_FORK_WITH_THREADS_UNDER_ASAN();
 	CHECK_OK(fm_section_create(&forked_section, "Local\\forked", shared_size(), NULL));
 	atomic_store(&forks_done, false);
 	run_threads_and(fork_race_worker, ts, fork_repeatedly);
