@@ -36,6 +36,11 @@ import tempfile
 SECTIONS = ["raw POSIX", "filemap native", "filemap Win32", "Boost.Interprocess", "Wine"]
 # worker-floor.c: exactly the system calls filemap makes, and nothing else.
 FLOOR = "filemap's system calls alone"
+# The Linux worker programs, bench-worker-<suffix>: {implementation: suffix}.
+PROGRAMS = {"raw POSIX": "posix", "filemap native": "native", "filemap Win32": "win32",
+            "Boost.Interprocess": "boost", FLOOR: "floor"}
+# What a second handle is measured against.
+RAW_OPEN = "raw POSIX open: shm_open + fstat + close"
 LARGE_MIB = 64  # worker.h's WORKER_LARGE
 
 # (benchmark, unit, [(implementation, worker, case)]); the first
@@ -63,7 +68,7 @@ BENCHMARKS = [
     # an opener would make instead (shm_open + fstat + close) against
     # filemap's table of held objects.
     ("second handle to a held section + close", "us", [
-        ("raw POSIX open: shm_open + fstat + close", "raw POSIX", "open-again"),
+        (RAW_OPEN, "raw POSIX", "open-again"),
         ("filemap native, open by name", "filemap native", "open-again"),
         ("filemap native, fm_section_dup", "filemap native", "dup"),
         ("filemap Win32, OpenFileMapping", "filemap Win32", "open-again"),
@@ -108,7 +113,7 @@ GOALS = [
     ("open + map of a name another process holds <= 1.3x raw POSIX", _OPEN, "filemap native",
      "raw POSIX", 1.3, True),
     ("second handle by name <= 0.6x a raw POSIX open", _SECOND, "filemap native, open by name",
-     "raw POSIX open: shm_open + fstat + close", 0.6, True),
+     RAW_OPEN, 0.6, True),
     # Whether the kernel's part alone meets the goal: when it does not,
     # the promises' system calls stand in the way, not the library.
     ("floor: lifecycle's system calls <= 1.15x raw POSIX + posix_fallocate", _LIFECYCLE, FLOOR,
@@ -117,9 +122,9 @@ GOALS = [
      f"{FLOOR}, FM_SECTION_RESERVE", "raw POSIX", 1.8, True),
     ("floor: open's system calls <= 1.3x raw POSIX", _OPEN, FLOOR, "raw POSIX", 1.3, True),
     ("floor: second handle's system calls <= 0.6x a raw POSIX open", _SECOND,
-     f"{FLOOR}, open by name", "raw POSIX open: shm_open + fstat + close", 0.6, True),
+     f"{FLOOR}, open by name", RAW_OPEN, 0.6, True),
     ("second handle by fm_section_dup <= 0.6x a raw POSIX open", _SECOND,
-     "filemap native, fm_section_dup", "raw POSIX open: shm_open + fstat + close", 0.6, True),
+     "filemap native, fm_section_dup", RAW_OPEN, 0.6, True),
     ("memcpy into a view >= 0.95x private memory", _MEMCPY, "filemap view",
      "private memory", 0.95, False),
     ("mutex <= 1.2x robust pthread", _MUTEX, "filemap native", "robust pthread mutex",
@@ -323,9 +328,7 @@ def tagged(env, suffix):
 
 def start_workers(args, env):
     workers, notes = {}, []
-    programs = {"raw POSIX": "posix", "filemap native": "native", "filemap Win32": "win32",
-                "Boost.Interprocess": "boost", FLOOR: "floor"}
-    for name, suffix in programs.items():
+    for name, suffix in PROGRAMS.items():
         path = os.path.join(args.build, f"bench-worker-{suffix}")
         if os.access(path, os.X_OK):
             workers[name] = Worker(name, [path], tagged(env, suffix))
@@ -403,9 +406,7 @@ def syscalls(args, env, case, n=1000):
     """Prints the system calls one iteration of case makes, per Linux
     worker: a run of 1 + n iterations less a run of 1, over n.  A holder
     (not traced) holds the name "open" opens."""
-    for name, suffix in (("raw POSIX", "posix"), ("filemap native", "native"),
-                         ("filemap Win32", "win32"), ("Boost.Interprocess", "boost"),
-                         (FLOOR, "floor")):
+    for name, suffix in PROGRAMS.items():
         argv = [os.path.join(args.build, f"bench-worker-{suffix}")]
         if not os.access(argv[0], os.X_OK):
             continue

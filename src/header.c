@@ -111,17 +111,27 @@ static const char *check_fixed(const struct fm__header *h, const struct stat *st
 	return NULL;
 }
 
+/* Whether the name_size bytes at stored, the name of the sound header h,
+ * are a name: else FM_ECORRUPT with *why. */
+static int check_name(const char *stored, const struct fm__header *h, const char **why)
+{
+	if (memchr(stored, '\0', h->name_size)) {
+		*why = "bad name";
+		return FM_ECORRUPT;
+	}
+	return 0;
+}
+
 /* Takes the name of the sound header h from the name_size bytes at stored:
  * 0 with *out (malloc'd, NUL-terminated), FM_ECORRUPT with *why. */
 static int take_name(const char *stored, const struct fm__header *h, char **out,
 		     const char **why)
 {
+	int r = check_name(stored, h, why);
 	char *name;
 
-	if (memchr(stored, '\0', h->name_size)) {
-		*why = "bad name";
-		return FM_ECORRUPT;
-	}
+	if (r < 0)
+		return r;
 	name = malloc(h->name_size + 1);
 	if (!name)
 		return -ENOMEM;
@@ -143,13 +153,18 @@ static int read_name(int fd, const struct fm__header *h, char **out, const char 
 		return -ENOMEM;
 	n = fm__os_pread(fd, name, h->name_size, FM__HEADER_NAME_OFFSET);
 	if (n != (ssize_t)h->name_size) {
-		free(name);
 		*why = "truncated name";
-		return n < 0 ? (int)n : FM_ECORRUPT;
+		r = n < 0 ? (int)n : FM_ECORRUPT;
+	} else {
+		r = check_name(name, h, why);
 	}
-	r = take_name(name, h, out, why);
-	free(name);
-	return r;
+	if (r < 0) {
+		free(name);
+		return r;
+	}
+	name[h->name_size] = '\0';
+	*out = name;
+	return 0;
 }
 
 /* Checks the fixed part h that a read of n bytes gave. */

@@ -169,8 +169,10 @@ struct fm__hold *fm__hold_alloc(const char *file)
 	return h;
 }
 
-void fm__hold_start(struct fm__hold *h, struct fm__object *o, int mode, bool escaped)
+void fm__hold_start(struct fm__object *o, int mode, bool escaped)
 {
+	struct fm__hold *h = o->hold;
+
 	h->dir = fm__dir_ref(o->dir);
 	h->dev = o->dev;
 	h->ino = o->ino;
@@ -181,12 +183,11 @@ void fm__hold_start(struct fm__hold *h, struct fm__object *o, int mode, bool esc
 	 * business: opens of those go the whole way. */
 	h->findable = !escaped && !(o->hdr.flags & (FM__HDR_FILE | FM__HDR_SHM));
 	h->fd = o->fd;
-	h->handles = h->refs = 1;
+	h->refs = 1;
 	h->escaped = escaped;
 	h->fd_user = o;
 	h->users = o;
 	o->hold_prev = o->hold_next = NULL;
-	o->hold = h;
 	fm__global_lock();
 	h->forks = fm__global.forks;
 	index_locked(h);
@@ -218,7 +219,6 @@ static void unpin(struct fm__hold *h)
 /* Puts out among h's handles (lock held, h has handles). */
 static void join_locked(struct fm__object *out, struct fm__hold *h)
 {
-	h->handles++;
 	h->refs++;
 	out->hold_prev = NULL;
 	out->hold_next = h->users;
@@ -238,18 +238,12 @@ static void joined(struct fm__object *out, struct fm__hold *h)
 	out->hdr = h->hdr;
 }
 
-bool fm__hold_join(struct fm__object *out, struct fm__hold *h)
+void fm__hold_join(struct fm__object *out, struct fm__hold *h)
 {
-	bool alive;
-
 	fm__global_lock();
-	alive = h->handles > 0;
-	if (alive)
-		join_locked(out, h);
+	join_locked(out, h);
 	fm__global_unlock();
-	if (alive)
-		joined(out, h);
-	return alive;
+	joined(out, h);
 }
 
 struct fm__hold *fm__hold_join_name(struct fm__object *out, const struct fm__dir *dir,
@@ -354,7 +348,7 @@ void fm__hold_release(struct fm__object *o)
 		o->hold_next->hold_prev = o->hold_prev;
 	if (h->fd_user == o)
 		h->fd_user = NULL;
-	last = --h->handles == 0;
+	last = !h->users;
 	/* Not the last: the other handles keep h, so our reference goes now,
 	 * and h is not touched after the lock. */
 	if (last)

@@ -445,9 +445,8 @@ struct fm__hold {
 	int fd;                    /* the locked description; the number stays,
 				    * what it refers to moves only in a split */
 	/* fm__global.lock guards the rest. */
-	long handles;              /* handles using it */
 	long views;                /* views that map fd's description */
-	long refs;                 /* handles, views and lookups: freed at 0 */
+	long refs;                 /* handles and views: freed at 0 */
 	unsigned long forks;       /* fm__global.forks when it was made */
 	bool escaped;              /* its description may be in another process */
 	struct fm__object *fd_user; /* the handle whose own number fd is, or NULL */
@@ -466,17 +465,16 @@ struct fm__hold *fm__hold_alloc(const char *file);
 
 /*
  * Puts the handle o, whose fd is open with mode and carries LOCK_SH and
- * whose dir, dev, ino, owner and hdr are set, in the new hold h (from
- * fm__hold_alloc), which takes o->fd as its own.  escaped: the descriptor
- * may be in another process already (adopted).  Cannot fail.
+ * whose dir, dev, ino, owner and hdr are set, in its new hold o->hold
+ * (from fm__hold_alloc), which takes o->fd as its own.  escaped: the
+ * descriptor may be in another process already (adopted).  Cannot fail.
  */
-void fm__hold_start(struct fm__hold *h, struct fm__object *o, int mode, bool escaped);
+void fm__hold_start(struct fm__object *o, int mode, bool escaped);
 
 /* Makes the prepared handle out (its file and name set) another handle of
- * h, which has handles: no descriptor of its own yet, and h's dir,
- * identity, owner and header.  False when h's last handle went meanwhile:
- * out is unchanged. */
-bool fm__hold_join(struct fm__object *out, struct fm__hold *h);
+ * h, which a handle of the caller's uses: no descriptor of its own yet,
+ * and h's dir, identity, owner and header. */
+void fm__hold_join(struct fm__object *out, struct fm__hold *h);
 
 /* The same for the findable hold of file in dir with open mode, if this
  * process has one: that hold, with out its handle, or NULL with out

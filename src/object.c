@@ -194,12 +194,6 @@ static void object_unset(struct fm__object *out)
 	out->fd = -1;
 }
 
-/* The handle out, set and locked with mode, becomes its hold's first. */
-static void object_hold(struct fm__object *out, int mode, bool escaped)
-{
-	fm__hold_start(out->hold, out, mode, escaped);
-}
-
 /* Reads and checks the header of a locked object file against name. */
 static int check_existing(int fd, const struct stat *st, const struct fm__name *name,
 			  uint32_t expected_type, struct fm__header *hdr, const char *call)
@@ -400,7 +394,7 @@ static int open_attempt(struct fm__object *out, const struct fm__name *name,
 		r = fm__fail(-EACCES, call, name->full, "permission denied by the object's mode");
 	}
 	if (r == 0)
-		object_hold(out, read_only ? O_RDONLY : open_flags, false);
+		fm__hold_start(out, read_only ? O_RDONLY : open_flags, false);
 	else
 		fm__os_close(fd);
 	return r == FM__DEAD ? remove_dead(dir, name) : r;
@@ -701,7 +695,7 @@ static void adopt_built(struct fm__object *out, struct built *b, struct fm__dir 
 {
 	object_set(out, b->fd, dir, &b->hdr, &b->st);
 	if (dir)
-		object_hold(out, O_RDWR, false);
+		fm__hold_start(out, O_RDWR, false);
 	if (b->shm.id < 0)
 		return;
 	out->shm = write ? b->shm.rw : b->shm.ro;
@@ -917,7 +911,7 @@ static int dup_fresh(struct fm__object *out, struct fm__object *o, int open_flag
 	out->ino = o->ino;
 	out->owner = o->owner;
 	if (o->dir)
-		object_hold(out, mode, false);
+		fm__hold_start(out, mode, false);
 	return 0;
 }
 
@@ -930,8 +924,9 @@ int fm__object_dup(struct fm__object *out, struct fm__object *o, int open_flags,
 	object_init(out);
 	if (o->dir)
 		r = object_names(out, o->name, o->file);
-	/* A hold o uses has handles: o's own. */
-	if (r == 0 && !(can_join(o, open_flags) && fm__hold_join(out, o->hold)))
+	if (r == 0 && can_join(o, open_flags))
+		fm__hold_join(out, o->hold);
+	else if (r == 0)
 		r = dup_fresh(out, o, open_flags, call);
 	if (r == 0 && o->shm)
 		r = dup_data(out, o, open_flags == O_RDWR);
@@ -1090,7 +1085,7 @@ void fm__object_adopted(struct fm__object *o, int mode)
 {
 	/* Where fd came from, others may have the same description. */
 	if (o->hold)
-		object_hold(o, mode, true);
+		fm__hold_start(o, mode, true);
 }
 
 void fm__object_release(struct fm__object *o)

@@ -214,9 +214,9 @@ static int map_shm(void **base, fm_section *s, uint64_t offset, size_t map_len, 
 /*
  * Maps a view of a section in a file (the store's, or a user's): *kept is
  * the handle's shared description of the file for a reserve section's view
- * (commit.c), *counted the hold that counts the view (fm__section_view_fd).  Returns 0, mmap's
- * -errno, or a failure to find what to map with its message set (*told);
- * map_at undoes *kept and *counted when it fails.
+ * (commit.c), *counted the hold that counts the view (fm__section_view_fd).
+ * Returns 0, mmap's -errno, or a failure to find what to map with its
+ * message set (*told); map_at undoes *kept and *counted when it fails.
  */
 static int map_file(void **base, struct fm__commit_fd **kept, struct fm__hold **counted,
 		    fm_section *s, uint64_t offset, size_t map_len, int prot, unsigned access,
